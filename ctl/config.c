@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration document (see ctl.h): validated whole before anything is
+ * applied, so a bad document changes nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctl.h"
+
+/* Refuses keys not in allowed[] (NULL-terminated). */
+static int
+vs_ctl_check_keys(const cJSON *obj, const char *where, const char *const *allowed, char *err,
+		  size_t errlen)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsObject(obj)) {
+		snprintf(err, errlen, "%s: expected an object", where);
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(it, obj) {
+		const char *const *a;
+
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, it->string) == 0)
+				break;
+		if (*a == NULL) {
+			snprintf(err, errlen, "%s.%s: unknown key", where, it->string);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int
+vs_ctl_get_u32(const cJSON *obj, const char *where, const char *key, uint32_t min, uint32_t max,
+	       uint32_t *out, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
+	    v->valuedouble < min || v->valuedouble > max) {
+		snprintf(err, errlen, "%s.%s: expected an integer from %u to %u", where, key, min,
+			 max);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v->valuedouble;
+	return 0;
+}
+
+/* Copies a required (or optional, with required=0) string into out. */
+static int
+vs_ctl_get_str(const cJSON *obj, const char *where, const char *key, int required, char *out,
+	       size_t outlen, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL) {
+		if (!required)
+			return 0;
+		snprintf(err, errlen, "%s.%s: required", where, key);
+		return -EINVAL;
+	}
+	if (!cJSON_IsString(v)) {
+		snprintf(err, errlen, "%s.%s: expected a string", where, key);
+		return -EINVAL;
+	}
+	if (strlen(v->valuestring) >= outlen) {
+		snprintf(err, errlen, "%s.%s: longer than %zu characters", where, key, outlen - 1);
+		return -EINVAL;
+	}
+	snprintf(out, outlen, "%s", v->valuestring);
+	return 0;
+}
+
+static int
+vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"fdb_size", "fdb_aging_s", "workers", "mbufs", NULL};
+	uint32_t workers = out->n_workers;
+	int rc;
+
+	if ((rc = vs_ctl_check_keys(d, "datapath", keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(d, "datapath", "fdb_size", 1, 64u << 20, &out->fdb_size, err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(d, "datapath", "fdb_aging_s", 1, 1000000, &out->fdb_aging_s,
+				 err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(d, "datapath", "workers", 0, VS_MAX_WORKERS, &workers, err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(d, "datapath", "mbufs", 1023, 1u << 24, &out->n_mbufs, err,
+				 errlen)) != 0)
+		return rc;
+	out->n_workers = workers;
+	return 0;
+}
+
+static cJSON *
+vs_ctl_parse_doc(const char *json, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"datapath", "switches", "ports", NULL};
+	cJSON *doc = cJSON_Parse(json);
+
+	if (doc == NULL) {
+		const char *at = cJSON_GetErrorPtr();
+
+		snprintf(err, errlen, "config: not valid JSON near '%.20s'", at ? at : "");
+		return NULL;
+	}
+	if (vs_ctl_check_keys(doc, "config", keys, err, errlen) != 0) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int
+vs_ctl_dp_conf_parse(const char *json, struct vs_dp_conf *out, char *err, size_t errlen)
+{
+	cJSON *doc = vs_ctl_parse_doc(json, err, errlen);
+	const cJSON *d;
+	int rc = 0;
+
+	if (doc == NULL)
+		return -EINVAL;
+	d = cJSON_GetObjectItemCaseSensitive(doc, "datapath");
+	if (d != NULL)
+		rc = vs_ctl_parse_datapath(d, out, err, errlen);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+static int
+vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,
+		    size_t errlen)
+{
+	static const char *const keys[] = {"name", "type", NULL};
+	char type[16] = "private";
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = vs_ctl_check_keys(o, where, keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "name", 1, c->name, sizeof(c->name), err, errlen)) !=
+		    0 ||
+	    (rc = vs_ctl_get_str(o, where, "type", 0, type, sizeof(type), err, errlen)) != 0)
+		return rc;
+	if (vs_switch_type_parse(type, &c->type) != 0) {
+		snprintf(err, errlen, "%s.type: '%s' is not external, internal or private", where,
+			 type);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
+		  size_t errlen)
+{
+	static const char *const keys[] = {"switch", "name", "kind", "devargs", "ring_size",
+					   "admin", NULL};
+	char kind[16] = "", admin[8] = "up";
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if ((rc = vs_ctl_check_keys(o, where, keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "switch", 1, c->switch_name, sizeof(c->switch_name),
+				 err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "name", 1, c->name, sizeof(c->name), err, errlen)) !=
+		    0 ||
+	    (rc = vs_ctl_get_str(o, where, "kind", 1, kind, sizeof(kind), err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "devargs", 0, c->devargs, sizeof(c->devargs), err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, where, "ring_size", 64, 1u << 20, &c->ring_size, err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
+		return rc;
+	if (vs_port_kind_parse(kind, &c->kind) != 0) {
+		snprintf(err, errlen, "%s.kind: unknown kind '%s' (phy, ring)", where, kind);
+		return -EINVAL;
+	}
+	if (c->kind == VS_PORT_PHY && c->devargs[0] == '\0') {
+		snprintf(err, errlen, "%s.devargs: required for a phy port", where);
+		return -EINVAL;
+	}
+	if (strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
+		snprintf(err, errlen, "%s.admin: expected 'up' or 'down'", where);
+		return -EINVAL;
+	}
+	c->admin_down = strcmp(admin, "down") == 0;
+	return 0;
+}
+
+struct vs_ctl_parsed {
+	unsigned int n_sw, n_port;
+	struct vs_switch_conf sw[VS_MAX_SWITCHES];
+	struct vs_port_conf port[VS_MAX_PORTS];
+};
+
+static int
+vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t errlen)
+{
+	const cJSON *sws = cJSON_GetObjectItemCaseSensitive(doc, "switches");
+	const cJSON *ports = cJSON_GetObjectItemCaseSensitive(doc, "ports");
+	const cJSON *it;
+	char where[48];
+	unsigned int i, j;
+	int rc;
+
+	if ((sws != NULL && !cJSON_IsArray(sws)) || (ports != NULL && !cJSON_IsArray(ports))) {
+		snprintf(err, errlen, "config.%s: expected an array",
+			 sws != NULL && !cJSON_IsArray(sws) ? "switches" : "ports");
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(it, sws) {
+		if (p->n_sw == VS_MAX_SWITCHES) {
+			snprintf(err, errlen, "switches: more than %d", VS_MAX_SWITCHES);
+			return -ENOSPC;
+		}
+		snprintf(where, sizeof(where), "switches[%u]", p->n_sw);
+		if ((rc = vs_ctl_parse_switch(it, where, &p->sw[p->n_sw], err, errlen)) != 0)
+			return rc;
+		for (j = 0; j < p->n_sw; j++)
+			if (strcmp(p->sw[j].name, p->sw[p->n_sw].name) == 0) {
+				snprintf(err, errlen, "%s.name: '%s' is used twice", where,
+					 p->sw[j].name);
+				return -EEXIST;
+			}
+		p->n_sw++;
+	}
+	cJSON_ArrayForEach(it, ports) {
+		struct vs_port_conf *c = &p->port[p->n_port];
+
+		if (p->n_port == VS_MAX_PORTS) {
+			snprintf(err, errlen, "ports: more than %d", VS_MAX_PORTS);
+			return -ENOSPC;
+		}
+		snprintf(where, sizeof(where), "ports[%u]", p->n_port);
+		if ((rc = vs_ctl_parse_port(it, where, c, err, errlen)) != 0)
+			return rc;
+		for (j = 0; j < p->n_port; j++)
+			if (strcmp(p->port[j].name, c->name) == 0) {
+				snprintf(err, errlen, "%s.name: '%s' is used twice", where,
+					 c->name);
+				return -EEXIST;
+			}
+		for (i = 0; i < p->n_sw; i++)
+			if (strcmp(p->sw[i].name, c->switch_name) == 0)
+				break;
+		if (i == p->n_sw) {
+			snprintf(err, errlen, "%s.switch: no switch named '%s'", where,
+				 c->switch_name);
+			return -ENOENT;
+		}
+		p->n_port++;
+	}
+	return 0;
+}
+
+int
+vs_ctl_config_apply(struct vs_dp *dp, const char *json, char *err, size_t errlen)
+{
+	struct vs_ctl_parsed *p;
+	cJSON *doc;
+	unsigned int i;
+	int rc;
+
+	doc = vs_ctl_parse_doc(json, err, errlen);
+	if (doc == NULL)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		cJSON_Delete(doc);
+		snprintf(err, errlen, "config: out of memory");
+		return -ENOMEM;
+	}
+	rc = vs_ctl_parse_lists(doc, p, err, errlen);
+	cJSON_Delete(doc);
+	for (i = 0; rc == 0 && i < p->n_sw; i++)
+		rc = vs_dp_switch_add(dp, &p->sw[i], err, errlen);
+	for (i = 0; rc == 0 && i < p->n_port; i++)
+		rc = vs_dp_port_add(dp, &p->port[i], err, errlen);
+	free(p);
+	return rc;
+}
+
+char *
+vs_ctl_read_file(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long len;
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    len > (16l << 20)) {
+		snprintf(err, errlen, "%s: cannot size the file (or larger than 16 MiB)", path);
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)len + 1);
+	if (buf == NULL || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		snprintf(err, errlen, "%s: cannot read", path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}

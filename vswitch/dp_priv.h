@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Datapath internals shared by the files of vswitch/: ports, the published
+ * snapshot, the per-worker context.
+ *
+ * Two views of the configuration exist:
+ *   - the control view (struct vs_dp: ports[], switches[]), written only by
+ *     the control thread;
+ *   - the snapshot (struct vs_snapshot), compiled from it, immutable once
+ *     published, read by workers without locks.
+ */
+#ifndef VS_DP_PRIV_H
+#define VS_DP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "fdb_priv.h"
+#include "vswitch.h"
+
+struct rte_rcu_qsbr;
+struct vs_port;
+
+/* One small interface for every port backend. */
+struct vs_port_ops {
+	enum vs_port_kind kind;
+	/* Opens the backend with one receive queue and n_txq transmit
+	 * queues (one per worker) and starts it. */
+	int (*open)(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		    size_t errlen);
+	void (*close)(struct vs_port *p);
+	uint16_t (*rx_burst)(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
+	uint16_t (*tx_burst)(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
+};
+
+struct vs_port {
+	struct vs_port_conf conf;
+	const struct vs_port_ops *ops;
+	uint16_t eth_port;
+	bool eth_open;
+	bool in_use;
+	uint16_t sw;
+	uint16_t gen;    /* bumped each time the slot is reused; never 0 */
+	uint16_t worker; /* polls this port's receive queue */
+	struct rte_ring *rx_ring, *tx_ring; /* ring backend */
+	char eth_name[64];
+};
+
+struct vs_switch {
+	struct vs_switch_conf conf;
+	bool in_use;
+	uint16_t n_ports;
+};
+
+/* What a worker needs of a port, per packet. */
+struct vs_snap_port {
+	struct vs_port *port; /* NULL: empty slot */
+	uint16_t sw;
+	uint16_t gen;
+	bool up;
+};
+
+struct vs_snap_switch {
+	uint16_t n_flood;
+	uint16_t flood[VS_MAX_PORTS]; /* ports that are up, in index order */
+};
+
+struct vs_snapshot {
+	struct vs_snap_port ports[VS_MAX_PORTS];
+	struct vs_snap_switch switches[VS_MAX_SWITCHES];
+	uint16_t n_rx[VS_MAX_WORKERS];
+	uint16_t rx[VS_MAX_WORKERS][VS_MAX_PORTS]; /* ports whose queue 0 I poll */
+};
+
+#define VS_TXBUF_SIZE (2 * VS_BURST)
+
+struct vs_txbuf {
+	uint16_t n;
+	bool dirty; /* on the worker's dirty list */
+	struct rte_mbuf *pkts[VS_TXBUF_SIZE];
+};
+
+struct vs_worker_fdb_stats {
+	uint64_t learned, moved, overflow;
+};
+
+struct vs_worker {
+	struct vs_dp *dp;
+	unsigned int idx;
+	unsigned int lcore;
+	volatile bool stop;
+	uint64_t loops, busy_loops;
+	struct vs_worker_fdb_stats fdb;
+	uint16_t n_dirty;
+	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
+	struct vs_port_stats stats[VS_MAX_PORTS];
+	struct vs_txbuf tx[VS_MAX_PORTS];
+} __rte_cache_aligned;
+
+struct vs_dp {
+	struct vs_dp_conf conf;
+	struct rte_mempool *mp;
+	struct rte_rcu_qsbr *qsbr;
+	struct vs_fdb fdb;
+	struct vs_snapshot *snap; /* published; read with acquire */
+	bool running;
+	unsigned int n_workers;  /* contexts: max(1, conf.n_workers) */
+	struct vs_worker *workers[VS_MAX_WORKERS];
+	vs_clock_fn clock;
+	void *clock_arg;
+	struct vs_port ports[VS_MAX_PORTS];
+	struct vs_switch switches[VS_MAX_SWITCHES];
+	uint32_t ring_seq; /* unique names for ring-port rings and ethdevs */
+};
+
+/* port.c */
+const struct vs_port_ops *vs_port_ops_for(enum vs_port_kind kind);
+
+/* pipeline.c: one received burst of in_port through every stage. */
+void vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
+		     struct rte_mbuf **pkts, uint16_t n, uint32_t now_s);
+/* Sends every buffered frame; frames the port refuses are freed and counted. */
+void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
+
+/* worker.c */
+int vs_worker_main(void *arg);
+/* One pass over the worker's receive queues; returns frames received. */
+unsigned int vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now_s);
+
+static inline const struct vs_snapshot *
+vs_dp_snapshot(const struct vs_dp *dp)
+{
+	return __atomic_load_n(&dp->snap, __ATOMIC_ACQUIRE);
+}
+
+static inline uint32_t
+vs_dp_now_s(const struct vs_dp *dp)
+{
+	return (uint32_t)(dp->clock(dp->clock_arg) / 1000000000ull);
+}
+
+#endif

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The MAC table: see fdb_priv.h for the design. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+
+#include "fdb_priv.h"
+
+int
+vs_fdb_init(struct vs_fdb *fdb, const char *name, uint32_t capacity, uint32_t aging_s,
+	    struct rte_rcu_qsbr *qsbr, char *err, size_t errlen)
+{
+	struct rte_hash_parameters p = {
+		.name = name,
+		/* rte_hash refuses tables smaller than one bucket's worth. */
+		.entries = capacity < 64 ? 64 : capacity,
+		.key_len = sizeof(struct vs_fdb_key),
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_socket_id(),
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	memset(fdb, 0, sizeof(*fdb));
+	fdb->hash = rte_hash_create(&p);
+	if (fdb->hash == NULL) {
+		snprintf(err, errlen, "fdb: cannot create a %u-entry MAC table: %s", capacity,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	if (qsbr != NULL) {
+		struct rte_hash_rcu_config rc = {
+			.v = qsbr,
+			.mode = RTE_HASH_QSBR_MODE_DQ,
+		};
+		if (rte_hash_rcu_qsbr_add(fdb->hash, &rc) != 0) {
+			snprintf(err, errlen, "fdb: cannot attach RCU to the MAC table: %s",
+				 rte_strerror(rte_errno));
+			rte_hash_free(fdb->hash);
+			fdb->hash = NULL;
+			return -ENOMEM;
+		}
+	}
+	fdb->n_values = (uint32_t)rte_hash_max_key_id(fdb->hash) + 1;
+	fdb->values = rte_zmalloc("vs_fdb_values", sizeof(uint64_t) * fdb->n_values,
+				  RTE_CACHE_LINE_SIZE);
+	if (fdb->values == NULL) {
+		snprintf(err, errlen, "fdb: cannot allocate %u MAC table values", fdb->n_values);
+		rte_hash_free(fdb->hash);
+		fdb->hash = NULL;
+		return -ENOMEM;
+	}
+	fdb->capacity = capacity;
+	fdb->aging_s = aging_s;
+	return 0;
+}
+
+void
+vs_fdb_fini(struct vs_fdb *fdb)
+{
+	if (fdb->hash != NULL)
+		rte_hash_free(fdb->hash);
+	rte_free(fdb->values);
+	memset(fdb, 0, sizeof(*fdb));
+}
+
+void
+vs_fdb_lookup_burst(const struct vs_fdb *fdb, const struct vs_fdb_key *keys, unsigned int n,
+		    int32_t *positions)
+{
+	const void *kp[VS_BURST];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		kp[i] = &keys[i];
+	if (rte_hash_lookup_bulk(fdb->hash, kp, n, positions) != 0) {
+		/* Only fails on bad arguments; treat every key as unknown. */
+		for (i = 0; i < n; i++)
+			positions[i] = -ENOENT;
+	}
+}
+
+enum vs_fdb_learn_result
+vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t pos, uint16_t port,
+	     uint16_t gen, uint32_t now_s)
+{
+	uint64_t want = vs_fdb_value(port, gen, now_s);
+	uint64_t have;
+
+	if (pos < 0) {
+		/* The burst's lookup ran before earlier frames of the same burst
+		 * were learned: look again before spending a slot. */
+		pos = rte_hash_lookup(fdb->hash, key);
+	}
+	if (pos >= 0) {
+		have = __atomic_load_n(&fdb->values[pos], __ATOMIC_RELAXED);
+		if (have == want)
+			return VS_FDB_REFRESHED;
+		__atomic_store_n(&fdb->values[pos], want, __ATOMIC_RELAXED);
+		if (vs_fdb_value_port(have) != port || vs_fdb_value_gen(have) != gen)
+			return vs_fdb_value_gen(have) == 0 ? VS_FDB_LEARNED : VS_FDB_MOVED;
+		return VS_FDB_REFRESHED;
+	}
+
+	if (__atomic_add_fetch(&fdb->count, 1, __ATOMIC_RELAXED) > fdb->capacity) {
+		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+		return VS_FDB_FULL;
+	}
+	pos = rte_hash_add_key(fdb->hash, key);
+	if (pos < 0 || (uint32_t)pos >= fdb->n_values) {
+		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+		return VS_FDB_FULL;
+	}
+	/* Readers that find the key before this store see value 0 (generation
+	 * 0 never matches a port) and flood: harmless for one frame. */
+	__atomic_store_n(&fdb->values[pos], want, __ATOMIC_RELEASE);
+	return VS_FDB_LEARNED;
+}
+
+struct vs_fdb_victims {
+	struct vs_fdb_key *keys;
+	int32_t *pos;
+	unsigned int n, cap;
+};
+
+static int
+vs_fdb_victims_push(struct vs_fdb_victims *v, const struct vs_fdb_key *k, int32_t pos)
+{
+	if (v->n == v->cap) {
+		unsigned int cap = v->cap ? v->cap * 2 : 256;
+		struct vs_fdb_key *nk = realloc(v->keys, cap * sizeof(*nk));
+		int32_t *np;
+
+		if (nk == NULL)
+			return -ENOMEM;
+		v->keys = nk;
+		np = realloc(v->pos, cap * sizeof(*np));
+		if (np == NULL)
+			return -ENOMEM;
+		v->pos = np;
+		v->cap = cap;
+	}
+	v->keys[v->n] = *k;
+	v->pos[v->n] = pos;
+	v->n++;
+	return 0;
+}
+
+/* Deleting while iterating may move entries between buckets and skip some,
+ * so victims are collected first and deleted after the walk. */
+static unsigned int
+vs_fdb_delete_collected(struct vs_fdb *fdb, struct vs_fdb_victims *v)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < v->n; i++) {
+		if (rte_hash_del_key(fdb->hash, &v->keys[i]) < 0)
+			continue;
+		__atomic_store_n(&fdb->values[v->pos[i]], 0, __ATOMIC_RELEASE);
+		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+		n++;
+	}
+	free(v->keys);
+	free(v->pos);
+	return n;
+}
+
+unsigned int
+vs_fdb_delete_if(struct vs_fdb *fdb, int (*match)(const struct vs_fdb_key *, uint64_t, void *),
+		 void *arg)
+{
+	struct vs_fdb_victims v = {0};
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	int32_t pos;
+
+	while ((pos = rte_hash_iterate(fdb->hash, &key, &data, &next)) >= 0) {
+		uint64_t val = __atomic_load_n(&fdb->values[pos], __ATOMIC_RELAXED);
+
+		if (match(key, val, arg) && vs_fdb_victims_push(&v, key, pos) != 0)
+			break;
+	}
+	return vs_fdb_delete_collected(fdb, &v);
+}
+
+static int
+vs_fdb_is_stale(const struct vs_fdb_key *k, uint64_t v, void *arg)
+{
+	const uint32_t *lim = arg; /* [now_s, aging_s] */
+	uint32_t seen = vs_fdb_value_seen(v);
+
+	(void)k;
+	/* A slot whose value is not yet written (gen 0) belongs to a learn in
+	 * flight; leave it for the next pass. */
+	if (vs_fdb_value_gen(v) == 0)
+		return 0;
+	return lim[0] > seen && lim[0] - seen > lim[1];
+}
+
+unsigned int
+vs_fdb_age(struct vs_fdb *fdb, uint32_t now_s)
+{
+	uint32_t lim[2] = {now_s, fdb->aging_s};
+	unsigned int n = vs_fdb_delete_if(fdb, vs_fdb_is_stale, lim);
+
+	fdb->aged += n;
+	return n;
+}
+
+void
+vs_fdb_walk(struct vs_fdb *fdb, void (*fn)(const struct vs_fdb_key *, uint64_t, void *), void *arg)
+{
+	const void *key;
+	void *data;
+	uint32_t next = 0;
+	int32_t pos;
+
+	while ((pos = rte_hash_iterate(fdb->hash, &key, &data, &next)) >= 0) {
+		uint64_t val = __atomic_load_n(&fdb->values[pos], __ATOMIC_ACQUIRE);
+
+		if (vs_fdb_value_gen(val) != 0)
+			fn(key, val, arg);
+	}
+}
+
+uint32_t
+vs_fdb_count(const struct vs_fdb *fdb)
+{
+	return __atomic_load_n(&fdb->count, __ATOMIC_RELAXED);
+}

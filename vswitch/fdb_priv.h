@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The MAC table (forwarding database).
+ *
+ * Key
+ *   (switch index, VLAN, MAC).  Learning is per VLAN, so the same MAC may
+ *   live in two VLANs on two ports, and per switch, so switches never see
+ *   each other's stations.
+ *
+ * Value
+ *   One 64-bit word per entry, stored in an array indexed by the key's
+ *   position in the hash: the port index, that port's generation (so an
+ *   entry left behind by a deleted port whose slot was reused is never
+ *   followed), and the last-seen time in seconds.  Workers update it with
+ *   plain atomic stores, and only when it changes, so a busy station costs
+ *   one store a second.
+ *
+ * Size and overflow
+ *   The table is sized once, at creation (default 256k entries).  A separate
+ *   atomic count enforces the bound exactly: rte_hash's per-lcore key caches
+ *   would otherwise let it grow past the configured size.  A learn that would
+ *   exceed it is refused and counted; the frame is still forwarded.  Memory
+ *   never grows after start.
+ *
+ * Aging
+ *   The control thread walks the table (vs_fdb_age) and deletes entries not
+ *   seen for longer than the aging time.  Deletion frees the key slot through
+ *   rte_hash's RCU defer queue, after every worker has passed a quiescent
+ *   state, so a worker holding a position from a lookup never reads a slot
+ *   reused for another key.
+ *
+ * Station moves
+ *   A known MAC seen on another port of its switch is re-pointed there at
+ *   once (last writer wins inside a burst; a MAC moving between two ports
+ *   within one burst ends on the later one).
+ *
+ * Thread safety
+ *   Lookups: lock-free, any number of workers (RTE_HASH_EXTRA_FLAGS_
+ *   RW_CONCURRENCY_LF).  Inserts: from workers, concurrently
+ *   (MULTI_WRITER_ADD); rte_hash serialises writers internally, which only
+ *   happens on a new station, never on a known one.  Deletes (aging, flush):
+ *   control thread only.
+ */
+#ifndef VS_FDB_PRIV_H
+#define VS_FDB_PRIV_H
+
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "vswitch.h"
+
+struct rte_hash;
+struct rte_rcu_qsbr;
+
+struct vs_fdb_key {
+	struct rte_ether_addr mac;
+	uint16_t vlan;
+	uint16_t sw;
+	uint8_t pad[6]; /* 16-byte keys take rte_hash's vector compare */
+};
+_Static_assert(sizeof(struct vs_fdb_key) == 16, "fdb key must stay 16 bytes");
+
+struct vs_fdb {
+	struct rte_hash *hash;
+	uint64_t *values;     /* indexed by hash position */
+	uint32_t n_values;
+	uint32_t capacity;
+	uint32_t aging_s;
+	uint32_t count;       /* live entries; atomic */
+	uint64_t aged;        /* control thread only */
+};
+
+/* Packing of a value word. */
+static inline uint64_t
+vs_fdb_value(uint16_t port, uint16_t gen, uint32_t seen_s)
+{
+	return ((uint64_t)port << 48) | ((uint64_t)gen << 32) | seen_s;
+}
+static inline uint16_t vs_fdb_value_port(uint64_t v) { return (uint16_t)(v >> 48); }
+static inline uint16_t vs_fdb_value_gen(uint64_t v) { return (uint16_t)(v >> 32); }
+static inline uint32_t vs_fdb_value_seen(uint64_t v) { return (uint32_t)v; }
+
+/* qsbr may be NULL (no workers will ever read). */
+int vs_fdb_init(struct vs_fdb *fdb, const char *name, uint32_t capacity, uint32_t aging_s,
+		struct rte_rcu_qsbr *qsbr, char *err, size_t errlen);
+void vs_fdb_fini(struct vs_fdb *fdb);
+
+static inline void
+vs_fdb_key_set(struct vs_fdb_key *k, uint16_t sw, uint16_t vlan, const struct rte_ether_addr *mac)
+{
+	k->mac = *mac;
+	k->vlan = vlan;
+	k->sw = sw;
+	k->pad[0] = k->pad[1] = k->pad[2] = k->pad[3] = k->pad[4] = k->pad[5] = 0;
+}
+
+/* Result of learning one source address. */
+enum vs_fdb_learn_result {
+	VS_FDB_REFRESHED,
+	VS_FDB_LEARNED,
+	VS_FDB_MOVED,
+	VS_FDB_FULL,
+};
+
+/*
+ * Burst lookup: positions[i] receives the hash position of keys[i] or a
+ * negative value when absent.  n <= VS_BURST.
+ */
+void vs_fdb_lookup_burst(const struct vs_fdb *fdb, const struct vs_fdb_key *keys,
+			 unsigned int n, int32_t *positions);
+/* Learns one key given the outcome of a lookup for it (pos < 0: absent). */
+enum vs_fdb_learn_result vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key,
+				      int32_t pos, uint16_t port, uint16_t gen, uint32_t now_s);
+
+/* Control thread. */
+unsigned int vs_fdb_age(struct vs_fdb *fdb, uint32_t now_s);
+/* Deletes entries for which match(key, value, arg) is true. */
+unsigned int vs_fdb_delete_if(struct vs_fdb *fdb,
+			      int (*match)(const struct vs_fdb_key *, uint64_t, void *), void *arg);
+void vs_fdb_walk(struct vs_fdb *fdb, void (*fn)(const struct vs_fdb_key *, uint64_t, void *),
+		 void *arg);
+uint32_t vs_fdb_count(const struct vs_fdb *fdb);
+
+#endif

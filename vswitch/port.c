@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Port backends.  "phy" and "ring" are both ethdevs; they differ only in how
+ * the ethdev comes to exist (hot-plugged from devargs, or built around two
+ * rte_rings) and how it goes away.  Backends that are not ethdevs (netvsc)
+ * will fill the same ops with their own burst functions.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ring.h>
+
+#include "dp_priv.h"
+
+#define VS_RX_DESC 1024
+#define VS_TX_DESC 1024
+#define VS_RING_DEFAULT 1024
+#define VS_MTU_JUMBO 9000
+
+static uint16_t
+vs_port_eth_rx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_rx_burst(p->eth_port, q, pkts, n);
+}
+
+static uint16_t
+vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_tx_burst(p->eth_port, q, pkts, n);
+}
+
+/* Configures and starts an existing ethdev: one rx queue, n_txq tx queues,
+ * jumbo frames when the device can take them, promiscuous. */
+static int
+vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		  size_t errlen)
+{
+	struct rte_eth_dev_info info;
+	struct rte_eth_conf ec;
+	unsigned int q;
+	int rc;
+
+	rc = rte_eth_dev_info_get(p->eth_port, &info);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: cannot read device info: %s", p->conf.name,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	if (info.max_tx_queues < n_txq) {
+		snprintf(err, errlen,
+			 "port %s: device has %u tx queue(s), %u needed (one per worker)",
+			 p->conf.name, info.max_tx_queues, n_txq);
+		return -EINVAL;
+	}
+	memset(&ec, 0, sizeof(ec));
+	ec.rxmode.mtu = RTE_MIN((uint32_t)VS_MTU_JUMBO, (uint32_t)info.max_mtu);
+	if (ec.rxmode.mtu < RTE_ETHER_MTU)
+		ec.rxmode.mtu = RTE_ETHER_MTU;
+	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)
+		ec.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		ec.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
+	if (rc != 0 && ec.rxmode.mtu != RTE_ETHER_MTU) {
+		/* Some PMDs report a max_mtu they then refuse; fall back. */
+		ec.rxmode.mtu = RTE_ETHER_MTU;
+		rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
+	}
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: cannot configure device: %s", p->conf.name,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	rc = rte_eth_rx_queue_setup(p->eth_port, 0, VS_RX_DESC, (unsigned int)rte_socket_id(),
+				    NULL, mp);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: cannot set up rx queue: %s", p->conf.name,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	for (q = 0; q < n_txq; q++) {
+		rc = rte_eth_tx_queue_setup(p->eth_port, (uint16_t)q, VS_TX_DESC,
+					    (unsigned int)rte_socket_id(), NULL);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %s: cannot set up tx queue %u: %s",
+				 p->conf.name, q, rte_strerror(-rc));
+			return rc;
+		}
+	}
+	rc = rte_eth_dev_start(p->eth_port);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: cannot start device: %s", p->conf.name,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	/* A switch port must see every destination; devices without a
+	 * promiscuous mode (rings, pcap files) already do. */
+	(void)rte_eth_promiscuous_enable(p->eth_port);
+	return 0;
+}
+
+static int
+vs_port_phy_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		 size_t errlen)
+{
+	const char *args = p->conf.devargs;
+	size_t len = strcspn(args, ",");
+	uint16_t id;
+	int rc;
+
+	if (len == 0 || len >= sizeof(p->eth_name)) {
+		snprintf(err, errlen, "port %s: devargs: expected a device name, got '%s'",
+			 p->conf.name, args);
+		return -EINVAL;
+	}
+	memcpy(p->eth_name, args, len);
+	p->eth_name[len] = '\0';
+	if (rte_eth_dev_get_port_by_name(p->eth_name, &id) == 0) {
+		snprintf(err, errlen, "port %s: device %s is already in use", p->conf.name,
+			 p->eth_name);
+		return -EEXIST;
+	}
+	rc = rte_dev_probe(args);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: cannot open device '%s': %s", p->conf.name, args,
+			 rte_strerror(-rc));
+		return rc;
+	}
+	if (rte_eth_dev_get_port_by_name(p->eth_name, &id) != 0) {
+		snprintf(err, errlen, "port %s: '%s' is not a network device", p->conf.name,
+			 p->eth_name);
+		(void)rte_dev_remove(NULL);
+		return -ENODEV;
+	}
+	p->eth_port = id;
+	p->eth_open = true;
+	return vs_port_eth_start(p, n_txq, mp, err, errlen);
+}
+
+static void
+vs_port_eth_close(struct vs_port *p)
+{
+	struct rte_eth_dev_info info;
+
+	if (!p->eth_open)
+		return;
+	(void)rte_eth_dev_stop(p->eth_port);
+	if (p->conf.kind == VS_PORT_PHY && rte_eth_dev_info_get(p->eth_port, &info) == 0 &&
+	    info.device != NULL) {
+		(void)rte_eth_dev_close(p->eth_port);
+		(void)rte_dev_remove(info.device);
+	} else {
+		(void)rte_eth_dev_close(p->eth_port);
+	}
+	p->eth_open = false;
+}
+
+static void
+vs_port_phy_close(struct vs_port *p)
+{
+	vs_port_eth_close(p);
+}
+
+static int
+vs_port_ring_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		  size_t errlen)
+{
+	struct rte_ring *txs[VS_MAX_WORKERS];
+	unsigned int size = p->conf.ring_size ? p->conf.ring_size : VS_RING_DEFAULT;
+	char rname[RTE_RING_NAMESIZE];
+	unsigned int q;
+	int id;
+
+	size = rte_align32pow2(size);
+	/* The ethdev name (set by the caller) is unique among live ports. */
+	snprintf(rname, sizeof(rname), "%.20s_rx", p->eth_name);
+	p->rx_ring = rte_ring_create(rname, size, (int)rte_socket_id(),
+				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(rname, sizeof(rname), "%.20s_tx", p->eth_name);
+	/* Every worker transmits into the same ring: multi-producer. */
+	p->tx_ring = rte_ring_create(rname, size, (int)rte_socket_id(), RING_F_SC_DEQ);
+	if (p->rx_ring == NULL || p->tx_ring == NULL) {
+		snprintf(err, errlen, "port %s: cannot create rings of %u: %s", p->conf.name, size,
+			 rte_strerror(rte_errno));
+		return -ENOMEM;
+	}
+	for (q = 0; q < n_txq; q++)
+		txs[q] = p->tx_ring;
+	id = rte_eth_from_rings(p->eth_name, &p->rx_ring, 1, txs, n_txq,
+				(unsigned int)rte_socket_id());
+	if (id < 0) {
+		snprintf(err, errlen, "port %s: cannot create ring device: %s", p->conf.name,
+			 rte_strerror(rte_errno));
+		return -ENODEV;
+	}
+	p->eth_port = (uint16_t)id;
+	p->eth_open = true;
+	return vs_port_eth_start(p, n_txq, mp, err, errlen);
+}
+
+static void
+vs_port_ring_close(struct vs_port *p)
+{
+	struct rte_mbuf *m;
+
+	vs_port_eth_close(p);
+	/* Frames nobody consumed belong to the datapath's pool. */
+	if (p->rx_ring != NULL) {
+		while (rte_ring_dequeue(p->rx_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(p->rx_ring);
+	}
+	if (p->tx_ring != NULL) {
+		while (rte_ring_dequeue(p->tx_ring, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(p->tx_ring);
+	}
+	p->rx_ring = p->tx_ring = NULL;
+}
+
+static const struct vs_port_ops vs_port_phy_ops = {
+	.kind = VS_PORT_PHY,
+	.open = vs_port_phy_open,
+	.close = vs_port_phy_close,
+	.rx_burst = vs_port_eth_rx,
+	.tx_burst = vs_port_eth_tx,
+};
+
+static const struct vs_port_ops vs_port_ring_ops = {
+	.kind = VS_PORT_RING,
+	.open = vs_port_ring_open,
+	.close = vs_port_ring_close,
+	.rx_burst = vs_port_eth_rx,
+	.tx_burst = vs_port_eth_tx,
+};
+
+const struct vs_port_ops *
+vs_port_ops_for(enum vs_port_kind kind)
+{
+	switch (kind) {
+	case VS_PORT_PHY:
+		return &vs_port_phy_ops;
+	case VS_PORT_RING:
+		return &vs_port_ring_ops;
+	}
+	return NULL;
+}
+
+const char *
+vs_port_kind_name(enum vs_port_kind k)
+{
+	switch (k) {
+	case VS_PORT_PHY:
+		return "phy";
+	case VS_PORT_RING:
+		return "ring";
+	}
+	return "?";
+}
+
+int
+vs_port_kind_parse(const char *s, enum vs_port_kind *out)
+{
+	if (strcmp(s, "phy") == 0)
+		*out = VS_PORT_PHY;
+	else if (strcmp(s, "ring") == 0)
+		*out = VS_PORT_RING;
+	else
+		return -EINVAL;
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+
+#include "test_env.h"
+#include "vswitch.h"
+
+int
+vs_test_eal_init(const char *prog)
+{
+	char prefix[64];
+	char *argv[] = {(char *)prog, "-l", "0", "--no-huge", "--no-pci", "--no-shconf",
+			"-m", "1024", "--log-level=lib.*:error", "--file-prefix", prefix, NULL};
+
+	snprintf(prefix, sizeof(prefix), "vstest%d", (int)getpid());
+	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0 ? -1 : 0;
+}
+
+uint64_t
+vs_test_clock(void *arg)
+{
+	return *(const uint64_t *)arg;
+}
+
+struct rte_mbuf *
+vs_test_frame(struct vs_dp *dp, const uint8_t dst[6], const uint8_t src[6], uint16_t type,
+	      uint32_t len, uint8_t seed)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(vs_dp_mempool(dp));
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(p, seed, len);
+	if (len >= 6)
+		memcpy(p, dst, 6);
+	if (len >= 12)
+		memcpy(p + 6, src, 6);
+	if (len >= 14) {
+		p[12] = (uint8_t)(type >> 8);
+		p[13] = (uint8_t)type;
+	}
+	return m;
+}

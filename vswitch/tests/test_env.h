@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Shared set-up of the vswitch unit tests. */
+#ifndef VS_TEST_ENV_H
+#define VS_TEST_ENV_H
+
+#include <stdint.h>
+
+#include <CUnit/CUnit.h>
+
+struct vs_dp;
+struct rte_mbuf;
+
+/* EAL without hugepages, unique file prefix; 0 or -1. */
+int vs_test_eal_init(const char *prog);
+/* Manual clock for vs_dp_set_clock: nanoseconds in *arg. */
+uint64_t vs_test_clock(void *arg);
+/* A frame of len bytes: dst, src, ethertype, payload bytes = seed. */
+struct rte_mbuf *vs_test_frame(struct vs_dp *dp, const uint8_t dst[6], const uint8_t src[6],
+			       uint16_t type, uint32_t len, uint8_t seed);
+
+CU_ErrorCode vs_test_register_fdb(void);
+CU_ErrorCode vs_test_register_pipeline(void);
+
+#endif

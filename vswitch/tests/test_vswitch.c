@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The vswitch module's CUnit binary: MAC table and pipeline suites. */
+#include <stdio.h>
+
+#include <CUnit/Basic.h>
+#include <rte_eal.h>
+
+#include "test_env.h"
+
+int
+main(int argc, char **argv)
+{
+	unsigned int failed;
+
+	(void)argc;
+	if (vs_test_eal_init(argv[0]) != 0) {
+		fprintf(stderr, "test_vswitch: EAL initialisation failed\n");
+		return 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	if (vs_test_register_fdb() != CUE_SUCCESS || vs_test_register_pipeline() != CUE_SUCCESS) {
+		fprintf(stderr, "test_vswitch: %s\n", CU_get_error_msg());
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vswitch — the datapath: switches, ports, the burst pipeline, the MAC
+ * table (fdb) and the worker loops.
+ *
+ * Model
+ *   One datapath (struct vs_dp) holds up to VS_MAX_SWITCHES switches and
+ *   VS_MAX_PORTS ports.  Every port belongs to exactly one switch; switches
+ *   share nothing but the process: a frame never leaves the switch of the
+ *   port it arrived on, and the MAC table is keyed by (switch, VLAN, MAC) so
+ *   two switches may learn the same address independently.
+ *
+ *   Ports sit behind one small interface (struct vs_port_ops in
+ *   port_priv.h).  Backends today: "phy" (any DPDK ethdev named by devargs)
+ *   and "ring" (rte_eth_from_rings, for tests and benchmarks).
+ *
+ * Configuration and threads
+ *   The control thread (whoever calls vs_dp_switch_add, vs_dp_port_add, ...)
+ *   compiles the configuration into an immutable snapshot and publishes it
+ *   with one pointer store; workers read it without locks and report
+ *   quiescence once per loop (rte_rcu_qsbr); the old snapshot is freed after
+ *   the grace period.  All vs_dp_* configuration calls must come from one
+ *   thread at a time.
+ *
+ *   Workers (vs_dp_start) run on EAL worker lcores.  Each polls a fixed list
+ *   of (port, queue 0) pairs, owns tx queue <worker index> on every port, and
+ *   keeps its own counters (single writer; summed by vs_dp_port_stats).
+ *
+ * Determinism
+ *   With no workers started, a caller may drive the pipeline itself with
+ *   vs_dp_poll_once() or vs_dp_process_burst() and an injected clock
+ *   (vs_dp_set_clock): this is what the golden pcap tests do.
+ *
+ * Errors
+ *   Functions returning int return 0 or a negative errno; those taking
+ *   (err, errlen) also write a one-line human message naming what is wrong.
+ */
+#ifndef VS_VSWITCH_H
+#define VS_VSWITCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rte_mbuf;
+struct rte_ring;
+struct rte_mempool;
+
+#define VS_MAX_SWITCHES 64
+#define VS_MAX_PORTS 256
+#define VS_MAX_WORKERS 16
+#define VS_BURST 32
+#define VS_NAME_MAX 32
+#define VS_DEVARGS_MAX 512
+
+/* VLAN every frame of a VLAN-unaware ("untagged") port belongs to. */
+#define VS_VLAN_DEFAULT 1
+
+#define VS_FDB_SIZE_DEFAULT (256u * 1024u)
+#define VS_FDB_AGING_DEFAULT_S 300u
+
+enum vs_switch_type {
+	VS_SWITCH_PRIVATE,
+	VS_SWITCH_INTERNAL,
+	VS_SWITCH_EXTERNAL,
+};
+
+enum vs_port_kind {
+	VS_PORT_PHY,
+	VS_PORT_RING,
+};
+
+/*
+ * Drop reasons, written once: each yields an enum value and the name shown
+ * in counters.  A frame that is not forwarded is counted under exactly one.
+ */
+#define VS_DROP_REASONS(X)                                                   \
+	X(RUNT, "runt")                     /* shorter than an Ethernet header */ \
+	X(BAD_LENGTH, "bad_length")         /* 802.3 length field lies */        \
+	X(RESERVED_GROUP, "reserved_group") /* 01-80-C2-00-00-0x (802.1D) */     \
+	X(SRC_MULTICAST, "src_multicast")   /* group bit set in source MAC */    \
+	X(HAIRPIN, "hairpin")               /* destination is the ingress port */ \
+	X(NO_EGRESS, "no_egress")           /* flood set holds only the ingress */ \
+	X(PORT_DOWN, "port_down")           /* ingress port administratively down */ \
+	X(TX_FULL, "tx_full")               /* egress queue refused the frame */
+
+enum vs_drop_reason {
+#define VS_DROP_ENUM(id, name) VS_DROP_##id,
+	VS_DROP_REASONS(VS_DROP_ENUM)
+#undef VS_DROP_ENUM
+	VS_DROP_MAX
+};
+
+const char *vs_drop_reason_name(enum vs_drop_reason r);
+
+/* Datapath-wide settings, fixed at creation. */
+struct vs_dp_conf {
+	uint32_t fdb_size;      /* MAC table entries; 0 = VS_FDB_SIZE_DEFAULT */
+	uint32_t fdb_aging_s;   /* 0 = VS_FDB_AGING_DEFAULT_S */
+	unsigned int n_workers; /* 0 = driven by the caller (tests) */
+	uint32_t n_mbufs;       /* receive pool size; 0 = 16383 */
+};
+
+struct vs_switch_conf {
+	char name[VS_NAME_MAX];
+	enum vs_switch_type type;
+};
+
+struct vs_port_conf {
+	char name[VS_NAME_MAX];
+	char switch_name[VS_NAME_MAX];
+	enum vs_port_kind kind;
+	char devargs[VS_DEVARGS_MAX]; /* phy: DPDK devargs, e.g. "net_null0" */
+	uint32_t ring_size;           /* ring: entries per ring; 0 = 1024 */
+	bool admin_down;
+};
+
+struct vs_port_stats {
+	uint64_t rx_packets, rx_bytes;
+	uint64_t tx_packets, tx_bytes;
+	uint64_t fwd_unicast;  /* received frames sent to one learned port */
+	uint64_t fwd_flood;    /* received frames sent to the flood set */
+	uint64_t drops[VS_DROP_MAX]; /* rx-side reasons on the ingress port,
+					TX_FULL on the egress port */
+};
+
+struct vs_fdb_stats {
+	uint64_t learned;  /* new (switch, VLAN, MAC) entries */
+	uint64_t moved;    /* station moves: an entry changed port */
+	uint64_t overflow; /* learn attempts refused: table full */
+	uint64_t aged;     /* entries removed by aging */
+	uint32_t entries;  /* current */
+	uint32_t capacity;
+};
+
+struct vs_fdb_entry_info {
+	char switch_name[VS_NAME_MAX];
+	uint16_t vlan;
+	uint8_t mac[6];
+	char port_name[VS_NAME_MAX];
+	uint32_t age_s;
+};
+
+struct vs_dp;
+
+/* Clock in nanoseconds; the default reads the TSC. */
+typedef uint64_t (*vs_clock_fn)(void *arg);
+
+/* EAL must be initialised.  Returns NULL and fills err on failure. */
+struct vs_dp *vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen);
+/* Stops workers, closes every port, frees everything. */
+void vs_dp_destroy(struct vs_dp *dp);
+void vs_dp_set_clock(struct vs_dp *dp, vs_clock_fn fn, void *arg);
+uint64_t vs_dp_now(const struct vs_dp *dp);
+
+int vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen);
+/* Refused while the switch still has ports. */
+int vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
+/* Opens the port's backend, starts it and publishes it to the workers. */
+int vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen);
+int vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
+int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, size_t errlen);
+
+/* Lookups for the control plane and tests: index or -ENOENT. */
+int vs_dp_port_index(const struct vs_dp *dp, const char *name);
+int vs_dp_switch_index(const struct vs_dp *dp, const char *name);
+unsigned int vs_dp_port_count(const struct vs_dp *dp);
+unsigned int vs_dp_switch_count(const struct vs_dp *dp);
+/* Name of the port at an index, NULL if the slot is empty. */
+const char *vs_dp_port_name(const struct vs_dp *dp, unsigned int idx);
+const char *vs_dp_port_switch(const struct vs_dp *dp, unsigned int idx);
+const char *vs_dp_switch_name(const struct vs_dp *dp, unsigned int idx);
+/* ring ports only: the ring the port receives from / transmits into. */
+struct rte_ring *vs_dp_port_rx_ring(const struct vs_dp *dp, unsigned int idx);
+struct rte_ring *vs_dp_port_tx_ring(const struct vs_dp *dp, unsigned int idx);
+/* The pool the datapath receives into (tests build their frames from it). */
+struct rte_mempool *vs_dp_mempool(const struct vs_dp *dp);
+
+/* Launches conf.n_workers poll loops on EAL worker lcores. */
+int vs_dp_start(struct vs_dp *dp, char *err, size_t errlen);
+/* Asks workers to stop and waits for them. */
+void vs_dp_stop(struct vs_dp *dp);
+
+/*
+ * Deterministic driving (no workers running): vs_dp_poll_once receives one
+ * burst from every port with worker 0's context, runs it through the
+ * pipeline and flushes every tx buffer; returns the frames received.
+ */
+unsigned int vs_dp_poll_once(struct vs_dp *dp);
+/* Runs one received burst of port in_port through the pipeline (worker 0)
+ * and flushes.  Consumes the mbufs. */
+void vs_dp_process_burst(struct vs_dp *dp, uint16_t in_port, struct rte_mbuf **pkts,
+			 uint16_t n);
+
+/* Removes entries idle longer than the aging time; returns how many. */
+unsigned int vs_dp_fdb_age(struct vs_dp *dp);
+/* Removes every entry (of one switch if sw >= 0); returns how many. */
+unsigned int vs_dp_fdb_flush(struct vs_dp *dp, int sw);
+typedef void (*vs_fdb_walk_fn)(const struct vs_fdb_entry_info *e, void *arg);
+/* Calls fn for every live entry, in no particular order. */
+void vs_dp_fdb_walk(struct vs_dp *dp, vs_fdb_walk_fn fn, void *arg);
+void vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out);
+
+/* Sum of the workers' counters for one port. */
+int vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats *out);
+
+const char *vs_switch_type_name(enum vs_switch_type t);
+int vs_switch_type_parse(const char *s, enum vs_switch_type *out);
+const char *vs_port_kind_name(enum vs_port_kind k);
+int vs_port_kind_parse(const char *s, enum vs_port_kind *out);
+
+#endif

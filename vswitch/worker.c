@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker poll loops.  One loop iteration: take the current snapshot, receive
+ * one burst from each of my ports and run it through the pipeline, flush my
+ * tx buffers, report a quiescent state.  Flushing before reporting is what
+ * lets the control thread close a port after one grace period: no worker can
+ * hold a frame for it past that point.
+ */
+#include <rte_cycles.h>
+#include <rte_pause.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dp_priv.h"
+
+/* Clock reads are amortised: the fdb works in seconds. */
+#define VS_CLOCK_EVERY 1024u
+
+unsigned int
+vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now_s)
+{
+	struct rte_mbuf *pkts[VS_BURST];
+	unsigned int total = 0;
+	uint16_t i, n;
+
+	for (i = 0; i < snap->n_rx[w->idx]; i++) {
+		uint16_t port = snap->rx[w->idx][i];
+		struct vs_port *p = snap->ports[port].port;
+
+		n = p->ops->rx_burst(p, 0, pkts, VS_BURST);
+		if (n == 0)
+			continue;
+		vs_pipeline_run(w, snap, port, pkts, n, now_s);
+		total += n;
+	}
+	vs_pipeline_flush(w, snap);
+	return total;
+}
+
+int
+vs_worker_main(void *arg)
+{
+	struct vs_worker *w = arg;
+	struct vs_dp *dp = w->dp;
+	uint32_t now_s = vs_dp_now_s(dp);
+	uint64_t iter = 0;
+
+	rte_rcu_qsbr_thread_online(dp->qsbr, w->idx);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		const struct vs_snapshot *snap = vs_dp_snapshot(dp);
+
+		if ((++iter % VS_CLOCK_EVERY) == 0)
+			now_s = vs_dp_now_s(dp);
+		if (vs_worker_poll(w, snap, now_s) > 0)
+			w->busy_loops++;
+		w->loops++;
+		rte_rcu_qsbr_quiescent(dp->qsbr, w->idx);
+	}
+	rte_rcu_qsbr_thread_offline(dp->qsbr, w->idx);
+	return 0;
+}
