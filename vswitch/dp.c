@@ -21,6 +21,10 @@
 #define VS_MBUFS_DEFAULT 16383u
 #define VS_MBUF_CACHE 256u
 
+/* Ring devices are named once per process: names must never repeat while
+ * an old device of that name could still be registered. */
+static uint32_t vs_ring_seq;
+
 static uint64_t
 vs_dp_tsc_clock(void *arg)
 {
@@ -367,7 +371,8 @@ vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t
 	p->sw = (uint16_t)sw;
 	p->worker = vs_dp_pick_worker(dp);
 	if (c->kind == VS_PORT_RING)
-		snprintf(p->eth_name, sizeof(p->eth_name), "net_vsring%u", ++dp->ring_seq);
+		snprintf(p->eth_name, sizeof(p->eth_name), "net_vsring%u",
+			 __atomic_add_fetch(&vs_ring_seq, 1, __ATOMIC_RELAXED));
 	rc = p->ops->open(p, dp->n_workers, dp->mp, err, errlen);
 	if (rc != 0) {
 		p->ops->close(p);
@@ -665,7 +670,18 @@ void
 vs_dp_process_burst(struct vs_dp *dp, uint16_t in_port, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct vs_snapshot *snap = vs_dp_snapshot(dp);
+	uint32_t now_s = vs_dp_now_s(dp);
+	uint16_t done = 0, chunk;
 
-	vs_pipeline_run(dp->workers[0], snap, in_port, pkts, n, vs_dp_now_s(dp));
+	if (in_port >= VS_MAX_PORTS) {
+		rte_pktmbuf_free_bulk(pkts, n);
+		return;
+	}
+	/* The pipeline's per-packet arrays hold one burst. */
+	while (done < n) {
+		chunk = (uint16_t)RTE_MIN(n - done, VS_BURST);
+		vs_pipeline_run(dp->workers[0], snap, in_port, pkts + done, chunk, now_s);
+		done = (uint16_t)(done + chunk);
+	}
 	vs_pipeline_flush(dp->workers[0], snap);
 }

@@ -114,7 +114,6 @@ struct vs_dp {
 	void *clock_arg;
 	struct vs_port ports[VS_MAX_PORTS];
 	struct vs_switch switches[VS_MAX_SWITCHES];
-	uint32_t ring_seq; /* unique names for ring-port rings and ethdevs */
 };
 
 /* port.c */

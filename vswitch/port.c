@@ -146,17 +146,18 @@ static void
 vs_port_eth_close(struct vs_port *p)
 {
 	struct rte_eth_dev_info info;
+	struct rte_device *dev = NULL;
 
 	if (!p->eth_open)
 		return;
 	(void)rte_eth_dev_stop(p->eth_port);
-	if (p->conf.kind == VS_PORT_PHY && rte_eth_dev_info_get(p->eth_port, &info) == 0 &&
-	    info.device != NULL) {
-		(void)rte_eth_dev_close(p->eth_port);
-		(void)rte_dev_remove(info.device);
-	} else {
-		(void)rte_eth_dev_close(p->eth_port);
-	}
+	if (rte_eth_dev_info_get(p->eth_port, &info) == 0)
+		dev = info.device;
+	(void)rte_eth_dev_close(p->eth_port);
+	/* Closing frees the port; removing the device frees its name, so a
+	 * port of the same devargs (or ring name) can be added again. */
+	if (dev != NULL)
+		(void)rte_dev_remove(dev);
 	p->eth_open = false;
 }
 

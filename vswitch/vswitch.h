@@ -187,8 +187,12 @@ void vs_dp_stop(struct vs_dp *dp);
  * pipeline and flushes every tx buffer; returns the frames received.
  */
 unsigned int vs_dp_poll_once(struct vs_dp *dp);
-/* Runs one received burst of port in_port through the pipeline (worker 0)
- * and flushes.  Consumes the mbufs. */
+/* Runs frames of port in_port through the pipeline (worker 0), VS_BURST at
+ * a time, and flushes.  Consumes the mbufs.
+ *
+ * Within one burst every source is learned before any destination is looked
+ * up (as in a hardware pipeline): a frame may be forwarded to a station that
+ * a later frame of the same burst announced. */
 void vs_dp_process_burst(struct vs_dp *dp, uint16_t in_port, struct rte_mbuf **pkts,
 			 uint16_t n);
 

@@ -14,7 +14,7 @@ int
 vs_test_eal_init(const char *prog)
 {
 	char prefix[64];
-	char *argv[] = {(char *)prog, "-l", "0", "--no-huge", "--no-pci", "--no-shconf",
+	char *argv[] = {(char *)prog, "-l", "0-1", "--no-huge", "--no-pci", "--no-shconf",
 			"-m", "1024", "--log-level=lib.*:error", "--file-prefix", prefix, NULL};
 
 	snprintf(prefix, sizeof(prefix), "vstest%d", (int)getpid());
