@@ -59,6 +59,9 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	}
 	memset(&ec, 0, sizeof(ec));
 	ec.rxmode.mtu = RTE_MIN((uint32_t)VS_MTU_JUMBO, (uint32_t)info.max_mtu);
+	if (info.max_rx_pktlen > RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN)
+		ec.rxmode.mtu = RTE_MIN(ec.rxmode.mtu, info.max_rx_pktlen - RTE_ETHER_HDR_LEN -
+							       RTE_ETHER_CRC_LEN);
 	if (ec.rxmode.mtu < RTE_ETHER_MTU)
 		ec.rxmode.mtu = RTE_ETHER_MTU;
 	if (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCATTER)

@@ -1,1 +1,177 @@
-int main(void) { return 0; }
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The configuration document: what it accepts, and that each refusal names
+ * the field at fault and changes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <rte_eal.h>
+
+#include "ctl.h"
+
+static struct vs_dp *dp;
+
+static int
+setup(void)
+{
+	struct vs_dp_conf dc = {.fdb_size = 4096};
+	char err[256];
+
+	dp = vs_dp_create(&dc, err, sizeof(err));
+	return dp == NULL ? -1 : 0;
+}
+
+static int
+teardown(void)
+{
+	vs_dp_destroy(dp);
+	return 0;
+}
+
+static void
+test_dp_conf(void)
+{
+	struct vs_dp_conf c = {.n_workers = 1};
+	char err[256];
+
+	CU_ASSERT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":{\"fdb_size\":1000,\"fdb_aging_s\":60,"
+					     "\"workers\":2}}",
+					     &c, err, sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(c.fdb_size, 1000);
+	CU_ASSERT_EQUAL(c.fdb_aging_s, 60);
+	CU_ASSERT_EQUAL(c.n_workers, 2);
+	CU_ASSERT_EQUAL(vs_ctl_dp_conf_parse("{}", &c, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(c.fdb_size, 1000); /* absent keys keep their value */
+	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":{\"fdb_size\":-3}}", &c, err,
+						 sizeof(err)),
+			    0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "datapath.fdb_size"));
+	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":{\"workers\":1.5}}", &c, err,
+						 sizeof(err)),
+			    0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "datapath.workers"));
+	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":{\"fdb_sise\":5}}", &c, err,
+						 sizeof(err)),
+			    0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "datapath.fdb_sise: unknown key"));
+	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":", &c, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not valid JSON"));
+}
+
+static void
+test_apply(void)
+{
+	char err[256];
+	const char *doc = "{\"switches\":[{\"name\":\"s1\",\"type\":\"internal\"},"
+			  "{\"name\":\"s2\"}],"
+			  "\"ports\":[{\"switch\":\"s1\",\"name\":\"p1\",\"kind\":\"ring\"},"
+			  "{\"switch\":\"s1\",\"name\":\"p2\",\"kind\":\"ring\",\"admin\":\"down\"},"
+			  "{\"switch\":\"s2\",\"name\":\"n1\",\"kind\":\"phy\","
+			  "\"devargs\":\"net_null_ctltest\"}]}";
+
+	CU_ASSERT_EQUAL_FATAL(vs_ctl_config_apply(dp, doc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_switch_count(dp), 2);
+	CU_ASSERT_EQUAL(vs_dp_port_count(dp), 3);
+	CU_ASSERT_STRING_EQUAL(vs_dp_port_switch(dp, (unsigned int)vs_dp_port_index(dp, "n1")),
+			       "s2");
+}
+
+static void
+expect_refused(const char *doc, const char *field)
+{
+	char err[256] = "";
+	unsigned int ports = vs_dp_port_count(dp), sws = vs_dp_switch_count(dp);
+
+	CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, doc, err, sizeof(err)), 0);
+	if (strstr(err, field) == NULL) {
+		fprintf(stderr, "\n  error '%s' does not name '%s'\n", err, field);
+		CU_FAIL("error does not name the field");
+	}
+	CU_ASSERT_EQUAL(vs_dp_port_count(dp), ports);
+	CU_ASSERT_EQUAL(vs_dp_switch_count(dp), sws);
+}
+
+static void
+test_refusals(void)
+{
+	expect_refused("[]", "config");
+	expect_refused("{\"switchs\":[]}", "config.switchs");
+	expect_refused("{\"switches\":{}}", "config.switches");
+	expect_refused("{\"switches\":[{\"type\":\"private\"}]}", "switches[0].name");
+	expect_refused("{\"switches\":[{\"name\":\"q\",\"type\":\"public\"}]}",
+		       "switches[0].type");
+	expect_refused("{\"switches\":[{\"name\":\"q\"},{\"name\":\"q\"}]}", "switches[1].name");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"rnig\"}]}",
+		       "ports[0].kind");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"w\","
+		       "\"name\":\"z\",\"kind\":\"ring\"}]}",
+		       "ports[0].switch");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"phy\"}]}",
+		       "ports[0].devargs");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"ring\",\"ring_size\":\"big\"}]}",
+		       "ports[0].ring_size");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"ring\",\"colour\":1}]}",
+		       "ports[0].colour");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"ring\",\"admin\":\"sideways\"}]}",
+		       "ports[0].admin");
+	/* Valid document, but a switch that already exists. */
+	expect_refused("{\"switches\":[{\"name\":\"s1\"}]}", "s1");
+}
+
+static void
+test_read_file(void)
+{
+	char path[] = "/tmp/vsctlXXXXXX", err[256];
+	int fd = mkstemp(path);
+	char *txt;
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, "{\"a\":1}", 7), 7);
+	close(fd);
+	txt = vs_ctl_read_file(path, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(txt);
+	CU_ASSERT_STRING_EQUAL(txt, "{\"a\":1}");
+	free(txt);
+	unlink(path);
+	CU_ASSERT_PTR_NULL(vs_ctl_read_file(path, err, sizeof(err)));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "--no-shconf", "-m", "256",
+		       "--log-level=lib.*:error", "--file-prefix", prefix, NULL};
+	CU_pSuite s;
+	unsigned int failed;
+
+	(void)argc;
+	snprintf(prefix, sizeof(prefix), "vsctl%d", (int)getpid());
+	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0) {
+		fprintf(stderr, "test_ctl: EAL initialisation failed\n");
+		return 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("config", setup, teardown);
+	if (s == NULL || !CU_add_test(s, "datapath section", test_dp_conf) ||
+	    !CU_add_test(s, "apply switches and ports", test_apply) ||
+	    !CU_add_test(s, "refusals name the field and change nothing", test_refusals) ||
+	    !CU_add_test(s, "read file", test_read_file))
+		return 1;
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	rte_eal_cleanup();
+	return failed ? 1 : 0;
+}
