@@ -58,7 +58,7 @@ struct vs_fdb_key {
 	uint16_t vlan;
 	uint16_t sw;
 	uint8_t pad[6]; /* 16-byte keys take rte_hash's vector compare */
-};
+} __rte_aligned(8); /* rte_hash_crc reads the key 8 bytes at a time */
 _Static_assert(sizeof(struct vs_fdb_key) == 16, "fdb key must stay 16 bytes");
 
 struct vs_fdb {
