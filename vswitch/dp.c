@@ -32,45 +32,6 @@ vs_dp_tsc_clock(void *arg)
 	return (uint64_t)((double)rte_get_tsc_cycles() * 1e9 / (double)rte_get_tsc_hz());
 }
 
-const char *
-vs_drop_reason_name(enum vs_drop_reason r)
-{
-	static const char *const names[] = {
-#define VS_DROP_NAME(id, name) [VS_DROP_##id] = name,
-		VS_DROP_REASONS(VS_DROP_NAME)
-#undef VS_DROP_NAME
-	};
-	return (unsigned int)r < VS_DROP_MAX ? names[r] : "?";
-}
-
-const char *
-vs_switch_type_name(enum vs_switch_type t)
-{
-	switch (t) {
-	case VS_SWITCH_PRIVATE:
-		return "private";
-	case VS_SWITCH_INTERNAL:
-		return "internal";
-	case VS_SWITCH_EXTERNAL:
-		return "external";
-	}
-	return "?";
-}
-
-int
-vs_switch_type_parse(const char *s, enum vs_switch_type *out)
-{
-	if (strcmp(s, "private") == 0)
-		*out = VS_SWITCH_PRIVATE;
-	else if (strcmp(s, "internal") == 0)
-		*out = VS_SWITCH_INTERNAL;
-	else if (strcmp(s, "external") == 0)
-		*out = VS_SWITCH_EXTERNAL;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 /* Compiles the control view into a new snapshot and publishes it; the old
  * one is freed once no worker can still be reading it. */
 static int
@@ -282,7 +243,7 @@ vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, si
 	return 0;
 }
 
-static int
+int
 vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg)
 {
 	(void)v;
@@ -429,6 +390,7 @@ vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
 	dp->switches[p->sw].n_ports--;
 	for (w = 0; w < dp->n_workers; w++)
 		memset(&dp->workers[w]->stats[idx], 0, sizeof(dp->workers[w]->stats[idx]));
+	memset(&dp->port_base[idx], 0, sizeof(dp->port_base[idx]));
 	pg[0] = (uint16_t)idx;
 	pg[1] = p->gen;
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
@@ -446,6 +408,30 @@ vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, siz
 	}
 	dp->ports[idx].conf.admin_down = !up;
 	return vs_dp_publish(dp);
+}
+
+int
+vs_dp_port_conf(const struct vs_dp *dp, unsigned int idx, struct vs_port_conf *out)
+{
+	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
+		return -ENOENT;
+	*out = dp->ports[idx].conf;
+	return 0;
+}
+
+int
+vs_dp_switch_conf(const struct vs_dp *dp, unsigned int idx, struct vs_switch_conf *out)
+{
+	if (idx >= VS_MAX_SWITCHES || !dp->switches[idx].in_use)
+		return -ENOENT;
+	*out = dp->switches[idx].conf;
+	return 0;
+}
+
+void
+vs_dp_conf_get(const struct vs_dp *dp, struct vs_dp_conf *out)
+{
+	*out = dp->conf;
 }
 
 unsigned int
@@ -504,106 +490,6 @@ struct rte_mempool *
 vs_dp_mempool(const struct vs_dp *dp)
 {
 	return dp->mp;
-}
-
-int
-vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats *out)
-{
-	unsigned int w, r;
-
-	memset(out, 0, sizeof(*out));
-	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
-		return -ENOENT;
-	for (w = 0; w < dp->n_workers; w++) {
-		const struct vs_port_stats *s = &dp->workers[w]->stats[idx];
-
-		out->rx_packets += s->rx_packets;
-		out->rx_bytes += s->rx_bytes;
-		out->tx_packets += s->tx_packets;
-		out->tx_bytes += s->tx_bytes;
-		out->fwd_unicast += s->fwd_unicast;
-		out->fwd_flood += s->fwd_flood;
-		for (r = 0; r < VS_DROP_MAX; r++)
-			out->drops[r] += s->drops[r];
-	}
-	return 0;
-}
-
-void
-vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out)
-{
-	unsigned int w;
-
-	memset(out, 0, sizeof(*out));
-	for (w = 0; w < dp->n_workers; w++) {
-		out->learned += dp->workers[w]->fdb.learned;
-		out->moved += dp->workers[w]->fdb.moved;
-		out->overflow += dp->workers[w]->fdb.overflow;
-	}
-	out->aged = dp->fdb.aged;
-	out->entries = vs_fdb_count(&dp->fdb);
-	out->capacity = dp->fdb.capacity;
-}
-
-unsigned int
-vs_dp_fdb_age(struct vs_dp *dp)
-{
-	return vs_fdb_age(&dp->fdb, vs_dp_now_s(dp));
-}
-
-static int
-vs_dp_key_any(const struct vs_fdb_key *k, uint64_t v, void *arg)
-{
-	(void)k;
-	(void)v;
-	(void)arg;
-	return 1;
-}
-
-unsigned int
-vs_dp_fdb_flush(struct vs_dp *dp, int sw)
-{
-	uint16_t id = (uint16_t)sw;
-
-	if (sw < 0)
-		return vs_fdb_delete_if(&dp->fdb, vs_dp_key_any, NULL);
-	return vs_fdb_delete_if(&dp->fdb, vs_dp_key_in_switch, &id);
-}
-
-struct vs_dp_walk_ctx {
-	struct vs_dp *dp;
-	vs_fdb_walk_fn fn;
-	void *arg;
-	uint32_t now_s;
-};
-
-static void
-vs_dp_walk_one(const struct vs_fdb_key *k, uint64_t v, void *arg)
-{
-	struct vs_dp_walk_ctx *c = arg;
-	const struct vs_port *p = &c->dp->ports[vs_fdb_value_port(v)];
-	struct vs_fdb_entry_info e;
-
-	/* Entries left by a deleted port are invisible: they are never
-	 * followed and go at the next aging pass. */
-	if (!p->in_use || p->gen != vs_fdb_value_gen(v) || k->sw >= VS_MAX_SWITCHES ||
-	    !c->dp->switches[k->sw].in_use)
-		return;
-	memset(&e, 0, sizeof(e));
-	snprintf(e.switch_name, sizeof(e.switch_name), "%s", c->dp->switches[k->sw].conf.name);
-	snprintf(e.port_name, sizeof(e.port_name), "%s", p->conf.name);
-	e.vlan = k->vlan;
-	memcpy(e.mac, k->mac.addr_bytes, 6);
-	e.age_s = c->now_s > vs_fdb_value_seen(v) ? c->now_s - vs_fdb_value_seen(v) : 0;
-	c->fn(&e, c->arg);
-}
-
-void
-vs_dp_fdb_walk(struct vs_dp *dp, vs_fdb_walk_fn fn, void *arg)
-{
-	struct vs_dp_walk_ctx c = {dp, fn, arg, vs_dp_now_s(dp)};
-
-	vs_fdb_walk(&dp->fdb, vs_dp_walk_one, &c);
 }
 
 int

@@ -93,7 +93,8 @@ struct vs_worker {
 	unsigned int idx;
 	unsigned int lcore;
 	volatile bool stop;
-	uint64_t loops, busy_loops;
+	uint64_t loops, busy_loops, packets;
+	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
@@ -114,6 +115,10 @@ struct vs_dp {
 	void *clock_arg;
 	struct vs_port ports[VS_MAX_PORTS];
 	struct vs_switch switches[VS_MAX_SWITCHES];
+	/* Counter values at the last vs_dp_stats_clear (control thread). */
+	struct vs_port_stats port_base[VS_MAX_PORTS];
+	struct vs_fdb_stats fdb_base;
+	struct vs_worker_stats worker_base[VS_MAX_WORKERS];
 };
 
 /* port.c */
@@ -124,6 +129,9 @@ void vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16
 		     struct rte_mbuf **pkts, uint16_t n, uint32_t now_s);
 /* Sends every buffered frame; frames the port refuses are freed and counted. */
 void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
+
+/* dp.c */
+int vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg);
 
 /* worker.c */
 int vs_worker_main(void *arg);

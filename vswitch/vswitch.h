@@ -141,6 +141,16 @@ struct vs_fdb_entry_info {
 	uint32_t age_s;
 };
 
+struct vs_worker_stats {
+	unsigned int lcore;
+	uint16_t n_rxq;      /* receive queues polled */
+	uint64_t loops;      /* poll loop iterations */
+	uint64_t busy_loops; /* iterations that received at least one frame */
+	uint64_t packets;    /* frames received */
+	uint64_t cycles;     /* TSC cycles spent in the loop */
+	uint64_t busy_cycles;/* of which in iterations that received */
+};
+
 struct vs_dp;
 
 /* Clock in nanoseconds; the default reads the TSC. */
@@ -160,6 +170,11 @@ int vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errle
 int vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen);
 int vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
 int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, size_t errlen);
+
+/* Current settings of a port / switch / the datapath. */
+int vs_dp_port_conf(const struct vs_dp *dp, unsigned int idx, struct vs_port_conf *out);
+int vs_dp_switch_conf(const struct vs_dp *dp, unsigned int idx, struct vs_switch_conf *out);
+void vs_dp_conf_get(const struct vs_dp *dp, struct vs_dp_conf *out);
 
 /* Lookups for the control plane and tests: index or -ENOENT. */
 int vs_dp_port_index(const struct vs_dp *dp, const char *name);
@@ -205,8 +220,13 @@ typedef void (*vs_fdb_walk_fn)(const struct vs_fdb_entry_info *e, void *arg);
 void vs_dp_fdb_walk(struct vs_dp *dp, vs_fdb_walk_fn fn, void *arg);
 void vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out);
 
-/* Sum of the workers' counters for one port. */
+/* Sum of the workers' counters for one port since the last clear. */
 int vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats *out);
+/* Workers: conf.n_workers of them (0 when the caller drives the pipeline). */
+unsigned int vs_dp_worker_count(const struct vs_dp *dp);
+int vs_dp_worker_stats(const struct vs_dp *dp, unsigned int idx, struct vs_worker_stats *out);
+/* Zeroes what the stats readers report (ports, fdb, workers). */
+void vs_dp_stats_clear(struct vs_dp *dp);
 
 const char *vs_switch_type_name(enum vs_switch_type t);
 int vs_switch_type_parse(const char *s, enum vs_switch_type *out);

@@ -44,16 +44,27 @@ vs_worker_main(void *arg)
 	uint32_t now_s = vs_dp_now_s(dp);
 	uint64_t iter = 0;
 
+	uint64_t t0 = rte_rdtsc(), t1;
+	unsigned int n;
+
 	rte_rcu_qsbr_thread_online(dp->qsbr, w->idx);
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		const struct vs_snapshot *snap = vs_dp_snapshot(dp);
 
 		if ((++iter % VS_CLOCK_EVERY) == 0)
 			now_s = vs_dp_now_s(dp);
-		if (vs_worker_poll(w, snap, now_s) > 0)
-			w->busy_loops++;
-		w->loops++;
+		n = vs_worker_poll(w, snap, now_s);
 		rte_rcu_qsbr_quiescent(dp->qsbr, w->idx);
+		t1 = rte_rdtsc();
+		/* Single writer; readers on other threads see whole words. */
+		w->cycles += t1 - t0;
+		if (n > 0) {
+			w->busy_loops++;
+			w->packets += n;
+			w->busy_cycles += t1 - t0;
+		}
+		w->loops++;
+		t0 = t1;
 	}
 	rte_rcu_qsbr_thread_offline(dp->qsbr, w->idx);
 	return 0;
