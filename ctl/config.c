@@ -10,75 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "ctl.h"
-
-/* Refuses keys not in allowed[] (NULL-terminated). */
-static int
-vs_ctl_check_keys(const cJSON *obj, const char *where, const char *const *allowed, char *err,
-		  size_t errlen)
-{
-	const cJSON *it;
-
-	if (!cJSON_IsObject(obj)) {
-		snprintf(err, errlen, "%s: expected an object", where);
-		return -EINVAL;
-	}
-	cJSON_ArrayForEach(it, obj) {
-		const char *const *a;
-
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(*a, it->string) == 0)
-				break;
-		if (*a == NULL) {
-			snprintf(err, errlen, "%s.%s: unknown key", where, it->string);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-static int
-vs_ctl_get_u32(const cJSON *obj, const char *where, const char *key, uint32_t min, uint32_t max,
-	       uint32_t *out, char *err, size_t errlen)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (v == NULL)
-		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
-	    v->valuedouble < min || v->valuedouble > max) {
-		snprintf(err, errlen, "%s.%s: expected an integer from %u to %u", where, key, min,
-			 max);
-		return -EINVAL;
-	}
-	*out = (uint32_t)v->valuedouble;
-	return 0;
-}
-
-/* Copies a required (or optional, with required=0) string into out. */
-static int
-vs_ctl_get_str(const cJSON *obj, const char *where, const char *key, int required, char *out,
-	       size_t outlen, char *err, size_t errlen)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	if (v == NULL) {
-		if (!required)
-			return 0;
-		snprintf(err, errlen, "%s.%s: required", where, key);
-		return -EINVAL;
-	}
-	if (!cJSON_IsString(v)) {
-		snprintf(err, errlen, "%s.%s: expected a string", where, key);
-		return -EINVAL;
-	}
-	if (strlen(v->valuestring) >= outlen) {
-		snprintf(err, errlen, "%s.%s: longer than %zu characters", where, key, outlen - 1);
-		return -EINVAL;
-	}
-	snprintf(out, outlen, "%s", v->valuestring);
-	return 0;
-}
+#include "ctl_priv.h"
 
 static int
 vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t errlen)
@@ -108,9 +40,13 @@ vs_ctl_parse_doc(const char *json, char *err, size_t errlen)
 	cJSON *doc = cJSON_Parse(json);
 
 	if (doc == NULL) {
-		const char *at = cJSON_GetErrorPtr();
+		const char *at = cJSON_GetErrorPtr(), *p;
+		unsigned int line = 1;
 
-		snprintf(err, errlen, "config: not valid JSON near '%.20s'", at ? at : "");
+		for (p = json; at != NULL && p < at && *p; p++)
+			line += *p == '\n';
+		snprintf(err, errlen, "config: line %u: not valid JSON near '%.20s'", line,
+			 at ? at : "");
 		return NULL;
 	}
 	if (vs_ctl_check_keys(doc, "config", keys, err, errlen) != 0) {
@@ -136,7 +72,7 @@ vs_ctl_dp_conf_parse(const char *json, struct vs_dp_conf *out, char *err, size_t
 	return rc;
 }
 
-static int
+int
 vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,
 		    size_t errlen)
 {
@@ -151,14 +87,14 @@ vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c,
 	    (rc = vs_ctl_get_str(o, where, "type", 0, type, sizeof(type), err, errlen)) != 0)
 		return rc;
 	if (vs_switch_type_parse(type, &c->type) != 0) {
-		snprintf(err, errlen, "%s.type: '%s' is not external, internal or private", where,
+		snprintf(err, errlen, "%s%stype: '%s' is not external, internal or private", where, *where ? "." : "",
 			 type);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static int
+int
 vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		  size_t errlen)
 {
@@ -181,15 +117,15 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
 		return rc;
 	if (vs_port_kind_parse(kind, &c->kind) != 0) {
-		snprintf(err, errlen, "%s.kind: unknown kind '%s' (phy, ring)", where, kind);
+		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring)", where, *where ? "." : "", kind);
 		return -EINVAL;
 	}
 	if (c->kind == VS_PORT_PHY && c->devargs[0] == '\0') {
-		snprintf(err, errlen, "%s.devargs: required for a phy port", where);
+		snprintf(err, errlen, "%s%sdevargs: required for a phy port", where, *where ? "." : "");
 		return -EINVAL;
 	}
 	if (strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
-		snprintf(err, errlen, "%s.admin: expected 'up' or 'down'", where);
+		snprintf(err, errlen, "%s%sadmin: expected 'up' or 'down'", where, *where ? "." : "");
 		return -EINVAL;
 	}
 	c->admin_down = strcmp(admin, "down") == 0;
@@ -227,7 +163,7 @@ vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t 
 			return rc;
 		for (j = 0; j < p->n_sw; j++)
 			if (strcmp(p->sw[j].name, p->sw[p->n_sw].name) == 0) {
-				snprintf(err, errlen, "%s.name: '%s' is used twice", where,
+				snprintf(err, errlen, "%s%sname: '%s' is used twice", where, *where ? "." : "",
 					 p->sw[j].name);
 				return -EEXIST;
 			}
@@ -245,7 +181,7 @@ vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t 
 			return rc;
 		for (j = 0; j < p->n_port; j++)
 			if (strcmp(p->port[j].name, c->name) == 0) {
-				snprintf(err, errlen, "%s.name: '%s' is used twice", where,
+				snprintf(err, errlen, "%s%sname: '%s' is used twice", where, *where ? "." : "",
 					 c->name);
 				return -EEXIST;
 			}
@@ -253,7 +189,7 @@ vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t 
 			if (strcmp(p->sw[i].name, c->switch_name) == 0)
 				break;
 		if (i == p->n_sw) {
-			snprintf(err, errlen, "%s.switch: no switch named '%s'", where,
+			snprintf(err, errlen, "%s%sswitch: no switch named '%s'", where, *where ? "." : "",
 				 c->switch_name);
 			return -ENOENT;
 		}

@@ -28,6 +28,49 @@
 
 #include "vswitch.h"
 
+/* Writes the configuration document of dp to path atomically (temporary
+ * file, fsync, rename, fsync of the directory). */
+int vs_ctl_config_save(const struct vs_dp *dp, const char *path, char *err, size_t errlen);
+
+/*
+ * The control server: JSON-RPC 2.0, one object per line, on a Unix socket.
+ * Runs in the thread that owns dp's configuration (vswitchd's control
+ * thread): vs_ctl_poll serves every client that is ready and returns.
+ *
+ * Error codes are stable:
+ */
+#define VS_CTL_E_PARSE -32700          /* not JSON */
+#define VS_CTL_E_INVALID_REQUEST -32600 /* not a JSON-RPC 2.0 request */
+#define VS_CTL_E_NO_METHOD -32601
+#define VS_CTL_E_INVALID_PARAMS -32602  /* a field is missing, mistyped, out of range */
+#define VS_CTL_E_INTERNAL -32603
+#define VS_CTL_E_NOT_FOUND -32000       /* a named switch/port does not exist */
+#define VS_CTL_E_EXISTS -32001          /* the name is taken */
+#define VS_CTL_E_CONFLICT -32002        /* refused by the current state */
+#define VS_CTL_E_DEVICE -32003          /* DPDK refused (reason in the message) */
+#define VS_CTL_E_PERSIST -32004         /* could not save; the change was undone */
+
+/* Requests longer than this are refused and the connection closed. */
+#define VS_CTL_MAX_REQUEST (1u << 20)
+
+struct vs_ctl_conf {
+	const char *rundir;      /* socket at <rundir>/vswitchd.sock */
+	const char *config_path; /* NULL: changes are not persisted */
+	int sock_gid;            /* -1: keep the process's group */
+	const char *version;
+};
+
+struct vs_ctl;
+
+struct vs_ctl *vs_ctl_create(struct vs_dp *dp, const struct vs_ctl_conf *conf, char *err,
+			     size_t errlen);
+void vs_ctl_destroy(struct vs_ctl *c);
+/* Waits up to timeout_ms for socket activity and serves it. */
+void vs_ctl_poll(struct vs_ctl *c, int timeout_ms);
+/* One request line in, the response line out (malloc'd, no newline), or
+ * NULL for a notification.  What the socket does, without the socket. */
+char *vs_ctl_handle(struct vs_ctl *c, const char *line, size_t len);
+
 /* Reads the "datapath" object (absent keys keep what *out holds). */
 int vs_ctl_dp_conf_parse(const char *json, struct vs_dp_conf *out, char *err, size_t errlen);
 /* Validates the whole document, then adds its switches and ports to dp.

@@ -5,10 +5,13 @@
  *   vswitchd [EAL args] -- [--config FILE] [--rundir DIR] [--workers N]
  *                          [--stats-interval S] [--exit-after S]
  *
- * Without EAL arguments it runs hugepage-free on lcores 0-1.  Without
- * --config it runs the embedded demonstration: one external switch whose
- * uplink and three VM ports replay bundled captures (pcap ports), printing
- * per-port counters and the learned MAC table.
+ * Without EAL arguments it runs hugepage-free on lcores 0-1.  With --config
+ * the file is loaded at start (an absent file means an empty switch) and
+ * rewritten atomically after every accepted change made through the control
+ * socket <rundir>/vswitchd.sock.  Without --config it runs the embedded
+ * demonstration: one external switch whose uplink and three VM ports replay
+ * bundled captures (pcap ports), printing per-port counters and the learned
+ * MAC table; its changes are not persisted.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -248,7 +252,9 @@ main(int argc, char **argv)
 	struct vs_dp *dp = NULL;
 	char err[512], *cfg = NULL;
 	int i, sep = -1, rc = 1, eal_argc;
-	unsigned int elapsed = 0, ticks = 0;
+	unsigned int elapsed = 0;
+	struct timespec t_last;
+	struct vs_ctl *ctl = NULL;
 
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0) {
@@ -279,7 +285,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "vswitchd: --rundir %s: %s\n", o.rundir, strerror(errno));
 		goto out;
 	}
-	cfg = o.config ? vs_ctl_read_file(o.config, err, sizeof(err)) : vs_demo_config(o.rundir);
+	if (o.config != NULL && access(o.config, F_OK) != 0 && errno == ENOENT)
+		cfg = strdup("{}"); /* first start: the file is written on the first change */
+	else
+		cfg = o.config ? vs_ctl_read_file(o.config, err, sizeof(err))
+			       : vs_demo_config(o.rundir);
 	if (cfg == NULL) {
 		fprintf(stderr, "vswitchd: --config %s\n", err);
 		goto out;
@@ -307,17 +317,34 @@ main(int argc, char **argv)
 		fprintf(stderr, "vswitchd: %s\n", err);
 		goto out;
 	}
+	{
+		struct vs_ctl_conf cc = {.rundir = o.rundir, .config_path = o.config,
+					 .sock_gid = -1, .version = VS_VERSION};
+
+		ctl = vs_ctl_create(dp, &cc, err, sizeof(err));
+		if (ctl == NULL) {
+			fprintf(stderr, "vswitchd: %s\n", err);
+			goto out;
+		}
+	}
 	signal(SIGINT, vs_on_signal);
 	signal(SIGTERM, vs_on_signal);
+	signal(SIGPIPE, SIG_IGN);
 	printf("vswitchd %s (%s): %u switch(es), %u port(s), %u worker(s), rundir %s\n",
 	       VS_VERSION, rte_version(), vs_dp_switch_count(dp), vs_dp_port_count(dp),
 	       dc.n_workers, o.rundir);
 	fflush(stdout);
-	/* The control loop: aging once a second, counters on request. */
+	/* The control loop: requests as they come, aging once a second,
+	 * counters on request. */
+	clock_gettime(CLOCK_MONOTONIC, &t_last);
 	while (!vs_quit) {
-		usleep(100 * 1000);
-		if (++ticks % 10 != 0)
+		struct timespec now;
+
+		vs_ctl_poll(ctl, 100);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec == t_last.tv_sec)
 			continue;
+		t_last = now;
 		elapsed++;
 		vs_dp_fdb_age(dp);
 		if (o.stats_interval && elapsed % o.stats_interval == 0) {
@@ -328,6 +355,8 @@ main(int argc, char **argv)
 		if (o.exit_after && elapsed >= o.exit_after)
 			break;
 	}
+	vs_ctl_destroy(ctl);
+	ctl = NULL;
 	vs_dp_stop(dp);
 	printf("--- final counters\n");
 	vs_print_stats(dp);
@@ -335,6 +364,7 @@ main(int argc, char **argv)
 	vs_print_fdb(dp);
 	rc = 0;
 out:
+	vs_ctl_destroy(ctl);
 	free(cfg);
 	vs_dp_destroy(dp);
 	rte_eal_cleanup();

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* ctl internals: field validation helpers, the method registry, the server
+ * state. */
+#ifndef VS_CTL_PRIV_H
+#define VS_CTL_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctl.h"
+
+/* params.c: each returns 0, or -EINVAL with "<where>.<key>: ..." in err.
+ * An absent key leaves *out untouched (required strings excepted). */
+int vs_ctl_check_keys(const cJSON *obj, const char *where, const char *const *allowed, char *err,
+		      size_t errlen);
+int vs_ctl_get_u32(const cJSON *obj, const char *where, const char *key, uint32_t min,
+		   uint32_t max, uint32_t *out, char *err, size_t errlen);
+int vs_ctl_get_str(const cJSON *obj, const char *where, const char *key, int required, char *out,
+		   size_t outlen, char *err, size_t errlen);
+int vs_ctl_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, char *err,
+		    size_t errlen);
+
+/* config.c: one element of "switches" / "ports" (the params of switch.add /
+ * port.add), validated on its own. */
+int vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,
+			size_t errlen);
+int vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
+		      size_t errlen);
+/* The configuration document of a running datapath (config.get). */
+cJSON *vs_ctl_config_build(const struct vs_dp *dp);
+cJSON *vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx);
+cJSON *vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx);
+
+#endif

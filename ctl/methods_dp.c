@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Methods on switches, ports, the MAC table, counters and the daemon.
+ * Mutating methods change the datapath, then persist; if persisting fails
+ * the change is undone, so what is acknowledged is always on disk.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_version.h>
+
+#include "rpc_priv.h"
+
+static int
+vs_m_switch_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	struct vs_switch_conf sc;
+	int rc;
+
+	(void)res;
+	if ((rc = vs_ctl_parse_switch(p, "", &sc, err, errlen)) != 0 ||
+	    (rc = vs_dp_switch_add(c->dp, &sc, err, errlen)) != 0)
+		return rc;
+	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
+		char e2[64];
+
+		vs_dp_switch_del(c->dp, sc.name, e2, sizeof(e2));
+	}
+	return rc;
+}
+
+/* The "name" of an existing switch or port. */
+static int
+vs_m_name(const cJSON *p, const char *const *keys, char *name, char *err, size_t errlen)
+{
+	int rc = vs_ctl_check_keys(p, "", keys, err, errlen);
+
+	if (rc == 0)
+		rc = vs_ctl_get_str(p, "", "name", 1, name, VS_NAME_MAX, err, errlen);
+	return rc;
+}
+
+static int
+vs_m_switch_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", NULL};
+	struct vs_switch_conf sc;
+	char name[VS_NAME_MAX];
+	int rc, idx;
+
+	(void)res;
+	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0)
+		return rc;
+	idx = vs_dp_switch_index(c->dp, name);
+	if (idx >= 0)
+		vs_dp_switch_conf(c->dp, (unsigned int)idx, &sc);
+	if ((rc = vs_dp_switch_del(c->dp, name, err, errlen)) != 0)
+		return rc;
+	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
+		char e2[64];
+
+		vs_dp_switch_add(c->dp, &sc, e2, sizeof(e2));
+	}
+	return rc;
+}
+
+static cJSON *
+vs_m_switch_summary(const struct vs_dp *dp, unsigned int sw)
+{
+	cJSON *o = vs_ctl_switch_json(dp, sw);
+	cJSON *ports = cJSON_AddArrayToObject(o, "ports");
+	const char *name = vs_dp_switch_name(dp, sw);
+	unsigned int i;
+
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		const char *ps = vs_dp_port_switch(dp, i);
+
+		if (ps != NULL && strcmp(ps, name) == 0)
+			cJSON_AddItemToArray(ports, cJSON_CreateString(vs_dp_port_name(dp, i)));
+	}
+	return o;
+}
+
+static int
+vs_m_switch_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {NULL};
+	unsigned int i;
+	int rc = vs_ctl_check_keys(p, "", keys, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	*res = cJSON_CreateArray();
+	for (i = 0; i < VS_MAX_SWITCHES; i++)
+		if (vs_dp_switch_name(c->dp, i) != NULL)
+			cJSON_AddItemToArray(*res, vs_m_switch_summary(c->dp, i));
+	return 0;
+}
+
+static int
+vs_m_switch_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", NULL};
+	char name[VS_NAME_MAX];
+	int rc, idx;
+
+	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0)
+		return rc;
+	idx = vs_dp_switch_index(c->dp, name);
+	if (idx < 0) {
+		snprintf(err, errlen, "name: no switch named '%s'", name);
+		return -ENOENT;
+	}
+	*res = vs_m_switch_summary(c->dp, (unsigned int)idx);
+	return 0;
+}
+
+static int
+vs_m_port_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	struct vs_port_conf pc;
+	int rc;
+
+	(void)res;
+	if ((rc = vs_ctl_parse_port(p, "", &pc, err, errlen)) != 0)
+		return rc;
+	if (vs_dp_switch_index(c->dp, pc.switch_name) < 0) {
+		snprintf(err, errlen, "switch: no switch named '%s'", pc.switch_name);
+		return -ENOENT;
+	}
+	if ((rc = vs_dp_port_add(c->dp, &pc, err, errlen)) != 0)
+		return rc;
+	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
+		char e2[64];
+
+		vs_dp_port_del(c->dp, pc.name, e2, sizeof(e2));
+	}
+	return rc;
+}
+
+static int
+vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", NULL};
+	struct vs_port_conf pc;
+	char name[VS_NAME_MAX];
+	int rc, idx;
+
+	(void)res;
+	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0)
+		return rc;
+	idx = vs_dp_port_index(c->dp, name);
+	if (idx < 0) {
+		snprintf(err, errlen, "name: no port named '%s'", name);
+		return -ENOENT;
+	}
+	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
+	if ((rc = vs_dp_port_del(c->dp, name, err, errlen)) != 0)
+		return rc;
+	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
+		char e2[64];
+
+		vs_dp_port_add(c->dp, &pc, e2, sizeof(e2));
+	}
+	return rc;
+}
+
+static int
+vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", "admin", NULL};
+	struct vs_port_conf pc;
+	char name[VS_NAME_MAX], admin[8] = "";
+	int rc, idx;
+
+	(void)res;
+	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
+		return rc;
+	idx = vs_dp_port_index(c->dp, name);
+	if (idx < 0) {
+		snprintf(err, errlen, "name: no port named '%s'", name);
+		return -ENOENT;
+	}
+	if (admin[0] == '\0')
+		return 0;
+	if (strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
+		snprintf(err, errlen, "admin: expected 'up' or 'down', got '%s'", admin);
+		return -EINVAL;
+	}
+	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
+	if ((rc = vs_dp_port_set_admin(c->dp, name, strcmp(admin, "up") == 0, err, errlen)) != 0)
+		return rc;
+	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
+		char e2[64];
+
+		vs_dp_port_set_admin(c->dp, name, !pc.admin_down, e2, sizeof(e2));
+	}
+	return rc;
+}
+
+static cJSON *
+vs_m_port_stats_json(const struct vs_dp *dp, unsigned int idx)
+{
+	struct vs_port_stats s;
+	cJSON *o = cJSON_CreateObject(), *d;
+	unsigned int r;
+
+	vs_dp_port_stats(dp, idx, &s);
+	cJSON_AddNumberToObject(o, "rx_packets", (double)s.rx_packets);
+	cJSON_AddNumberToObject(o, "rx_bytes", (double)s.rx_bytes);
+	cJSON_AddNumberToObject(o, "tx_packets", (double)s.tx_packets);
+	cJSON_AddNumberToObject(o, "tx_bytes", (double)s.tx_bytes);
+	cJSON_AddNumberToObject(o, "fwd_unicast", (double)s.fwd_unicast);
+	cJSON_AddNumberToObject(o, "fwd_flood", (double)s.fwd_flood);
+	d = cJSON_AddObjectToObject(o, "drops");
+	for (r = 0; r < VS_DROP_MAX; r++)
+		cJSON_AddNumberToObject(d, vs_drop_reason_name(r), (double)s.drops[r]);
+	return o;
+}
+
+static int
+vs_m_port_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"switch", NULL};
+	char sw[VS_NAME_MAX] = "";
+	unsigned int i;
+	int rc;
+
+	if ((rc = vs_ctl_check_keys(p, "", keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "switch", 0, sw, sizeof(sw), err, errlen)) != 0)
+		return rc;
+	if (sw[0] != '\0' && vs_dp_switch_index(c->dp, sw) < 0) {
+		snprintf(err, errlen, "switch: no switch named '%s'", sw);
+		return -ENOENT;
+	}
+	*res = cJSON_CreateArray();
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		const char *ps = vs_dp_port_switch(c->dp, i);
+		cJSON *o;
+
+		if (ps == NULL || (sw[0] != '\0' && strcmp(ps, sw) != 0))
+			continue;
+		o = vs_ctl_port_json(c->dp, i);
+		cJSON_AddItemToObject(o, "stats", vs_m_port_stats_json(c->dp, i));
+		cJSON_AddItemToArray(*res, o);
+	}
+	return 0;
+}
+
+static int
+vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", NULL};
+	char name[VS_NAME_MAX];
+	int rc, idx;
+
+	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0)
+		return rc;
+	idx = vs_dp_port_index(c->dp, name);
+	if (idx < 0) {
+		snprintf(err, errlen, "name: no port named '%s'", name);
+		return -ENOENT;
+	}
+	*res = vs_ctl_port_json(c->dp, (unsigned int)idx);
+	cJSON_AddItemToObject(*res, "stats", vs_m_port_stats_json(c->dp, (unsigned int)idx));
+	return 0;
+}
+
+struct vs_m_fdb_filter {
+	char sw[VS_NAME_MAX], port[VS_NAME_MAX];
+	uint32_t vlan; /* 0: any */
+	cJSON *out;
+};
+
+static void
+vs_m_fdb_one(const struct vs_fdb_entry_info *e, void *arg)
+{
+	struct vs_m_fdb_filter *f = arg;
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	cJSON *o;
+
+	if ((f->sw[0] && strcmp(f->sw, e->switch_name) != 0) ||
+	    (f->port[0] && strcmp(f->port, e->port_name) != 0) || (f->vlan && f->vlan != e->vlan))
+		return;
+	rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)e->mac);
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "switch", e->switch_name);
+	cJSON_AddNumberToObject(o, "vlan", e->vlan);
+	cJSON_AddStringToObject(o, "mac", mac);
+	cJSON_AddStringToObject(o, "port", e->port_name);
+	cJSON_AddNumberToObject(o, "age_s", e->age_s);
+	cJSON_AddItemToArray(f->out, o);
+}
+
+static int
+vs_m_fdb_show(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"switch", "vlan", "port", NULL};
+	struct vs_m_fdb_filter f = {.vlan = 0};
+	int rc;
+
+	if ((rc = vs_ctl_check_keys(p, "", keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "switch", 0, f.sw, sizeof(f.sw), err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "port", 0, f.port, sizeof(f.port), err, errlen)) !=
+		    0 ||
+	    (rc = vs_ctl_get_u32(p, "", "vlan", 1, 4094, &f.vlan, err, errlen)) != 0)
+		return rc;
+	if (f.sw[0] && vs_dp_switch_index(c->dp, f.sw) < 0) {
+		snprintf(err, errlen, "switch: no switch named '%s'", f.sw);
+		return -ENOENT;
+	}
+	if (f.port[0] && vs_dp_port_index(c->dp, f.port) < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", f.port);
+		return -ENOENT;
+	}
+	f.out = cJSON_CreateArray();
+	vs_dp_fdb_walk(c->dp, vs_m_fdb_one, &f);
+	*res = f.out;
+	return 0;
+}
+
+static int
+vs_m_fdb_flush(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"switch", NULL};
+	char sw[VS_NAME_MAX] = "";
+	int rc, idx = -1;
+
+	if ((rc = vs_ctl_check_keys(p, "", keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "switch", 0, sw, sizeof(sw), err, errlen)) != 0)
+		return rc;
+	if (sw[0] && (idx = vs_dp_switch_index(c->dp, sw)) < 0) {
+		snprintf(err, errlen, "switch: no switch named '%s'", sw);
+		return -ENOENT;
+	}
+	*res = cJSON_CreateObject();
+	cJSON_AddNumberToObject(*res, "flushed", vs_dp_fdb_flush(c->dp, idx));
+	return 0;
+}
+
+static int
+vs_m_stats_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"port", NULL};
+	char port[VS_NAME_MAX] = "";
+	struct vs_fdb_stats fs;
+	cJSON *ports, *workers, *fdb;
+	unsigned int i;
+	int rc;
+
+	if ((rc = vs_ctl_check_keys(p, "", keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "port", 0, port, sizeof(port), err, errlen)) != 0)
+		return rc;
+	if (port[0] && vs_dp_port_index(c->dp, port) < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", port);
+		return -ENOENT;
+	}
+	*res = cJSON_CreateObject();
+	ports = cJSON_AddArrayToObject(*res, "ports");
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		const char *n = vs_dp_port_name(c->dp, i);
+		cJSON *o;
+
+		if (n == NULL || (port[0] && strcmp(n, port) != 0))
+			continue;
+		o = vs_m_port_stats_json(c->dp, i);
+		cJSON_AddStringToObject(o, "name", n);
+		cJSON_AddStringToObject(o, "switch", vs_dp_port_switch(c->dp, i));
+		cJSON_AddItemToArray(ports, o);
+	}
+	vs_dp_fdb_stats(c->dp, &fs);
+	fdb = cJSON_AddObjectToObject(*res, "fdb");
+	cJSON_AddNumberToObject(fdb, "entries", fs.entries);
+	cJSON_AddNumberToObject(fdb, "capacity", fs.capacity);
+	cJSON_AddNumberToObject(fdb, "learned", (double)fs.learned);
+	cJSON_AddNumberToObject(fdb, "moved", (double)fs.moved);
+	cJSON_AddNumberToObject(fdb, "aged", (double)fs.aged);
+	cJSON_AddNumberToObject(fdb, "overflow", (double)fs.overflow);
+	workers = cJSON_AddArrayToObject(*res, "workers");
+	for (i = 0; i < vs_dp_worker_count(c->dp); i++) {
+		struct vs_worker_stats ws;
+		cJSON *o = cJSON_CreateObject();
+
+		vs_dp_worker_stats(c->dp, i, &ws);
+		cJSON_AddNumberToObject(o, "worker", i);
+		cJSON_AddNumberToObject(o, "lcore", ws.lcore);
+		cJSON_AddNumberToObject(o, "rx_queues", ws.n_rxq);
+		cJSON_AddNumberToObject(o, "packets", (double)ws.packets);
+		cJSON_AddNumberToObject(o, "loops", (double)ws.loops);
+		cJSON_AddNumberToObject(o, "cycles", (double)ws.cycles);
+		cJSON_AddNumberToObject(o, "cycles_per_packet",
+					ws.packets ? (double)ws.busy_cycles / (double)ws.packets : 0);
+		cJSON_AddNumberToObject(o, "idle_ratio",
+					ws.cycles ? 1.0 - (double)ws.busy_cycles / (double)ws.cycles
+						  : 1.0);
+		cJSON_AddItemToArray(workers, o);
+	}
+	return 0;
+}
+
+static int
+vs_m_stats_clear(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {NULL};
+	int rc = vs_ctl_check_keys(p, "", keys, err, errlen);
+
+	(void)res;
+	if (rc == 0)
+		vs_dp_stats_clear(c->dp);
+	return rc;
+}
+
+static int
+vs_m_config_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {NULL};
+	int rc = vs_ctl_check_keys(p, "", keys, err, errlen);
+
+	if (rc == 0)
+		*res = vs_ctl_config_build(c->dp);
+	return rc;
+}
+
+static int
+vs_m_daemon_info(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {NULL};
+	int rc = vs_ctl_check_keys(p, "", keys, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	*res = cJSON_CreateObject();
+	cJSON_AddStringToObject(*res, "version", c->conf.version ? c->conf.version : "");
+	cJSON_AddStringToObject(*res, "dpdk", rte_version());
+	cJSON_AddNumberToObject(*res, "workers", vs_dp_worker_count(c->dp));
+	cJSON_AddNumberToObject(*res, "uptime_s", (double)vs_ctl_uptime_s(c));
+	cJSON_AddNumberToObject(*res, "switches", vs_dp_switch_count(c->dp));
+	cJSON_AddNumberToObject(*res, "ports", vs_dp_port_count(c->dp));
+	if (c->config_path[0])
+		cJSON_AddStringToObject(*res, "config_file", c->config_path);
+	else
+		cJSON_AddNullToObject(*res, "config_file");
+	cJSON_AddStringToObject(*res, "socket", c->sock_path);
+	return 0;
+}
+
+int
+vs_ctl_register_dp_methods(struct vs_ctl *c)
+{
+	static const struct vs_ctl_method m[] = {
+		{"switch.add", vs_m_switch_add},   {"switch.del", vs_m_switch_del},
+		{"switch.list", vs_m_switch_list}, {"switch.get", vs_m_switch_get},
+		{"port.add", vs_m_port_add},       {"port.del", vs_m_port_del},
+		{"port.set", vs_m_port_set},       {"port.list", vs_m_port_list},
+		{"port.get", vs_m_port_get},       {"fdb.show", vs_m_fdb_show},
+		{"fdb.flush", vs_m_fdb_flush},     {"stats.get", vs_m_stats_get},
+		{"stats.clear", vs_m_stats_clear}, {"config.get", vs_m_config_get},
+		{"daemon.info", vs_m_daemon_info},
+	};
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
+		if ((rc = vs_ctl_method_register(c, m[i].name, m[i].fn)) != 0)
+			return rc;
+	return 0;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Field-by-field validation of JSON objects.  Every refusal names the field
+ * as "<where>.<key>" so the user can find it in a file or a request.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctl_priv.h"
+
+/* Refuses keys not in allowed[] (NULL-terminated). */
+int
+vs_ctl_check_keys(const cJSON *obj, const char *where, const char *const *allowed, char *err,
+		  size_t errlen)
+{
+	const cJSON *it;
+
+	if (!cJSON_IsObject(obj)) {
+		snprintf(err, errlen, "%s: expected an object", where);
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(it, obj) {
+		const char *const *a;
+
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, it->string) == 0)
+				break;
+		if (*a == NULL) {
+			snprintf(err, errlen, "%s%s%s: unknown key", where, *where ? "." : "", it->string);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+vs_ctl_get_u32(const cJSON *obj, const char *where, const char *key, uint32_t min, uint32_t max,
+	       uint32_t *out, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsNumber(v) || v->valuedouble != (double)(int64_t)v->valuedouble ||
+	    v->valuedouble < min || v->valuedouble > max) {
+		snprintf(err, errlen, "%s%s%s: expected an integer from %u to %u", where, *where ? "." : "", key, min,
+			 max);
+		return -EINVAL;
+	}
+	*out = (uint32_t)v->valuedouble;
+	return 0;
+}
+
+/* Copies a required (or optional, with required=0) string into out. */
+int
+vs_ctl_get_str(const cJSON *obj, const char *where, const char *key, int required, char *out,
+	       size_t outlen, char *err, size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL) {
+		if (!required)
+			return 0;
+		snprintf(err, errlen, "%s%s%s: required", where, *where ? "." : "", key);
+		return -EINVAL;
+	}
+	if (!cJSON_IsString(v)) {
+		snprintf(err, errlen, "%s%s%s: expected a string", where, *where ? "." : "", key);
+		return -EINVAL;
+	}
+	if (strlen(v->valuestring) >= outlen) {
+		snprintf(err, errlen, "%s%s%s: longer than %zu characters", where, *where ? "." : "", key, outlen - 1);
+		return -EINVAL;
+	}
+	snprintf(out, outlen, "%s", v->valuestring);
+	return 0;
+}
+
+int
+vs_ctl_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, char *err,
+		size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (v == NULL)
+		return 0;
+	if (!cJSON_IsBool(v)) {
+		snprintf(err, errlen, "%s%s%s: expected true or false", where, *where ? "." : "", key);
+		return -EINVAL;
+	}
+	*out = cJSON_IsTrue(v);
+	return 0;
+}

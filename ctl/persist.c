@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration document of a running datapath, and saving it so that a
+ * crash at any instant leaves either the old file or the new one, whole:
+ * write a temporary file in the same directory, fsync it, rename it over
+ * the old one, fsync the directory (the rename itself must reach the disk).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl_priv.h"
+
+cJSON *
+vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx)
+{
+	struct vs_switch_conf c;
+	cJSON *o;
+
+	if (vs_dp_switch_conf(dp, idx, &c) != 0)
+		return NULL;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", c.name);
+	cJSON_AddStringToObject(o, "type", vs_switch_type_name(c.type));
+	return o;
+}
+
+cJSON *
+vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
+{
+	struct vs_port_conf c;
+	cJSON *o;
+
+	if (vs_dp_port_conf(dp, idx, &c) != 0)
+		return NULL;
+	o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "switch", c.switch_name);
+	cJSON_AddStringToObject(o, "name", c.name);
+	cJSON_AddStringToObject(o, "kind", vs_port_kind_name(c.kind));
+	if (c.devargs[0] != '\0')
+		cJSON_AddStringToObject(o, "devargs", c.devargs);
+	if (c.ring_size != 0)
+		cJSON_AddNumberToObject(o, "ring_size", c.ring_size);
+	cJSON_AddStringToObject(o, "admin", c.admin_down ? "down" : "up");
+	return o;
+}
+
+cJSON *
+vs_ctl_config_build(const struct vs_dp *dp)
+{
+	struct vs_dp_conf dc;
+	cJSON *doc = cJSON_CreateObject();
+	cJSON *d = cJSON_AddObjectToObject(doc, "datapath");
+	cJSON *sws = cJSON_AddArrayToObject(doc, "switches");
+	cJSON *ports = cJSON_AddArrayToObject(doc, "ports");
+	unsigned int i;
+
+	vs_dp_conf_get(dp, &dc);
+	cJSON_AddNumberToObject(d, "fdb_size", dc.fdb_size);
+	cJSON_AddNumberToObject(d, "fdb_aging_s", dc.fdb_aging_s);
+	cJSON_AddNumberToObject(d, "workers", dc.n_workers);
+	cJSON_AddNumberToObject(d, "mbufs", dc.n_mbufs);
+	for (i = 0; i < VS_MAX_SWITCHES; i++) {
+		cJSON *o = vs_ctl_switch_json(dp, i);
+
+		if (o != NULL)
+			cJSON_AddItemToArray(sws, o);
+	}
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		cJSON *o = vs_ctl_port_json(dp, i);
+
+		if (o != NULL)
+			cJSON_AddItemToArray(ports, o);
+	}
+	return doc;
+}
+
+static int
+vs_ctl_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+vs_ctl_config_save(const struct vs_dp *dp, const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	cJSON *doc = vs_ctl_config_build(dp);
+	char *text = cJSON_Print(doc);
+	int fd = -1, dfd = -1, rc;
+
+	cJSON_Delete(doc);
+	if (text == NULL) {
+		snprintf(err, errlen, "config: out of memory rendering the configuration");
+		return -ENOMEM;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()) >= (int)sizeof(tmp) ||
+	    snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		free(text);
+		snprintf(err, errlen, "config: path too long");
+		return -ENAMETOOLONG;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	if (fd < 0) {
+		rc = -errno;
+		goto fail;
+	}
+	if ((rc = vs_ctl_write_all(fd, text, strlen(text))) != 0 ||
+	    (rc = vs_ctl_write_all(fd, "\n", 1)) != 0)
+		goto fail;
+	if (fsync(fd) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd) != 0) {
+		rc = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		snprintf(err, errlen, "config: %s: cannot sync its directory: %s", path,
+			 strerror(-rc));
+		free(text);
+		return rc;
+	}
+	close(dfd);
+	free(text);
+	return 0;
+fail:
+	snprintf(err, errlen, "config: cannot write %s: %s", path, strerror(-rc));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control server's state and its method registry. */
+#ifndef VS_RPC_PRIV_H
+#define VS_RPC_PRIV_H
+
+#include <limits.h>
+#include <stdint.h>
+
+#include "ctl_priv.h"
+
+#define VS_CTL_MAX_METHODS 64
+#define VS_CTL_MAX_CLIENTS 64
+
+/* Returns 0 with *result set (NULL: an empty object), or a negative errno
+ * with a message in err naming the field ("vlan: 5000 is outside 1-4094");
+ * the dispatcher prefixes the method name. */
+typedef int (*vs_ctl_method_fn)(struct vs_ctl *c, const cJSON *params, cJSON **result,
+				char *err, size_t errlen);
+
+struct vs_ctl_method {
+	const char *name;
+	vs_ctl_method_fn fn;
+};
+
+struct vs_ctl_client {
+	int fd;          /* -1: free slot */
+	char *in;        /* bytes received, not yet a whole line */
+	size_t in_len, in_cap;
+	char *out;       /* bytes to send */
+	size_t out_len, out_off;
+	bool closing;    /* close once out is sent */
+};
+
+struct vs_ctl {
+	struct vs_dp *dp;
+	struct vs_ctl_conf conf;
+	char config_path[PATH_MAX]; /* "" : changes are not persisted */
+	char sock_path[PATH_MAX];
+	int listen_fd;
+	uint64_t started_s;
+	unsigned int n_methods;
+	struct vs_ctl_method methods[VS_CTL_MAX_METHODS];
+	struct vs_ctl_client clients[VS_CTL_MAX_CLIENTS];
+};
+
+int vs_ctl_method_register(struct vs_ctl *c, const char *name, vs_ctl_method_fn fn);
+int vs_ctl_errno_to_code(int rc);
+/* Saves the configuration if the daemon has a file; -EIO on failure. */
+int vs_ctl_persist(struct vs_ctl *c, char *err, size_t errlen);
+uint64_t vs_ctl_uptime_s(const struct vs_ctl *c);
+
+/* methods_*.c */
+int vs_ctl_register_dp_methods(struct vs_ctl *c);
+
+#endif
