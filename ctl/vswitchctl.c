@@ -1,0 +1,337 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vswitchctl: one command, one JSON-RPC call to vswitchd.
+ *
+ *   vswitchctl [--socket PATH] [--json] NOUN VERB [ARGS...]
+ *
+ * Commands are rows of a table: which method they call, which positional
+ * arguments and which options become which params.  Human output is aligned
+ * tables; --json prints the raw result.  Exit status: 0 success, 1 the
+ * daemon refused the request, 2 usage error, 3 daemon unreachable.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "vswitchctl_priv.h"
+
+#define VS_DEFAULT_SOCKET "/run/vswitch/vswitchd.sock"
+
+enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
+
+struct vs_opt {
+	const char *flag;  /* "--type" */
+	const char *key;   /* params key */
+	bool number;       /* else string */
+};
+
+struct vs_cmd {
+	const char *noun, *verb, *method;
+	const char *pos[3];        /* required positional params */
+	const char *opt_pos;       /* one optional positional param */
+	struct vs_opt opts[6];
+	const char *help;
+	void (*print)(const cJSON *result);
+};
+
+static const struct vs_cmd vs_cmds[] = {
+	{"switch", "add", "switch.add", {"name"}, NULL, {{"--type", "type", false}},
+	 "switch add NAME [--type external|internal|private]", NULL},
+	{"switch", "del", "switch.del", {"name"}, NULL, {{0}}, "switch del NAME", NULL},
+	{"switch", "list", "switch.list", {0}, NULL, {{0}}, "switch list", vs_print_switches},
+	{"switch", "show", "switch.get", {"name"}, NULL, {{0}}, "switch show NAME",
+	 vs_print_switch},
+	{"port", "add", "port.add", {"switch", "name"}, NULL,
+	 {{"--kind", "kind", false},
+	  {"--devargs", "devargs", false},
+	  {"--ring-size", "ring_size", true},
+	  {"--admin", "admin", false}},
+	 "port add SWITCH NAME --kind phy|ring [--devargs DEVARGS] [--ring-size N] "
+	 "[--admin up|down]",
+	 NULL},
+	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
+	{"port", "set", "port.set", {"name"}, NULL, {{"--admin", "admin", false}},
+	 "port set NAME [--admin up|down]", NULL},
+	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
+	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
+	{"fdb", "show", "fdb.show", {0}, "switch",
+	 {{"--vlan", "vlan", true}, {"--port", "port", false}},
+	 "fdb show [SWITCH] [--vlan VID] [--port PORT]", vs_print_fdb},
+	{"fdb", "flush", "fdb.flush", {0}, "switch", {{0}}, "fdb flush [SWITCH]",
+	 vs_print_flushed},
+	{"stats", "show", "stats.get", {0}, "port", {{0}}, "stats show [PORT]", vs_print_stats},
+	{"stats", "clear", "stats.clear", {0}, NULL, {{0}}, "stats clear", NULL},
+	{"config", "show", "config.get", {0}, NULL, {{0}}, "config show", vs_print_json},
+	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
+};
+
+#define VS_N_CMDS (sizeof(vs_cmds) / sizeof(vs_cmds[0]))
+
+/* Verbs that may be left out: "vswitchctl stats" is "stats show". */
+static const char *
+vs_default_verb(const char *noun)
+{
+	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0)
+		return "show";
+	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0)
+		return "list";
+	if (strcmp(noun, "daemon") == 0)
+		return "info";
+	return NULL;
+}
+
+static void
+vs_usage(FILE *f, const char *noun)
+{
+	unsigned int i;
+
+	fprintf(f, "usage: vswitchctl [--socket PATH] [--json] NOUN VERB [ARGS...]\n");
+	for (i = 0; i < VS_N_CMDS; i++)
+		if (noun == NULL || strcmp(noun, vs_cmds[i].noun) == 0)
+			fprintf(f, "  vswitchctl %s\n", vs_cmds[i].help);
+	if (noun == NULL)
+		fprintf(f, "Exit status: 0 ok, 1 request refused, 2 usage error, 3 vswitchd "
+			   "unreachable.\n");
+}
+
+static int
+vs_add_param(cJSON *params, const char *key, const char *val, bool number, const char *flag)
+{
+	if (number) {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(val, &end, 10);
+		if (errno != 0 || end == val || *end != '\0') {
+			fprintf(stderr, "vswitchctl: %s: expected a number, got '%s'\n", flag, val);
+			return -EINVAL;
+		}
+		cJSON_AddNumberToObject(params, key, (double)v);
+	} else {
+		cJSON_AddStringToObject(params, key, val);
+	}
+	return 0;
+}
+
+/* Builds the params of cmd from the arguments after NOUN VERB. */
+static cJSON *
+vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
+{
+	cJSON *params = cJSON_CreateObject();
+	unsigned int npos = 0, j;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const struct vs_opt *o = NULL;
+
+		if (strncmp(argv[i], "--", 2) == 0) {
+			for (j = 0; j < 6 && cmd->opts[j].flag; j++)
+				if (strcmp(cmd->opts[j].flag, argv[i]) == 0)
+					o = &cmd->opts[j];
+			if (o == NULL) {
+				fprintf(stderr, "vswitchctl: %s %s: unknown option '%s'\n", cmd->noun,
+					cmd->verb, argv[i]);
+				goto usage;
+			}
+			if (i + 1 == argc) {
+				fprintf(stderr, "vswitchctl: %s needs a value\n", argv[i]);
+				goto usage;
+			}
+			if (vs_add_param(params, o->key, argv[i + 1], o->number, o->flag) != 0)
+				goto usage;
+			i++;
+			continue;
+		}
+		if (npos < 3 && cmd->pos[npos] != NULL) {
+			cJSON_AddStringToObject(params, cmd->pos[npos++], argv[i]);
+		} else if (cmd->opt_pos != NULL && !cJSON_HasObjectItem(params, cmd->opt_pos)) {
+			cJSON_AddStringToObject(params, cmd->opt_pos, argv[i]);
+		} else {
+			fprintf(stderr, "vswitchctl: %s %s: unexpected argument '%s'\n", cmd->noun,
+				cmd->verb, argv[i]);
+			goto usage;
+		}
+	}
+	if (npos < 3 && cmd->pos[npos] != NULL) {
+		fprintf(stderr, "vswitchctl: %s %s: missing %s\n", cmd->noun, cmd->verb,
+			cmd->pos[npos]);
+		goto usage;
+	}
+	return params;
+usage:
+	fprintf(stderr, "usage: vswitchctl %s\n", cmd->help);
+	cJSON_Delete(params);
+	return NULL;
+}
+
+/* Sends one request and reads one response line.  NULL: unreachable. */
+static char *
+vs_call(const char *sock, const char *method, cJSON *params)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	cJSON *req = cJSON_CreateObject();
+	char *line, *resp = NULL;
+	size_t len = 0, cap = 0;
+	int fd;
+
+	cJSON_AddStringToObject(req, "jsonrpc", "2.0");
+	cJSON_AddNumberToObject(req, "id", 1);
+	cJSON_AddStringToObject(req, "method", method);
+	cJSON_AddItemToObject(req, "params", params);
+	line = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	if (strlen(sock) >= sizeof(sa.sun_path)) {
+		free(line);
+		return NULL;
+	}
+	memcpy(sa.sun_path, sock, strlen(sock) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
+		fprintf(stderr, "vswitchctl: cannot reach vswitchd at %s: %s\n", sock,
+			strerror(errno));
+		fprintf(stderr, "hint: is vswitchd running? start it with "
+				"'vswitchd -- --rundir DIR --config FILE', or pass --socket\n");
+		if (fd >= 0)
+			close(fd);
+		free(line);
+		return NULL;
+	}
+	if (send(fd, line, strlen(line), MSG_NOSIGNAL) < 0 || send(fd, "\n", 1, MSG_NOSIGNAL) < 0)
+		goto fail;
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			char *r = realloc(resp, cap = cap ? cap * 2 : 8192);
+
+			if (r == NULL)
+				goto fail;
+			resp = r;
+		}
+		n = recv(fd, resp + len, cap - len - 1, 0);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (memchr(resp + len - (size_t)n, '\n', (size_t)n) != NULL)
+			break;
+	}
+	if (resp == NULL || len == 0)
+		goto fail;
+	resp[len] = '\0';
+	close(fd);
+	free(line);
+	return resp;
+fail:
+	fprintf(stderr, "vswitchctl: connection to %s lost\n", sock);
+	free(resp);
+	free(line);
+	close(fd);
+	return NULL;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *sock = getenv("VSWITCH_SOCKET");
+	const char *noun, *verb;
+	const struct vs_cmd *cmd = NULL;
+	bool json = false;
+	cJSON *params, *resp, *err, *result;
+	char *line;
+	unsigned int i;
+	int a = 1, rc;
+
+	if (sock == NULL)
+		sock = VS_DEFAULT_SOCKET;
+	while (a < argc && strncmp(argv[a], "--", 2) == 0) {
+		if (strcmp(argv[a], "--json") == 0) {
+			json = true;
+		} else if (strcmp(argv[a], "--socket") == 0 && a + 1 < argc) {
+			sock = argv[++a];
+		} else if (strcmp(argv[a], "--help") == 0) {
+			vs_usage(stdout, NULL);
+			return 0;
+		} else {
+			fprintf(stderr, "vswitchctl: unknown option '%s'\n", argv[a]);
+			vs_usage(stderr, NULL);
+			return EXIT_USAGE;
+		}
+		a++;
+	}
+	if (a == argc) {
+		vs_usage(stderr, NULL);
+		return EXIT_USAGE;
+	}
+	noun = argv[a++];
+	if (strcmp(noun, "info") == 0)
+		noun = "daemon";
+	if (a < argc && strcmp(argv[a], "--help") == 0) {
+		vs_usage(stdout, noun);
+		return 0;
+	}
+	verb = a < argc && strncmp(argv[a], "--", 2) != 0 ? argv[a] : NULL;
+	for (i = 0; verb != NULL && i < VS_N_CMDS; i++)
+		if (strcmp(vs_cmds[i].noun, noun) == 0 &&
+		    (strcmp(vs_cmds[i].verb, verb) == 0 ||
+		     (strcmp(verb, "get") == 0 && strcmp(vs_cmds[i].verb, "show") == 0)))
+			cmd = &vs_cmds[i];
+	if (cmd != NULL) {
+		a++;
+	} else {
+		const char *dv = vs_default_verb(noun);
+
+		for (i = 0; dv != NULL && i < VS_N_CMDS; i++)
+			if (strcmp(vs_cmds[i].noun, noun) == 0 && strcmp(vs_cmds[i].verb, dv) == 0)
+				cmd = &vs_cmds[i];
+	}
+	if (cmd == NULL) {
+		fprintf(stderr, "vswitchctl: unknown command '%s%s%s'\n", noun, verb ? " " : "",
+			verb ? verb : "");
+		vs_usage(stderr, NULL);
+		return EXIT_USAGE;
+	}
+	if (a < argc && strcmp(argv[a], "--help") == 0) {
+		printf("usage: vswitchctl %s\n", cmd->help);
+		return 0;
+	}
+	params = vs_build_params(cmd, argc - a, argv + a);
+	if (params == NULL)
+		return EXIT_USAGE;
+	line = vs_call(sock, cmd->method, params);
+	if (line == NULL)
+		return EXIT_UNREACHABLE;
+	resp = cJSON_Parse(line);
+	free(line);
+	if (resp == NULL) {
+		fprintf(stderr, "vswitchctl: vswitchd sent an unreadable answer\n");
+		return EXIT_REFUSED;
+	}
+	err = cJSON_GetObjectItemCaseSensitive(resp, "error");
+	result = cJSON_GetObjectItemCaseSensitive(resp, "result");
+	if (err != NULL) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(err, "message");
+
+		fprintf(stderr, "vswitchctl: %s\n", cJSON_IsString(m) ? m->valuestring : "error");
+		rc = EXIT_REFUSED;
+	} else if (json) {
+		char *s = cJSON_Print(result);
+
+		printf("%s\n", s);
+		free(s);
+		rc = 0;
+	} else {
+		if (cmd->print != NULL)
+			cmd->print(result);
+		rc = 0;
+	}
+	cJSON_Delete(resp);
+	return rc;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* vswitchctl's tables.  Missing fields print as "-": the daemon may be
+ * newer or older than the client. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vswitchctl_priv.h"
+
+static const char *
+vs_str(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsString(v) ? v->valuestring : "-";
+}
+
+static double
+vs_num(const cJSON *o, const char *k)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* "reason=n reason=n" for the non-zero drop counters, or "-". */
+static void
+vs_drops_text(const cJSON *drops, char *out, size_t len)
+{
+	const cJSON *d;
+	size_t off = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(d, drops) {
+		if (cJSON_IsNumber(d) && d->valuedouble != 0 && off < len)
+			off += (size_t)snprintf(out + off, len - off, "%s%s=%.0f", off ? " " : "",
+						d->string, d->valuedouble);
+	}
+	if (off == 0)
+		snprintf(out, len, "-");
+}
+
+static double
+vs_drops_total(const cJSON *drops)
+{
+	const cJSON *d;
+	double t = 0;
+
+	cJSON_ArrayForEach(d, drops)
+		if (cJSON_IsNumber(d) && strcmp(d->string, "tx_full") != 0)
+			t += d->valuedouble;
+	return t;
+}
+
+void
+vs_print_json(const cJSON *r)
+{
+	char *s = cJSON_Print(r);
+
+	printf("%s\n", s);
+	free(s);
+}
+
+static void
+vs_print_name_list(const cJSON *arr, char *out, size_t len)
+{
+	const cJSON *p;
+	size_t off = 0;
+
+	out[0] = '\0';
+	cJSON_ArrayForEach(p, arr)
+		if (cJSON_IsString(p) && off < len)
+			off += (size_t)snprintf(out + off, len - off, "%s%s", off ? "," : "",
+						p->valuestring);
+	if (off == 0)
+		snprintf(out, len, "-");
+}
+
+void
+vs_print_switches(const cJSON *r)
+{
+	const cJSON *s;
+	char ports[512];
+
+	printf("%-16s %-9s %s\n", "SWITCH", "TYPE", "PORTS");
+	cJSON_ArrayForEach(s, r) {
+		vs_print_name_list(cJSON_GetObjectItemCaseSensitive(s, "ports"), ports, sizeof(ports));
+		printf("%-16s %-9s %s\n", vs_str(s, "name"), vs_str(s, "type"), ports);
+	}
+}
+
+void
+vs_print_switch(const cJSON *r)
+{
+	char ports[1024];
+
+	vs_print_name_list(cJSON_GetObjectItemCaseSensitive(r, "ports"), ports, sizeof(ports));
+	printf("name:  %s\ntype:  %s\nports: %s\n", vs_str(r, "name"), vs_str(r, "type"), ports);
+}
+
+void
+vs_print_ports(const cJSON *r)
+{
+	const cJSON *p;
+
+	printf("%-16s %-16s %-5s %-5s %12s %12s %10s\n", "PORT", "SWITCH", "KIND", "ADMIN",
+	       "RX_PKTS", "TX_PKTS", "DROPS");
+	cJSON_ArrayForEach(p, r) {
+		const cJSON *st = cJSON_GetObjectItemCaseSensitive(p, "stats");
+
+		printf("%-16s %-16s %-5s %-5s %12.0f %12.0f %10.0f\n", vs_str(p, "name"),
+		       vs_str(p, "switch"), vs_str(p, "kind"), vs_str(p, "admin"),
+		       vs_num(st, "rx_packets"), vs_num(st, "tx_packets"),
+		       vs_drops_total(cJSON_GetObjectItemCaseSensitive(st, "drops")));
+	}
+}
+
+void
+vs_print_port(const cJSON *r)
+{
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(r, "stats");
+	char drops[512];
+
+	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
+	printf("name:        %s\nswitch:      %s\nkind:        %s\nadmin:       %s\n",
+	       vs_str(r, "name"), vs_str(r, "switch"), vs_str(r, "kind"), vs_str(r, "admin"));
+	if (cJSON_HasObjectItem(r, "devargs"))
+		printf("devargs:     %s\n", vs_str(r, "devargs"));
+	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
+	       vs_num(st, "rx_bytes"));
+	printf("tx:          %.0f packets, %.0f bytes\n", vs_num(st, "tx_packets"),
+	       vs_num(st, "tx_bytes"));
+	printf("forwarded:   %.0f unicast, %.0f flooded\n", vs_num(st, "fwd_unicast"),
+	       vs_num(st, "fwd_flood"));
+	printf("drops:       %s\n", drops);
+}
+
+void
+vs_print_fdb(const cJSON *r)
+{
+	const cJSON *e;
+
+	printf("%-16s %4s  %-17s  %-16s %6s\n", "SWITCH", "VLAN", "MAC", "PORT", "AGE");
+	cJSON_ArrayForEach(e, r)
+		printf("%-16s %4.0f  %-17s  %-16s %6.0f\n", vs_str(e, "switch"), vs_num(e, "vlan"),
+		       vs_str(e, "mac"), vs_str(e, "port"), vs_num(e, "age_s"));
+}
+
+void
+vs_print_flushed(const cJSON *r)
+{
+	printf("flushed %.0f entries\n", vs_num(r, "flushed"));
+}
+
+void
+vs_print_stats(const cJSON *r)
+{
+	const cJSON *p, *w, *fdb = cJSON_GetObjectItemCaseSensitive(r, "fdb");
+	char drops[512];
+
+	printf("%-16s %12s %14s %12s %14s %10s %10s  %s\n", "PORT", "RX_PKTS", "RX_BYTES",
+	       "TX_PKTS", "TX_BYTES", "UNICAST", "FLOODED", "DROPS");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(r, "ports")) {
+		vs_drops_text(cJSON_GetObjectItemCaseSensitive(p, "drops"), drops, sizeof(drops));
+		printf("%-16s %12.0f %14.0f %12.0f %14.0f %10.0f %10.0f  %s\n", vs_str(p, "name"),
+		       vs_num(p, "rx_packets"), vs_num(p, "rx_bytes"), vs_num(p, "tx_packets"),
+		       vs_num(p, "tx_bytes"), vs_num(p, "fwd_unicast"), vs_num(p, "fwd_flood"),
+		       drops);
+	}
+	printf("\nfdb: %.0f/%.0f entries, learned %.0f, moved %.0f, aged %.0f, overflow %.0f\n",
+	       vs_num(fdb, "entries"), vs_num(fdb, "capacity"), vs_num(fdb, "learned"),
+	       vs_num(fdb, "moved"), vs_num(fdb, "aged"), vs_num(fdb, "overflow"));
+	printf("\n%-6s %5s %6s %14s %14s %10s %6s\n", "WORKER", "LCORE", "QUEUES", "PACKETS",
+	       "LOOPS", "CYC/PKT", "IDLE");
+	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(r, "workers"))
+		printf("%-6.0f %5.0f %6.0f %14.0f %14.0f %10.1f %5.1f%%\n", vs_num(w, "worker"),
+		       vs_num(w, "lcore"), vs_num(w, "rx_queues"), vs_num(w, "packets"),
+		       vs_num(w, "loops"), vs_num(w, "cycles_per_packet"),
+		       100.0 * vs_num(w, "idle_ratio"));
+}
+
+void
+vs_print_info(const cJSON *r)
+{
+	printf("version:     %s\ndpdk:        %s\nworkers:     %.0f\nuptime:      %.0f s\n"
+	       "switches:    %.0f\nports:       %.0f\nconfig file: %s\nsocket:      %s\n",
+	       vs_str(r, "version"), vs_str(r, "dpdk"), vs_num(r, "workers"),
+	       vs_num(r, "uptime_s"), vs_num(r, "switches"), vs_num(r, "ports"),
+	       vs_str(r, "config_file"), vs_str(r, "socket"));
+}

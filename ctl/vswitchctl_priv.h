@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* vswitchctl's human output: one printer per kind of result. */
+#ifndef VS_VSWITCHCTL_PRIV_H
+#define VS_VSWITCHCTL_PRIV_H
+
+#include <stdbool.h>
+
+#include <cjson/cJSON.h>
+
+void vs_print_json(const cJSON *r);
+void vs_print_switches(const cJSON *r);
+void vs_print_switch(const cJSON *r);
+void vs_print_ports(const cJSON *r);
+void vs_print_port(const cJSON *r);
+void vs_print_fdb(const cJSON *r);
+void vs_print_flushed(const cJSON *r);
+void vs_print_stats(const cJSON *r);
+void vs_print_info(const cJSON *r);
+
+#endif
