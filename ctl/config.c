@@ -100,7 +100,7 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 {
 	static const char *const keys[] = {"switch", "name", "kind", "devargs", "ring_size",
 					   "admin", NULL};
-	char kind[16] = "", admin[8] = "up";
+	char kind[16] = "", admin[16] = "up";
 	int rc;
 
 	memset(c, 0, sizeof(*c));

@@ -172,7 +172,7 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 {
 	static const char *const keys[] = {"name", "admin", NULL};
 	struct vs_port_conf pc;
-	char name[VS_NAME_MAX], admin[8] = "";
+	char name[VS_NAME_MAX], admin[16] = "";
 	int rc, idx;
 
 	(void)res;

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * JSON-RPC requests through vs_ctl_handle, the code path the socket uses:
+ * every method, every bad field, the error codes, and that an accepted
+ * change is on disk before its answer (and undone when it cannot be).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/CUnit.h>
+#include <cjson/cJSON.h>
+
+#include "ctl.h"
+
+static struct vs_dp *dp;
+static struct vs_ctl *ctl;
+static char cfg_path[64];
+
+static int
+setup(void)
+{
+	struct vs_dp_conf dc = {.fdb_size = 4096};
+	struct vs_ctl_conf cc = {.sock_gid = -1, .version = "test"};
+	char err[256];
+	int fd;
+
+	snprintf(cfg_path, sizeof(cfg_path), "/tmp/vsrpcXXXXXX");
+	fd = mkstemp(cfg_path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	cc.config_path = cfg_path;
+	dp = vs_dp_create(&dc, err, sizeof(err));
+	if (dp == NULL)
+		return -1;
+	ctl = vs_ctl_create(dp, &cc, err, sizeof(err));
+	return ctl == NULL ? -1 : 0;
+}
+
+static int
+teardown(void)
+{
+	vs_ctl_destroy(ctl);
+	vs_dp_destroy(dp);
+	unlink(cfg_path);
+	return 0;
+}
+
+/* Sends a request; returns the parsed response (caller deletes). */
+static cJSON *
+call(const char *req)
+{
+	char *out = vs_ctl_handle(ctl, req, strlen(req));
+	cJSON *r;
+
+	if (out == NULL)
+		return NULL;
+	r = cJSON_Parse(out);
+	free(out);
+	return r;
+}
+
+static int
+code_of(const cJSON *r)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
+
+	return e ? (int)cJSON_GetObjectItemCaseSensitive(e, "code")->valuedouble : 0;
+}
+
+/* Asserts the call fails with code and a message containing text. */
+static void
+expect_error(const char *req, int code, const char *text)
+{
+	cJSON *r = call(req);
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
+	const char *msg = e ? cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring : "";
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	if (code_of(r) != code || strstr(msg, text) == NULL) {
+		fprintf(stderr, "\n  request %s\n  got code %d '%s', want %d '%s'\n", req,
+			code_of(r), msg, code, text);
+		CU_FAIL("wrong error");
+	}
+	cJSON_Delete(r);
+}
+
+static cJSON *
+expect_ok(const char *req)
+{
+	cJSON *r = call(req);
+	cJSON *res;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	if (code_of(r) != 0) {
+		char *s = cJSON_PrintUnformatted(r);
+
+		fprintf(stderr, "\n  request %s\n  failed: %s\n", req, s);
+		free(s);
+		CU_FAIL("request failed");
+	}
+	res = cJSON_DetachItemFromObject(r, "result");
+	cJSON_Delete(r);
+	return res;
+}
+
+#define RQ(method, params)                                                                   \
+	"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" method "\",\"params\":" params "}"
+
+/* The file on disk, parsed. */
+static cJSON *
+saved(void)
+{
+	char err[128];
+	char *txt = vs_ctl_read_file(cfg_path, err, sizeof(err));
+	cJSON *doc = txt ? cJSON_Parse(txt) : NULL;
+
+	free(txt);
+	return doc;
+}
+
+static int
+saved_has_port(const char *name)
+{
+	cJSON *doc = saved(), *p;
+	int found = 0;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "ports"))
+		found |= strcmp(cJSON_GetObjectItemCaseSensitive(p, "name")->valuestring, name) == 0;
+	cJSON_Delete(doc);
+	return found;
+}
+
+static void
+test_protocol_errors(void)
+{
+	cJSON *r;
+
+	expect_error("not json", VS_CTL_E_PARSE, "parse error");
+	expect_error("[1,2]", VS_CTL_E_INVALID_REQUEST, "expected an object");
+	expect_error("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"daemon.info\"}",
+		     VS_CTL_E_INVALID_REQUEST, "2.0");
+	expect_error("{\"jsonrpc\":\"2.0\",\"id\":1}", VS_CTL_E_INVALID_REQUEST, "method");
+	expect_error("{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"daemon.info\"}",
+		     VS_CTL_E_INVALID_REQUEST, "id");
+	expect_error("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"x\":1}",
+		     VS_CTL_E_INVALID_REQUEST, "x: unknown key");
+	expect_error(RQ("switch.frob", "{}"), VS_CTL_E_NO_METHOD, "switch.frob");
+	expect_error(RQ("daemon.info", "[]"), VS_CTL_E_INVALID_PARAMS, "params: expected an object");
+	/* Deep nesting is refused by the parser, not by the stack. */
+	{
+		char deep[6000];
+		int i;
+
+		for (i = 0; i < 2900; i++)
+			deep[i] = '[';
+		for (; i < 5800; i++)
+			deep[i] = ']';
+		deep[i] = '\0';
+		expect_error(deep, VS_CTL_E_PARSE, "parse error");
+	}
+	/* A notification (no id) is executed and not answered. */
+	CU_ASSERT_PTR_NULL(vs_ctl_handle(ctl, "{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\"}",
+					 40));
+	r = expect_ok(RQ("daemon.info", "{}"));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "version")->valuestring, "test");
+	cJSON_Delete(r);
+}
+
+static void
+test_switch_methods(void)
+{
+	cJSON *r;
+
+	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw0\",\"type\":\"internal\"}")));
+	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw1\"}")));
+	expect_error(RQ("switch.add", "{\"name\":\"sw0\"}"), VS_CTL_E_EXISTS, "already exists");
+	expect_error(RQ("switch.add", "{}"), VS_CTL_E_INVALID_PARAMS, "name: required");
+	expect_error(RQ("switch.add", "{\"name\":5}"), VS_CTL_E_INVALID_PARAMS,
+		     "name: expected a string");
+	expect_error(RQ("switch.add", "{\"name\":\"a b\"}"), VS_CTL_E_INVALID_PARAMS, "name");
+	expect_error(RQ("switch.add", "{\"name\":\"x\",\"type\":\"public\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "type: 'public'");
+	expect_error(RQ("switch.add", "{\"name\":\"x\",\"colour\":\"red\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "colour: unknown key");
+	expect_error(RQ("switch.add", "{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "name: longer than");
+	r = expect_ok(RQ("switch.list", "{}"));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 2);
+	cJSON_Delete(r);
+	r = expect_ok(RQ("switch.get", "{\"name\":\"sw0\"}"));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "type")->valuestring,
+			       "internal");
+	cJSON_Delete(r);
+	expect_error(RQ("switch.get", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
+	expect_error(RQ("switch.del", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
+	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"sw1\"}")));
+	r = saved();
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "switches")), 1);
+	cJSON_Delete(r);
+}
+
+static void
+test_port_methods(void)
+{
+	cJSON *r;
+
+	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\"}")));
+	CU_ASSERT(saved_has_port("p1")); /* on disk before the answer */
+	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p2\",\"kind\":\"ring\","
+					      "\"ring_size\":256}")));
+	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\"}"),
+		     VS_CTL_E_EXISTS, "already exists");
+	expect_error(RQ("port.add", "{\"switch\":\"zz\",\"name\":\"p3\",\"kind\":\"ring\"}"),
+		     VS_CTL_E_NOT_FOUND, "switch: no switch named 'zz'");
+	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "kind: required");
+	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"ring\","
+				    "\"ring_size\":1e12}"),
+		     VS_CTL_E_INVALID_PARAMS, "ring_size: expected an integer from 64");
+	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"phy\","
+				    "\"devargs\":\"net_nothing_here0\"}"),
+		     VS_CTL_E_DEVICE, "net_nothing_here0");
+	CU_ASSERT(!saved_has_port("p3"));
+	r = expect_ok(RQ("port.list", "{\"switch\":\"sw0\"}"));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 2);
+	cJSON_Delete(r);
+	expect_error(RQ("port.list", "{\"switch\":\"zz\"}"), VS_CTL_E_NOT_FOUND, "zz");
+	r = expect_ok(RQ("port.get", "{\"name\":\"p2\"}"));
+	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "ring_size")->valuedouble, 256);
+	CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItemCaseSensitive(
+		cJSON_GetObjectItemCaseSensitive(r, "stats"), "drops"));
+	cJSON_Delete(r);
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"p2\",\"admin\":\"down\"}")));
+	r = expect_ok(RQ("port.get", "{\"name\":\"p2\"}"));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "admin")->valuestring, "down");
+	cJSON_Delete(r);
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"admin\":\"sideways\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "admin: expected 'up' or 'down'");
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":5}"), VS_CTL_E_INVALID_PARAMS,
+		     "vlan: unknown key");
+	expect_error(RQ("port.set", "{\"name\":\"p9\",\"admin\":\"up\"}"), VS_CTL_E_NOT_FOUND,
+		     "p9");
+	expect_error(RQ("switch.del", "{\"name\":\"sw0\"}"), VS_CTL_E_CONFLICT, "port(s)");
+	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"p2\"}")));
+	CU_ASSERT(!saved_has_port("p2"));
+	expect_error(RQ("port.del", "{\"name\":\"p2\"}"), VS_CTL_E_NOT_FOUND, "p2");
+}
+
+static void
+test_fdb_stats_config(void)
+{
+	cJSON *r;
+
+	r = expect_ok(RQ("fdb.show", "{\"switch\":\"sw0\",\"vlan\":1}"));
+	CU_ASSERT(cJSON_IsArray(r));
+	cJSON_Delete(r);
+	expect_error(RQ("fdb.show", "{\"vlan\":5000}"), VS_CTL_E_INVALID_PARAMS,
+		     "vlan: expected an integer from 1 to 4094");
+	expect_error(RQ("fdb.show", "{\"port\":\"zz\"}"), VS_CTL_E_NOT_FOUND, "zz");
+	r = expect_ok(RQ("fdb.flush", "{}"));
+	CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(r, "flushed")));
+	cJSON_Delete(r);
+	r = expect_ok(RQ("stats.get", "{\"port\":\"p1\"}"));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "ports")), 1);
+	CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItemCaseSensitive(r, "fdb"));
+	cJSON_Delete(r);
+	cJSON_Delete(expect_ok(RQ("stats.clear", "{}")));
+	expect_error(RQ("stats.clear", "{\"port\":1}"), VS_CTL_E_INVALID_PARAMS, "port: unknown");
+	r = expect_ok(RQ("config.get", "{}"));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "ports")), 1);
+	{
+		/* config.get is exactly what is on disk. */
+		cJSON *disk = saved();
+
+		CU_ASSERT(cJSON_Compare(r, disk, 1));
+		cJSON_Delete(disk);
+	}
+	cJSON_Delete(r);
+}
+
+static void
+test_persist_failure_undoes(void)
+{
+	struct vs_ctl_conf cc = {.sock_gid = -1, .config_path = "/nonexistent-dir/x.json"};
+	struct vs_ctl *bad;
+	char err[256], *out;
+	const char *req = RQ("switch.add", "{\"name\":\"ghost\"}");
+
+	bad = vs_ctl_create(dp, &cc, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(bad);
+	out = vs_ctl_handle(bad, req, strlen(req));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "-32004"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "/nonexistent-dir/x.json"));
+	CU_ASSERT_EQUAL(vs_dp_switch_index(dp, "ghost"), -ENOENT);
+	free(out);
+	vs_ctl_destroy(bad);
+}
+
+CU_ErrorCode
+vs_test_register_rpc(void)
+{
+	CU_pSuite s = CU_add_suite("rpc", setup, teardown);
+
+	if (s == NULL || !CU_add_test(s, "protocol errors", test_protocol_errors) ||
+	    !CU_add_test(s, "switch methods", test_switch_methods) ||
+	    !CU_add_test(s, "port methods", test_port_methods) ||
+	    !CU_add_test(s, "fdb, stats, config", test_fdb_stats_config) ||
+	    !CU_add_test(s, "a change that cannot be saved is undone", test_persist_failure_undoes))
+		return CU_get_error();
+	return CUE_SUCCESS;
+}
