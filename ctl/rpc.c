@@ -5,6 +5,7 @@
  * are stable (ctl.h); messages name the method and the field at fault.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +84,8 @@ vs_ctl_handle(struct vs_ctl *c, const char *line, size_t len)
 	if (req == NULL)
 		return vs_ctl_render(vs_ctl_error(NULL, VS_CTL_E_PARSE, "parse error: not valid JSON"));
 	rid = cJSON_GetObjectItemCaseSensitive(req, "id");
-	if (rid != NULL && (cJSON_IsNumber(rid) || cJSON_IsString(rid) || cJSON_IsNull(rid)))
+	if (rid != NULL && ((cJSON_IsNumber(rid) && isfinite(rid->valuedouble)) ||
+			    cJSON_IsString(rid) || cJSON_IsNull(rid)))
 		id = cJSON_Duplicate(rid, 0);
 	if (vs_ctl_check_keys(req, "request", keys, err, sizeof(err)) != 0) {
 		cJSON_Delete(req);

@@ -37,6 +37,7 @@ struct vs_ctl {
 	char config_path[PATH_MAX]; /* "" : changes are not persisted */
 	char sock_path[PATH_MAX];
 	int listen_fd;
+	bool bound; /* sock_path is ours to remove */
 	uint64_t started_s;
 	unsigned int n_methods;
 	struct vs_ctl_method methods[VS_CTL_MAX_METHODS];

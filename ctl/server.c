@@ -94,7 +94,9 @@ vs_ctl_create(struct vs_dp *dp, const struct vs_ctl_conf *conf, char *err, size_
 	close(c->listen_fd);
 	c->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	unlink(c->sock_path);
-	if (c->listen_fd < 0 || bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	if (c->listen_fd >= 0 && bind(c->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		c->bound = true;
+	if (c->listen_fd < 0 || !c->bound ||
 	    chmod(c->sock_path, 0660) != 0 ||
 	    (conf->sock_gid >= 0 && chown(c->sock_path, (uid_t)-1, (gid_t)conf->sock_gid) != 0) ||
 	    listen(c->listen_fd, 16) != 0) {
@@ -117,10 +119,10 @@ vs_ctl_destroy(struct vs_ctl *c)
 	for (i = 0; i < VS_CTL_MAX_CLIENTS; i++)
 		if (c->clients[i].fd >= 0)
 			vs_ctl_client_close(&c->clients[i]);
-	if (c->listen_fd >= 0) {
+	if (c->listen_fd >= 0)
 		close(c->listen_fd);
+	if (c->bound) /* never remove a socket another daemon owns */
 		unlink(c->sock_path);
-	}
 	free(c);
 }
 

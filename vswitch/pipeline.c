@@ -230,7 +230,7 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 				b->drop[i] = VS_DROP_NO_EGRESS;
 			} else {
 				in->fwd_flood++;
-				rte_mbuf_refcnt_update(m, (int16_t)(n_out - 1));
+				rte_pktmbuf_refcnt_update(m, (int16_t)(n_out - 1)); /* every segment */
 				for (k = 0; k < ss->n_flood; k++)
 					if (ss->flood[k] != b->in_port)
 						vs_tx_enqueue(w, snap, ss->flood[k], m);

@@ -1,0 +1,597 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vs-casegen [--cases DIR | case-dir ...]
+ *
+ * Writes a golden case's in/ and expect/ captures and expect/counters.json
+ * from its case.spec: the expected output is what a person wrote down
+ * frame by frame, never what the switch did.  The format is described in
+ * README.md; in short:
+ *
+ *   # first line: what the case proves
+ *   mac A 02:00:00:00:00:0a           name an address
+ *   count p1.drops.runt 1             a counter expect/counters.json asserts
+ *   # time  in  dst    src  frame     len  [options]   -> ports | drop
+ *   1.0     p1  bcast  A    arp       60               -> p2 p3
+ *
+ * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT.  Options: vlan=VID[/PCP]
+ * and svlan=VID[/PCP] (tags, outermost first), trunc=N (captured bytes),
+ * lenfield=N (llc), xN (the same line N times, one injection).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cjson/cJSON.h>
+
+#include "casegen_priv.h"
+#include "golden.h"
+#include "golden_priv.h"
+
+/* Case time 0 is this Unix time, so tcpdump shows plausible dates. */
+#define VS_GOLDEN_GEN_EPOCH_S 1700000000ull
+#define VS_GOLDEN_GEN_MAX_MACS 64
+
+struct vs_golden_gen {
+	const char *dir;
+	char err[512];
+	struct {
+		char name[32];
+		uint8_t mac[6];
+	} macs[VS_GOLDEN_GEN_MAX_MACS];
+	unsigned int n_macs;
+	struct vs_golden_gen_line *lines;
+	size_t n_lines, cap_lines;
+	cJSON *counters;
+	cJSON *topology;
+};
+
+/* Whole file, NUL-terminated; the caller frees. */
+static char *vs_golden_gen_slurp(const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	long n;
+
+	if (!f) {
+		vs_golden_errf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+			buf[n] = '\0';
+		} else {
+			free(buf);
+			buf = NULL;
+		}
+	}
+	fclose(f);
+	if (!buf)
+		vs_golden_errf(err, errlen, "%s: cannot read", path);
+	return buf;
+}
+
+static int vs_golden_gen_fail(struct vs_golden_gen *g, unsigned int lineno, const char *fmt,
+			   const char *arg)
+{
+	char msg[256];
+
+	/* fmt is one of this file's literals with a single %s. */
+	snprintf(msg, sizeof(msg), fmt, arg);
+	vs_golden_errf(g->err, sizeof(g->err), "%s/case.spec:%u: %s", g->dir, lineno, msg);
+	return -EINVAL;
+}
+
+static int vs_golden_gen_parse_mac(struct vs_golden_gen *g, const char *s, uint8_t *mac)
+{
+	unsigned int b[6];
+	char end;
+
+	if (strcmp(s, "bcast") == 0) {
+		memset(mac, 0xff, 6);
+		return 0;
+	}
+	for (unsigned int i = 0; i < g->n_macs; i++) {
+		if (strcmp(g->macs[i].name, s) == 0) {
+			memcpy(mac, g->macs[i].mac, 6);
+			return 0;
+		}
+	}
+	if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+		   &end) != 6)
+		return -EINVAL;
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)b[i];
+	return 0;
+}
+
+/* Seconds with up to nine decimals, exactly (no floating point). */
+static int vs_golden_gen_parse_time(const char *s, uint64_t *ns)
+{
+	uint64_t sec = 0, frac = 0, scale = 1000000000ull;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return -EINVAL;
+	for (; *p >= '0' && *p <= '9'; p++)
+		sec = sec * 10 + (uint64_t)(*p - '0');
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (scale == 1)
+				return -EINVAL;
+			scale /= 10;
+			frac += (uint64_t)(*p - '0') * scale;
+		}
+	}
+	if (*p || sec > 1000000)
+		return -EINVAL;
+	*ns = (VS_GOLDEN_GEN_EPOCH_S + sec) * 1000000000ull + frac;
+	return 0;
+}
+
+static int vs_golden_gen_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 0);
+	return errno || end == s || *end || *out > max || s[0] == '-' ? -EINVAL : 0;
+}
+
+static bool vs_golden_gen_port_known(const struct vs_golden_gen *g, const char *port)
+{
+	const cJSON *p;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(g->topology, "ports")) {
+		const cJSON *n = cJSON_GetObjectItemCaseSensitive(p, "name");
+
+		if (cJSON_IsString(n) && strcmp(n->valuestring, port) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int vs_golden_gen_parse_tag(const char *v, uint16_t tpid, struct vs_golden_gen_line *l)
+{
+	unsigned long vid, pcp = 0;
+	char buf[32], *slash;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		if (vs_golden_gen_parse_uint(slash + 1, 7, &pcp) < 0)
+			return -EINVAL;
+	}
+	if (vs_golden_gen_parse_uint(buf, 4095, &vid) < 0 || l->n_tags == VS_GOLDEN_GEN_MAX_TAGS)
+		return -EINVAL;
+	l->tags[l->n_tags].tpid = tpid;
+	l->tags[l->n_tags].tci = (uint16_t)(pcp << 13 | vid);
+	l->n_tags++;
+	return 0;
+}
+
+static int vs_golden_gen_parse_option(const char *t, struct vs_golden_gen_line *l)
+{
+	unsigned long v;
+
+	if (strncmp(t, "vlan=", 5) == 0)
+		return vs_golden_gen_parse_tag(t + 5, 0x8100, l);
+	if (strncmp(t, "svlan=", 6) == 0)
+		return vs_golden_gen_parse_tag(t + 6, 0x88a8, l);
+	if (strncmp(t, "trunc=", 6) == 0) {
+		if (vs_golden_gen_parse_uint(t + 6, VS_GOLDEN_GEN_MAX_LEN, &v) < 0)
+			return -EINVAL;
+		l->trunc = (uint32_t)v;
+		return 0;
+	}
+	if (strncmp(t, "lenfield=", 9) == 0) {
+		if (vs_golden_gen_parse_uint(t + 9, 0xffff, &v) < 0)
+			return -EINVAL;
+		l->lenfield = (int)v;
+		return 0;
+	}
+	if (t[0] == 'x' && vs_golden_gen_parse_uint(t + 1, 100000, &v) == 0 && v > 0) {
+		l->repeat = (unsigned int)v;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int vs_golden_gen_parse_kind(const char *t, struct vs_golden_gen_line *l)
+{
+	unsigned long v;
+
+	if (strcmp(t, "arp") == 0)
+		l->kind = VS_GOLDEN_GEN_ARP;
+	else if (strcmp(t, "ipv4-udp") == 0)
+		l->kind = VS_GOLDEN_GEN_IPV4_UDP;
+	else if (strcmp(t, "ipv6-udp") == 0)
+		l->kind = VS_GOLDEN_GEN_IPV6_UDP;
+	else if (strcmp(t, "llc") == 0)
+		l->kind = VS_GOLDEN_GEN_LLC;
+	else if (strncmp(t, "raw:", 4) == 0 && vs_golden_gen_parse_uint(t + 4, 0xffff, &v) == 0) {
+		l->kind = VS_GOLDEN_GEN_RAW;
+		l->ethertype = (uint16_t)v;
+	} else
+		return -EINVAL;
+	return 0;
+}
+
+/* time in dst src frame len [options] -> ports|drop */
+static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
+				     unsigned int lineno)
+{
+	struct vs_golden_gen_line l = { .lineno = lineno, .lenfield = -1, .repeat = 1 };
+	unsigned long v;
+	int i, arrow = -1;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(tok[i], "->") == 0)
+			arrow = i;
+	if (arrow < 6 || arrow == n - 1)
+		return vs_golden_gen_fail(g, lineno, "%s", "expected: time in dst src frame len "
+				       "[options] -> ports|drop");
+	if (vs_golden_gen_parse_time(tok[0], &l.ts_ns) < 0)
+		return vs_golden_gen_fail(g, lineno, "bad time '%s'", tok[0]);
+	snprintf(l.in, sizeof(l.in), "%s", tok[1]);
+	if (!vs_golden_gen_port_known(g, l.in))
+		return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json", tok[1]);
+	if (vs_golden_gen_parse_mac(g, tok[2], l.dst) < 0)
+		return vs_golden_gen_fail(g, lineno, "bad destination '%s'", tok[2]);
+	if (vs_golden_gen_parse_mac(g, tok[3], l.src) < 0)
+		return vs_golden_gen_fail(g, lineno, "bad source '%s'", tok[3]);
+	if (vs_golden_gen_parse_kind(tok[4], &l) < 0)
+		return vs_golden_gen_fail(g, lineno, "unknown frame '%s'", tok[4]);
+	if (vs_golden_gen_parse_uint(tok[5], VS_GOLDEN_GEN_MAX_LEN, &v) < 0)
+		return vs_golden_gen_fail(g, lineno, "bad length '%s'", tok[5]);
+	l.len = (uint32_t)v;
+	for (i = 6; i < arrow; i++)
+		if (vs_golden_gen_parse_option(tok[i], &l) < 0)
+			return vs_golden_gen_fail(g, lineno, "bad option '%s'", tok[i]);
+	if (l.len < vs_golden_gen_min_len(l.kind, l.n_tags))
+		return vs_golden_gen_fail(g, lineno, "length %s is too short for its frame and tags",
+				       tok[5]);
+	if (l.trunc >= l.len && l.trunc)
+		return vs_golden_gen_fail(g, lineno, "%s", "trunc= must be below the length");
+	if (n - arrow - 1 == 1 && strcmp(tok[arrow + 1], "drop") == 0)
+		l.n_out = 0;
+	else {
+		for (i = arrow + 1; i < n; i++) {
+			if (!vs_golden_gen_port_known(g, tok[i]))
+				return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json",
+						       tok[i]);
+			/* A switch never sends a frame back where it came from;
+			 * writing so is a mistake in the spec. */
+			if (strcmp(tok[i], l.in) == 0)
+				return vs_golden_gen_fail(g, lineno, "'%s' is the ingress port",
+						       tok[i]);
+			if (l.n_out == VS_GOLDEN_GEN_MAX_OUT)
+				return vs_golden_gen_fail(g, lineno, "%s", "too many ports");
+			snprintf(l.out[l.n_out++], sizeof(l.out[0]), "%s", tok[i]);
+		}
+	}
+	if (g->n_lines && l.ts_ns < g->lines[g->n_lines - 1].ts_ns)
+		return vs_golden_gen_fail(g, lineno, "%s", "time goes backwards: the spec is a "
+				       "timeline");
+	if (g->n_lines == g->cap_lines) {
+		size_t cap = g->cap_lines ? g->cap_lines * 2 : 64;
+		void *nv = realloc(g->lines, cap * sizeof(*g->lines));
+
+		if (!nv)
+			return -ENOMEM;
+		g->lines = nv;
+		g->cap_lines = cap;
+	}
+	g->lines[g->n_lines++] = l;
+	return 0;
+}
+
+static int vs_golden_gen_parse_line(struct vs_golden_gen *g, char *s, unsigned int lineno)
+{
+	char *tok[128], *save = NULL, *t, *hash = strchr(s, '#');
+	int n = 0;
+
+	if (hash)
+		*hash = '\0';
+	for (t = strtok_r(s, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+		if (n == (int)(sizeof(tok) / sizeof(tok[0])))
+			return vs_golden_gen_fail(g, lineno, "%s", "too many fields");
+		tok[n++] = t;
+	}
+	if (n == 0)
+		return 0;
+	if (strcmp(tok[0], "mac") == 0) {
+		if (n != 3 || g->n_macs == VS_GOLDEN_GEN_MAX_MACS ||
+		    strlen(tok[1]) >= sizeof(g->macs[0].name) ||
+		    vs_golden_gen_parse_mac(g, tok[2], g->macs[g->n_macs].mac) < 0)
+			return vs_golden_gen_fail(g, lineno, "%s", "expected: mac NAME xx:xx:xx:xx:xx:xx");
+		snprintf(g->macs[g->n_macs].name, sizeof(g->macs[0].name), "%s", tok[1]);
+		g->n_macs++;
+		return 0;
+	}
+	if (strcmp(tok[0], "count") == 0) {
+		char obj[64], *dot;
+		unsigned long v;
+		cJSON *o;
+
+		snprintf(obj, sizeof(obj), "%s", n == 3 ? tok[1] : "");
+		dot = strchr(obj, '.');
+		if (n != 3 || !dot || vs_golden_gen_parse_uint(tok[2], 1ul << 40, &v) < 0)
+			return vs_golden_gen_fail(g, lineno, "%s", "expected: count PORT|fdb.COUNTER N");
+		*dot = '\0';
+		if (strcmp(obj, "fdb") != 0 && !vs_golden_gen_port_known(g, obj))
+			return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json", obj);
+		o = cJSON_GetObjectItemCaseSensitive(g->counters, obj);
+		if (!o)
+			o = cJSON_AddObjectToObject(g->counters, obj);
+		if (!o || cJSON_GetObjectItemCaseSensitive(o, dot + 1) ||
+		    !cJSON_AddNumberToObject(o, dot + 1, (double)v))
+			return vs_golden_gen_fail(g, lineno, "counter '%s' given twice", tok[1]);
+		return 0;
+	}
+	return vs_golden_gen_parse_frame(g, tok, n, lineno);
+}
+
+static int vs_golden_gen_read(struct vs_golden_gen *g)
+{
+	char path[4200], line[2048], *json;
+	unsigned int lineno = 0;
+	FILE *f;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/topology.json", g->dir);
+	json = vs_golden_gen_slurp(path, g->err, sizeof(g->err));
+	if (!json)
+		return -ENOENT;
+	g->topology = cJSON_Parse(json);
+	free(json);
+	if (!g->topology) {
+		vs_golden_errf(g->err, sizeof(g->err), "%s: not valid JSON", path);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/case.spec", g->dir);
+	f = fopen(path, "r");
+	if (!f) {
+		vs_golden_errf(g->err, sizeof(g->err), "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (rc == 0 && fgets(line, sizeof(line), f)) {
+		lineno++;
+		/* STYLE: every case says what it proves, on its first line. */
+		if (lineno == 1 && (line[0] != '#' || strlen(line) < 10))
+			rc = vs_golden_gen_fail(g, 1, "%s", "the first line must be a '#' comment "
+					     "saying what the case proves");
+		else
+			rc = vs_golden_gen_parse_line(g, line, lineno);
+	}
+	fclose(f);
+	if (rc == 0 && lineno == 0)
+		rc = vs_golden_gen_fail(g, 1, "%s", "empty spec");
+	return rc;
+}
+
+struct vs_golden_gen_port {
+	char name[32];
+	struct vs_golden_flist in, out;
+};
+
+static struct vs_golden_gen_port *vs_golden_gen_port_of(struct vs_golden_gen_port *ports, size_t n,
+						  const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ports[i].name, name) == 0)
+			return &ports[i];
+	return NULL;
+}
+
+struct vs_golden_gen_order {
+	const struct vs_golden_gen_line *l;
+	uint32_t serial; /* of the line's first frame, in spec order */
+};
+
+/* The runner injects by (time, port name, file order); the expected output
+ * of each port must list frames in that same order. */
+static int vs_golden_gen_cmp_order(const void *a, const void *b)
+{
+	const struct vs_golden_gen_line *x = ((const struct vs_golden_gen_order *)a)->l;
+	const struct vs_golden_gen_line *y = ((const struct vs_golden_gen_order *)b)->l;
+	int c;
+
+	if (x->ts_ns != y->ts_ns)
+		return x->ts_ns < y->ts_ns ? -1 : 1;
+	c = strcmp(x->in, y->in);
+	if (c)
+		return c;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
+
+static int vs_golden_gen_write_dir(struct vs_golden_gen *g, const char *sub,
+				struct vs_golden_gen_port *ports, size_t n, bool out)
+{
+	char dir[4200], path[4300];
+	int rc;
+
+	snprintf(dir, sizeof(dir), "%s/%s", g->dir, sub);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		vs_golden_errf(g->err, sizeof(g->err), "%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	/* Stale captures of ports that no longer send or receive would
+	 * otherwise survive a regeneration. */
+	rc = vs_golden_remove_pcaps(dir);
+	if (rc < 0) {
+		vs_golden_errf(g->err, sizeof(g->err), "%s: %s", dir, strerror(-rc));
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct vs_golden_flist *l = out ? &ports[i].out : &ports[i].in;
+
+		if (l->n == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.pcap", dir, ports[i].name);
+		rc = vs_golden_pcap_write(path, l, g->err, sizeof(g->err));
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int vs_golden_gen_write_counters(struct vs_golden_gen *g)
+{
+	char path[4200];
+	char *text;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/expect/counters.json", g->dir);
+	if (!g->counters->child) {
+		if (remove(path) != 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	text = cJSON_Print(g->counters);
+	f = text ? fopen(path, "w") : NULL;
+	if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f) != 0) {
+		vs_golden_errf(g->err, sizeof(g->err), "%s: cannot write", path);
+		free(text);
+		return -EIO;
+	}
+	free(text);
+	return 0;
+}
+
+static int vs_golden_gen_generate(struct vs_golden_gen *g)
+{
+	const cJSON *tp, *ports_json = cJSON_GetObjectItemCaseSensitive(g->topology, "ports");
+	struct vs_golden_gen_order *order;
+	struct vs_golden_gen_port *ports;
+	size_t n_ports = (size_t)cJSON_GetArraySize(ports_json), k = 0;
+	uint8_t *buf = malloc(VS_GOLDEN_GEN_MAX_LEN);
+	uint32_t serial = 1;
+	int rc = 0;
+
+	ports = calloc(n_ports ? n_ports : 1, sizeof(*ports));
+	order = calloc(g->n_lines ? g->n_lines : 1, sizeof(*order));
+	if (!buf || !ports || !order) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	cJSON_ArrayForEach(tp, ports_json) {
+		const cJSON *name = cJSON_GetObjectItemCaseSensitive(tp, "name");
+
+		if (cJSON_IsString(name))
+			snprintf(ports[k++].name, sizeof(ports[0].name), "%s", name->valuestring);
+	}
+	for (size_t i = 0; i < g->n_lines; i++) {
+		order[i].l = &g->lines[i];
+		order[i].serial = serial;
+		serial += g->lines[i].repeat;
+	}
+	qsort(order, g->n_lines, sizeof(*order), vs_golden_gen_cmp_order);
+	for (size_t i = 0; i < g->n_lines && rc == 0; i++) {
+		const struct vs_golden_gen_line *l = order[i].l;
+		uint32_t cap = l->trunc ? l->trunc : l->len;
+
+		for (unsigned int r = 0; r < l->repeat && rc == 0; r++) {
+			vs_golden_gen_build(l, order[i].serial + r, buf);
+			rc = vs_golden_flist_add(&vs_golden_gen_port_of(ports, k, l->in)->in, l->ts_ns,
+						 buf, cap, l->len);
+			/* What leaves the switch is what it was given: the
+			 * captured bytes, stamped with the injection time. */
+			for (unsigned int o = 0; o < l->n_out && rc == 0; o++)
+				rc = vs_golden_flist_add(&vs_golden_gen_port_of(ports, k, l->out[o])->out,
+							 l->ts_ns, buf, cap, cap);
+		}
+	}
+	if (rc == 0)
+		rc = vs_golden_gen_write_dir(g, "in", ports, k, false);
+	if (rc == 0)
+		rc = vs_golden_gen_write_dir(g, "expect", ports, k, true);
+	if (rc == 0)
+		rc = vs_golden_gen_write_counters(g);
+out:
+	if (rc == -ENOMEM)
+		vs_golden_errf(g->err, sizeof(g->err), "%s: out of memory", g->dir);
+	for (size_t i = 0; ports && i < k; i++) {
+		vs_golden_flist_free(&ports[i].in);
+		vs_golden_flist_free(&ports[i].out);
+	}
+	free(ports);
+	free(order);
+	free(buf);
+	return rc;
+}
+
+static int vs_golden_gen_case(const char *dir)
+{
+	struct vs_golden_gen *g = calloc(1, sizeof(*g));
+	int rc;
+
+	if (!g)
+		return -ENOMEM;
+	g->dir = dir;
+	g->counters = cJSON_CreateObject();
+	rc = g->counters ? vs_golden_gen_read(g) : -ENOMEM;
+	if (rc == 0)
+		rc = vs_golden_gen_generate(g);
+	if (rc < 0)
+		fprintf(stderr, "vs-casegen: %s\n", g->err[0] ? g->err : strerror(-rc));
+	else
+		printf("generated %s (%zu spec lines)\n", dir, g->n_lines);
+	cJSON_Delete(g->counters);
+	cJSON_Delete(g->topology);
+	free(g->lines);
+	free(g);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "cases", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cases_dir = NULL;
+	char path[4200];
+	int opt, failed = 0;
+
+	while ((opt = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			cases_dir = optarg;
+			break;
+		case 'h':
+			printf("usage: vs-casegen [--cases DIR] [case-dir ...]\n"
+			       "Regenerates in/ and expect/ of each case from its case.spec;\n"
+			       "--cases DIR does every case folder under DIR.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (cases_dir) {
+		char **names;
+		int n = vs_golden_list_cases(cases_dir, &names);
+
+		if (n < 0) {
+			fprintf(stderr, "vs-casegen: %s: %s\n", cases_dir, strerror(-n));
+			return 2;
+		}
+		for (int i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "%s/%s", cases_dir, names[i]);
+			failed |= vs_golden_gen_case(path) < 0;
+		}
+		vs_golden_free_list(names, n);
+	}
+	for (int i = optind; i < argc; i++)
+		failed |= vs_golden_gen_case(argv[i]) < 0;
+	if (!cases_dir && optind == argc) {
+		fprintf(stderr, "usage: vs-casegen [--cases DIR] [case-dir ...]\n");
+		return 2;
+	}
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vs-casegen internals: one parsed line of case.spec and the frame
+ * templates that turn it into bytes.
+ */
+#ifndef VS_GOLDEN_GEN_PRIV_H
+#define VS_GOLDEN_GEN_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define VS_GOLDEN_GEN_MAX_TAGS 4
+#define VS_GOLDEN_GEN_MAX_OUT 64
+#define VS_GOLDEN_GEN_MAX_LEN 65535u
+
+enum vs_golden_gen_kind {
+	VS_GOLDEN_GEN_ARP,      /* ARP request (broadcast dst) or reply */
+	VS_GOLDEN_GEN_IPV4_UDP, /* IPv4 + UDP, valid checksums */
+	VS_GOLDEN_GEN_IPV6_UDP, /* IPv6 + UDP, valid checksum */
+	VS_GOLDEN_GEN_LLC,      /* 802.3 length + LLC header */
+	VS_GOLDEN_GEN_RAW,      /* EtherType + pattern; may be shorter than 14 */
+};
+
+struct vs_golden_gen_tag {
+	uint16_t tpid; /* 0x8100 or 0x88a8 */
+	uint16_t tci;
+};
+
+struct vs_golden_gen_line {
+	unsigned int lineno;
+	uint64_t ts_ns;
+	char in[32];
+	uint8_t dst[6], src[6];
+	enum vs_golden_gen_kind kind;
+	uint16_t ethertype;  /* raw */
+	int lenfield;        /* llc: -1 = the true payload length */
+	uint32_t len;        /* frame length, without FCS */
+	uint32_t trunc;      /* captured bytes; 0 = whole frame */
+	unsigned int n_tags;
+	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
+	unsigned int repeat;
+	unsigned int n_out; /* 0 = dropped */
+	char out[VS_GOLDEN_GEN_MAX_OUT][32];
+};
+
+/* Smallest len the template accepts with n_tags tags. */
+uint32_t vs_golden_gen_min_len(enum vs_golden_gen_kind k, unsigned int n_tags);
+/* Builds the frame of line l into buf (l->len bytes); serial makes every
+ * generated frame's payload unique so a reordering shows in a diff. */
+void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, uint8_t *buf);
+
+#endif

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * expect/counters.json: counters a case asserts, so a case that expects
+ * "no output" proves the frame was dropped for the stated reason and not
+ * for some other one.
+ *
+ *   { "<port>": { "rx_packets": 3, "fwd_flood": 1, "drops.runt": 1 },
+ *     "fdb":    { "learned": 2, "overflow": 1 } }
+ *
+ * Only the counters named are checked.  An unknown port or counter name is
+ * an error, not a pass: a typo must not turn an assertion into nothing.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "ctl.h"
+#include "golden.h"
+#include "golden_priv.h"
+
+static int vs_golden_port_counter(const struct vs_port_stats *st, const char *name,
+				  uint64_t *out)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{ "rx_packets", offsetof(struct vs_port_stats, rx_packets) },
+		{ "rx_bytes", offsetof(struct vs_port_stats, rx_bytes) },
+		{ "tx_packets", offsetof(struct vs_port_stats, tx_packets) },
+		{ "tx_bytes", offsetof(struct vs_port_stats, tx_bytes) },
+		{ "fwd_unicast", offsetof(struct vs_port_stats, fwd_unicast) },
+		{ "fwd_flood", offsetof(struct vs_port_stats, fwd_flood) },
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (strcmp(name, fields[i].name) == 0) {
+			memcpy(out, (const char *)st + fields[i].off, sizeof(*out));
+			return 0;
+		}
+	}
+	if (strcmp(name, "drops") == 0) {
+		*out = 0;
+		for (int r = 0; r < VS_DROP_MAX; r++)
+			*out += st->drops[r];
+		return 0;
+	}
+	if (strncmp(name, "drops.", 6) == 0) {
+		for (int r = 0; r < VS_DROP_MAX; r++) {
+			if (strcmp(name + 6, vs_drop_reason_name((enum vs_drop_reason)r)) == 0) {
+				*out = st->drops[r];
+				return 0;
+			}
+		}
+	}
+	return -ENOENT;
+}
+
+static int vs_golden_fdb_counter(const struct vs_fdb_stats *st, const char *name, uint64_t *out)
+{
+	if (strcmp(name, "learned") == 0)
+		*out = st->learned;
+	else if (strcmp(name, "moved") == 0)
+		*out = st->moved;
+	else if (strcmp(name, "overflow") == 0)
+		*out = st->overflow;
+	else if (strcmp(name, "aged") == 0)
+		*out = st->aged;
+	else if (strcmp(name, "entries") == 0)
+		*out = st->entries;
+	else if (strcmp(name, "capacity") == 0)
+		*out = st->capacity;
+	else
+		return -ENOENT;
+	return 0;
+}
+
+int vs_golden_check_counters(const struct vs_golden_session *s, const char *path,
+			     const char *case_name, FILE *rep, struct vs_golden_mismatch *first,
+			     bool *first_set, char *err, size_t errlen)
+{
+	struct vs_fdb_stats fdb;
+	const cJSON *obj, *c;
+	int diffs = 0, rc = 0;
+	cJSON *doc;
+	char *text;
+
+	text = vs_ctl_read_file(path, err, errlen);
+	if (!text)
+		return -ENOENT;
+	doc = cJSON_Parse(text);
+	free(text);
+	if (!cJSON_IsObject(doc)) {
+		vs_golden_errf(err, errlen, "%s: not a JSON object", path);
+		cJSON_Delete(doc);
+		return -EINVAL;
+	}
+	vs_dp_fdb_stats(s->dp, &fdb);
+	cJSON_ArrayForEach(obj, doc) {
+		struct vs_port_stats ps = { 0 };
+		bool is_fdb = strcmp(obj->string, "fdb") == 0;
+		int slot = is_fdb ? -1 : vs_golden_session_port(s, obj->string);
+
+		if (!cJSON_IsObject(obj) || (!is_fdb && slot < 0)) {
+			vs_golden_errf(err, errlen, "%s: '%s' is neither \"fdb\" nor a port of the "
+				 "topology with an object of counters", path, obj->string);
+			rc = -EINVAL;
+			break;
+		}
+		if (!is_fdb && vs_dp_port_stats(s->dp, s->ports[slot].idx, &ps) < 0) {
+			vs_golden_errf(err, errlen, "port %s: no counters", obj->string);
+			rc = -EIO;
+			break;
+		}
+		cJSON_ArrayForEach(c, obj) {
+			uint64_t got;
+
+			if (!cJSON_IsNumber(c) || c->valuedouble < 0) {
+				vs_golden_errf(err, errlen, "%s: %s.%s: expected a count", path,
+					 obj->string, c->string);
+				rc = -EINVAL;
+				break;
+			}
+			if ((is_fdb ? vs_golden_fdb_counter(&fdb, c->string, &got)
+				    : vs_golden_port_counter(&ps, c->string, &got)) < 0) {
+				vs_golden_errf(err, errlen, "%s: %s.%s: no such counter", path,
+					 obj->string, c->string);
+				rc = -EINVAL;
+				break;
+			}
+			if (got == (uint64_t)c->valuedouble)
+				continue;
+			diffs++;
+			fprintf(rep, "FAIL %s: counter %s.%s: expected %.0f, got %llu\n", case_name,
+				obj->string, c->string, c->valuedouble, (unsigned long long)got);
+			if (!*first_set && first) {
+				*first_set = true;
+				memset(first, 0, sizeof(*first));
+				first->frame = -1;
+				first->byte = -1;
+				snprintf(first->counter, sizeof(first->counter), "%s.%s",
+					 obj->string, c->string);
+			}
+		}
+		if (rc < 0)
+			break;
+	}
+	cJSON_Delete(doc);
+	return rc < 0 ? rc : diffs;
+}

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * One-line frame decoder for the runner's diffs.  It exists so a failing
+ * case reads like "tag vid 100, IPv4 10.0.0.1 > 10.0.0.2 UDP 1024 > 9"
+ * instead of a hex dump; it trusts nothing in the frame and stops, saying
+ * so, where the captured bytes end.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "golden.h"
+
+struct out {
+	char *buf;
+	size_t size, used;
+};
+
+static void __attribute__((format(printf, 2, 3))) vs_golden_put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->used >= o->size)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->size - o->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->used += (size_t)n < o->size - o->used ? (size_t)n : o->size - o->used - 1;
+}
+
+static uint16_t vs_golden_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void vs_golden_put_mac(struct out *o, const uint8_t *m)
+{
+	vs_golden_put(o, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static const char *vs_golden_proto_name(uint8_t p)
+{
+	switch (p) {
+	case 1: return "ICMP";
+	case 2: return "IGMP";
+	case 6: return "TCP";
+	case 17: return "UDP";
+	case 58: return "ICMPv6";
+	default: return NULL;
+	}
+}
+
+/* L4 ports for TCP and UDP; off is where the L4 header starts. */
+static void vs_golden_put_l4(struct out *o, const uint8_t *f, uint32_t len, uint32_t off,
+			     uint8_t proto, bool first_fragment)
+{
+	const char *name = vs_golden_proto_name(proto);
+
+	if (name)
+		vs_golden_put(o, " %s", name);
+	else
+		vs_golden_put(o, " proto %u", proto);
+	if ((proto != 6 && proto != 17) || !first_fragment)
+		return;
+	if (off > len || len - off < 4) {
+		vs_golden_put(o, " [ports truncated]");
+		return;
+	}
+	vs_golden_put(o, " %u > %u", vs_golden_be16(f + off), vs_golden_be16(f + off + 2));
+}
+
+static void vs_golden_put_ipv4(struct out *o, const uint8_t *f, uint32_t len, uint32_t off)
+{
+	char s[INET_ADDRSTRLEN], d[INET_ADDRSTRLEN];
+	uint32_t ihl;
+	uint16_t frag;
+
+	if (off > len || len - off < 20) {
+		vs_golden_put(o, " IPv4 [header truncated]");
+		return;
+	}
+	inet_ntop(AF_INET, f + off + 12, s, sizeof(s));
+	inet_ntop(AF_INET, f + off + 16, d, sizeof(d));
+	ihl = (uint32_t)(f[off] & 0x0f) * 4;
+	frag = vs_golden_be16(f + off + 6);
+	vs_golden_put(o, " IPv4 %s > %s len %u ttl %u", s, d, vs_golden_be16(f + off + 2),
+		      f[off + 8]);
+	if (frag & 0x3fff)
+		vs_golden_put(o, " frag off %u%s", (frag & 0x1fff) * 8u, frag & 0x2000 ? " MF" : "");
+	if (ihl < 20) {
+		vs_golden_put(o, " [bad ihl %u]", ihl);
+		return;
+	}
+	vs_golden_put_l4(o, f, len, off + ihl, f[off + 9], (frag & 0x1fff) == 0);
+}
+
+static void vs_golden_put_ipv6(struct out *o, const uint8_t *f, uint32_t len, uint32_t off)
+{
+	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+
+	if (off > len || len - off < 40) {
+		vs_golden_put(o, " IPv6 [header truncated]");
+		return;
+	}
+	inet_ntop(AF_INET6, f + off + 8, s, sizeof(s));
+	inet_ntop(AF_INET6, f + off + 24, d, sizeof(d));
+	vs_golden_put(o, " IPv6 %s > %s plen %u hlim %u", s, d, vs_golden_be16(f + off + 4),
+		      f[off + 7]);
+	/* Extension headers are not walked: the next-header value is shown
+	 * as is, which is enough to tell two frames apart. */
+	vs_golden_put_l4(o, f, len, off + 40, f[off + 6], true);
+}
+
+void vs_golden_decode(const uint8_t *f, uint32_t len, char *buf, size_t size)
+{
+	struct out o = { buf, size, 0 };
+	uint32_t off = 12;
+	uint16_t type;
+	unsigned int tags = 0;
+
+	if (size == 0)
+		return;
+	buf[0] = '\0';
+	if (len < 14) {
+		vs_golden_put(&o, "runt, %u bytes:", len);
+		for (uint32_t i = 0; i < len; i++)
+			vs_golden_put(&o, " %02x", f[i]);
+		return;
+	}
+	vs_golden_put_mac(&o, f + 6);
+	vs_golden_put(&o, " > ");
+	vs_golden_put_mac(&o, f);
+	type = vs_golden_be16(f + off);
+	/* 802.1ad S-tags (0x88a8), 802.1Q C-tags (0x8100) and the old
+	 * pre-standard QinQ TPID 0x9100, stacked in any order. */
+	while ((type == 0x8100 || type == 0x88a8 || type == 0x9100) && tags < 8) {
+		uint16_t tci;
+
+		if (len - off < 6) {
+			vs_golden_put(&o, ", tag 0x%04x [truncated]", type);
+			return;
+		}
+		tci = vs_golden_be16(f + off + 2);
+		vs_golden_put(&o, ", %s pcp %u dei %u vid %u",
+			      type == 0x8100 ? "802.1Q" : type == 0x88a8 ? "802.1ad" : "tag 0x9100",
+			      tci >> 13, (tci >> 12) & 1u, tci & 0x0fffu);
+		off += 4;
+		type = vs_golden_be16(f + off);
+		tags++;
+	}
+	off += 2;
+	if (type <= 1500) {
+		vs_golden_put(&o, ", 802.3 length %u (payload %u)", type, len - off);
+		if (len - off >= 3)
+			vs_golden_put(&o, " llc %02x>%02x ctl %02x", f[off + 1], f[off], f[off + 2]);
+		return;
+	}
+	vs_golden_put(&o, ", type 0x%04x", type);
+	switch (type) {
+	case 0x0800:
+		vs_golden_put_ipv4(&o, f, len, off);
+		break;
+	case 0x86dd:
+		vs_golden_put_ipv6(&o, f, len, off);
+		break;
+	case 0x0806:
+		if (len - off >= 8)
+			vs_golden_put(&o, " ARP op %u", vs_golden_be16(f + off + 6));
+		else
+			vs_golden_put(&o, " ARP [truncated]");
+		break;
+	default:
+		break;
+	}
+	vs_golden_put(&o, ", %u bytes", len);
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to pcap-tests: frame lists and pcap I/O (shared by the runner and
+ * vs-casegen, so both write captures the same way), and the session that
+ * drives one datapath for the runner.
+ */
+#ifndef VS_GOLDEN_PRIV_H
+#define VS_GOLDEN_PRIV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vswitch.h"
+
+/* Error messages are one line and may be cut short; formatting them
+ * through here says so once instead of at every call. */
+static inline void __attribute__((format(printf, 3, 4)))
+vs_golden_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Snap length of the captures we write: above any frame we replay
+ * (bigtcp-ipv4.pcap holds an 80 KB frame). */
+#define VS_GOLDEN_SNAPLEN 262144u
+
+struct vs_golden_frame {
+	uint64_t ts_ns;
+	uint32_t len;      /* captured bytes held in data */
+	uint32_t wire_len; /* original length; == len unless truncated */
+	uint8_t *data;
+};
+
+struct vs_golden_flist {
+	struct vs_golden_frame *v;
+	size_t n, cap;
+};
+
+int vs_golden_flist_add(struct vs_golden_flist *l, uint64_t ts_ns, const uint8_t *data,
+			uint32_t len, uint32_t wire_len);
+void vs_golden_flist_free(struct vs_golden_flist *l);
+
+/* Reads a pcap or pcapng capture of link type Ethernet; timestamps in ns. */
+int vs_golden_pcap_read(const char *path, struct vs_golden_flist *l, char *err, size_t errlen);
+/* Writes a microsecond pcap through a temporary file and a rename, so an
+ * interrupted update never leaves half a capture behind. */
+int vs_golden_pcap_write(const char *path, const struct vs_golden_flist *l, char *err,
+			 size_t errlen);
+/* Removes every *.pcap / *.pcapng in dir (missing dir is fine). */
+int vs_golden_remove_pcaps(const char *dir);
+/* Port name of "<port>.pcap" / "<port>.pcapng", or false for other files. */
+bool vs_golden_pcap_port(const char *file, char *port, size_t size);
+
+/* A datapath driven by the runner from the calling thread. */
+struct vs_golden_port {
+	unsigned int idx; /* datapath port index */
+	char name[VS_NAME_MAX];
+	struct vs_golden_flist out; /* frames the port transmitted */
+};
+
+struct vs_golden_session {
+	struct vs_dp *dp;
+	uint64_t now_ns;    /* what the injected clock returns */
+	bool keep_output;   /* false: drained frames are only counted */
+	unsigned long transmitted;
+	unsigned int n_ports;
+	struct vs_golden_port ports[VS_MAX_PORTS]; /* sorted by name */
+};
+
+/* Creates the datapath from a configuration document (workers forced to 0)
+ * and lists its ports.  s must be zeroed. */
+int vs_golden_session_open(struct vs_golden_session *s, const char *json, char *err,
+			   size_t errlen);
+void vs_golden_session_close(struct vs_golden_session *s);
+/* Slot in s->ports of a port name, or -1. */
+int vs_golden_session_port(const struct vs_golden_session *s, const char *name);
+/* One injection: clock = ts, age, enqueue n frames on the port in slot,
+ * poll until idle, drain every transmit ring. */
+int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts_ns,
+		     const struct vs_golden_frame *const *frames, unsigned int n, char *err,
+		     size_t errlen);
+
+/* Checks expect/counters.json (path) against the session's counters;
+ * returns the number of differences or a negative errno. */
+int vs_golden_check_counters(const struct vs_golden_session *s, const char *path,
+			     const char *case_name, FILE *rep, struct vs_golden_mismatch *first,
+			     bool *first_set, char *err, size_t errlen);
+
+#endif
