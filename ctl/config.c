@@ -95,11 +95,64 @@ vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c,
 }
 
 int
+vs_ctl_parse_vlan(const cJSON *o, const char *where, struct vs_vlan_policy *out, char *err,
+		  size_t errlen)
+{
+	static const char *const keys[] = {"mode", "vid", "allowed", "native", "pcp", NULL};
+	char w[64], mode[16], allowed[1024] = "";
+	uint32_t vid = 0, native = 0, pcp = 0;
+	enum vs_vlan_mode m;
+	int rc;
+
+	snprintf(w, sizeof(w), "%s%svlan", where, *where ? "." : "");
+	if ((rc = vs_ctl_check_keys(o, w, keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, w, "mode", 1, mode, sizeof(mode), err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, w, "vid", 1, VS_VLAN_MAX, &vid, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, w, "native", 0, VS_VLAN_MAX, &native, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, w, "pcp", 0, 7, &pcp, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, w, "allowed", 0, allowed, sizeof(allowed), err, errlen)) != 0)
+		return rc;
+	if (vs_vlan_mode_parse(mode, &m) != 0) {
+		snprintf(err, errlen, "%s.mode: '%s' is not access, trunk or untagged", w, mode);
+		return -EINVAL;
+	}
+	switch (m) {
+	case VS_VLAN_MODE_UNTAGGED:
+		if (vid || native || allowed[0]) {
+			snprintf(err, errlen, "%s: an untagged port takes no vid, allowed or native", w);
+			return -EINVAL;
+		}
+		vs_vlan_policy_untagged(out);
+		out->default_pcp = (uint8_t)pcp;
+		return 0;
+	case VS_VLAN_MODE_ACCESS:
+		if (vid == 0) {
+			snprintf(err, errlen, "%s.vid: required for an access port", w);
+			return -EINVAL;
+		}
+		if (native || allowed[0]) {
+			snprintf(err, errlen, "%s: an access port takes no allowed or native (a trunk does)", w);
+			return -EINVAL;
+		}
+		return vs_vlan_policy_access(out, (uint16_t)vid, (uint8_t)pcp, err, errlen);
+	case VS_VLAN_MODE_TRUNK:
+		if (vid) {
+			snprintf(err, errlen, "%s.vid: a trunk takes allowed and native, not vid", w);
+			return -EINVAL;
+		}
+		return vs_vlan_policy_trunk(out, allowed, (uint16_t)native, (uint8_t)pcp, err,
+					    errlen);
+	}
+	return -EINVAL;
+}
+
+int
 vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		  size_t errlen)
 {
 	static const char *const keys[] = {"switch", "name", "kind", "devargs", "ring_size",
-					   "admin", NULL};
+					   "admin", "vlan", NULL};
+	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
 	char kind[16] = "", admin[16] = "up";
 	int rc;
 
@@ -129,6 +182,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		return -EINVAL;
 	}
 	c->admin_down = strcmp(admin, "down") == 0;
+	if (vlan != NULL)
+		return vs_ctl_parse_vlan(vlan, where, &c->vlan, err, errlen);
 	return 0;
 }
 

@@ -29,6 +29,11 @@ int vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf
 			size_t errlen);
 int vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		      size_t errlen);
+/* A "vlan" object ({"mode":"access","vid":10,...}); errors name
+ * "<where>.vlan.<key>". */
+int vs_ctl_parse_vlan(const cJSON *o, const char *where, struct vs_vlan_policy *out, char *err,
+		      size_t errlen);
+cJSON *vs_ctl_vlan_json(const struct vs_vlan_policy *p);
 /* The configuration document of a running datapath (config.get). */
 cJSON *vs_ctl_config_build(const struct vs_dp *dp);
 cJSON *vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx);

@@ -170,7 +170,9 @@ vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 static int
 vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"name", "admin", NULL};
+	static const char *const keys[] = {"name", "admin", "vlan", NULL};
+	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
+	struct vs_vlan_policy policy;
 	struct vs_port_conf pc;
 	char name[VS_NAME_MAX], admin[16] = "";
 	int rc, idx;
@@ -184,20 +186,30 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		snprintf(err, errlen, "name: no port named '%s'", name);
 		return -ENOENT;
 	}
-	if (admin[0] == '\0')
-		return 0;
-	if (strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
+	if (admin[0] != '\0' && strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
 		snprintf(err, errlen, "admin: expected 'up' or 'down', got '%s'", admin);
 		return -EINVAL;
 	}
-	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
-	if ((rc = vs_dp_port_set_admin(c->dp, name, strcmp(admin, "up") == 0, err, errlen)) != 0)
+	/* Everything is validated before anything changes. */
+	if (vlan != NULL && (rc = vs_ctl_parse_vlan(vlan, "", &policy, err, errlen)) != 0)
 		return rc;
-	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
-		char e2[64];
+	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
+	if (vlan != NULL && (rc = vs_dp_port_set_vlan(c->dp, name, &policy, err, errlen)) != 0)
+		return rc;
+	if (admin[0] != '\0' &&
+	    (rc = vs_dp_port_set_admin(c->dp, name, strcmp(admin, "up") == 0, err, errlen)) != 0)
+		goto undo;
+	if (vlan == NULL && admin[0] == '\0')
+		return 0;
+	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
+		return 0;
+undo: {
+	char e2[64];
 
-		vs_dp_port_set_admin(c->dp, name, !pc.admin_down, e2, sizeof(e2));
-	}
+	vs_dp_port_set_admin(c->dp, name, !pc.admin_down, e2, sizeof(e2));
+	if (vlan != NULL)
+		vs_dp_port_set_vlan(c->dp, name, &pc.vlan, e2, sizeof(e2));
+}
 	return rc;
 }
 

@@ -31,6 +31,26 @@ vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx)
 }
 
 cJSON *
+vs_ctl_vlan_json(const struct vs_vlan_policy *p)
+{
+	cJSON *o = cJSON_CreateObject();
+	char allowed[4096];
+
+	cJSON_AddStringToObject(o, "mode", vs_vlan_mode_name(p->mode));
+	if (p->mode == VS_VLAN_MODE_ACCESS)
+		cJSON_AddNumberToObject(o, "vid", p->access_vid);
+	if (p->mode == VS_VLAN_MODE_TRUNK) {
+		vs_vlan_allowed_format(p, allowed, sizeof(allowed));
+		cJSON_AddStringToObject(o, "allowed", allowed);
+		if (p->native_vid)
+			cJSON_AddNumberToObject(o, "native", p->native_vid);
+	}
+	if (p->default_pcp)
+		cJSON_AddNumberToObject(o, "pcp", p->default_pcp);
+	return o;
+}
+
+cJSON *
 vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 {
 	struct vs_port_conf c;
@@ -47,6 +67,7 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 	if (c.ring_size != 0)
 		cJSON_AddNumberToObject(o, "ring_size", c.ring_size);
 	cJSON_AddStringToObject(o, "admin", c.admin_down ? "down" : "up");
+	cJSON_AddItemToObject(o, "vlan", vs_ctl_vlan_json(&c.vlan));
 	return o;
 }
 

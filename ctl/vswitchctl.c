@@ -52,13 +52,21 @@ static const struct vs_cmd vs_cmds[] = {
 	 {{"--kind", "kind", false},
 	  {"--devargs", "devargs", false},
 	  {"--ring-size", "ring_size", true},
-	  {"--admin", "admin", false}},
+	  {"--admin", "admin", false},
+	  {"--vlan", "vlan", false},
+	  {"--native", "vlan.native", true}},
 	 "port add SWITCH NAME --kind phy|ring [--devargs DEVARGS] [--ring-size N] "
-	 "[--admin up|down]",
+	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
-	{"port", "set", "port.set", {"name"}, NULL, {{"--admin", "admin", false}},
-	 "port set NAME [--admin up|down]", NULL},
+	{"port", "set", "port.set", {"name"}, NULL,
+	 {{"--admin", "admin", false},
+	  {"--vlan", "vlan", false},
+	  {"--native", "vlan.native", true},
+	  {"--pcp", "vlan.pcp", true}},
+	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
+	 "--vlan untagged] [--pcp 0-7]",
+	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
 	{"fdb", "show", "fdb.show", {0}, "switch",
@@ -70,6 +78,18 @@ static const struct vs_cmd vs_cmds[] = {
 	{"stats", "clear", "stats.clear", {0}, NULL, {{0}}, "stats clear", NULL},
 	{"config", "show", "config.get", {0}, NULL, {{0}}, "config show", vs_print_json},
 	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
+	{"capture", "start", "capture.start", {"port"}, NULL,
+	 {{"--file", "file", false},
+	  {"--dir", "dir", false},
+	  {"--count", "count", true},
+	  {"--max-bytes", "max_bytes", true},
+	  {"--format", "format", false}},
+	 "capture [start] PORT --file FILE [--dir rx|tx|both] [--count N] [--max-bytes B] "
+	 "[--format pcap|pcapng]",
+	 vs_print_capture},
+	{"capture", "stop", "capture.stop", {"port"}, NULL, {{0}}, "capture stop PORT",
+	 vs_print_capture},
+	{"capture", "list", "capture.list", {0}, NULL, {{0}}, "capture list", vs_print_captures},
 };
 
 #define VS_N_CMDS (sizeof(vs_cmds) / sizeof(vs_cmds[0]))
@@ -84,6 +104,8 @@ vs_default_verb(const char *noun)
 		return "list";
 	if (strcmp(noun, "daemon") == 0)
 		return "info";
+	if (strcmp(noun, "capture") == 0) /* "capture PORT --file F" */
+		return "start";
 	return NULL;
 }
 
@@ -101,9 +123,56 @@ vs_usage(FILE *f, const char *noun)
 			   "unreachable.\n");
 }
 
+/* "--vlan access 10", "--vlan trunk 10,20-30", "--vlan untagged": the mode
+ * and its VLANs become the "vlan" object; returns arguments consumed. */
+static int
+vs_add_vlan(cJSON *params, int argc, char **argv)
+{
+	cJSON *v = cJSON_GetObjectItemCaseSensitive(params, "vlan");
+	char *end;
+	long vid;
+
+	if (v == NULL)
+		v = cJSON_AddObjectToObject(params, "vlan");
+	if (argc < 1) {
+		fprintf(stderr, "vswitchctl: --vlan needs access VID, trunk LIST or untagged\n");
+		return -EINVAL;
+	}
+	cJSON_AddStringToObject(v, "mode", argv[0]);
+	if (strcmp(argv[0], "untagged") == 0)
+		return 1;
+	if (argc < 2) {
+		fprintf(stderr, "vswitchctl: --vlan %s needs %s\n", argv[0],
+			strcmp(argv[0], "trunk") == 0 ? "a list of VLANs, e.g. 10,20-30" : "a VLAN id");
+		return -EINVAL;
+	}
+	if (strcmp(argv[0], "trunk") == 0) {
+		cJSON_AddStringToObject(v, "allowed", argv[1]);
+		return 2;
+	}
+	vid = strtol(argv[1], &end, 10);
+	if (*end != '\0' || end == argv[1]) {
+		fprintf(stderr, "vswitchctl: --vlan %s: expected a VLAN id, got '%s'\n", argv[0],
+			argv[1]);
+		return -EINVAL;
+	}
+	cJSON_AddNumberToObject(v, "vid", (double)vid);
+	return 2;
+}
+
 static int
 vs_add_param(cJSON *params, const char *key, const char *val, bool number, const char *flag)
 {
+	/* vswitchd creates the file: a relative path means the client's. */
+	if (strcmp(key, "file") == 0 && val[0] != '/')
+		return vs_add_abs_path(params, key, val);
+	if (strncmp(key, "vlan.", 5) == 0) {
+		cJSON *v = cJSON_GetObjectItemCaseSensitive(params, "vlan");
+
+		if (v == NULL)
+			v = cJSON_AddObjectToObject(params, "vlan");
+		return vs_add_param(v, key + 5, val, number, flag);
+	}
 	if (number) {
 		char *end;
 		long long v;
@@ -140,6 +209,14 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 				fprintf(stderr, "vswitchctl: %s %s: unknown option '%s'\n", cmd->noun,
 					cmd->verb, argv[i]);
 				goto usage;
+			}
+			if (strcmp(o->key, "vlan") == 0) {
+				int used = vs_add_vlan(params, argc - i - 1, argv + i + 1);
+
+				if (used < 0)
+					goto usage;
+				i += used;
+				continue;
 			}
 			if (i + 1 == argc) {
 				fprintf(stderr, "vswitchctl: %s needs a value\n", argv[i]);

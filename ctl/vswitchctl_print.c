@@ -52,6 +52,25 @@ vs_drops_total(const cJSON *drops)
 	return t;
 }
 
+/* "access 10", "trunk 10,20-30 native 1", "untagged" (+ " pcp N"). */
+static void
+vs_vlan_text(const cJSON *v, char *out, size_t len)
+{
+	const char *mode = vs_str(v, "mode");
+	size_t off;
+
+	if (strcmp(mode, "access") == 0)
+		off = (size_t)snprintf(out, len, "access %.0f", vs_num(v, "vid"));
+	else if (strcmp(mode, "trunk") == 0)
+		off = (size_t)snprintf(out, len, "trunk %s", vs_str(v, "allowed"));
+	else
+		off = (size_t)snprintf(out, len, "%s", mode);
+	if (off < len && vs_num(v, "native") != 0)
+		off += (size_t)snprintf(out + off, len - off, " native %.0f", vs_num(v, "native"));
+	if (off < len && vs_num(v, "pcp") != 0)
+		snprintf(out + off, len - off, " pcp %.0f", vs_num(v, "pcp"));
+}
+
 void
 vs_print_json(const cJSON *r)
 {
@@ -103,13 +122,16 @@ vs_print_ports(const cJSON *r)
 {
 	const cJSON *p;
 
-	printf("%-16s %-16s %-5s %-5s %12s %12s %10s\n", "PORT", "SWITCH", "KIND", "ADMIN",
-	       "RX_PKTS", "TX_PKTS", "DROPS");
+	char vlan[128];
+
+	printf("%-16s %-16s %-5s %-5s %-20s %12s %12s %10s\n", "PORT", "SWITCH", "KIND", "ADMIN",
+	       "VLAN", "RX_PKTS", "TX_PKTS", "DROPS");
 	cJSON_ArrayForEach(p, r) {
 		const cJSON *st = cJSON_GetObjectItemCaseSensitive(p, "stats");
 
-		printf("%-16s %-16s %-5s %-5s %12.0f %12.0f %10.0f\n", vs_str(p, "name"),
-		       vs_str(p, "switch"), vs_str(p, "kind"), vs_str(p, "admin"),
+		vs_vlan_text(cJSON_GetObjectItemCaseSensitive(p, "vlan"), vlan, sizeof(vlan));
+		printf("%-16s %-16s %-5s %-5s %-20s %12.0f %12.0f %10.0f\n", vs_str(p, "name"),
+		       vs_str(p, "switch"), vs_str(p, "kind"), vs_str(p, "admin"), vlan,
 		       vs_num(st, "rx_packets"), vs_num(st, "tx_packets"),
 		       vs_drops_total(cJSON_GetObjectItemCaseSensitive(st, "drops")));
 	}
@@ -126,6 +148,9 @@ vs_print_port(const cJSON *r)
 	       vs_str(r, "name"), vs_str(r, "switch"), vs_str(r, "kind"), vs_str(r, "admin"));
 	if (cJSON_HasObjectItem(r, "devargs"))
 		printf("devargs:     %s\n", vs_str(r, "devargs"));
+	vs_vlan_text(cJSON_GetObjectItemCaseSensitive(r, "vlan"), drops, sizeof(drops));
+	printf("vlan:        %s\n", drops);
+	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
 	       vs_num(st, "rx_bytes"));
 	printf("tx:          %.0f packets, %.0f bytes\n", vs_num(st, "tx_packets"),

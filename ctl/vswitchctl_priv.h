@@ -17,4 +17,10 @@ void vs_print_flushed(const cJSON *r);
 void vs_print_stats(const cJSON *r);
 void vs_print_info(const cJSON *r);
 
+/* vswitchctl_capture.c */
+void vs_print_capture(const cJSON *r);
+void vs_print_captures(const cJSON *r);
+/* Adds key = path made absolute against the current directory. */
+int vs_add_abs_path(cJSON *params, const char *key, const char *path);
+
 #endif

@@ -13,9 +13,12 @@
  *   # time  in  dst    src  frame     len  [options]   -> ports | drop
  *   1.0     p1  bcast  A    arp       60               -> p2 p3
  *
- * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT.  Options: vlan=VID[/PCP]
- * and svlan=VID[/PCP] (tags, outermost first), trunc=N (captured bytes),
- * lenfield=N (llc), xN (the same line N times, one injection).
+ * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT.  Options:
+ * vlan=VID[/PCP[/DEI]] and svlan=VID[/PCP[/DEI]] (tags, outermost first),
+ * trunc=N (captured bytes), lenfield=N (llc), xN (the same line N times,
+ * one injection).  An output port may name the tag list the frame leaves
+ * it with, replacing the frame's own: p3:vlan=10/5+svlan=300, or p4:- for
+ * none; everything after the tags is the same bytes.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -154,23 +157,65 @@ static bool vs_golden_gen_port_known(const struct vs_golden_gen *g, const char *
 	return false;
 }
 
-static int vs_golden_gen_parse_tag(const char *v, uint16_t tpid, struct vs_golden_gen_line *l)
+/* VID[/PCP[/DEI]] of a tag with that TPID, appended to tags[*n]. */
+static int vs_golden_gen_parse_tag(const char *v, uint16_t tpid, struct vs_golden_gen_tag *tags,
+				   unsigned int *n)
 {
-	unsigned long vid, pcp = 0;
-	char buf[32], *slash;
+	unsigned long vid, pcp = 0, dei = 0;
+	char buf[32], *slash, *slash2;
 
-	snprintf(buf, sizeof(buf), "%s", v);
+	if (snprintf(buf, sizeof(buf), "%s", v) >= (int)sizeof(buf))
+		return -EINVAL;
 	slash = strchr(buf, '/');
 	if (slash) {
 		*slash = '\0';
+		slash2 = strchr(slash + 1, '/');
+		if (slash2) {
+			*slash2 = '\0';
+			if (vs_golden_gen_parse_uint(slash2 + 1, 1, &dei) < 0)
+				return -EINVAL;
+		}
 		if (vs_golden_gen_parse_uint(slash + 1, 7, &pcp) < 0)
 			return -EINVAL;
 	}
-	if (vs_golden_gen_parse_uint(buf, 4095, &vid) < 0 || l->n_tags == VS_GOLDEN_GEN_MAX_TAGS)
+	if (vs_golden_gen_parse_uint(buf, 4095, &vid) < 0 || *n == VS_GOLDEN_GEN_MAX_TAGS)
 		return -EINVAL;
-	l->tags[l->n_tags].tpid = tpid;
-	l->tags[l->n_tags].tci = (uint16_t)(pcp << 13 | vid);
-	l->n_tags++;
+	tags[*n].tpid = tpid;
+	tags[*n].tci = (uint16_t)(pcp << 13 | dei << 12 | vid);
+	(*n)++;
+	return 0;
+}
+
+/* One tag in the option syntax: vlan=VID[/PCP[/DEI]] or svlan=... */
+static int vs_golden_gen_parse_tag_opt(const char *t, struct vs_golden_gen_tag *tags,
+				       unsigned int *n)
+{
+	if (strncmp(t, "vlan=", 5) == 0)
+		return vs_golden_gen_parse_tag(t + 5, 0x8100, tags, n);
+	if (strncmp(t, "svlan=", 6) == 0)
+		return vs_golden_gen_parse_tag(t + 6, 0x88a8, tags, n);
+	return -EINVAL;
+}
+
+/* The TAGS of an output "port:TAGS": "-" (none) or tags joined by '+',
+ * outermost first. */
+static int vs_golden_gen_parse_out_tags(const char *s, struct vs_golden_gen_out *o)
+{
+	char buf[160], *save = NULL, *t;
+	unsigned int n = 0;
+
+	o->n_tags = 0;
+	if (strcmp(s, "-") == 0)
+		return 0;
+	if (!s[0] || snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf))
+		return -EINVAL;
+	/* strtok_r would skip an empty tag ("a++b", "+a"): refuse those. */
+	if (buf[0] == '+' || buf[strlen(buf) - 1] == '+' || strstr(buf, "++"))
+		return -EINVAL;
+	for (t = strtok_r(buf, "+", &save); t; t = strtok_r(NULL, "+", &save))
+		if (vs_golden_gen_parse_tag_opt(t, o->tags, &n) < 0)
+			return -EINVAL;
+	o->n_tags = (int)n;
 	return 0;
 }
 
@@ -178,10 +223,8 @@ static int vs_golden_gen_parse_option(const char *t, struct vs_golden_gen_line *
 {
 	unsigned long v;
 
-	if (strncmp(t, "vlan=", 5) == 0)
-		return vs_golden_gen_parse_tag(t + 5, 0x8100, l);
-	if (strncmp(t, "svlan=", 6) == 0)
-		return vs_golden_gen_parse_tag(t + 6, 0x88a8, l);
+	if (strncmp(t, "vlan=", 5) == 0 || strncmp(t, "svlan=", 6) == 0)
+		return vs_golden_gen_parse_tag_opt(t, l->tags, &l->n_tags);
 	if (strncmp(t, "trunc=", 6) == 0) {
 		if (vs_golden_gen_parse_uint(t + 6, VS_GOLDEN_GEN_MAX_LEN, &v) < 0)
 			return -EINVAL;
@@ -261,6 +304,19 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 		l.n_out = 0;
 	else {
 		for (i = arrow + 1; i < n; i++) {
+			struct vs_golden_gen_out *o = &l.out[l.n_out];
+			char *colon = strchr(tok[i], ':');
+
+			if (l.n_out == VS_GOLDEN_GEN_MAX_OUT)
+				return vs_golden_gen_fail(g, lineno, "%s", "too many ports");
+			/* port, or port:TAGS for the tag list it leaves with */
+			o->n_tags = -1;
+			if (colon) {
+				*colon = '\0';
+				if (vs_golden_gen_parse_out_tags(colon + 1, o) < 0)
+					return vs_golden_gen_fail(g, lineno, "bad output tags '%s'",
+								  colon + 1);
+			}
 			if (!vs_golden_gen_port_known(g, tok[i]))
 				return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json",
 						       tok[i]);
@@ -269,9 +325,24 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 			if (strcmp(tok[i], l.in) == 0)
 				return vs_golden_gen_fail(g, lineno, "'%s' is the ingress port",
 						       tok[i]);
-			if (l.n_out == VS_GOLDEN_GEN_MAX_OUT)
-				return vs_golden_gen_fail(g, lineno, "%s", "too many ports");
-			snprintf(l.out[l.n_out++], sizeof(l.out[0]), "%s", tok[i]);
+			for (unsigned int j = 0; j < l.n_out; j++)
+				if (strcmp(l.out[j].port, tok[i]) == 0)
+					return vs_golden_gen_fail(g, lineno, "'%s' given twice", tok[i]);
+			if (o->n_tags >= 0) {
+				/* The tags replaced must lie whole in the frame and in
+				 * the captured bytes; the new frame must fit. */
+				uint32_t l2 = 12 + 4 * l.n_tags;
+
+				if (l.len < l2 + 2 || (l.trunc && l.trunc < l2))
+					return vs_golden_gen_fail(g, lineno, "'%s': the frame is too "
+								  "short to replace its tags", tok[i]);
+				if (l.len + 4ull * (unsigned int)o->n_tags - 4ull * l.n_tags >
+				    VS_GOLDEN_GEN_MAX_LEN)
+					return vs_golden_gen_fail(g, lineno, "'%s': the frame grows "
+								  "too long", tok[i]);
+			}
+			snprintf(o->port, sizeof(o->port), "%s", tok[i]);
+			l.n_out++;
 		}
 	}
 	if (g->n_lines && l.ts_ns < g->lines[g->n_lines - 1].ts_ns)
@@ -470,12 +541,13 @@ static int vs_golden_gen_generate(struct vs_golden_gen *g)
 	struct vs_golden_gen_port *ports;
 	size_t n_ports = (size_t)cJSON_GetArraySize(ports_json), k = 0;
 	uint8_t *buf = malloc(VS_GOLDEN_GEN_MAX_LEN);
+	uint8_t *obuf = malloc(VS_GOLDEN_GEN_MAX_LEN);
 	uint32_t serial = 1;
 	int rc = 0;
 
 	ports = calloc(n_ports ? n_ports : 1, sizeof(*ports));
 	order = calloc(g->n_lines ? g->n_lines : 1, sizeof(*order));
-	if (!buf || !ports || !order) {
+	if (!buf || !obuf || !ports || !order) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -501,9 +573,22 @@ static int vs_golden_gen_generate(struct vs_golden_gen *g)
 						 buf, cap, l->len);
 			/* What leaves the switch is what it was given: the
 			 * captured bytes, stamped with the injection time. */
-			for (unsigned int o = 0; o < l->n_out && rc == 0; o++)
-				rc = vs_golden_flist_add(&vs_golden_gen_port_of(ports, k, l->out[o])->out,
-							 l->ts_ns, buf, cap, cap);
+			for (unsigned int o = 0; o < l->n_out && rc == 0; o++) {
+				const struct vs_golden_gen_out *op = &l->out[o];
+				struct vs_golden_flist *fl =
+					&vs_golden_gen_port_of(ports, k, op->port)->out;
+				uint32_t ocap;
+
+				if (op->n_tags < 0) {
+					rc = vs_golden_flist_add(fl, l->ts_ns, buf, cap, cap);
+					continue;
+				}
+				/* Its own tag list: 4 bytes more or fewer per tag,
+				 * of the captured bytes too. */
+				vs_golden_gen_retag(l, op, buf, l->len, obuf);
+				ocap = cap + 4u * (uint32_t)op->n_tags - 4u * l->n_tags;
+				rc = vs_golden_flist_add(fl, l->ts_ns, obuf, ocap, ocap);
+			}
 		}
 	}
 	if (rc == 0)
@@ -522,6 +607,7 @@ out:
 	free(ports);
 	free(order);
 	free(buf);
+	free(obuf);
 	return rc;
 }
 

@@ -221,3 +221,19 @@ void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, ui
 		break;
 	}
 }
+
+uint32_t vs_golden_gen_retag(const struct vs_golden_gen_line *l, const struct vs_golden_gen_out *o,
+			     const uint8_t *buf, uint32_t len, uint8_t *obuf)
+{
+	uint32_t old_l2 = vs_golden_gen_l2_len(l->n_tags) - 2; /* addresses and tags */
+	uint32_t new_l2 = vs_golden_gen_l2_len((unsigned int)o->n_tags) - 2;
+
+	memcpy(obuf, buf, 12);
+	for (int i = 0; i < o->n_tags; i++) {
+		vs_golden_gen_put16(obuf + 12 + 4 * i, o->tags[i].tpid);
+		vs_golden_gen_put16(obuf + 14 + 4 * i, o->tags[i].tci);
+	}
+	/* From the EtherType (or 802.3 length) on, the bytes are the same. */
+	memcpy(obuf + new_l2, buf + old_l2, len - old_l2);
+	return len - old_l2 + new_l2;
+}

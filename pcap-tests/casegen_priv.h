@@ -27,6 +27,13 @@ struct vs_golden_gen_tag {
 	uint16_t tci;
 };
 
+/* One port a frame leaves by, and the tag list it leaves with. */
+struct vs_golden_gen_out {
+	char port[32];
+	int n_tags; /* -1: the frame's own tags, unchanged */
+	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
+};
+
 struct vs_golden_gen_line {
 	unsigned int lineno;
 	uint64_t ts_ns;
@@ -41,7 +48,7 @@ struct vs_golden_gen_line {
 	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
 	unsigned int repeat;
 	unsigned int n_out; /* 0 = dropped */
-	char out[VS_GOLDEN_GEN_MAX_OUT][32];
+	struct vs_golden_gen_out out[VS_GOLDEN_GEN_MAX_OUT];
 };
 
 /* Smallest len the template accepts with n_tags tags. */
@@ -49,5 +56,11 @@ uint32_t vs_golden_gen_min_len(enum vs_golden_gen_kind k, unsigned int n_tags);
 /* Builds the frame of line l into buf (l->len bytes); serial makes every
  * generated frame's payload unique so a reordering shows in a diff. */
 void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, uint8_t *buf);
+/* The frame buf of line l (len bytes, tags included) as output o sends it:
+ * the frame's tag list replaced by o's, the rest unchanged, into obuf.
+ * Returns the new length; the caller checked that the tags lie in the
+ * frame and that the result fits VS_GOLDEN_GEN_MAX_LEN. */
+uint32_t vs_golden_gen_retag(const struct vs_golden_gen_line *l, const struct vs_golden_gen_out *o,
+			     const uint8_t *buf, uint32_t len, uint8_t *obuf);
 
 #endif

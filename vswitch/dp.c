@@ -53,6 +53,8 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].sw = p->sw;
 		s->ports[i].gen = p->gen;
 		s->ports[i].up = !p->conf.admin_down;
+		s->ports[i].hw_vlan_insert = p->hw_vlan_insert;
+		s->ports[i].vlan = p->conf.vlan;
 		s->rx[p->worker][s->n_rx[p->worker]++] = (uint16_t)i;
 		if (s->ports[i].up) {
 			ss = &s->switches[p->sw];
@@ -432,6 +434,37 @@ void
 vs_dp_conf_get(const struct vs_dp *dp, struct vs_dp_conf *out)
 {
 	*out = dp->conf;
+}
+
+int
+vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
+		    char *err, size_t errlen)
+{
+	int idx = vs_dp_port_index(dp, name);
+	struct vs_port *p;
+	struct vs_vlan_policy old;
+	uint16_t pg[2];
+	int rc;
+
+	if (idx < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", name);
+		return -ENOENT;
+	}
+	p = &dp->ports[idx];
+	old = p->conf.vlan;
+	p->conf.vlan = *vlan;
+	rc = vs_dp_publish(dp);
+	if (rc != 0) {
+		p->conf.vlan = old;
+		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
+		return rc;
+	}
+	vs_port_apply_vlan(p);
+	/* Stations learned in VLANs the port may no longer carry. */
+	pg[0] = (uint16_t)idx;
+	pg[1] = p->gen;
+	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
+	return 0;
 }
 
 unsigned int

@@ -46,8 +46,10 @@ struct vs_port {
 	uint16_t sw;
 	uint16_t gen;    /* bumped each time the slot is reused; never 0 */
 	uint16_t worker; /* polls this port's receive queue */
+	bool hw_vlan_insert, hw_vlan_strip; /* device capabilities in use */
 	struct rte_ring *rx_ring, *tx_ring; /* ring backend */
 	char eth_name[64];
+	struct vs_capture *cap; /* capture.c; NULL: none */
 };
 
 struct vs_switch {
@@ -62,6 +64,8 @@ struct vs_snap_port {
 	uint16_t sw;
 	uint16_t gen;
 	bool up;
+	bool hw_vlan_insert;  /* the device tags on transmit */
+	struct vs_vlan_policy vlan;
 };
 
 struct vs_snap_switch {
@@ -123,6 +127,13 @@ struct vs_dp {
 
 /* port.c */
 const struct vs_port_ops *vs_port_ops_for(enum vs_port_kind kind);
+/* Turns the device's VLAN stripping on for access/trunk policies. */
+void vs_port_apply_vlan(struct vs_port *p);
+
+/* capture.c: ends the port's capture and frees it.  Called by the backends
+ * before the device stops, when no worker can be inside the port's bursts
+ * any more (the port is unpublished, or the workers are stopped). */
+void vs_capture_port_closing(struct vs_port *p);
 
 /* pipeline.c: one received burst of in_port through every stage. */
 void vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,

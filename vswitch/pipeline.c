@@ -4,19 +4,23 @@
  * through every stage in order; each stage fills per-packet arrays of the
  * burst context and never looks back:
  *
- *   1. parse       Ethernet header, length sanity, reserved and illegal
- *                  addresses                         -> drop[] or keys
- *   2. vlan        ingress classification (VLAN-unaware ports: VLAN 1)
- *   3. learn       source (switch, VLAN, MAC) -> ingress port
- *   4. lookup      destination -> one port, or the switch's flood set
- *   5. egress      per destination: into the worker's tx buffers; floods
- *                  share one mbuf by reference count
+ *   1. parse       length sanity, reserved and illegal addresses -> drop[]
+ *   2. vlan        ingress classification by the port's policy (vlan/):
+ *                  VLAN and TCI of each frame, its 802.1Q tag removed
+ *   3. keys        (switch, VLAN, MAC) keys of source and destination
+ *   4. learn       source -> ingress port
+ *   5. lookup      destination -> one port, or the VLAN's flood domain
+ *   6. egress      per destination port: the VLAN's encapsulation (tag or
+ *                  not), then the worker's tx buffer; floods share one mbuf
+ *                  by reference count, one copy more when some ports want
+ *                  the frame tagged and others not
  *
  * Transmission happens in vs_pipeline_flush, once per worker loop.
  *
  * Drops: every frame not forwarded is counted under exactly one reason on its
- * ingress port (TX_FULL on the egress port) and freed in one bulk call.  No
- * locks, no logs, no allocation here.
+ * ingress port (TX_FULL and NO_MBUF on the egress port) and freed in one
+ * bulk call.  No locks, no logs; the only allocations are the tagged copy of
+ * a mixed flood and a tag's new segment when a frame has no headroom.
  */
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -36,6 +40,7 @@ struct vs_burst {
 	uint16_t in_gen;
 	uint8_t drop[VS_BURST];     /* VS_DROP_MAX = kept */
 	uint16_t vlan[VS_BURST];
+	uint16_t tci[VS_BURST];     /* PCP | DEI | VID, for tagging on egress */
 	uint16_t out[VS_BURST];     /* port index or VS_OUT_FLOOD */
 	uint16_t learn_idx[VS_BURST];
 	uint16_t lookup_idx[VS_BURST];
@@ -55,51 +60,29 @@ vs_is_reserved_group(const struct rte_ether_addr *a)
 	       b[5] <= 0x0F;
 }
 
-/* Stage 1.  Decides what is a frame at all; fills the learn and lookup
- * keys of the survivors. */
-static inline void
+/* Stage 1.  Decides what is a frame at all. */
+static inline uint8_t
 vs_stage_parse_one(struct vs_burst *b, struct rte_mbuf *m, uint16_t i)
 {
 	const struct rte_ether_hdr *eh;
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	uint16_t type;
 
-	if (len < RTE_ETHER_HDR_LEN) {
-		b->drop[i] = VS_DROP_RUNT;
-		return;
-	}
+	if (len < RTE_ETHER_HDR_LEN)
+		return VS_DROP_RUNT;
 	eh = rte_pktmbuf_read(m, 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
-	if (eh == NULL) { /* segment lengths disagree with pkt_len */
-		b->drop[i] = VS_DROP_BAD_LENGTH;
-		return;
-	}
+	if (eh == NULL) /* segment lengths disagree with pkt_len */
+		return VS_DROP_BAD_LENGTH;
 	type = rte_be_to_cpu_16(eh->ether_type);
 	/* Below 1536 the field is an 802.3 length: it must fit the payload
 	 * (padding may follow it); 1501..1535 are neither length nor type. */
-	if (type < 0x0600 && (type > RTE_ETHER_MTU || type > len - RTE_ETHER_HDR_LEN)) {
-		b->drop[i] = VS_DROP_BAD_LENGTH;
-		return;
-	}
-	if (vs_is_reserved_group(&eh->dst_addr)) {
-		b->drop[i] = VS_DROP_RESERVED_GROUP;
-		return;
-	}
-	if (rte_is_multicast_ether_addr(&eh->src_addr)) {
-		b->drop[i] = VS_DROP_SRC_MULTICAST;
-		return;
-	}
-	b->drop[i] = VS_DROP_MAX;
-	/* Stage 2 lives here until vlan/ classifies: an untagged port is
-	 * VLAN-unaware, every frame in VLAN 1 and tags carried as data. */
-	b->vlan[i] = VS_VLAN_DEFAULT;
-	vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
-	b->learn_idx[b->n_learn++] = i;
-	if (rte_is_multicast_ether_addr(&eh->dst_addr)) {
-		b->out[i] = VS_OUT_FLOOD; /* broadcast and multicast */
-	} else {
-		vs_fdb_key_set(&b->dst_key[b->n_lookup], b->sw, b->vlan[i], &eh->dst_addr);
-		b->lookup_idx[b->n_lookup++] = i;
-	}
+	if (type < 0x0600 && (type > RTE_ETHER_MTU || type > len - RTE_ETHER_HDR_LEN))
+		return VS_DROP_BAD_LENGTH;
+	if (vs_is_reserved_group(&eh->dst_addr))
+		return VS_DROP_RESERVED_GROUP;
+	if (rte_is_multicast_ether_addr(&eh->src_addr))
+		return VS_DROP_SRC_MULTICAST;
+	return VS_DROP_MAX;
 }
 
 static void
@@ -110,11 +93,61 @@ vs_stage_parse(struct vs_burst *b, struct rte_mbuf **pkts)
 	for (i = 0; i < b->n; i++) {
 		if (i + 2 < b->n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
-		vs_stage_parse_one(b, pkts[i], i);
+		b->drop[i] = vs_stage_parse_one(b, pkts[i], i);
 	}
 }
 
-/* Stage 3. */
+/* Stage 2.  vlan/ classifies the survivors in one call. */
+static void
+vs_stage_vlan(struct vs_burst *b, const struct vs_snap_port *in, struct rte_mbuf **pkts)
+{
+	static const uint8_t verdict_drop[] = {
+		[VS_VLAN_OK] = VS_DROP_MAX,
+		[VS_VLAN_NOT_ALLOWED] = VS_DROP_VLAN_NOT_ALLOWED,
+		[VS_VLAN_UNTAGGED] = VS_DROP_VLAN_UNTAGGED,
+		[VS_VLAN_BAD_TAG] = VS_DROP_VLAN_BAD_TAG,
+	};
+	struct rte_mbuf *kept[VS_BURST];
+	uint16_t idx[VS_BURST], vlan[VS_BURST], tci[VS_BURST];
+	uint8_t verdict[VS_BURST];
+	uint16_t i, k = 0;
+
+	for (i = 0; i < b->n; i++)
+		if (b->drop[i] == VS_DROP_MAX) {
+			idx[k] = i;
+			kept[k++] = pkts[i];
+		}
+	vs_vlan_ingress(&in->vlan, kept, k, vlan, tci, verdict);
+	for (i = 0; i < k; i++) {
+		b->drop[idx[i]] = verdict_drop[verdict[i]];
+		b->vlan[idx[i]] = vlan[i];
+		b->tci[idx[i]] = tci[i];
+	}
+}
+
+/* Stage 3.  After stage 2 the addresses are at the frame's start again. */
+static void
+vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
+{
+	uint16_t i;
+
+	for (i = 0; i < b->n; i++) {
+		const struct rte_ether_hdr *eh;
+
+		if (b->drop[i] != VS_DROP_MAX)
+			continue;
+		eh = rte_pktmbuf_read(pkts[i], 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
+		vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
+		b->learn_idx[b->n_learn++] = i;
+		b->out[i] = VS_OUT_FLOOD;
+		if (!rte_is_multicast_ether_addr(&eh->dst_addr)) {
+			vs_fdb_key_set(&b->dst_key[b->n_lookup], b->sw, b->vlan[i], &eh->dst_addr);
+			b->lookup_idx[b->n_lookup++] = i;
+		}
+	}
+}
+
+/* Stage 4. */
 static void
 vs_stage_learn(struct vs_worker *w, struct vs_burst *b, uint32_t now_s)
 {
@@ -142,8 +175,9 @@ vs_stage_learn(struct vs_worker *w, struct vs_burst *b, uint32_t now_s)
 	}
 }
 
-/* Stage 4.  An entry is followed only if its port still exists with the
- * same generation, in the same switch, and is up. */
+/* Stage 5.  An entry is followed only if its port still exists with the
+ * same generation, in the same switch, carries the VLAN and is up;
+ * otherwise the frame floods as if the destination were unknown. */
 static void
 vs_stage_lookup(const struct vs_fdb *fdb, const struct vs_snapshot *snap, struct vs_burst *b)
 {
@@ -157,13 +191,13 @@ vs_stage_lookup(const struct vs_fdb *fdb, const struct vs_snapshot *snap, struct
 		uint64_t v;
 		uint16_t port;
 
-		b->out[i] = VS_OUT_FLOOD;
 		if (b->pos[j] < 0)
 			continue;
 		v = __atomic_load_n(&fdb->values[b->pos[j]], __ATOMIC_ACQUIRE);
 		port = vs_fdb_value_port(v);
 		sp = &snap->ports[port];
-		if (sp->port == NULL || sp->gen != vs_fdb_value_gen(v) || sp->sw != b->sw)
+		if (sp->port == NULL || sp->gen != vs_fdb_value_gen(v) || sp->sw != b->sw ||
+		    vs_vlan_egress_encap(&sp->vlan, b->vlan[i]) == VS_VLAN_NOT_MEMBER)
 			continue;
 		if (port == b->in_port)
 			b->drop[i] = VS_DROP_HAIRPIN;
@@ -203,39 +237,110 @@ vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port
 	}
 }
 
-/* Stage 5. */
+/* One frame to one port that wants it tagged: the port's hardware inserts
+ * the tag when it can, software does otherwise. */
+static inline void
+vs_tx_tagged(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
+	     struct rte_mbuf *m, uint16_t tci)
+{
+	if (snap->ports[port].hw_vlan_insert) {
+		m->vlan_tci = tci;
+		m->ol_flags |= RTE_MBUF_F_TX_VLAN;
+	} else if (vs_vlan_push(&m, tci, w->dp->mp) != 0) {
+		w->stats[port].drops[VS_DROP_NO_MBUF]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	vs_tx_enqueue(w, snap, port, m);
+}
+
+/* Sends one frame of VLAN vlan to every port of its flood domain but the
+ * ingress.  Returns how many ports it went to. */
+static uint16_t
+vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
+	 uint16_t i, struct rte_mbuf *m)
+{
+	const struct vs_snap_switch *ss = &snap->switches[b->sw];
+	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS];
+	uint16_t n_as_is = 0, n_tagged = 0, k;
+	struct rte_mbuf *t;
+
+	for (k = 0; k < ss->n_flood; k++) {
+		uint16_t p = ss->flood[k];
+
+		if (p == b->in_port)
+			continue;
+		switch (vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i])) {
+		case VS_VLAN_NOT_MEMBER:
+			break;
+		case VS_VLAN_AS_IS:
+			as_is[n_as_is++] = p;
+			break;
+		case VS_VLAN_TAG:
+			tagged[n_tagged++] = p;
+			break;
+		}
+	}
+	if (n_as_is + n_tagged == 0)
+		return 0;
+	t = m;
+	if (n_tagged > 0) {
+		/* The untagged form stays shared; the tagged form is one more
+		 * frame, shared in turn by every port that tags. */
+		if (n_as_is > 0)
+			t = rte_pktmbuf_copy(m, w->dp->mp, 0, UINT32_MAX);
+		if (t == NULL || vs_vlan_push(&t, b->tci[i], w->dp->mp) != 0) {
+			for (k = 0; k < n_tagged; k++)
+				w->stats[tagged[k]].drops[VS_DROP_NO_MBUF]++;
+			if (t != m)
+				rte_pktmbuf_free(t);
+			if (n_as_is == 0) {
+				rte_pktmbuf_free(m);
+				return n_tagged;
+			}
+			n_tagged = 0;
+		} else {
+			rte_pktmbuf_refcnt_update(t, (int16_t)(n_tagged - 1));
+			for (k = 0; k < n_tagged; k++)
+				vs_tx_enqueue(w, snap, tagged[k], t);
+		}
+	}
+	if (n_as_is > 0) {
+		rte_pktmbuf_refcnt_update(m, (int16_t)(n_as_is - 1)); /* every segment */
+		for (k = 0; k < n_as_is; k++)
+			vs_tx_enqueue(w, snap, as_is[k], m);
+	}
+	return (uint16_t)(n_as_is + n_tagged);
+}
+
+/* Stage 6. */
 static void
 vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burst *b,
 		struct rte_mbuf **pkts)
 {
 	struct vs_port_stats *in = &w->stats[b->in_port];
-	const struct vs_snap_switch *ss = &snap->switches[b->sw];
 	struct rte_mbuf *dropped[VS_BURST];
-	uint16_t n_dropped = 0, i, k;
+	uint16_t n_dropped = 0, i;
 
 	for (i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
 		if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
+			uint16_t o = b->out[i];
+
 			in->fwd_unicast++;
-			vs_tx_enqueue(w, snap, b->out[i], m);
+			if (vs_vlan_egress_encap(&snap->ports[o].vlan, b->vlan[i]) == VS_VLAN_TAG)
+				vs_tx_tagged(w, snap, o, m, b->tci[i]);
+			else
+				vs_tx_enqueue(w, snap, o, m);
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX) {
-			/* Every port of the switch that is up, but the ingress;
-			 * one reference per copy sent. */
-			uint16_t n_out = (uint16_t)(ss->n_flood - (snap->ports[b->in_port].up ? 1 : 0));
-
-			if (n_out == 0) {
-				b->drop[i] = VS_DROP_NO_EGRESS;
-			} else {
+			if (vs_flood(w, snap, b, i, m) > 0) {
 				in->fwd_flood++;
-				rte_pktmbuf_refcnt_update(m, (int16_t)(n_out - 1)); /* every segment */
-				for (k = 0; k < ss->n_flood; k++)
-					if (ss->flood[k] != b->in_port)
-						vs_tx_enqueue(w, snap, ss->flood[k], m);
 				continue;
 			}
+			b->drop[i] = VS_DROP_NO_EGRESS;
 		}
 		in->drops[b->drop[i]]++;
 		dropped[n_dropped++] = m;
@@ -269,6 +374,8 @@ vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in
 	b.in_gen = sp->gen;
 
 	vs_stage_parse(&b, pkts);
+	vs_stage_vlan(&b, sp, pkts);
+	vs_stage_keys(&b, pkts);
 	vs_stage_learn(w, &b, now_s);
 	vs_stage_lookup(&w->dp->fdb, snap, &b);
 	vs_stage_egress(w, snap, &b, pkts);

@@ -68,6 +68,13 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 		ec.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		ec.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* VLAN tags: inserted by the device on transmit when it can; stripped
+	 * on receive only for access/trunk policies (vs_port_apply_vlan), as
+	 * untagged ports carry tags as data. */
+	p->hw_vlan_insert = (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_VLAN_INSERT) != 0;
+	p->hw_vlan_strip = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
+	if (p->hw_vlan_insert)
+		ec.txmode.offloads |= RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
 	rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
 	if (rc != 0 && ec.rxmode.mtu != RTE_ETHER_MTU) {
 		/* Some PMDs report a max_mtu they then refuse; fall back. */
@@ -104,7 +111,27 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	/* A switch port must see every destination; devices without a
 	 * promiscuous mode (rings, pcap files) already do. */
 	(void)rte_eth_promiscuous_enable(p->eth_port);
+	vs_port_apply_vlan(p);
 	return 0;
+}
+
+void
+vs_port_apply_vlan(struct vs_port *p)
+{
+	int mask;
+
+	if (!p->eth_open || !p->hw_vlan_strip)
+		return;
+	mask = rte_eth_dev_get_vlan_offload(p->eth_port);
+	if (mask < 0)
+		return;
+	if (p->conf.vlan.mode == VS_VLAN_MODE_UNTAGGED)
+		mask &= ~RTE_ETH_VLAN_STRIP_OFFLOAD;
+	else
+		mask |= RTE_ETH_VLAN_STRIP_OFFLOAD;
+	/* Refused: frames keep their tags and software pops them instead. */
+	if (rte_eth_dev_set_vlan_offload(p->eth_port, mask) != 0)
+		p->hw_vlan_strip = false;
 }
 
 static int
@@ -153,6 +180,9 @@ vs_port_eth_close(struct vs_port *p)
 
 	if (!p->eth_open)
 		return;
+	/* A capture's callbacks live on the ethdev: they go before it does,
+	 * or a device reusing the port id would call into a freed capture. */
+	vs_capture_port_closing(p);
 	(void)rte_eth_dev_stop(p->eth_port);
 	if (rte_eth_dev_info_get(p->eth_port, &info) == 0)
 		dev = info.device;

@@ -42,6 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vlan.h"
+
 struct rte_mbuf;
 struct rte_ring;
 struct rte_mempool;
@@ -54,7 +56,7 @@ struct rte_mempool;
 #define VS_DEVARGS_MAX 512
 
 /* VLAN every frame of a VLAN-unaware ("untagged") port belongs to. */
-#define VS_VLAN_DEFAULT 1
+#define VS_VLAN_DEFAULT VS_VLAN_UNAWARE
 
 #define VS_FDB_SIZE_DEFAULT (256u * 1024u)
 #define VS_FDB_AGING_DEFAULT_S 300u
@@ -82,7 +84,11 @@ enum vs_port_kind {
 	X(HAIRPIN, "hairpin")               /* destination is the ingress port */ \
 	X(NO_EGRESS, "no_egress")           /* flood set holds only the ingress */ \
 	X(PORT_DOWN, "port_down")           /* ingress port administratively down */ \
-	X(TX_FULL, "tx_full")               /* egress queue refused the frame */
+	X(VLAN_NOT_ALLOWED, "vlan_not_allowed") /* tagged with a VID the port refuses */ \
+	X(VLAN_UNTAGGED, "vlan_untagged")   /* untagged on a trunk without native */ \
+	X(VLAN_BAD_TAG, "vlan_bad_tag")     /* truncated tag or VID 4095 */          \
+	X(TX_FULL, "tx_full")               /* egress queue refused the frame */    \
+	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */
 
 enum vs_drop_reason {
 #define VS_DROP_ENUM(id, name) VS_DROP_##id,
@@ -113,6 +119,7 @@ struct vs_port_conf {
 	char devargs[VS_DEVARGS_MAX]; /* phy: DPDK devargs, e.g. "net_null0" */
 	uint32_t ring_size;           /* ring: entries per ring; 0 = 1024 */
 	bool admin_down;
+	struct vs_vlan_policy vlan;   /* zeroed = untagged (VLAN-unaware) */
 };
 
 struct vs_port_stats {
@@ -121,7 +128,7 @@ struct vs_port_stats {
 	uint64_t fwd_unicast;  /* received frames sent to one learned port */
 	uint64_t fwd_flood;    /* received frames sent to the flood set */
 	uint64_t drops[VS_DROP_MAX]; /* rx-side reasons on the ingress port,
-					TX_FULL on the egress port */
+					TX_FULL and NO_MBUF on the egress port */
 };
 
 struct vs_fdb_stats {
@@ -170,6 +177,9 @@ int vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errle
 int vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen);
 int vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
 int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, size_t errlen);
+/* Replaces a port's VLAN policy live; its learned stations are forgotten. */
+int vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
+			char *err, size_t errlen);
 
 /* Current settings of a port / switch / the datapath. */
 int vs_dp_port_conf(const struct vs_dp *dp, unsigned int idx, struct vs_port_conf *out);
@@ -232,5 +242,109 @@ const char *vs_switch_type_name(enum vs_switch_type t);
 int vs_switch_type_parse(const char *s, enum vs_switch_type *out);
 const char *vs_port_kind_name(enum vs_port_kind k);
 int vs_port_kind_parse(const char *s, enum vs_port_kind *out);
+
+/*
+ * Live capture (capture.c): a port's received and/or transmitted frames
+ * written to a pcap or pcapng file while the datapath runs.
+ *
+ *   The port's ethdev gets rx/tx callbacks that copy each frame into a small
+ *   pool owned by the capture and enqueue the copy on a ring; the thread
+ *   that owns the configuration drains the ring and writes the file from
+ *   vs_dp_capture_poll.  The datapath never waits: when the pool or the ring
+ *   is full the frame is not captured and "dropped" counts it.
+ *   rx frames are seen as the device delivers them, tx frames as they are
+ *   offered to the device (a frame the device then refuses, counted as
+ *   tx_full, is still in the file).  Frames longer than VS_CAPTURE_SNAPLEN
+ *   are truncated to it (the record keeps the original length).
+ *
+ *   A capture ends by itself when it has written max_frames frames or when
+ *   the next frame would make the file larger than max_bytes; the status
+ *   says why.  A finished capture's status stays readable until the next
+ *   vs_dp_capture_start on the port, vs_dp_capture_stop or the port's
+ *   deletion (which ends a running capture and closes its file).
+ *
+ *   All vs_dp_capture_* calls come from the configuration thread.
+ */
+#define VS_CAPTURE_SNAPLEN 9216u
+
+enum vs_capture_dir {
+	VS_CAPTURE_RX = 1,
+	VS_CAPTURE_TX = 2,
+	VS_CAPTURE_BOTH = 3,
+};
+
+enum vs_capture_format {
+	VS_CAPTURE_PCAP,   /* libpcap, nanosecond timestamps */
+	VS_CAPTURE_PCAPNG, /* DPDK's rte_pcapng: direction and queue per frame */
+};
+
+#define VS_CAPTURE_ENDS(X)                                                   \
+	X(RUNNING, "running")         /* not ended */                        \
+	X(COUNT, "count_limit")       /* max_frames written */               \
+	X(SIZE, "size_limit")         /* the next frame would pass max_bytes */ \
+	X(STOPPED, "stopped")         /* vs_dp_capture_stop */               \
+	X(PORT_DELETED, "port_deleted") /* the port went away */             \
+	X(WRITE_ERROR, "write_error") /* the file could not be written */
+
+enum vs_capture_end {
+#define VS_CAPTURE_END_ENUM(id, name) VS_CAPTURE_END_##id,
+	VS_CAPTURE_ENDS(VS_CAPTURE_END_ENUM)
+#undef VS_CAPTURE_END_ENUM
+	VS_CAPTURE_END_MAX
+};
+
+struct vs_capture_conf {
+	const char *path;          /* created, mode 0640; must not exist */
+	enum vs_capture_dir dir;   /* 0 = VS_CAPTURE_BOTH */
+	enum vs_capture_format format;
+	uint64_t max_frames;       /* 0: no limit */
+	uint64_t max_bytes;        /* file size; 0: no limit */
+};
+
+struct vs_capture_status {
+	char port[VS_NAME_MAX];
+	char path[4096];
+	enum vs_capture_dir dir;
+	enum vs_capture_format format;
+	enum vs_capture_end end;
+	uint64_t max_frames, max_bytes;
+	uint64_t frames;   /* written to the file */
+	uint64_t bytes;    /* size of the file */
+	uint64_t dropped;  /* frames not captured: copy pool or ring full */
+	uint64_t duration_ms;
+	int error;         /* WRITE_ERROR: the errno */
+};
+
+/* Starts capturing on port idx.  -ENOENT no such port, -EBUSY a capture is
+ * running there, -EINVAL bad conf, or the negative errno of creating the
+ * file (err names the path and the reason). */
+int vs_dp_capture_start(struct vs_dp *dp, unsigned int idx, const struct vs_capture_conf *c,
+			char *err, size_t errlen);
+/* Writes what the datapath captured and ends captures that reached a
+ * limit.  Returns how many captures are still running (the caller may poll
+ * more often while there are any). */
+unsigned int vs_dp_capture_poll(struct vs_dp *dp);
+/* Ends the port's capture (if running) and forgets it; *out (may be NULL)
+ * gets its final status.  -ENOENT: no capture on that port. */
+int vs_dp_capture_stop(struct vs_dp *dp, unsigned int idx, struct vs_capture_status *out);
+/* Status of the port's capture, running or finished; -ENOENT: none. */
+int vs_dp_capture_status(const struct vs_dp *dp, unsigned int idx, struct vs_capture_status *out);
+const char *vs_capture_end_name(enum vs_capture_end e);
+const char *vs_capture_dir_name(enum vs_capture_dir d);
+int vs_capture_dir_parse(const char *s, enum vs_capture_dir *out);
+const char *vs_capture_format_name(enum vs_capture_format f);
+int vs_capture_format_parse(const char *s, enum vs_capture_format *out);
+
+/*
+ * DPDK telemetry (telemetry.c): commands /vswitch/info, /vswitch/ports,
+ * /vswitch/port_stats,<port> and /vswitch/fdb_stats, answered on DPDK's
+ * telemetry thread (dpdk-telemetry.py, or the socket
+ * <runtime dir>/dpdk_telemetry.v2).  That thread never reads the datapath:
+ * the configuration thread publishes a copy of names and counters with
+ * vs_telemetry_publish, at most every 50 ms unless force is set.
+ */
+int vs_telemetry_init(void);
+/* dp NULL: withdraw (the commands then report no ports). */
+void vs_telemetry_publish(const struct vs_dp *dp, bool force);
 
 #endif

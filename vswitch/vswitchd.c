@@ -3,7 +3,7 @@
  * vswitchd: EAL arguments before "--", its own after.
  *
  *   vswitchd [EAL args] -- [--config FILE] [--rundir DIR] [--workers N]
- *                          [--stats-interval S] [--exit-after S]
+ *                          [--group NAME] [--stats-interval S] [--exit-after S]
  *
  * Without EAL arguments it runs hugepage-free on lcores 0-1.  With --config
  * the file is loaded at start (an absent file means an empty switch) and
@@ -12,10 +12,19 @@
  * demonstration: one external switch whose uplink and three VM ports replay
  * bundled captures (pcap ports), printing per-port counters and the learned
  * MAC table; its changes are not persisted.
+ *
+ * DPDK's own tools work on a vswitchd that was started for them: DPDK
+ * telemetry (/vswitch/... commands, dpdk-telemetry.py) always, and
+ * dpdk-dumpcap / dpdk-pdump, which attach as secondary processes, only when
+ * the EAL arguments keep the multi-process shared configuration: a
+ * --file-prefix NAME (the tools take the same) and no --no-shconf.  The
+ * default EAL arguments use --no-shconf, so there vswitchctl capture is
+ * the way to capture.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +38,7 @@
 #include <rte_errno.h>
 #include <rte_ether.h>
 #include <rte_log.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "ctl.h"
@@ -56,13 +66,14 @@ struct vs_opts {
 	int workers;           /* -1: from the config, else 1 */
 	unsigned int stats_interval;
 	unsigned int exit_after;
+	int gid;               /* --group: the socket's group; -1: ours */
 };
 
 static void
 vs_usage(FILE *f)
 {
 	fprintf(f, "usage: vswitchd [EAL options] -- [--config FILE] [--rundir DIR] "
-		   "[--workers N] [--stats-interval S] [--exit-after S]\n");
+		   "[--workers N] [--group NAME] [--stats-interval S] [--exit-after S]\n");
 }
 
 /* Parses a whole decimal number in [min, max]. */
@@ -80,6 +91,46 @@ vs_parse_uint(const char *s, unsigned int min, unsigned int max, unsigned int *o
 	return 0;
 }
 
+/* A group name, or a numeric gid, for the control socket (mode 0660):
+ * its members may configure the switch without being root. */
+static int
+vs_parse_group(const char *s, int *gid)
+{
+	const struct group *g = getgrnam(s);
+	unsigned int v;
+
+	if (g != NULL) {
+		*gid = (int)g->gr_gid;
+		return 0;
+	}
+	if (vs_parse_uint(s, 0, INT_MAX, &v) == 0) {
+		*gid = (int)v;
+		return 0;
+	}
+	fprintf(stderr, "vswitchd: --group: no group named '%s'\n", s);
+	return -ENOENT;
+}
+
+/* DPDK's tools: dpdk-dumpcap/dpdk-pdump (secondary processes) and
+ * telemetry.  Neither is needed to switch frames: failures are reported
+ * and the daemon goes on. */
+static void
+vs_dpdk_hooks(void)
+{
+	int rc;
+
+	if (rte_pdump_init() != 0)
+		fprintf(stderr,
+			"vswitchd: note: dpdk-dumpcap cannot attach (%s); it needs EAL options "
+			"with --file-prefix NAME and without --no-shconf. vswitchctl capture "
+			"works regardless.\n",
+			rte_strerror(rte_errno));
+	rc = vs_telemetry_init();
+	if (rc != 0)
+		fprintf(stderr, "vswitchd: note: telemetry commands not registered: %s\n",
+			strerror(-rc));
+}
+
 static int
 vs_parse_opts(int argc, char **argv, struct vs_opts *o)
 {
@@ -89,6 +140,7 @@ vs_parse_opts(int argc, char **argv, struct vs_opts *o)
 		{"workers", required_argument, NULL, 'w'},
 		{"stats-interval", required_argument, NULL, 's'},
 		{"exit-after", required_argument, NULL, 'x'},
+		{"group", required_argument, NULL, 'g'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -124,6 +176,10 @@ vs_parse_opts(int argc, char **argv, struct vs_opts *o)
 				o->stats_interval = v;
 			else
 				o->exit_after = v;
+			break;
+		case 'g':
+			if (vs_parse_group(optarg, &o->gid) != 0)
+				return -EINVAL;
 			break;
 		case 'h':
 			vs_usage(stdout);
@@ -247,12 +303,12 @@ main(int argc, char **argv)
 	static char *default_eal[] = {"vswitchd", "-l", "0-1", "--no-huge", "--no-pci",
 				      "--no-shconf", "-m", "512", "--log-level=lib.*:warning",
 				      NULL};
-	struct vs_opts o = {.rundir = "/run/vswitch", .workers = -1};
+	struct vs_opts o = {.rundir = "/run/vswitch", .workers = -1, .gid = -1};
 	struct vs_dp_conf dc = {.n_workers = 1};
 	struct vs_dp *dp = NULL;
 	char err[512], *cfg = NULL;
 	int i, sep = -1, rc = 1, eal_argc;
-	unsigned int elapsed = 0;
+	unsigned int elapsed = 0, captures = 0;
 	struct timespec t_last;
 	struct vs_ctl *ctl = NULL;
 
@@ -280,6 +336,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "vswitchd: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
 		return 1;
 	}
+	vs_dpdk_hooks();
 	rc = 1;
 	if (vs_mkdir_p(o.rundir) != 0) {
 		fprintf(stderr, "vswitchd: --rundir %s: %s\n", o.rundir, strerror(errno));
@@ -319,7 +376,7 @@ main(int argc, char **argv)
 	}
 	{
 		struct vs_ctl_conf cc = {.rundir = o.rundir, .config_path = o.config,
-					 .sock_gid = -1, .version = VS_VERSION};
+					 .sock_gid = o.gid, .version = VS_VERSION};
 
 		ctl = vs_ctl_create(dp, &cc, err, sizeof(err));
 		if (ctl == NULL) {
@@ -340,7 +397,11 @@ main(int argc, char **argv)
 	while (!vs_quit) {
 		struct timespec now;
 
-		vs_ctl_poll(ctl, 100);
+		/* A running capture's ring holds about a millisecond of a busy
+		 * port: drain it that often, and idle at 100 ms otherwise. */
+		vs_ctl_poll(ctl, captures ? 1 : 100);
+		captures = vs_dp_capture_poll(dp);
+		vs_telemetry_publish(dp, false);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec == t_last.tv_sec)
 			continue;
@@ -357,6 +418,7 @@ main(int argc, char **argv)
 	}
 	vs_ctl_destroy(ctl);
 	ctl = NULL;
+	vs_telemetry_publish(NULL, true);
 	vs_dp_stop(dp);
 	printf("--- final counters\n");
 	vs_print_stats(dp);
@@ -365,8 +427,10 @@ main(int argc, char **argv)
 	rc = 0;
 out:
 	vs_ctl_destroy(ctl);
+	vs_telemetry_publish(NULL, true);
 	free(cfg);
-	vs_dp_destroy(dp);
+	vs_dp_destroy(dp); /* ends running captures, closing their files */
+	rte_pdump_uninit();
 	rte_eal_cleanup();
 	return rc;
 }

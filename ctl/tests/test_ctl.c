@@ -13,6 +13,7 @@
 
 CU_ErrorCode vs_test_register_rpc(void);
 CU_ErrorCode vs_test_register_server(void);
+CU_ErrorCode vs_test_register_capture_rpc(void);
 
 static struct vs_dp *dp;
 
@@ -170,7 +171,8 @@ main(int argc, char **argv)
 	    !CU_add_test(s, "apply switches and ports", test_apply) ||
 	    !CU_add_test(s, "refusals name the field and change nothing", test_refusals) ||
 	    !CU_add_test(s, "read file", test_read_file) || vs_test_register_rpc() != CUE_SUCCESS ||
-	    vs_test_register_server() != CUE_SUCCESS)
+	    vs_test_register_server() != CUE_SUCCESS ||
+	    vs_test_register_capture_rpc() != CUE_SUCCESS)
 		return 1;
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

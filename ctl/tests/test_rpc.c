@@ -240,7 +240,30 @@ test_port_methods(void)
 	expect_error(RQ("port.set", "{\"name\":\"p2\",\"admin\":\"sideways\"}"),
 		     VS_CTL_E_INVALID_PARAMS, "admin: expected 'up' or 'down'");
 	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":5}"), VS_CTL_E_INVALID_PARAMS,
-		     "vlan: unknown key");
+		     "vlan: expected an object");
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"access\",\"vid\":5000}}"),
+		     VS_CTL_E_INVALID_PARAMS, "vlan.vid: expected an integer from 1 to 4094");
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\",\"allowed\":\"10,5000\"}}"),
+		     VS_CTL_E_INVALID_PARAMS, "vlan.allowed: 5000 is outside 1-4094");
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"access\"}}"),
+		     VS_CTL_E_INVALID_PARAMS, "vlan.vid: required");
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"hybrid\"}}"),
+		     VS_CTL_E_INVALID_PARAMS, "vlan.mode: 'hybrid'");
+	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\",\"vid\":3}}"),
+		     VS_CTL_E_INVALID_PARAMS, "vlan.vid: a trunk takes");
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\","
+					      "\"allowed\":\"10,20-30\",\"native\":5,\"pcp\":3}}")));
+	r = expect_ok(RQ("port.get", "{\"name\":\"p2\"}"));
+	{
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "vlan");
+
+		CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "mode")->valuestring, "trunk");
+		CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "allowed")->valuestring,
+				       "5,10,20-30");
+		CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "native")->valuedouble, 5);
+		CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "pcp")->valuedouble, 3);
+	}
+	cJSON_Delete(r);
 	expect_error(RQ("port.set", "{\"name\":\"p9\",\"admin\":\"up\"}"), VS_CTL_E_NOT_FOUND,
 		     "p9");
 	expect_error(RQ("switch.del", "{\"name\":\"sw0\"}"), VS_CTL_E_CONFLICT, "port(s)");
