@@ -45,6 +45,7 @@ int vs_golden_eal_init(const char *prog)
 	argv[argc++] = (char *)"-m";
 	argv[argc++] = (char *)"512";
 	argv[argc++] = (char *)"--log-level=lib.*:error";
+	argv[argc++] = (char *)"--no-telemetry";
 	argv[argc++] = prefix;
 	argv[argc] = NULL;
 	rc = rte_eal_init(argc, argv);
@@ -56,7 +57,14 @@ int vs_golden_eal_init(const char *prog)
 
 void vs_golden_eal_cleanup(void)
 {
-	rte_eal_cleanup();
+	{
+		/* EAL leaves its (empty) runtime directory behind. */
+		char rundir_eal[256];
+
+		snprintf(rundir_eal, sizeof(rundir_eal), "%s", rte_eal_get_runtime_dir());
+		rte_eal_cleanup();
+		rmdir(rundir_eal);
+	}
 }
 
 static uint64_t vs_golden_clock(void *arg)

@@ -113,7 +113,9 @@ vs_vlan_egress_encap(const struct vs_vlan_policy *p, uint16_t vid)
  * Ingress classification of a burst received on a port with policy p.
  * For each frame: vlan[i] and tci[i] (PCP|DEI|VID of the frame inside the
  * switch) on VS_VLAN_OK, the tag removed from access/trunk frames; verdict[i]
- * otherwise (the frame untouched).  Frames must be at least 14 bytes.
+ * otherwise (the frame untouched).  Frames must be at least 14 bytes.  On
+ * an untagged port a tag the device stripped is put back into the frame,
+ * which may replace pkts[i] (a new first segment from pkts[i]->pool).
  */
 void vs_vlan_ingress(const struct vs_vlan_policy *p, struct rte_mbuf **pkts, uint16_t n,
 		     uint16_t *vlan, uint16_t *tci, uint8_t *verdict);

@@ -150,8 +150,17 @@ vs_vlan_ingress(const struct vs_vlan_policy *p, struct rte_mbuf **pkts, uint16_t
 	uint16_t i;
 
 	if (p->mode == VS_VLAN_MODE_UNTAGGED) {
-		/* Tags are data here; the frame is never touched. */
+		/* Tags are data here; the frame is never touched, except that a
+		 * tag a device stripped (while the port was being reconfigured)
+		 * is put back where it was. */
 		for (i = 0; i < n; i++) {
+			if (unlikely(pkts[i]->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)) {
+				pkts[i]->ol_flags &= ~(RTE_MBUF_F_RX_VLAN_STRIPPED | RTE_MBUF_F_RX_VLAN);
+				if (vs_vlan_push(&pkts[i], pkts[i]->vlan_tci, pkts[i]->pool) != 0) {
+					verdict[i] = VS_VLAN_BAD_TAG;
+					continue;
+				}
+			}
 			vlan[i] = VS_VLAN_UNAWARE;
 			tci[i] = (uint16_t)((p->default_pcp << 13) | VS_VLAN_UNAWARE);
 			verdict[i] = VS_VLAN_OK;

@@ -453,13 +453,21 @@ vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_pol
 	p = &dp->ports[idx];
 	old = p->conf.vlan;
 	p->conf.vlan = *vlan;
+	/* Device stripping and the published policy must never disagree in
+	 * the dangerous direction: an untagged port carries tags as data, so
+	 * stripping goes off before it becomes untagged, and on only after it
+	 * has stopped being untagged (access/trunk accept either form). */
+	if (vlan->mode == VS_VLAN_MODE_UNTAGGED)
+		vs_port_apply_vlan(p);
 	rc = vs_dp_publish(dp);
 	if (rc != 0) {
 		p->conf.vlan = old;
+		vs_port_apply_vlan(p);
 		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
 		return rc;
 	}
-	vs_port_apply_vlan(p);
+	if (vlan->mode != VS_VLAN_MODE_UNTAGGED)
+		vs_port_apply_vlan(p);
 	/* Stations learned in VLANs the port may no longer carry. */
 	pg[0] = (uint16_t)idx;
 	pg[1] = p->gen;

@@ -119,6 +119,7 @@ vs_stage_vlan(struct vs_burst *b, const struct vs_snap_port *in, struct rte_mbuf
 		}
 	vs_vlan_ingress(&in->vlan, kept, k, vlan, tci, verdict);
 	for (i = 0; i < k; i++) {
+		pkts[idx[i]] = kept[i]; /* a restored tag may bring a new first segment */
 		b->drop[idx[i]] = verdict_drop[verdict[i]];
 		b->vlan[idx[i]] = vlan[i];
 		b->tci[idx[i]] = tci[i];

@@ -52,6 +52,17 @@
 #endif
 
 static volatile sig_atomic_t vs_quit;
+static char vs_eal_rundir[256];
+
+/* EAL leaves its runtime directory behind; it is empty once telemetry has
+ * removed its socket, which it does in an exit handler registered during
+ * EAL init.  Registered before that, this one runs after it. */
+static void
+vs_remove_eal_rundir(void)
+{
+	if (vs_eal_rundir[0] != '\0')
+		rmdir(vs_eal_rundir);
+}
 
 static void
 vs_on_signal(int sig)
@@ -325,6 +336,7 @@ main(int argc, char **argv)
 	}
 	if (vs_parse_opts(sep < 0 ? 1 : argc - sep, sep < 0 ? argv : argv + sep, &o) != 0)
 		return 1;
+	atexit(vs_remove_eal_rundir);
 	if (sep == 1 || argc == 1) {
 		eal_argc = (int)(sizeof(default_eal) / sizeof(default_eal[0])) - 1;
 		rc = rte_eal_init(eal_argc, default_eal);
@@ -337,6 +349,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	vs_dpdk_hooks();
+	snprintf(vs_eal_rundir, sizeof(vs_eal_rundir), "%s", rte_eal_get_runtime_dir());
 	rc = 1;
 	if (vs_mkdir_p(o.rundir) != 0) {
 		fprintf(stderr, "vswitchd: --rundir %s: %s\n", o.rundir, strerror(errno));

@@ -10,7 +10,7 @@ tag=$$
 dir=$(mktemp -d)
 pid=""
 fail() { echo "FAIL: $*"; tail -5 "$dir/vswitchd.log" 2>/dev/null | sed 's/^/  vswitchd: /'; exit 1; }
-cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
+cleanup() { [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir" "/var/run/dpdk/vsk$tag"; }
 trap cleanup EXIT
 sock=$dir/run/vswitchd.sock
 

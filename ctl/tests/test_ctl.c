@@ -154,7 +154,7 @@ main(int argc, char **argv)
 {
 	char prefix[64];
 	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "--no-shconf", "-m", "256",
-		       "--log-level=lib.*:error", "--file-prefix", prefix, NULL};
+		       "--log-level=lib.*:error", "--no-telemetry", "--file-prefix", prefix, NULL};
 	CU_pSuite s;
 	unsigned int failed;
 
@@ -178,6 +178,13 @@ main(int argc, char **argv)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	rte_eal_cleanup();
+	{
+		/* EAL leaves its (empty) runtime directory behind. */
+		char rundir_eal[256];
+
+		snprintf(rundir_eal, sizeof(rundir_eal), "%s", rte_eal_get_runtime_dir());
+		rte_eal_cleanup();
+		rmdir(rundir_eal);
+	}
 	return failed ? 1 : 0;
 }

@@ -262,6 +262,22 @@ test_ingress_hw_stripped(void)
 	vs_vlan_ingress(&tr, &m, 1, &vlan, &tci, &verdict);
 	CU_ASSERT_EQUAL(verdict, VS_VLAN_NOT_ALLOWED);
 	rte_pktmbuf_free(m);
+	/* An untagged port carries tags as data: a stripped one goes back. */
+	{
+		struct vs_vlan_policy un;
+		uint8_t buf[128];
+
+		vs_vlan_policy_untagged(&un);
+		m = frame(untagged, 2, 60, RTE_PKTMBUF_HEADROOM);
+		m->ol_flags |= RTE_MBUF_F_RX_VLAN | RTE_MBUF_F_RX_VLAN_STRIPPED;
+		m->vlan_tci = (3 << 13) | 77;
+		vs_vlan_ingress(&un, &m, 1, &vlan, &tci, &verdict);
+		CU_ASSERT(verdict == VS_VLAN_OK && vlan == VS_VLAN_UNAWARE);
+		CU_ASSERT_EQUAL(bytes(m, buf), 64);
+		CU_ASSERT(buf[12] == 0x81 && buf[13] == 0x00 && buf[14] == 0x60 && buf[15] == 77);
+		CU_ASSERT_EQUAL(m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED, 0);
+		rte_pktmbuf_free(m);
+	}
 }
 
 static void
@@ -287,7 +303,7 @@ main(int argc, char **argv)
 {
 	char prefix[64];
 	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "--no-shconf", "-m", "128",
-		       "--log-level=lib.*:error", "--file-prefix", prefix, NULL};
+		       "--log-level=lib.*:error", "--no-telemetry", "--file-prefix", prefix, NULL};
 	CU_pSuite s;
 	unsigned int failed;
 
@@ -313,6 +329,13 @@ main(int argc, char **argv)
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
+	{
+		/* EAL leaves its (empty) runtime directory behind. */
+		char rundir_eal[256];
+
+		snprintf(rundir_eal, sizeof(rundir_eal), "%s", rte_eal_get_runtime_dir());
+		rte_eal_cleanup();
+		rmdir(rundir_eal);
+	}
 	return failed ? 1 : 0;
 }

@@ -11,7 +11,7 @@
 #    and refuses a file that exists;
 #  - DPDK's dpdk-dumpcap attaches to a vswitchd started with hugepages, a
 #    --file-prefix and no --no-shconf, and captures one of its ports
-#    (skipped when no hugepages are free or dpdk-dumpcap is missing).
+#    (the test reserves the hugepages it needs and returns them).
 # Needs root (groupadd, /var/run/dpdk).
 set -u
 VSWITCHD=$1 CTL=$2 TELQ=$3 DEMO=$4
@@ -28,7 +28,10 @@ cleanup() {
 	[ -n "$made_group" ] && groupdel "$grp" 2>/dev/null
 	rm -rf "$dir" "/var/run/dpdk/$prefix" "/var/run/dpdk/${prefix}h"
 	rm -f /dev/hugepages/"${prefix}h"map_*
+	[ -n "$hp_mounted" ] && umount /dev/hugepages
+	[ -n "$hp_saved" ] && echo "$hp_saved" >/proc/sys/vm/nr_hugepages
 }
+hp_saved="" hp_mounted=""
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || fail "needs root"
 
@@ -125,12 +128,18 @@ kill -TERM "$pid"; wait "$pid" || fail "exit status on SIGTERM"
 pid=""
 echo "ok - clean exit"
 
-# --- dpdk-dumpcap, a secondary process: needs shared hugepage memory.
-free_mb=$(awk '/^HugePages_Free/ {f=$2} /^Hugepagesize/ {s=$2} END {print int(f*s/1024)}' /proc/meminfo)
-if ! command -v dpdk-dumpcap >/dev/null || [ "${free_mb:-0}" -lt 384 ]; then
-	echo "ok - dpdk-dumpcap # SKIP needs dpdk-dumpcap and 384 MB of free hugepages (${free_mb:-0} MB)"
-	exit 0
+# --- dpdk-dumpcap, a secondary process: needs shared hugepage memory.  As
+# root the test reserves what it needs and gives it back afterwards.
+command -v dpdk-dumpcap >/dev/null || fail "dpdk-dumpcap is missing (package dpdk-dev)"
+free_mb() { awk '/^HugePages_Free/ {f=$2} /^Hugepagesize/ {s=$2} END {print int(f*s/1024)}' /proc/meminfo; }
+if [ "$(free_mb)" -lt 384 ]; then
+	hp_saved=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((hp_saved + 256)) >/proc/sys/vm/nr_hugepages 2>/dev/null
+	if ! grep -q "^[^ ]* /dev/hugepages hugetlbfs" /proc/mounts; then
+		mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages && hp_mounted=1
+	fi
 fi
+[ "$(free_mb)" -ge 384 ] || fail "cannot reserve 384 MB of hugepages for dpdk-dumpcap ($(free_mb) MB free)"
 echo '{"switches":[{"name":"lan"}],"ports":[{"switch":"lan","name":"n0","kind":"phy","devargs":"net_null_d'$tag'"}]}' \
 	>"$dir/dumpcap.json"
 rm -f "$sock"

@@ -15,7 +15,7 @@ vs_test_eal_init(const char *prog)
 {
 	char prefix[64];
 	char *argv[] = {(char *)prog, "-l", "0-1", "--no-huge", "--no-pci", "--no-shconf",
-			"-m", "1024", "--log-level=lib.*:error", "--file-prefix", prefix, NULL};
+			"-m", "1024", "--log-level=lib.*:error", "--no-telemetry", "--file-prefix", prefix, NULL};
 
 	snprintf(prefix, sizeof(prefix), "vstest%d", (int)getpid());
 	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0 ? -1 : 0;

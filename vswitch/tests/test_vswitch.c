@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The vswitch module's CUnit binary: MAC table and pipeline suites. */
 #include <stdio.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 #include <rte_eal.h>
@@ -29,6 +30,13 @@ main(int argc, char **argv)
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	rte_eal_cleanup();
+	{
+		/* EAL leaves its (empty) runtime directory behind. */
+		char rundir_eal[256];
+
+		snprintf(rundir_eal, sizeof(rundir_eal), "%s", rte_eal_get_runtime_dir());
+		rte_eal_cleanup();
+		rmdir(rundir_eal);
+	}
 	return failed ? 1 : 0;
 }
