@@ -88,6 +88,31 @@ vs_fdb_lookup_burst(const struct vs_fdb *fdb, const struct vs_fdb_key *keys, uns
 	}
 }
 
+void
+vs_fdb_lookup_two(const struct vs_fdb *fdb, const struct vs_fdb_key *a, unsigned int na,
+		  const struct vs_fdb_key *b, unsigned int nb, int32_t *positions)
+{
+	const void *kp[2 * VS_BURST];
+	unsigned int i;
+
+	for (i = 0; i < na; i++)
+		kp[i] = &a[i];
+	for (i = 0; i < nb; i++)
+		kp[na + i] = &b[i];
+	if (na + nb == 0)
+		return;
+	if (rte_hash_lookup_bulk(fdb->hash, kp, na + nb, positions) != 0) {
+		for (i = 0; i < na + nb; i++)
+			positions[i] = -ENOENT;
+	}
+}
+
+int32_t
+vs_fdb_lookup_one(const struct vs_fdb *fdb, const struct vs_fdb_key *key)
+{
+	return rte_hash_lookup(fdb->hash, key);
+}
+
 enum vs_fdb_learn_result
 vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t pos, uint16_t port,
 	     uint16_t gen, uint32_t now_s)

@@ -109,6 +109,11 @@ enum vs_fdb_learn_result {
  */
 void vs_fdb_lookup_burst(const struct vs_fdb *fdb, const struct vs_fdb_key *keys,
 			 unsigned int n, int32_t *positions);
+/* One bulk lookup of two key arrays (na + nb <= 2 * VS_BURST): positions of
+ * a[] first, then of b[].  One call instead of two halves the fixed cost. */
+void vs_fdb_lookup_two(const struct vs_fdb *fdb, const struct vs_fdb_key *a, unsigned int na,
+		       const struct vs_fdb_key *b, unsigned int nb, int32_t *positions);
+int32_t vs_fdb_lookup_one(const struct vs_fdb *fdb, const struct vs_fdb_key *key);
 /* Learns one key given the outcome of a lookup for it (pos < 0: absent). */
 enum vs_fdb_learn_result vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key,
 				      int32_t pos, uint16_t port, uint16_t gen, uint32_t now_s);

@@ -8,8 +8,9 @@
  *   2. vlan        ingress classification by the port's policy (vlan/):
  *                  VLAN and TCI of each frame, its 802.1Q tag removed
  *   3. keys        (switch, VLAN, MAC) keys of source and destination
- *   4. learn       source -> ingress port
- *   5. lookup      destination -> one port, or the VLAN's flood domain
+ *   4. learn       source -> ingress port        (one bulk hash lookup
+ *   5. lookup      destination -> one port, or    serves stages 4 and 5)
+ *                  the VLAN's flood domain
  *   6. egress      per destination port: the VLAN's encapsulation (tag or
  *                  not), then the worker's tx buffer; floods share one mbuf
  *                  by reference count, one copy more when some ports want
@@ -46,7 +47,6 @@ struct vs_burst {
 	uint16_t lookup_idx[VS_BURST];
 	struct vs_fdb_key src_key[VS_BURST];
 	struct vs_fdb_key dst_key[VS_BURST];
-	int32_t pos[VS_BURST];
 	struct rte_ether_hdr hdr_copy[VS_BURST]; /* for headers split over segments */
 };
 
@@ -148,23 +148,33 @@ vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
 	}
 }
 
-/* Stage 4. */
+/* Stages 4 and 5 share one bulk lookup of the burst's sources and
+ * destinations.  Learning runs first: a destination that missed is looked
+ * up again if this burst learned anything, so a station announced by an
+ * earlier (or later) frame of the burst is found; a station that moved is
+ * seen at its new port because values are read after learning.
+ *
+ * An entry is followed only if its port still exists with the same
+ * generation, in the same switch, carries the VLAN and is up; otherwise
+ * the frame floods as if the destination were unknown. */
 static void
-vs_stage_learn(struct vs_worker *w, struct vs_burst *b, uint32_t now_s)
+vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burst *b,
+		      uint32_t now_s)
 {
-	struct vs_fdb *fdb = &w->dp->fdb;
+	const struct vs_fdb *fdb = &w->dp->fdb;
+	int32_t pos[2 * VS_BURST];
+	bool learned = false;
 	uint16_t j;
 
-	if (b->n_learn == 0)
-		return;
-	vs_fdb_lookup_burst(fdb, b->src_key, b->n_learn, b->pos);
+	vs_fdb_lookup_two(fdb, b->src_key, b->n_learn, b->dst_key, b->n_lookup, pos);
 	for (j = 0; j < b->n_learn; j++) {
-		switch (vs_fdb_learn(fdb, &b->src_key[j], b->pos[j], b->in_port, b->in_gen,
+		switch (vs_fdb_learn(&w->dp->fdb, &b->src_key[j], pos[j], b->in_port, b->in_gen,
 				     now_s)) {
 		case VS_FDB_REFRESHED:
 			break;
 		case VS_FDB_LEARNED:
 			w->fdb.learned++;
+			learned = true;
 			break;
 		case VS_FDB_MOVED:
 			w->fdb.moved++;
@@ -174,27 +184,18 @@ vs_stage_learn(struct vs_worker *w, struct vs_burst *b, uint32_t now_s)
 			break;
 		}
 	}
-}
-
-/* Stage 5.  An entry is followed only if its port still exists with the
- * same generation, in the same switch, carries the VLAN and is up;
- * otherwise the frame floods as if the destination were unknown. */
-static void
-vs_stage_lookup(const struct vs_fdb *fdb, const struct vs_snapshot *snap, struct vs_burst *b)
-{
-	uint16_t j;
-
-	if (b->n_lookup > 0)
-		vs_fdb_lookup_burst(fdb, b->dst_key, b->n_lookup, b->pos);
 	for (j = 0; j < b->n_lookup; j++) {
 		uint16_t i = b->lookup_idx[j];
 		const struct vs_snap_port *sp;
+		int32_t p = pos[b->n_learn + j];
 		uint64_t v;
 		uint16_t port;
 
-		if (b->pos[j] < 0)
+		if (p < 0 && learned)
+			p = vs_fdb_lookup_one(fdb, &b->dst_key[j]);
+		if (p < 0)
 			continue;
-		v = __atomic_load_n(&fdb->values[b->pos[j]], __ATOMIC_ACQUIRE);
+		v = __atomic_load_n(&fdb->values[p], __ATOMIC_ACQUIRE);
 		port = vs_fdb_value_port(v);
 		sp = &snap->ports[port];
 		if (sp->port == NULL || sp->gen != vs_fdb_value_gen(v) || sp->sw != b->sw ||
@@ -377,8 +378,7 @@ vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in
 	vs_stage_parse(&b, pkts);
 	vs_stage_vlan(&b, sp, pkts);
 	vs_stage_keys(&b, pkts);
-	vs_stage_learn(w, &b, now_s);
-	vs_stage_lookup(&w->dp->fdb, snap, &b);
+	vs_stage_learn_lookup(w, snap, &b, now_s);
 	vs_stage_egress(w, snap, &b, pkts);
 }
 
