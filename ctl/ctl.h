@@ -76,6 +76,9 @@ int vs_ctl_dp_conf_parse(const char *json, struct vs_dp_conf *out, char *err, si
 /* Validates the whole document, then adds its switches and ports to dp.
  * Relative paths in devargs are not rewritten: they are the user's. */
 int vs_ctl_config_apply(struct vs_dp *dp, const char *json, char *err, size_t errlen);
+/* The line of text on which the field a refusal names ("ports[2].kind: ...",
+ * "datapath.workers: ...") sits, or of its nearest enclosing element. */
+unsigned int vs_ctl_locate_line(const char *text, const char *path);
 /* Reads a whole file into a NUL-terminated malloc'd buffer (caller frees). */
 char *vs_ctl_read_file(const char *path, char *err, size_t errlen);
 

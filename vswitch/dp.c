@@ -3,6 +3,7 @@
  * The datapath's control side: switches and ports, compiling and publishing
  * the snapshot, starting and stopping workers.  Nothing here runs per packet.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_log.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
@@ -30,6 +32,52 @@ vs_dp_tsc_clock(void *arg)
 {
 	(void)arg;
 	return (uint64_t)((double)rte_get_tsc_cycles() * 1e9 / (double)rte_get_tsc_hz());
+}
+
+/*
+ * DPDK often explains a failure only in its log ("could not set
+ * PACKET_FANOUT ... Invalid argument") and returns a bare -1.  While the
+ * control thread opens a device, the log also goes to memory, so the reply
+ * can carry DPDK's own reason.  Workers never log, so redirecting the
+ * process-wide stream for the duration is safe.
+ */
+struct vs_logcap {
+	FILE *old, *mem;
+	char *buf;
+	size_t len;
+};
+
+static void
+vs_logcap_begin(struct vs_logcap *lc)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->old = rte_log_get_stream();
+	lc->mem = open_memstream(&lc->buf, &lc->len);
+	if (lc->mem != NULL)
+		rte_openlog_stream(lc->mem);
+}
+
+/* Restores the log, passes on what was captured and, on failure, appends
+ * DPDK's last log line to err. */
+static void
+vs_logcap_end(struct vs_logcap *lc, bool failed, char *err, size_t errlen)
+{
+	char *last = NULL, *line, *save = NULL;
+	size_t off;
+
+	if (lc->mem == NULL)
+		return;
+	rte_openlog_stream(lc->old);
+	fclose(lc->mem);
+	if (lc->buf != NULL && lc->len > 0 && lc->old != NULL)
+		fputs(lc->buf, lc->old);
+	for (line = strtok_r(lc->buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "Failed to attach") == NULL && strstr(line, "cannot attach") == NULL)
+			last = line; /* EAL's generic follow-ups say nothing new */
+	off = strlen(err);
+	if (failed && last != NULL && off + 16 < errlen)
+		snprintf(err + off, errlen - off, " (DPDK: %s)", last);
+	free(lc->buf);
 }
 
 /* Compiles the control view into a new snapshot and publishes it; the old
@@ -103,7 +151,13 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 	dp->mp = rte_pktmbuf_pool_create(name, dp->conf.n_mbufs, VS_MBUF_CACHE, 0,
 					 RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
 	if (dp->mp == NULL) {
-		snprintf(err, errlen, "cannot create a pool of %u mbufs: %s", dp->conf.n_mbufs,
+		snprintf(err, errlen,
+			 "cannot create a pool of %u mbufs (about %u MB): %s; give EAL more memory "
+			 "(-m, or hugepages) or lower datapath.mbufs",
+			 dp->conf.n_mbufs,
+			 (unsigned int)(((uint64_t)dp->conf.n_mbufs *
+					 (RTE_MBUF_DEFAULT_BUF_SIZE + sizeof(struct rte_mbuf) + 64)) >>
+					20),
 			 rte_strerror(rte_errno));
 		goto fail;
 	}
@@ -292,6 +346,7 @@ vs_dp_pick_worker(const struct vs_dp *dp)
 int
 vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
 {
+	struct vs_logcap lc;
 	struct vs_port *p;
 	uint16_t gen;
 	unsigned int i;
@@ -336,7 +391,9 @@ vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t
 	if (c->kind == VS_PORT_RING)
 		snprintf(p->eth_name, sizeof(p->eth_name), "net_vsring%u",
 			 __atomic_add_fetch(&vs_ring_seq, 1, __ATOMIC_RELAXED));
+	vs_logcap_begin(&lc);
 	rc = p->ops->open(p, dp->n_workers, dp->mp, err, errlen);
+	vs_logcap_end(&lc, rc != 0, err, errlen);
 	if (rc != 0) {
 		p->ops->close(p);
 		p->gen = gen; /* keep the generation moving even on failure */

@@ -80,6 +80,17 @@ struct vs_opts {
 	int gid;               /* --group: the socket's group; -1: ours */
 };
 
+/* "FILE:LINE: message" when the message names a field of the file. */
+static void
+vs_config_error(const char *file, const char *text, const char *err)
+{
+	if (file != NULL && (strncmp(err, "switches[", 9) == 0 || strncmp(err, "ports[", 6) == 0 ||
+			     strncmp(err, "datapath", 8) == 0 || strncmp(err, "config.", 7) == 0))
+		fprintf(stderr, "vswitchd: %s:%u: %s\n", file, vs_ctl_locate_line(text, err), err);
+	else
+		fprintf(stderr, "vswitchd: %s: %s\n", file ? file : "demo", err);
+}
+
 static void
 vs_usage(FILE *f)
 {
@@ -367,7 +378,7 @@ main(int argc, char **argv)
 	if (!o.config && o.stats_interval == 0)
 		o.stats_interval = 1;
 	if (vs_ctl_dp_conf_parse(cfg, &dc, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vswitchd: %s: %s\n", o.config ? o.config : "demo", err);
+		vs_config_error(o.config, cfg, err);
 		goto out;
 	}
 	if (o.workers > 0)
@@ -380,7 +391,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (vs_ctl_config_apply(dp, cfg, err, sizeof(err)) != 0) {
-		fprintf(stderr, "vswitchd: %s: %s\n", o.config ? o.config : "demo", err);
+		vs_config_error(o.config, cfg, err);
 		goto out;
 	}
 	if (vs_dp_start(dp, err, sizeof(err)) != 0) {

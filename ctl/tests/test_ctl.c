@@ -131,6 +131,38 @@ test_refusals(void)
 }
 
 static void
+test_locate_line(void)
+{
+	const char *doc = "{\n"
+			  "  \"datapath\": {\"workers\": 1},\n"
+			  "  \"switches\": [ {\"name\": \"s\"} ],\n"
+			  "  \"ports\": [\n"
+			  "    {\"switch\": \"s\", \"name\": \"a\", \"kind\": \"ring\"},\n"
+			  "    {\"switch\": \"s\", \"name\": \"b\",\n"
+			  "     \"kind\": \"rnig\", \"note\": \"has ] and } and \\\" inside\"},\n"
+			  "    {\"switch\": \"s\", \"name\": \"c\", \"kind\": \"ring\",\n"
+			  "     \"vlan\": {\"mode\": \"access\",\n"
+			  "              \"vid\": 5000}}\n"
+			  "  ]\n"
+			  "}\n";
+	struct vs_dp_conf c = {0};
+	char err[256];
+
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "datapath.workers: x"), 2);
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "switches[0].name: x"), 3);
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "ports[1].kind: unknown"), 7);
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "ports[2].vlan.vid: x"), 10);
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "ports[2].admin: required"), 8); /* absent: its object */
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "ports[9].kind: x"), 4);
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, "config.nope: unknown key"), 1);
+	/* The refusal the loader gives for this document points at line 7. */
+	CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, doc, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ports[1].note: unknown key"));
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, err), 7);
+	(void)c;
+}
+
+static void
 test_read_file(void)
 {
 	char path[] = "/tmp/vsctlXXXXXX", err[256];
@@ -170,7 +202,8 @@ main(int argc, char **argv)
 	if (s == NULL || !CU_add_test(s, "datapath section", test_dp_conf) ||
 	    !CU_add_test(s, "apply switches and ports", test_apply) ||
 	    !CU_add_test(s, "refusals name the field and change nothing", test_refusals) ||
-	    !CU_add_test(s, "read file", test_read_file) || vs_test_register_rpc() != CUE_SUCCESS ||
+	    !CU_add_test(s, "read file", test_read_file) ||
+	    !CU_add_test(s, "a refused field's line in the file", test_locate_line) || vs_test_register_rpc() != CUE_SUCCESS ||
 	    vs_test_register_server() != CUE_SUCCESS ||
 	    vs_test_register_capture_rpc() != CUE_SUCCESS)
 		return 1;

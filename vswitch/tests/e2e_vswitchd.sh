@@ -31,9 +31,13 @@ out=$("$VSWITCHD" $eal -- --frobnicate 2>&1 >/dev/null); rc=$?
 echo '{"switches":[{"name":"s"}],"ports":[{"switch":"s","name":"p","kind":"phy","devargs":"net_nosuchdev0"}]}' >"$cfg"
 out=$("$VSWITCHD" $eal -- --config "$cfg" --rundir "$rundir" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "port p: cannot open device 'net_nosuchdev0'" || fail "bad port: rc=$rc '$out'"
-echo '{"switches":[{"name":"s"}],"ports":[{"switch":"s","name":"p","kind":"ring","ring_size":"x"}]}' >"$cfg"
+printf '{"switches":[{"name":"s"}],\n "ports":[\n  {"switch":"s","name":"p","kind":"ring","ring_size":"x"}]}\n' >"$cfg"
 out=$("$VSWITCHD" $eal -- --config "$cfg" --rundir "$rundir" 2>&1 >/dev/null); rc=$?
-[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "ports\[0\].ring_size" || fail "bad config: rc=$rc '$out'"
+[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "$cfg:3: ports\[0\].ring_size" || fail "bad config: rc=$rc '$out'"
+printf '{"switches":[{"name":"s"}],\n "ports":[\n  {"switch":"s","name":"p",}]}\n' >"$cfg"
+out=$("$VSWITCHD" $eal -- --config "$cfg" --rundir "$rundir" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "line 3: not valid JSON" || fail "bad JSON: rc=$rc '$out'"
+grep -q '"name":"p",}' "$cfg" || fail "a config file that does not load was rewritten"
 echo "ok - command line errors"
 
 # --- two namespaces through the switch
