@@ -19,9 +19,14 @@ vs_m_switch_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t
 	struct vs_switch_conf sc;
 	int rc;
 
-	(void)res;
-	if ((rc = vs_ctl_parse_switch(p, "", &sc, err, errlen)) != 0 ||
-	    (rc = vs_dp_switch_add(c->dp, &sc, err, errlen)) != 0)
+	if ((rc = vs_ctl_parse_switch(p, "", &sc, err, errlen)) != 0)
+		return rc;
+	if (c->dry_run) {
+		if ((rc = vs_dp_switch_check(c->dp, &sc, err, errlen)) == 0)
+			*res = vs_ctl_would("add %s switch %s", vs_switch_type_name(sc.type), sc.name);
+		return rc;
+	}
+	if ((rc = vs_dp_switch_add(c->dp, &sc, err, errlen)) != 0)
 		return rc;
 	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
 		char e2[64];
@@ -50,9 +55,13 @@ vs_m_switch_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t
 	char name[VS_NAME_MAX];
 	int rc, idx;
 
-	(void)res;
 	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0)
 		return rc;
+	if (c->dry_run) {
+		if ((rc = vs_dp_switch_del_check(c->dp, name, err, errlen)) == 0)
+			*res = vs_ctl_would("delete switch %s", name);
+		return rc;
+	}
 	idx = vs_dp_switch_index(c->dp, name);
 	if (idx >= 0)
 		vs_dp_switch_conf(c->dp, (unsigned int)idx, &sc);
@@ -130,6 +139,14 @@ vs_m_port_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		snprintf(err, errlen, "switch: no switch named '%s'", pc.switch_name);
 		return -ENOENT;
 	}
+	if (c->dry_run) {
+		if ((rc = vs_dp_port_check(c->dp, &pc, err, errlen)) == 0)
+			*res = vs_ctl_would("add %s port %s to switch %s%s%s", vs_port_kind_name(pc.kind),
+					    pc.name, pc.switch_name,
+					    pc.kind == VS_PORT_PHY ? " (device not probed): " : "",
+					    pc.kind == VS_PORT_PHY ? pc.devargs : "");
+		return rc;
+	}
 	if ((rc = vs_dp_port_add(c->dp, &pc, err, errlen)) != 0)
 		return rc;
 	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
@@ -155,6 +172,10 @@ vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	if (idx < 0) {
 		snprintf(err, errlen, "name: no port named '%s'", name);
 		return -ENOENT;
+	}
+	if (c->dry_run) {
+		*res = vs_ctl_would("delete port %s", name);
+		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
 	if ((rc = vs_dp_port_del(c->dp, name, err, errlen)) != 0)
@@ -193,6 +214,18 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	/* Everything is validated before anything changes. */
 	if (vlan != NULL && (rc = vs_ctl_parse_vlan(vlan, "", &policy, err, errlen)) != 0)
 		return rc;
+	if (c->dry_run) {
+		char allowed[256] = "";
+
+		if (vlan != NULL && policy.mode == VS_VLAN_MODE_TRUNK)
+			vs_vlan_allowed_format(&policy, allowed, sizeof(allowed));
+		*res = vs_ctl_would("set port %s%s%s%s%s", name, admin[0] ? " admin " : "", admin,
+				    vlan ? " vlan " : "",
+				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
+							  : vs_vlan_mode_name(policy.mode))
+					 : "");
+		return 0;
+	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
 	if (vlan != NULL && (rc = vs_dp_port_set_vlan(c->dp, name, &policy, err, errlen)) != 0)
 		return rc;
@@ -348,6 +381,10 @@ vs_m_fdb_flush(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t 
 		snprintf(err, errlen, "switch: no switch named '%s'", sw);
 		return -ENOENT;
 	}
+	if (c->dry_run) {
+		*res = vs_ctl_would("flush the MAC table%s%s", sw[0] ? " of switch " : "", sw);
+		return 0;
+	}
 	*res = cJSON_CreateObject();
 	cJSON_AddNumberToObject(*res, "flushed", vs_dp_fdb_flush(c->dp, idx));
 	return 0;
@@ -419,8 +456,9 @@ vs_m_stats_clear(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_
 	static const char *const keys[] = {NULL};
 	int rc = vs_ctl_check_keys(p, "", keys, err, errlen);
 
-	(void)res;
-	if (rc == 0)
+	if (rc == 0 && c->dry_run)
+		*res = vs_ctl_would("clear every counter");
+	else if (rc == 0)
 		vs_dp_stats_clear(c->dp);
 	return rc;
 }
@@ -463,20 +501,23 @@ int
 vs_ctl_register_dp_methods(struct vs_ctl *c)
 {
 	static const struct vs_ctl_method m[] = {
-		{"switch.add", vs_m_switch_add},   {"switch.del", vs_m_switch_del},
-		{"switch.list", vs_m_switch_list}, {"switch.get", vs_m_switch_get},
-		{"port.add", vs_m_port_add},       {"port.del", vs_m_port_del},
-		{"port.set", vs_m_port_set},       {"port.list", vs_m_port_list},
-		{"port.get", vs_m_port_get},       {"fdb.show", vs_m_fdb_show},
-		{"fdb.flush", vs_m_fdb_flush},     {"stats.get", vs_m_stats_get},
-		{"stats.clear", vs_m_stats_clear}, {"config.get", vs_m_config_get},
-		{"daemon.info", vs_m_daemon_info},
+		{"switch.add", vs_m_switch_add, true},    {"switch.del", vs_m_switch_del, true},
+		{"switch.list", vs_m_switch_list, false}, {"switch.get", vs_m_switch_get, false},
+		{"port.add", vs_m_port_add, true},        {"port.del", vs_m_port_del, true},
+		{"port.set", vs_m_port_set, true},        {"port.list", vs_m_port_list, false},
+		{"port.get", vs_m_port_get, false},       {"fdb.show", vs_m_fdb_show, false},
+		{"fdb.flush", vs_m_fdb_flush, true},      {"stats.get", vs_m_stats_get, false},
+		{"stats.clear", vs_m_stats_clear, true},  {"config.get", vs_m_config_get, false},
+		{"daemon.info", vs_m_daemon_info, false},
 	};
 	unsigned int i;
 	int rc;
 
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++)
-		if ((rc = vs_ctl_method_register(c, m[i].name, m[i].fn)) != 0)
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		rc = m[i].change ? vs_ctl_method_register_change(c, m[i].name, m[i].fn)
+				 : vs_ctl_method_register(c, m[i].name, m[i].fn);
+		if (rc != 0)
 			return rc;
+	}
 	return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +22,34 @@ vs_ctl_method_register(struct vs_ctl *c, const char *name, vs_ctl_method_fn fn)
 		return -ENOSPC;
 	c->methods[c->n_methods].name = name;
 	c->methods[c->n_methods].fn = fn;
+	c->methods[c->n_methods].change = false;
 	c->n_methods++;
 	return 0;
+}
+
+int
+vs_ctl_method_register_change(struct vs_ctl *c, const char *name, vs_ctl_method_fn fn)
+{
+	int rc = vs_ctl_method_register(c, name, fn);
+
+	if (rc == 0)
+		c->methods[c->n_methods - 1].change = true;
+	return rc;
+}
+
+cJSON *
+vs_ctl_would(const char *fmt, ...)
+{
+	cJSON *r = cJSON_CreateObject();
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	cJSON_AddBoolToObject(r, "dry_run", true);
+	cJSON_AddStringToObject(r, "would", buf);
+	return r;
 }
 
 int
@@ -116,6 +143,20 @@ vs_ctl_handle(struct vs_ctl *c, const char *line, size_t len)
 		return vs_ctl_render(vs_ctl_error(id, VS_CTL_E_NO_METHOD, msg));
 	}
 	err[0] = '\0';
+	c->dry_run = false;
+	if (params != NULL && c->methods[i].change &&
+	    cJSON_HasObjectItem(params, "dry_run")) {
+		const cJSON *d = cJSON_GetObjectItemCaseSensitive(params, "dry_run");
+
+		if (!cJSON_IsBool(d)) {
+			snprintf(msg, sizeof(msg), "%s: dry_run: expected true or false",
+				 c->methods[i].name);
+			cJSON_Delete(req);
+			return vs_ctl_render(vs_ctl_error(id, VS_CTL_E_INVALID_PARAMS, msg));
+		}
+		c->dry_run = cJSON_IsTrue(d);
+		cJSON_DeleteItemFromObjectCaseSensitive((cJSON *)params, "dry_run");
+	}
 	if (params == NULL) {
 		cJSON *empty = cJSON_CreateObject();
 
@@ -124,6 +165,7 @@ vs_ctl_handle(struct vs_ctl *c, const char *line, size_t len)
 	} else {
 		rc = c->methods[i].fn(c, params, &result, err, sizeof(err));
 	}
+	c->dry_run = false;
 	if (rc != 0) {
 		snprintf(msg, sizeof(msg), "%s: %s", c->methods[i].name,
 			 err[0] ? err : strerror(-rc));

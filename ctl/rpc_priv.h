@@ -20,6 +20,7 @@ typedef int (*vs_ctl_method_fn)(struct vs_ctl *c, const cJSON *params, cJSON **r
 struct vs_ctl_method {
 	const char *name;
 	vs_ctl_method_fn fn;
+	bool change; /* changes configuration: persisted, accepts dry_run */
 };
 
 struct vs_ctl_client {
@@ -39,12 +40,18 @@ struct vs_ctl {
 	int listen_fd;
 	bool bound; /* sock_path is ours to remove */
 	uint64_t started_s;
+	bool dry_run; /* the request being served only asks what would happen */
 	unsigned int n_methods;
 	struct vs_ctl_method methods[VS_CTL_MAX_METHODS];
 	struct vs_ctl_client clients[VS_CTL_MAX_CLIENTS];
 };
 
 int vs_ctl_method_register(struct vs_ctl *c, const char *name, vs_ctl_method_fn fn);
+/* A method that changes configuration: it may be asked with "dry_run": true,
+ * and then validates everything and answers {"dry_run": true, "would": ...}
+ * (vs_ctl_would) without changing anything. */
+int vs_ctl_method_register_change(struct vs_ctl *c, const char *name, vs_ctl_method_fn fn);
+cJSON *vs_ctl_would(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vs_ctl_errno_to_code(int rc);
 /* Saves the configuration if the daemon has a file; -EIO on failure. */
 int vs_ctl_persist(struct vs_ctl *c, char *err, size_t errlen);

@@ -114,7 +114,7 @@ vs_usage(FILE *f, const char *noun)
 {
 	unsigned int i;
 
-	fprintf(f, "usage: vswitchctl [--socket PATH] [--json] NOUN VERB [ARGS...]\n");
+	fprintf(f, "usage: vswitchctl [--socket PATH] [--json] [--dry-run] NOUN VERB [ARGS...]\n");
 	for (i = 0; i < VS_N_CMDS; i++)
 		if (noun == NULL || strcmp(noun, vs_cmds[i].noun) == 0)
 			fprintf(f, "  vswitchctl %s\n", vs_cmds[i].help);
@@ -320,7 +320,7 @@ main(int argc, char **argv)
 	const char *sock = getenv("VSWITCH_SOCKET");
 	const char *noun, *verb;
 	const struct vs_cmd *cmd = NULL;
-	bool json = false;
+	bool json = false, dry_run = false;
 	cJSON *params, *resp, *err, *result;
 	char *line;
 	unsigned int i;
@@ -331,6 +331,8 @@ main(int argc, char **argv)
 	while (a < argc && strncmp(argv[a], "--", 2) == 0) {
 		if (strcmp(argv[a], "--json") == 0) {
 			json = true;
+		} else if (strcmp(argv[a], "--dry-run") == 0) {
+			dry_run = true;
 		} else if (strcmp(argv[a], "--socket") == 0 && a + 1 < argc) {
 			sock = argv[++a];
 		} else if (strcmp(argv[a], "--help") == 0) {
@@ -382,6 +384,8 @@ main(int argc, char **argv)
 	params = vs_build_params(cmd, argc - a, argv + a);
 	if (params == NULL)
 		return EXIT_USAGE;
+	if (dry_run) /* the daemon refuses it, naming it, where nothing would change */
+		cJSON_AddBoolToObject(params, "dry_run", true);
 	line = vs_call(sock, cmd->method, params);
 	if (line == NULL)
 		return EXIT_UNREACHABLE;
@@ -405,7 +409,11 @@ main(int argc, char **argv)
 		free(s);
 		rc = 0;
 	} else {
-		if (cmd->print != NULL)
+		const cJSON *would = cJSON_GetObjectItemCaseSensitive(result, "would");
+
+		if (cJSON_IsString(would))
+			printf("dry run: would %s\n", would->valuestring);
+		else if (cmd->print != NULL)
 			cmd->print(result);
 		rc = 0;
 	}

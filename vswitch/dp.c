@@ -11,6 +11,7 @@
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
@@ -275,7 +276,8 @@ vs_dp_port_index(const struct vs_dp *dp, const char *name)
 }
 
 int
-vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen)
+vs_dp_switch_check(const struct vs_dp *dp, const struct vs_switch_conf *c, char *err,
+		   size_t errlen)
 {
 	unsigned int i;
 	int rc = vs_dp_name_check("switch", c->name, err, errlen);
@@ -288,11 +290,22 @@ vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, si
 	}
 	for (i = 0; i < VS_MAX_SWITCHES; i++)
 		if (!dp->switches[i].in_use)
+			return 0;
+	snprintf(err, errlen, "switch: all %d switches are in use", VS_MAX_SWITCHES);
+	return -ENOSPC;
+}
+
+int
+vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc = vs_dp_switch_check(dp, c, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < VS_MAX_SWITCHES; i++)
+		if (!dp->switches[i].in_use)
 			break;
-	if (i == VS_MAX_SWITCHES) {
-		snprintf(err, errlen, "switch: all %d switches are in use", VS_MAX_SWITCHES);
-		return -ENOSPC;
-	}
 	memset(&dp->switches[i], 0, sizeof(dp->switches[i]));
 	dp->switches[i].conf = *c;
 	dp->switches[i].in_use = true;
@@ -307,10 +320,9 @@ vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg)
 }
 
 int
-vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
+vs_dp_switch_del_check(const struct vs_dp *dp, const char *name, char *err, size_t errlen)
 {
 	int sw = vs_dp_switch_index(dp, name);
-	uint16_t id;
 
 	if (sw < 0) {
 		snprintf(err, errlen, "switch: no switch named '%s'", name);
@@ -321,6 +333,18 @@ vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
 			 dp->switches[sw].n_ports);
 		return -EBUSY;
 	}
+	return 0;
+}
+
+int
+vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
+{
+	int sw = vs_dp_switch_index(dp, name);
+	int rc = vs_dp_switch_del_check(dp, name, err, errlen);
+	uint16_t id;
+
+	if (rc != 0)
+		return rc;
 	dp->switches[sw].in_use = false;
 	id = (uint16_t)sw;
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_in_switch, &id);
@@ -344,13 +368,13 @@ vs_dp_pick_worker(const struct vs_dp *dp)
 }
 
 int
-vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
+vs_dp_port_check(const struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
 {
-	struct vs_logcap lc;
-	struct vs_port *p;
-	uint16_t gen;
 	unsigned int i;
-	int sw, rc;
+	uint16_t id;
+	size_t len;
+	char dev[64];
+	int rc;
 
 	rc = vs_dp_name_check("port", c->name, err, errlen);
 	if (rc != 0)
@@ -359,8 +383,7 @@ vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t
 		snprintf(err, errlen, "port: '%s' already exists", c->name);
 		return -EEXIST;
 	}
-	sw = vs_dp_switch_index(dp, c->switch_name);
-	if (sw < 0) {
+	if (vs_dp_switch_index(dp, c->switch_name) < 0) {
 		snprintf(err, errlen, "port %s: switch: no switch named '%s'", c->name,
 			 c->switch_name);
 		return -ENOENT;
@@ -369,17 +392,43 @@ vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t
 		snprintf(err, errlen, "port %s: kind: unsupported", c->name);
 		return -EINVAL;
 	}
-	if (c->kind == VS_PORT_PHY && c->devargs[0] == '\0') {
-		snprintf(err, errlen, "port %s: devargs: required for a phy port", c->name);
-		return -EINVAL;
+	if (c->kind == VS_PORT_PHY) {
+		len = strcspn(c->devargs, ",");
+		if (c->devargs[0] == '\0' || len >= sizeof(dev)) {
+			snprintf(err, errlen, "port %s: devargs: required for a phy port", c->name);
+			return -EINVAL;
+		}
+		memcpy(dev, c->devargs, len);
+		dev[len] = '\0';
+		if (rte_eth_dev_get_port_by_name(dev, &id) == 0) {
+			snprintf(err, errlen, "port %s: devargs: device %s is already in use", c->name,
+				 dev);
+			return -EEXIST;
+		}
 	}
 	for (i = 0; i < VS_MAX_PORTS; i++)
 		if (!dp->ports[i].in_use)
+			return 0;
+	snprintf(err, errlen, "port %s: all %d ports are in use", c->name, VS_MAX_PORTS);
+	return -ENOSPC;
+}
+
+int
+vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
+{
+	struct vs_logcap lc;
+	struct vs_port *p;
+	uint16_t gen;
+	unsigned int i;
+	int sw, rc;
+
+	rc = vs_dp_port_check(dp, c, err, errlen);
+	if (rc != 0)
+		return rc;
+	sw = vs_dp_switch_index(dp, c->switch_name);
+	for (i = 0; i < VS_MAX_PORTS; i++)
+		if (!dp->ports[i].in_use)
 			break;
-	if (i == VS_MAX_PORTS) {
-		snprintf(err, errlen, "port %s: all %d ports are in use", c->name, VS_MAX_PORTS);
-		return -ENOSPC;
-	}
 	p = &dp->ports[i];
 	gen = (uint16_t)(p->gen + 1);
 	memset(p, 0, sizeof(*p));

@@ -171,6 +171,13 @@ void vs_dp_set_clock(struct vs_dp *dp, vs_clock_fn fn, void *arg);
 uint64_t vs_dp_now(const struct vs_dp *dp);
 
 int vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen);
+/* The checks vs_dp_switch_add / _del / vs_dp_port_add make, changing
+ * nothing (dry runs).  A phy device is not probed: only its name is. */
+int vs_dp_switch_check(const struct vs_dp *dp, const struct vs_switch_conf *c, char *err,
+		       size_t errlen);
+int vs_dp_switch_del_check(const struct vs_dp *dp, const char *name, char *err, size_t errlen);
+int vs_dp_port_check(const struct vs_dp *dp, const struct vs_port_conf *c, char *err,
+		     size_t errlen);
 /* Refused while the switch still has ports. */
 int vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
 /* Opens the port's backend, starts it and publishes it to the workers. */

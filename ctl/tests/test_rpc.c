@@ -305,6 +305,51 @@ test_fdb_stats_config(void)
 }
 
 static void
+test_dry_run(void)
+{
+	cJSON *r;
+
+	r = expect_ok(RQ("switch.add", "{\"name\":\"dry\",\"type\":\"external\",\"dry_run\":true}"));
+	CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dry_run")));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
+			       "add external switch dry");
+	cJSON_Delete(r);
+	CU_ASSERT_EQUAL(vs_dp_switch_index(dp, "dry"), -ENOENT);
+	/* A dry run refuses what the real call would refuse. */
+	expect_error(RQ("switch.add", "{\"name\":\"sw0\",\"dry_run\":true}"), VS_CTL_E_EXISTS,
+		     "already exists");
+	expect_error(RQ("switch.del", "{\"name\":\"sw0\",\"dry_run\":true}"), VS_CTL_E_CONFLICT,
+		     "port(s)");
+	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\","
+				    "\"dry_run\":true}"),
+		     VS_CTL_E_EXISTS, "already exists");
+	expect_error(RQ("port.set", "{\"name\":\"p1\",\"vlan\":{\"mode\":\"access\",\"vid\":0},"
+				    "\"dry_run\":true}"),
+		     VS_CTL_E_INVALID_PARAMS, "vlan.vid");
+	expect_error(RQ("switch.add", "{\"name\":\"x\",\"dry_run\":1}"), VS_CTL_E_INVALID_PARAMS,
+		     "dry_run: expected true or false");
+	expect_error(RQ("daemon.info", "{\"dry_run\":true}"), VS_CTL_E_INVALID_PARAMS,
+		     "dry_run: unknown key");
+	r = expect_ok(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p7\",\"kind\":\"ring\","
+				     "\"dry_run\":true}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
+				      "add ring port p7 to switch sw0"));
+	cJSON_Delete(r);
+	CU_ASSERT_EQUAL(vs_dp_port_index(dp, "p7"), -ENOENT);
+	CU_ASSERT(!saved_has_port("p7"));
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"p1\",\"admin\":\"down\",\"dry_run\":true}")));
+	r = expect_ok(RQ("port.get", "{\"name\":\"p1\"}"));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "admin")->valuestring, "up");
+	cJSON_Delete(r);
+	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"p1\",\"dry_run\":true}")));
+	CU_ASSERT(vs_dp_port_index(dp, "p1") >= 0);
+	/* The flag does not stick to the next request. */
+	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"real\"}")));
+	CU_ASSERT(vs_dp_switch_index(dp, "real") >= 0);
+	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"real\"}")));
+}
+
+static void
 test_persist_failure_undoes(void)
 {
 	struct vs_ctl_conf cc = {.sock_gid = -1, .config_path = "/nonexistent-dir/x.json"};
@@ -332,6 +377,7 @@ vs_test_register_rpc(void)
 	    !CU_add_test(s, "switch methods", test_switch_methods) ||
 	    !CU_add_test(s, "port methods", test_port_methods) ||
 	    !CU_add_test(s, "fdb, stats, config", test_fdb_stats_config) ||
+	    !CU_add_test(s, "dry runs validate and change nothing", test_dry_run) ||
 	    !CU_add_test(s, "a change that cannot be saved is undone", test_persist_failure_undoes))
 		return CU_get_error();
 	return CUE_SUCCESS;
