@@ -59,6 +59,7 @@ uint64_t vs_ctl_uptime_s(const struct vs_ctl *c);
 
 /* methods_*.c */
 int vs_ctl_register_dp_methods(struct vs_ctl *c);
+int vs_ctl_register_trace_methods(struct vs_ctl *c);
 int vs_ctl_register_capture_methods(struct vs_ctl *c);
 
 #endif

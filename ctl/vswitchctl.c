@@ -90,6 +90,9 @@ static const struct vs_cmd vs_cmds[] = {
 	{"capture", "stop", "capture.stop", {"port"}, NULL, {{0}}, "capture stop PORT",
 	 vs_print_capture},
 	{"capture", "list", "capture.list", {0}, NULL, {{0}}, "capture list", vs_print_captures},
+	{"trace", "frame", "trace", {"port"}, NULL,
+	 {{"--frame", "frame", false}, {"--pcap", "pcap", false}, {"--index", "index", true}},
+	 "trace PORT --frame HEX | --pcap FILE [--index N]", vs_print_trace},
 };
 
 #define VS_N_CMDS (sizeof(vs_cmds) / sizeof(vs_cmds[0]))
@@ -106,6 +109,8 @@ vs_default_verb(const char *noun)
 		return "info";
 	if (strcmp(noun, "capture") == 0) /* "capture PORT --file F" */
 		return "start";
+	if (strcmp(noun, "trace") == 0) /* "trace PORT --frame HEX" */
+		return "frame";
 	return NULL;
 }
 
@@ -384,6 +389,10 @@ main(int argc, char **argv)
 	params = vs_build_params(cmd, argc - a, argv + a);
 	if (params == NULL)
 		return EXIT_USAGE;
+	if (strcmp(cmd->method, "trace") == 0 && vs_trace_frame_from_pcap(params) != 0) {
+		cJSON_Delete(params);
+		return EXIT_USAGE;
+	}
 	if (dry_run) /* the daemon refuses it, naming it, where nothing would change */
 		cJSON_AddBoolToObject(params, "dry_run", true);
 	line = vs_call(sock, cmd->method, params);

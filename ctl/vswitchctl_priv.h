@@ -16,6 +16,11 @@ void vs_print_fdb(const cJSON *r);
 void vs_print_flushed(const cJSON *r);
 void vs_print_stats(const cJSON *r);
 void vs_print_info(const cJSON *r);
+void vs_print_trace(const cJSON *r);
+/* trace --pcap FILE [--index N]: replaces them with "frame", the hex of
+ * record N (1-based, default 1) read with libpcap.  0 or -1 (message
+ * printed). */
+int vs_trace_frame_from_pcap(cJSON *params);
 
 /* vswitchctl_capture.c */
 void vs_print_capture(const cJSON *r);

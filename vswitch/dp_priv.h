@@ -97,6 +97,7 @@ struct vs_worker {
 	unsigned int idx;
 	unsigned int lcore;
 	volatile bool stop;
+	bool trace; /* a scratch context for vs_dp_trace: learning only looks */
 	uint64_t loops, busy_loops, packets;
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
@@ -138,6 +139,10 @@ void vs_capture_port_closing(struct vs_port *p);
 /* pipeline.c: one received burst of in_port through every stage. */
 void vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
 		     struct rte_mbuf **pkts, uint16_t n, uint32_t now_s);
+/* One frame through every stage with a scratch worker (w->trace): learning
+ * changes nothing and transmitted frames stay in w's tx buffers. */
+void vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
+			   struct rte_mbuf *m, struct vs_trace *t);
 /* Sends every buffered frame; frames the port refuses are freed and counted. */
 void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
 

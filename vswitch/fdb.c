@@ -150,6 +150,25 @@ vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t pos, uint
 	return VS_FDB_LEARNED;
 }
 
+enum vs_fdb_learn_result
+vs_fdb_learn_dry(const struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t pos,
+		 uint16_t port, uint16_t gen)
+{
+	uint64_t have;
+
+	if (pos < 0)
+		pos = rte_hash_lookup(fdb->hash, key);
+	if (pos < 0)
+		return __atomic_load_n(&fdb->count, __ATOMIC_RELAXED) >= fdb->capacity
+			       ? VS_FDB_FULL
+			       : VS_FDB_LEARNED;
+	have = __atomic_load_n(&fdb->values[pos], __ATOMIC_RELAXED);
+	if (vs_fdb_value_gen(have) == 0)
+		return VS_FDB_LEARNED;
+	return vs_fdb_value_port(have) != port || vs_fdb_value_gen(have) != gen ? VS_FDB_MOVED
+										: VS_FDB_REFRESHED;
+}
+
 struct vs_fdb_victims {
 	struct vs_fdb_key *keys;
 	int32_t *pos;

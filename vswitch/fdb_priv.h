@@ -118,6 +118,10 @@ int32_t vs_fdb_lookup_one(const struct vs_fdb *fdb, const struct vs_fdb_key *key
 enum vs_fdb_learn_result vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key,
 				      int32_t pos, uint16_t port, uint16_t gen, uint32_t now_s);
 
+/* What vs_fdb_learn would answer, changing nothing (traces). */
+enum vs_fdb_learn_result vs_fdb_learn_dry(const struct vs_fdb *fdb, const struct vs_fdb_key *key,
+					  int32_t pos, uint16_t port, uint16_t gen);
+
 /* Control thread. */
 unsigned int vs_fdb_age(struct vs_fdb *fdb, uint32_t now_s);
 /* Deletes entries for which match(key, value, arg) is true. */

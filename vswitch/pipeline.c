@@ -44,6 +44,7 @@ struct vs_burst {
 	uint16_t tci[VS_BURST];     /* PCP | DEI | VID, for tagging on egress */
 	uint16_t out[VS_BURST];     /* port index or VS_OUT_FLOOD */
 	uint16_t learn_idx[VS_BURST];
+	uint8_t learn_res[VS_BURST]; /* enum vs_fdb_learn_result, per frame */
 	uint16_t lookup_idx[VS_BURST];
 	struct vs_fdb_key src_key[VS_BURST];
 	struct vs_fdb_key dst_key[VS_BURST];
@@ -168,8 +169,16 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 
 	vs_fdb_lookup_two(fdb, b->src_key, b->n_learn, b->dst_key, b->n_lookup, pos);
 	for (j = 0; j < b->n_learn; j++) {
-		switch (vs_fdb_learn(&w->dp->fdb, &b->src_key[j], pos[j], b->in_port, b->in_gen,
-				     now_s)) {
+		enum vs_fdb_learn_result r;
+
+		/* A trace asks what learning would do and changes nothing. */
+		r = unlikely(w->trace)
+			    ? vs_fdb_learn_dry(&w->dp->fdb, &b->src_key[j], pos[j], b->in_port,
+					       b->in_gen)
+			    : vs_fdb_learn(&w->dp->fdb, &b->src_key[j], pos[j], b->in_port,
+					   b->in_gen, now_s);
+		b->learn_res[b->learn_idx[j]] = (uint8_t)r;
+		switch (r) {
 		case VS_FDB_REFRESHED:
 			break;
 		case VS_FDB_LEARNED:
@@ -351,13 +360,14 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 		rte_pktmbuf_free_bulk(dropped, n_dropped);
 }
 
-void
-vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
-		struct rte_mbuf **pkts, uint16_t n, uint32_t now_s)
+/* Every stage, in order, over one burst; b is the caller's so a trace can
+ * read the decisions.  Returns false if the port took nothing. */
+static bool
+vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
+		   struct rte_mbuf **pkts, uint16_t n, uint32_t now_s, struct vs_burst *b)
 {
 	const struct vs_snap_port *sp = &snap->ports[in_port];
 	struct vs_port_stats *in = &w->stats[in_port];
-	struct vs_burst b;
 	uint16_t i;
 
 	for (i = 0; i < n; i++)
@@ -366,20 +376,64 @@ vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in
 	if (sp->port == NULL || !sp->up) {
 		in->drops[VS_DROP_PORT_DOWN] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
+		return false;
+	}
+	b->n = n;
+	b->n_learn = 0;
+	b->n_lookup = 0;
+	b->in_port = in_port;
+	b->sw = sp->sw;
+	b->in_gen = sp->gen;
+
+	vs_stage_parse(b, pkts);
+	vs_stage_vlan(b, sp, pkts);
+	vs_stage_keys(b, pkts);
+	vs_stage_learn_lookup(w, snap, b, now_s);
+	vs_stage_egress(w, snap, b, pkts);
+	return true;
+}
+
+void
+vs_pipeline_run(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
+		struct rte_mbuf **pkts, uint16_t n, uint32_t now_s)
+{
+	struct vs_burst b;
+
+	vs_pipeline_stages(w, snap, in_port, pkts, n, now_s, &b);
+}
+
+void
+vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t in_port,
+		      struct rte_mbuf *m, struct vs_trace *t)
+{
+	struct vs_burst b;
+
+	b.learn_res[0] = VS_FDB_REFRESHED;
+	t->learn = VS_TRACE_LEARN_NONE;
+	t->lookup_port = VS_TRACE_NOT_LOOKED_UP;
+	if (!vs_pipeline_stages(w, snap, in_port, &m, 1, 0, &b)) {
+		t->drop = VS_DROP_PORT_DOWN;
 		return;
 	}
-	b.n = n;
-	b.n_learn = 0;
-	b.n_lookup = 0;
-	b.in_port = in_port;
-	b.sw = sp->sw;
-	b.in_gen = sp->gen;
+	/* Egress turns flood failures into drops; its verdict is final. */
+	t->drop = b.drop[0];
+	t->classified = b.n_learn > 0;
+	t->vlan = b.vlan[0];
+	t->tci = b.tci[0];
+	if (b.n_learn > 0) {
+		static const int learn_map[] = {
+			[VS_FDB_REFRESHED] = VS_TRACE_LEARN_REFRESH,
+			[VS_FDB_LEARNED] = VS_TRACE_LEARN_NEW,
+			[VS_FDB_MOVED] = VS_TRACE_LEARN_MOVE,
+			[VS_FDB_FULL] = VS_TRACE_LEARN_FULL,
+		};
 
-	vs_stage_parse(&b, pkts);
-	vs_stage_vlan(&b, sp, pkts);
-	vs_stage_keys(&b, pkts);
-	vs_stage_learn_lookup(w, snap, &b, now_s);
-	vs_stage_egress(w, snap, &b, pkts);
+		t->learn = learn_map[b.learn_res[0]];
+		if (b.n_lookup > 0)
+			t->lookup_port = b.out[0] == VS_OUT_FLOOD ? VS_TRACE_UNKNOWN : b.out[0];
+		if (b.drop[0] == VS_DROP_HAIRPIN || b.drop[0] == VS_DROP_PORT_DOWN)
+			t->lookup_port = VS_TRACE_KNOWN_DROPPED;
+	}
 }
 
 void

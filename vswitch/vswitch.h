@@ -228,6 +228,43 @@ unsigned int vs_dp_poll_once(struct vs_dp *dp);
 void vs_dp_process_burst(struct vs_dp *dp, uint16_t in_port, struct rte_mbuf **pkts,
 			 uint16_t n);
 
+/*
+ * Packet trace: one frame through the real pipeline as if it arrived on
+ * port in_port, with the current configuration, changing nothing — no
+ * learning, no counters, nothing transmitted.  Control thread only.
+ */
+enum vs_trace_learn {
+	VS_TRACE_LEARN_NONE,    /* dropped before learning */
+	VS_TRACE_LEARN_REFRESH, /* known here already */
+	VS_TRACE_LEARN_NEW,     /* would be learned */
+	VS_TRACE_LEARN_MOVE,    /* known on another port: would move */
+	VS_TRACE_LEARN_FULL,    /* table full: would not be learned */
+};
+#define VS_TRACE_NOT_LOOKED_UP (-1) /* dropped before, or a group address */
+#define VS_TRACE_UNKNOWN (-2)       /* not in the table: flooded */
+#define VS_TRACE_KNOWN_DROPPED (-3) /* known, but on the ingress port or a down port */
+
+struct vs_trace_egress {
+	uint16_t port;
+	bool tagged;    /* leaves with an 802.1Q tag the switch added */
+	uint32_t len;
+	uint8_t *frame; /* the bytes that would be sent (malloc'd) */
+};
+
+struct vs_trace {
+	enum vs_drop_reason drop; /* VS_DROP_MAX: forwarded */
+	bool classified;          /* reached the VLAN stage's end */
+	uint16_t vlan, tci;
+	enum vs_trace_learn learn;
+	int lookup_port;          /* port index, or VS_TRACE_* */
+	unsigned int n_egress;
+	struct vs_trace_egress egress[VS_MAX_PORTS];
+};
+
+int vs_dp_trace(struct vs_dp *dp, unsigned int in_port, const uint8_t *frame, uint32_t len,
+		struct vs_trace *t, char *err, size_t errlen);
+void vs_trace_release(struct vs_trace *t);
+
 /* Removes entries idle longer than the aging time; returns how many. */
 unsigned int vs_dp_fdb_age(struct vs_dp *dp);
 /* Removes every entry (of one switch if sw >= 0); returns how many. */

@@ -78,6 +78,16 @@ rx=$(ctl --json stats show a | awk -F': *' '/"rx_packets"/ {gsub(/,/, "", $2); p
 [ "${rx:-1}" -eq 0 ] || fail "after stats clear rx_packets is $rx"
 echo "ok - fdb show, stats show, stats clear"
 
+# A trace runs a frame through the live pipeline and changes nothing.
+macb=$(ip -n "vsb$tag" -br link show eth0 | awk '{print $3}' | tr -d :)
+out=$(ctl trace a --frame "$macb 02aa00000077 0800 $(printf '00%.0s' $(seq 1 46))") || fail "trace"
+printf '%s\n' "$out" | grep -q "^learn *would be learned" || fail "trace learn: $out"
+printf '%s\n' "$out" | grep -q "^lookup *b$" || fail "trace lookup: $out"
+printf '%s\n' "$out" | grep -Eq "^egress +b +as is +60 bytes" || fail "trace egress: $out"
+[ "$(printf '%s\n' "$out" | grep -c '^egress')" -eq 1 ] || fail "trace: more than one egress: $out"
+ctl fdb show lan | grep -qi "02:aa:00:00:00:77" && fail "a trace taught the switch a station"
+echo "ok - trace shows the pipeline's decisions and changes nothing"
+
 kill -TERM "$pid"; wait "$pid" || fail "exit status on SIGTERM"
 pid=""
 start

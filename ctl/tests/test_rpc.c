@@ -350,6 +350,35 @@ test_dry_run(void)
 }
 
 static void
+test_trace_method(void)
+{
+	cJSON *r, *eg;
+
+	/* p1 is a ring port of sw0; its only peer was deleted, so a broadcast
+	 * has nowhere to go: the trace says so, and learning stays a "would". */
+	r = expect_ok(RQ("trace", "{\"port\":\"p1\",\"frame\":\"ffffffffffff 02:00:00:00:00:41 0806"
+				  "000000000000000000000000000000000000000000000000000000000000\"}"));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "learn")->valuestring,
+			       "would be learned");
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "verdict")->valuestring,
+			       "no_egress");
+	eg = cJSON_GetObjectItemCaseSensitive(r, "egress");
+	CU_ASSERT(cJSON_IsArray(eg) && cJSON_GetArraySize(eg) == 0);
+	cJSON_Delete(r);
+	r = expect_ok(RQ("fdb.show", "{}"));
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 0);
+	cJSON_Delete(r);
+	expect_error(RQ("trace", "{\"port\":\"p1\"}"), VS_CTL_E_INVALID_PARAMS, "frame: required");
+	expect_error(RQ("trace", "{\"port\":\"p1\",\"frame\":\"0g\"}"), VS_CTL_E_INVALID_PARAMS,
+		     "frame: not hex");
+	expect_error(RQ("trace", "{\"port\":\"p1\",\"frame\":\"012\"}"), VS_CTL_E_INVALID_PARAMS,
+		     "frame: not hex");
+	expect_error(RQ("trace", "{\"port\":\"zz\",\"frame\":\"00\"}"), VS_CTL_E_NOT_FOUND, "zz");
+	expect_error(RQ("trace", "{\"port\":\"p1\",\"frame\":\"00\",\"dry_run\":true}"),
+		     VS_CTL_E_INVALID_PARAMS, "dry_run: unknown key");
+}
+
+static void
 test_persist_failure_undoes(void)
 {
 	struct vs_ctl_conf cc = {.sock_gid = -1, .config_path = "/nonexistent-dir/x.json"};
@@ -378,6 +407,7 @@ vs_test_register_rpc(void)
 	    !CU_add_test(s, "port methods", test_port_methods) ||
 	    !CU_add_test(s, "fdb, stats, config", test_fdb_stats_config) ||
 	    !CU_add_test(s, "dry runs validate and change nothing", test_dry_run) ||
+	    !CU_add_test(s, "trace", test_trace_method) ||
 	    !CU_add_test(s, "a change that cannot be saved is undone", test_persist_failure_undoes))
 		return CU_get_error();
 	return CUE_SUCCESS;

@@ -297,6 +297,69 @@ test_config_errors(void)
 	CU_ASSERT_EQUAL(vs_dp_switch_del(dp, "sw1", err, sizeof(err)), -EBUSY);
 }
 
+static void
+test_trace_changes_nothing(void)
+{
+	uint8_t A[6], B[6], buf[64];
+	struct vs_fdb_stats f0, f1;
+	struct vs_port_stats s0, s1;
+	struct vs_trace t;
+	char err[128];
+	unsigned int k;
+
+	mac(A, 0x31);
+	mac(B, 0x32);
+	drain_all();
+	send1("a", BCAST, A, 0x0800, 60); /* A learned on a */
+	drain_all();
+	vs_dp_fdb_stats(dp, &f0);
+	s0 = stats("b");
+	memset(buf, 0x11, sizeof(buf));
+	memcpy(buf, A, 6);
+	memcpy(buf + 6, B, 6);
+	buf[12] = 0x08, buf[13] = 0x00;
+	CU_ASSERT_EQUAL_FATAL(vs_dp_trace(dp, (unsigned int)idx("b"), buf, 60, &t, err, sizeof(err)),
+			      0);
+	CU_ASSERT_EQUAL(t.drop, VS_DROP_MAX);
+	CU_ASSERT(t.classified && t.vlan == 1);
+	CU_ASSERT_EQUAL(t.learn, VS_TRACE_LEARN_NEW);
+	CU_ASSERT_EQUAL(t.lookup_port, idx("a"));
+	CU_ASSERT_EQUAL_FATAL(t.n_egress, 1);
+	CU_ASSERT_EQUAL(t.egress[0].port, idx("a"));
+	CU_ASSERT(t.egress[0].len == 60 && memcmp(t.egress[0].frame, buf, 60) == 0);
+	vs_trace_release(&t);
+	/* Nothing learned, counted or sent. */
+	vs_dp_fdb_stats(dp, &f1);
+	s1 = stats("b");
+	CU_ASSERT_EQUAL(f1.entries, f0.entries);
+	CU_ASSERT_EQUAL(f1.learned, f0.learned);
+	CU_ASSERT_EQUAL(s1.rx_packets, s0.rx_packets);
+	CU_ASSERT_EQUAL(drain_free("a") + drain_free("c") + drain_free("d"), 0);
+	/* A broadcast shows every copy; a runt shows its reason. */
+	memcpy(buf, BCAST, 6);
+	CU_ASSERT_EQUAL(vs_dp_trace(dp, (unsigned int)idx("b"), buf, 60, &t, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(t.n_egress, 3);
+	for (k = 0; k < t.n_egress; k++)
+		CU_ASSERT_NOT_EQUAL(t.egress[k].port, idx("b"));
+	CU_ASSERT_EQUAL(t.lookup_port, VS_TRACE_NOT_LOOKED_UP);
+	vs_trace_release(&t);
+	CU_ASSERT_EQUAL(vs_dp_trace(dp, (unsigned int)idx("b"), buf, 10, &t, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(t.drop, VS_DROP_RUNT);
+	CU_ASSERT_EQUAL(t.learn, VS_TRACE_LEARN_NONE);
+	CU_ASSERT_EQUAL(t.n_egress, 0);
+	/* A frame to itself: known, but on the ingress port. */
+	s0 = stats("a");
+	memcpy(buf, A, 6);
+	memcpy(buf + 6, A, 6);
+	CU_ASSERT_EQUAL(vs_dp_trace(dp, (unsigned int)idx("a"), buf, 60, &t, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(t.drop, VS_DROP_HAIRPIN);
+	CU_ASSERT_EQUAL(t.learn, VS_TRACE_LEARN_REFRESH);
+	CU_ASSERT_EQUAL(t.lookup_port, VS_TRACE_KNOWN_DROPPED);
+	CU_ASSERT_EQUAL(vs_dp_trace(dp, 255, buf, 60, &t, err, sizeof(err)), -ENOENT);
+	CU_ASSERT_EQUAL(stats("a").rx_packets, s0.rx_packets);
+	CU_ASSERT_EQUAL(stats("a").drops[VS_DROP_HAIRPIN], s0.drops[VS_DROP_HAIRPIN]);
+}
+
 /* The naive reference switch: a list of (switch, MAC) -> port. */
 struct ref {
 	int port_of[2][64]; /* switch, host -> port index or -1 */
@@ -511,6 +574,7 @@ vs_test_register_pipeline(void)
 	    !CU_add_test(s, "admin down port", test_admin_down) ||
 	    !CU_add_test(s, "reused port slot forgets old stations", test_port_reuse_forgets) ||
 	    !CU_add_test(s, "configuration errors name the field", test_config_errors) ||
+	    !CU_add_test(s, "trace shows decisions and changes nothing", test_trace_changes_nothing) ||
 	    !CU_add_test(s, "random vs reference, burst 1", test_random_1) ||
 	    !CU_add_test(s, "random vs reference, burst 3", test_random_3) ||
 	    !CU_add_test(s, "random vs reference, burst 4", test_random_4) ||
