@@ -146,7 +146,9 @@ void vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, 
 /* Sends every buffered frame; frames the port refuses are freed and counted. */
 void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
 
-/* dp.c */
+/* dp.c: compiles the control view into a new snapshot and publishes it. */
+int vs_dp_publish(struct vs_dp *dp);
+/* dp_config.c */
 int vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg);
 
 /* worker.c */

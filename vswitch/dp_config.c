@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuring the datapath: switches and ports added, checked, changed and
+ * removed by the control thread.  Each change edits the control view and
+ * publishes a new snapshot (dp.c); nothing here runs per packet.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+
+#include "dp_priv.h"
+
+/* Ring devices are named once per process: names must never repeat while
+ * an old device of that name could still be registered. */
+static uint32_t vs_ring_seq;
+
+/*
+ * DPDK often explains a failure only in its log ("could not set
+ * PACKET_FANOUT ... Invalid argument") and returns a bare -1.  While the
+ * control thread opens a device, the log also goes to memory, so the reply
+ * can carry DPDK's own reason.  Workers never log, so redirecting the
+ * process-wide stream for the duration is safe.
+ */
+struct vs_logcap {
+	FILE *old, *mem;
+	char *buf;
+	size_t len;
+};
+
+static void
+vs_logcap_begin(struct vs_logcap *lc)
+{
+	memset(lc, 0, sizeof(*lc));
+	lc->old = rte_log_get_stream();
+	lc->mem = open_memstream(&lc->buf, &lc->len);
+	if (lc->mem != NULL)
+		rte_openlog_stream(lc->mem);
+}
+
+/* Restores the log, passes on what was captured and, on failure, appends
+ * DPDK's last log line to err. */
+static void
+vs_logcap_end(struct vs_logcap *lc, bool failed, char *err, size_t errlen)
+{
+	char *last = NULL, *line, *save = NULL;
+	size_t off;
+
+	if (lc->mem == NULL)
+		return;
+	rte_openlog_stream(lc->old);
+	fclose(lc->mem);
+	if (lc->buf != NULL && lc->len > 0 && lc->old != NULL)
+		fputs(lc->buf, lc->old);
+	for (line = strtok_r(lc->buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "Failed to attach") == NULL && strstr(line, "cannot attach") == NULL)
+			last = line; /* EAL's generic follow-ups say nothing new */
+	off = strlen(err);
+	if (failed && last != NULL && off + 16 < errlen)
+		snprintf(err + off, errlen - off, " (DPDK: %s)", last);
+	free(lc->buf);
+}
+
+static int
+vs_dp_name_check(const char *what, const char *name, char *err, size_t errlen)
+{
+	size_t len = strnlen(name, VS_NAME_MAX);
+	size_t i;
+
+	if (len == 0 || len >= VS_NAME_MAX) {
+		snprintf(err, errlen, "%s: name must be 1 to %d characters", what, VS_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.')) {
+			snprintf(err, errlen,
+				 "%s: name '%s' may hold only letters, digits, '-', '_' and '.'",
+				 what, name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int
+vs_dp_switch_index(const struct vs_dp *dp, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < VS_MAX_SWITCHES; i++)
+		if (dp->switches[i].in_use && strcmp(dp->switches[i].conf.name, name) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
+int
+vs_dp_port_index(const struct vs_dp *dp, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < VS_MAX_PORTS; i++)
+		if (dp->ports[i].in_use && strcmp(dp->ports[i].conf.name, name) == 0)
+			return (int)i;
+	return -ENOENT;
+}
+
+int
+vs_dp_switch_check(const struct vs_dp *dp, const struct vs_switch_conf *c, char *err,
+		   size_t errlen)
+{
+	unsigned int i;
+	int rc = vs_dp_name_check("switch", c->name, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	if (vs_dp_switch_index(dp, c->name) >= 0) {
+		snprintf(err, errlen, "switch: '%s' already exists", c->name);
+		return -EEXIST;
+	}
+	for (i = 0; i < VS_MAX_SWITCHES; i++)
+		if (!dp->switches[i].in_use)
+			return 0;
+	snprintf(err, errlen, "switch: all %d switches are in use", VS_MAX_SWITCHES);
+	return -ENOSPC;
+}
+
+int
+vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen)
+{
+	unsigned int i;
+	int rc = vs_dp_switch_check(dp, c, err, errlen);
+
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < VS_MAX_SWITCHES; i++)
+		if (!dp->switches[i].in_use)
+			break;
+	memset(&dp->switches[i], 0, sizeof(dp->switches[i]));
+	dp->switches[i].conf = *c;
+	dp->switches[i].in_use = true;
+	return 0;
+}
+
+int
+vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg)
+{
+	(void)v;
+	return k->sw == *(const uint16_t *)arg;
+}
+
+int
+vs_dp_switch_del_check(const struct vs_dp *dp, const char *name, char *err, size_t errlen)
+{
+	int sw = vs_dp_switch_index(dp, name);
+
+	if (sw < 0) {
+		snprintf(err, errlen, "switch: no switch named '%s'", name);
+		return -ENOENT;
+	}
+	if (dp->switches[sw].n_ports > 0) {
+		snprintf(err, errlen, "switch: '%s' still has %u port(s); delete them first", name,
+			 dp->switches[sw].n_ports);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+int
+vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
+{
+	int sw = vs_dp_switch_index(dp, name);
+	int rc = vs_dp_switch_del_check(dp, name, err, errlen);
+	uint16_t id;
+
+	if (rc != 0)
+		return rc;
+	dp->switches[sw].in_use = false;
+	id = (uint16_t)sw;
+	vs_fdb_delete_if(&dp->fdb, vs_dp_key_in_switch, &id);
+	return 0;
+}
+
+/* Places a new port's receive queue on the worker polling the fewest. */
+static uint16_t
+vs_dp_pick_worker(const struct vs_dp *dp)
+{
+	unsigned int load[VS_MAX_WORKERS] = {0};
+	unsigned int i, best = 0;
+
+	for (i = 0; i < VS_MAX_PORTS; i++)
+		if (dp->ports[i].in_use)
+			load[dp->ports[i].worker]++;
+	for (i = 1; i < dp->n_workers; i++)
+		if (load[i] < load[best])
+			best = i;
+	return (uint16_t)best;
+}
+
+int
+vs_dp_port_check(const struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
+{
+	unsigned int i;
+	uint16_t id;
+	size_t len;
+	char dev[64];
+	int rc;
+
+	rc = vs_dp_name_check("port", c->name, err, errlen);
+	if (rc != 0)
+		return rc;
+	if (vs_dp_port_index(dp, c->name) >= 0) {
+		snprintf(err, errlen, "port: '%s' already exists", c->name);
+		return -EEXIST;
+	}
+	if (vs_dp_switch_index(dp, c->switch_name) < 0) {
+		snprintf(err, errlen, "port %s: switch: no switch named '%s'", c->name,
+			 c->switch_name);
+		return -ENOENT;
+	}
+	if (vs_port_ops_for(c->kind) == NULL) {
+		snprintf(err, errlen, "port %s: kind: unsupported", c->name);
+		return -EINVAL;
+	}
+	if (c->kind == VS_PORT_PHY) {
+		len = strcspn(c->devargs, ",");
+		if (c->devargs[0] == '\0' || len >= sizeof(dev)) {
+			snprintf(err, errlen, "port %s: devargs: required for a phy port", c->name);
+			return -EINVAL;
+		}
+		memcpy(dev, c->devargs, len);
+		dev[len] = '\0';
+		if (rte_eth_dev_get_port_by_name(dev, &id) == 0) {
+			snprintf(err, errlen, "port %s: devargs: device %s is already in use", c->name,
+				 dev);
+			return -EEXIST;
+		}
+	}
+	for (i = 0; i < VS_MAX_PORTS; i++)
+		if (!dp->ports[i].in_use)
+			return 0;
+	snprintf(err, errlen, "port %s: all %d ports are in use", c->name, VS_MAX_PORTS);
+	return -ENOSPC;
+}
+
+int
+vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
+{
+	struct vs_logcap lc;
+	struct vs_port *p;
+	uint16_t gen;
+	unsigned int i;
+	int sw, rc;
+
+	rc = vs_dp_port_check(dp, c, err, errlen);
+	if (rc != 0)
+		return rc;
+	sw = vs_dp_switch_index(dp, c->switch_name);
+	for (i = 0; i < VS_MAX_PORTS; i++)
+		if (!dp->ports[i].in_use)
+			break;
+	p = &dp->ports[i];
+	gen = (uint16_t)(p->gen + 1);
+	memset(p, 0, sizeof(*p));
+	p->gen = gen ? gen : 1;
+	p->conf = *c;
+	p->ops = vs_port_ops_for(c->kind);
+	p->sw = (uint16_t)sw;
+	p->worker = vs_dp_pick_worker(dp);
+	if (c->kind == VS_PORT_RING)
+		snprintf(p->eth_name, sizeof(p->eth_name), "net_vsring%u",
+			 __atomic_add_fetch(&vs_ring_seq, 1, __ATOMIC_RELAXED));
+	vs_logcap_begin(&lc);
+	rc = p->ops->open(p, dp->n_workers, dp->mp, err, errlen);
+	vs_logcap_end(&lc, rc != 0, err, errlen);
+	if (rc != 0) {
+		p->ops->close(p);
+		p->gen = gen; /* keep the generation moving even on failure */
+		return rc;
+	}
+	p->in_use = true;
+	dp->switches[sw].n_ports++;
+	rc = vs_dp_publish(dp);
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: out of memory publishing the configuration",
+			 c->name);
+		p->in_use = false;
+		dp->switches[sw].n_ports--;
+		p->ops->close(p);
+	}
+	return rc;
+}
+
+static int
+vs_dp_key_on_port(const struct vs_fdb_key *k, uint64_t v, void *arg)
+{
+	const uint16_t *pg = arg; /* [port, gen] */
+
+	(void)k;
+	return vs_fdb_value_port(v) == pg[0] && vs_fdb_value_gen(v) == pg[1];
+}
+
+int
+vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
+{
+	int idx = vs_dp_port_index(dp, name);
+	struct vs_port *p;
+	uint16_t pg[2];
+	unsigned int w;
+	int rc;
+
+	if (idx < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", name);
+		return -ENOENT;
+	}
+	p = &dp->ports[idx];
+	p->in_use = false;
+	rc = vs_dp_publish(dp);
+	if (rc != 0) {
+		p->in_use = true;
+		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
+		return rc;
+	}
+	/* After the grace period no worker holds a frame for this port (tx
+	 * buffers are flushed before each quiescent report) nor touches its
+	 * counters, so both can go. */
+	p->ops->close(p);
+	dp->switches[p->sw].n_ports--;
+	for (w = 0; w < dp->n_workers; w++)
+		memset(&dp->workers[w]->stats[idx], 0, sizeof(dp->workers[w]->stats[idx]));
+	memset(&dp->port_base[idx], 0, sizeof(dp->port_base[idx]));
+	pg[0] = (uint16_t)idx;
+	pg[1] = p->gen;
+	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
+	return 0;
+}
+
+int
+vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, size_t errlen)
+{
+	int idx = vs_dp_port_index(dp, name);
+
+	if (idx < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", name);
+		return -ENOENT;
+	}
+	dp->ports[idx].conf.admin_down = !up;
+	return vs_dp_publish(dp);
+}
+
+int
+vs_dp_port_conf(const struct vs_dp *dp, unsigned int idx, struct vs_port_conf *out)
+{
+	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
+		return -ENOENT;
+	*out = dp->ports[idx].conf;
+	return 0;
+}
+
+int
+vs_dp_switch_conf(const struct vs_dp *dp, unsigned int idx, struct vs_switch_conf *out)
+{
+	if (idx >= VS_MAX_SWITCHES || !dp->switches[idx].in_use)
+		return -ENOENT;
+	*out = dp->switches[idx].conf;
+	return 0;
+}
+
+void
+vs_dp_conf_get(const struct vs_dp *dp, struct vs_dp_conf *out)
+{
+	*out = dp->conf;
+}
+
+int
+vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
+		    char *err, size_t errlen)
+{
+	int idx = vs_dp_port_index(dp, name);
+	struct vs_port *p;
+	struct vs_vlan_policy old;
+	uint16_t pg[2];
+	int rc;
+
+	if (idx < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", name);
+		return -ENOENT;
+	}
+	p = &dp->ports[idx];
+	old = p->conf.vlan;
+	p->conf.vlan = *vlan;
+	/* Device stripping and the published policy must never disagree in
+	 * the dangerous direction: an untagged port carries tags as data, so
+	 * stripping goes off before it becomes untagged, and on only after it
+	 * has stopped being untagged (access/trunk accept either form). */
+	if (vlan->mode == VS_VLAN_MODE_UNTAGGED)
+		vs_port_apply_vlan(p);
+	rc = vs_dp_publish(dp);
+	if (rc != 0) {
+		p->conf.vlan = old;
+		vs_port_apply_vlan(p);
+		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
+		return rc;
+	}
+	if (vlan->mode != VS_VLAN_MODE_UNTAGGED)
+		vs_port_apply_vlan(p);
+	/* Stations learned in VLANs the port may no longer carry. */
+	pg[0] = (uint16_t)idx;
+	pg[1] = p->gen;
+	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
+	return 0;
+}
+
