@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <cjson/cJSON.h>
+#include <rte_ether.h>
 
 #include "ctl_priv.h"
 
@@ -147,11 +148,44 @@ vs_ctl_parse_vlan(const cJSON *o, const char *where, struct vs_vlan_policy *out,
 }
 
 int
+vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
+		      size_t errlen)
+{
+	const cJSON *mac = cJSON_GetObjectItemCaseSensitive(o, "mac");
+	struct rte_ether_addr a;
+	int rc;
+
+	if (mac != NULL) {
+		if (cJSON_IsNull(mac)) {
+			c->has_mac = false;
+		} else if (!cJSON_IsString(mac) || rte_ether_unformat_addr(mac->valuestring, &a) != 0) {
+			snprintf(err, errlen, "%s%smac: expected a MAC address like 02:00:00:00:00:01",
+				 where, *where ? "." : "");
+			return -EINVAL;
+		} else if (a.addr_bytes[0] & 1) {
+			snprintf(err, errlen, "%s%smac: %s is a group address", where,
+				 *where ? "." : "", mac->valuestring);
+			return -EINVAL;
+		} else {
+			c->has_mac = true;
+			memcpy(c->mac, a.addr_bytes, 6);
+		}
+	}
+	if ((rc = vs_ctl_get_bool(o, where, "mac_spoofing", &c->mac_spoofing, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(o, where, "dhcp_guard", &c->dhcp_guard, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(o, where, "router_guard", &c->router_guard, err, errlen)) != 0)
+		return rc;
+	return 0;
+}
+
+int
 vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		  size_t errlen)
 {
-	static const char *const keys[] = {"switch", "name", "kind", "devargs", "ring_size",
-					   "admin", "vlan", NULL};
+	static const char *const keys[] = {"switch",	   "name",	 "kind",
+					   "devargs",	   "ring_size",	 "admin",
+					   "vlan",	   "mac",	 "mac_spoofing",
+					   "dhcp_guard", "router_guard", NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
 	char kind[16] = "", admin[16] = "up";
 	int rc;
@@ -182,6 +216,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		return -EINVAL;
 	}
 	c->admin_down = strcmp(admin, "down") == 0;
+	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0)
+		return rc;
 	if (vlan != NULL)
 		return vs_ctl_parse_vlan(vlan, where, &c->vlan, err, errlen);
 	return 0;

@@ -34,6 +34,10 @@ int vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c,
 int vs_ctl_parse_vlan(const cJSON *o, const char *where, struct vs_vlan_policy *out, char *err,
 		      size_t errlen);
 cJSON *vs_ctl_vlan_json(const struct vs_vlan_policy *p);
+/* "mac" (a string, or null to forget it), "mac_spoofing", "dhcp_guard",
+ * "router_guard" of a port object; absent keys leave c as it is. */
+int vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
+			  size_t errlen);
 /* The configuration document of a running datapath (config.get). */
 cJSON *vs_ctl_config_build(const struct vs_dp *dp);
 cJSON *vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx);

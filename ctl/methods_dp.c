@@ -191,8 +191,13 @@ vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 static int
 vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"name", "admin", "vlan", NULL};
+	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
+					   "mac_spoofing", "dhcp_guard", "router_guard", NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
+	bool security = cJSON_HasObjectItem(p, "mac") || cJSON_HasObjectItem(p, "mac_spoofing") ||
+			cJSON_HasObjectItem(p, "dhcp_guard") ||
+			cJSON_HasObjectItem(p, "router_guard");
+	struct vs_port_conf sec;
 	struct vs_vlan_policy policy;
 	struct vs_port_conf pc;
 	char name[VS_NAME_MAX], admin[16] = "";
@@ -214,12 +219,16 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	/* Everything is validated before anything changes. */
 	if (vlan != NULL && (rc = vs_ctl_parse_vlan(vlan, "", &policy, err, errlen)) != 0)
 		return rc;
+	vs_dp_port_conf(c->dp, (unsigned int)idx, &sec);
+	if (security && (rc = vs_ctl_parse_security(p, "", &sec, err, errlen)) != 0)
+		return rc;
 	if (c->dry_run) {
 		char allowed[256] = "";
 
 		if (vlan != NULL && policy.mode == VS_VLAN_MODE_TRUNK)
 			vs_vlan_allowed_format(&policy, allowed, sizeof(allowed));
-		*res = vs_ctl_would("set port %s%s%s%s%s", name, admin[0] ? " admin " : "", admin,
+		*res = vs_ctl_would("set port %s%s%s%s%s%s", name, security ? " security" : "",
+				    admin[0] ? " admin " : "", admin,
 				    vlan ? " vlan " : "",
 				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
 							  : vs_vlan_mode_name(policy.mode))
@@ -229,10 +238,12 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
 	if (vlan != NULL && (rc = vs_dp_port_set_vlan(c->dp, name, &policy, err, errlen)) != 0)
 		return rc;
+	if (security && (rc = vs_dp_port_set_security(c->dp, name, &sec, err, errlen)) != 0)
+		goto undo;
 	if (admin[0] != '\0' &&
 	    (rc = vs_dp_port_set_admin(c->dp, name, strcmp(admin, "up") == 0, err, errlen)) != 0)
 		goto undo;
-	if (vlan == NULL && admin[0] == '\0')
+	if (vlan == NULL && admin[0] == '\0' && !security)
 		return 0;
 	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
 		return 0;
@@ -242,6 +253,8 @@ undo: {
 	vs_dp_port_set_admin(c->dp, name, !pc.admin_down, e2, sizeof(e2));
 	if (vlan != NULL)
 		vs_dp_port_set_vlan(c->dp, name, &pc.vlan, e2, sizeof(e2));
+	if (security)
+		vs_dp_port_set_security(c->dp, name, &pc, e2, sizeof(e2));
 }
 	return rc;
 }
@@ -337,6 +350,7 @@ vs_m_fdb_one(const struct vs_fdb_entry_info *e, void *arg)
 	cJSON_AddStringToObject(o, "mac", mac);
 	cJSON_AddStringToObject(o, "port", e->port_name);
 	cJSON_AddNumberToObject(o, "age_s", e->age_s);
+	cJSON_AddBoolToObject(o, "static", e->is_static);
 	cJSON_AddItemToArray(f->out, o);
 }
 
@@ -428,6 +442,7 @@ vs_m_stats_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t 
 	cJSON_AddNumberToObject(fdb, "moved", (double)fs.moved);
 	cJSON_AddNumberToObject(fdb, "aged", (double)fs.aged);
 	cJSON_AddNumberToObject(fdb, "overflow", (double)fs.overflow);
+	cJSON_AddNumberToObject(fdb, "static_held", (double)fs.static_held);
 	workers = cJSON_AddArrayToObject(*res, "workers");
 	for (i = 0; i < vs_dp_worker_count(c->dp); i++) {
 		struct vs_worker_stats ws;

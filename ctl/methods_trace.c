@@ -142,6 +142,7 @@ vs_m_trace(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errl
 		[VS_TRACE_LEARN_NEW] = "would be learned",
 		[VS_TRACE_LEARN_MOVE] = "known on another port: would move here",
 		[VS_TRACE_LEARN_FULL] = "table full: would not be learned",
+		[VS_TRACE_LEARN_STATIC] = "another port's configured MAC: not moved",
 	};
 	char port[VS_NAME_MAX], *hex;
 	const cJSON *fj;

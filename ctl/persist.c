@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_ether.h>
+
 #include "ctl_priv.h"
 
 cJSON *
@@ -68,6 +70,15 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		cJSON_AddNumberToObject(o, "ring_size", c.ring_size);
 	cJSON_AddStringToObject(o, "admin", c.admin_down ? "down" : "up");
 	cJSON_AddItemToObject(o, "vlan", vs_ctl_vlan_json(&c.vlan));
+	if (c.has_mac) {
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)c.mac);
+		cJSON_AddStringToObject(o, "mac", mac);
+	}
+	cJSON_AddBoolToObject(o, "mac_spoofing", c.mac_spoofing);
+	cJSON_AddBoolToObject(o, "dhcp_guard", c.dhcp_guard);
+	cJSON_AddBoolToObject(o, "router_guard", c.router_guard);
 	return o;
 }
 

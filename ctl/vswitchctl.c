@@ -36,7 +36,7 @@ struct vs_cmd {
 	const char *noun, *verb, *method;
 	const char *pos[3];        /* required positional params */
 	const char *opt_pos;       /* one optional positional param */
-	struct vs_opt opts[6];
+	struct vs_opt opts[10];
 	const char *help;
 	void (*print)(const cJSON *result);
 };
@@ -54,18 +54,26 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--ring-size", "ring_size", true},
 	  {"--admin", "admin", false},
 	  {"--vlan", "vlan", false},
-	  {"--native", "vlan.native", true}},
+	  {"--native", "vlan.native", true},
+	  {"--mac", "mac", false},
+	  {"--mac-spoofing", "mac_spoofing", false}},
 	 "port add SWITCH NAME --kind phy|ring [--devargs DEVARGS] [--ring-size N] "
-	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]]",
+	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
+	 "[--mac-spoofing on|off]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
 	 {{"--admin", "admin", false},
 	  {"--vlan", "vlan", false},
 	  {"--native", "vlan.native", true},
-	  {"--pcp", "vlan.pcp", true}},
+	  {"--pcp", "vlan.pcp", true},
+	  {"--mac", "mac", false},
+	  {"--mac-spoofing", "mac_spoofing", false},
+	  {"--dhcp-guard", "dhcp_guard", false},
+	  {"--router-guard", "router_guard", false}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
-	 "--vlan untagged] [--pcp 0-7]",
+	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
+	 "[--router-guard on|off]",
 	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
@@ -178,6 +186,17 @@ vs_add_param(cJSON *params, const char *key, const char *val, bool number, const
 			v = cJSON_AddObjectToObject(params, "vlan");
 		return vs_add_param(v, key + 5, val, number, flag);
 	}
+	if (strcmp(key, "mac_spoofing") == 0 || strcmp(key, "dhcp_guard") == 0 ||
+	    strcmp(key, "router_guard") == 0) {
+		bool on = strcmp(val, "on") == 0 || strcmp(val, "true") == 0;
+
+		if (!on && strcmp(val, "off") != 0 && strcmp(val, "false") != 0) {
+			fprintf(stderr, "vswitchctl: %s: expected on or off, got '%s'\n", flag, val);
+			return -EINVAL;
+		}
+		cJSON_AddBoolToObject(params, key, on);
+		return 0;
+	}
 	if (number) {
 		char *end;
 		long long v;
@@ -207,7 +226,7 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 		const struct vs_opt *o = NULL;
 
 		if (strncmp(argv[i], "--", 2) == 0) {
-			for (j = 0; j < 6 && cmd->opts[j].flag; j++)
+			for (j = 0; j < 10 && cmd->opts[j].flag; j++)
 				if (strcmp(cmd->opts[j].flag, argv[i]) == 0)
 					o = &cmd->opts[j];
 			if (o == NULL) {

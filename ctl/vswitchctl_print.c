@@ -150,6 +150,12 @@ vs_print_port(const cJSON *r)
 		printf("devargs:     %s\n", vs_str(r, "devargs"));
 	vs_vlan_text(cJSON_GetObjectItemCaseSensitive(r, "vlan"), drops, sizeof(drops));
 	printf("vlan:        %s\n", drops);
+	printf("mac:         %s%s\n", vs_str(r, "mac"),
+	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "mac_spoofing")) ? " (spoofing allowed)"
+										: "");
+	printf("guards:      dhcp %s, router %s\n",
+	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dhcp_guard")) ? "on" : "off",
+	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "router_guard")) ? "on" : "off");
 	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
 	       vs_num(st, "rx_bytes"));
@@ -166,9 +172,16 @@ vs_print_fdb(const cJSON *r)
 	const cJSON *e;
 
 	printf("%-16s %4s  %-17s  %-16s %6s\n", "SWITCH", "VLAN", "MAC", "PORT", "AGE");
-	cJSON_ArrayForEach(e, r)
-		printf("%-16s %4.0f  %-17s  %-16s %6.0f\n", vs_str(e, "switch"), vs_num(e, "vlan"),
-		       vs_str(e, "mac"), vs_str(e, "port"), vs_num(e, "age_s"));
+	cJSON_ArrayForEach(e, r) {
+		char age[16];
+
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(e, "static")))
+			snprintf(age, sizeof(age), "static");
+		else
+			snprintf(age, sizeof(age), "%.0f", vs_num(e, "age_s"));
+		printf("%-16s %4.0f  %-17s  %-16s %6s\n", vs_str(e, "switch"), vs_num(e, "vlan"),
+		       vs_str(e, "mac"), vs_str(e, "port"), age);
+	}
 }
 
 void

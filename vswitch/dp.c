@@ -55,6 +55,10 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].up = !p->conf.admin_down;
 		s->ports[i].hw_vlan_insert = p->hw_vlan_insert;
 		s->ports[i].vlan = p->conf.vlan;
+		s->ports[i].mac_locked = p->conf.has_mac && !p->conf.mac_spoofing;
+		s->ports[i].dhcp_guard = p->conf.dhcp_guard;
+		s->ports[i].router_guard = p->conf.router_guard;
+		memcpy(s->ports[i].mac.addr_bytes, p->conf.mac, 6);
 		s->rx[p->worker][s->n_rx[p->worker]++] = (uint16_t)i;
 		if (s->ports[i].up) {
 			ss = &s->switches[p->sw];

@@ -204,6 +204,68 @@ vs_dp_pick_worker(const struct vs_dp *dp)
 	return (uint16_t)best;
 }
 
+/* The one VLAN in which a port's configured MAC lives, or 0 when the port
+ * carries several (a trunk without native VLAN learns instead). */
+static uint16_t
+vs_dp_static_vlan(const struct vs_vlan_policy *v)
+{
+	switch (v->mode) {
+	case VS_VLAN_MODE_UNTAGGED:
+		return VS_VLAN_UNAWARE;
+	case VS_VLAN_MODE_ACCESS:
+		return v->access_vid;
+	case VS_VLAN_MODE_TRUNK:
+		return v->native_vid;
+	}
+	return 0;
+}
+
+/* Refuses a MAC another port of the same switch already has configured:
+ * the static entry can point to one port only. */
+static int
+vs_dp_mac_check(const struct vs_dp *dp, const char *sw, const struct vs_port_conf *c,
+		char *err, size_t errlen)
+{
+	unsigned int i;
+
+	if (!c->has_mac)
+		return 0;
+	if (c->mac[0] & 1) {
+		snprintf(err, errlen, "port %s: mac: a group address cannot be a port's MAC", c->name);
+		return -EINVAL;
+	}
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		const struct vs_port *o = &dp->ports[i];
+
+		if (o->in_use && o->conf.has_mac && strcmp(o->conf.name, c->name) != 0 &&
+		    strcmp(o->conf.switch_name, sw) == 0 && memcmp(o->conf.mac, c->mac, 6) == 0) {
+			snprintf(err, errlen, "port %s: mac: already the MAC of port %s", c->name,
+				 o->conf.name);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+/* Points the port's configured MAC at it, never to be aged or moved. */
+static int
+vs_dp_install_static(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen)
+{
+	const struct vs_port *p = &dp->ports[idx];
+	uint16_t vid = vs_dp_static_vlan(&p->conf.vlan);
+	struct vs_fdb_key k;
+
+	if (!p->conf.has_mac || vid == 0)
+		return 0;
+	vs_fdb_key_set(&k, p->sw, vid, (const struct rte_ether_addr *)p->conf.mac);
+	if (vs_fdb_add_static(&dp->fdb, &k, (uint16_t)idx, p->gen) != 0) {
+		snprintf(err, errlen, "port %s: the MAC table is full: no room for the port's MAC",
+			 p->conf.name);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
 int
 vs_dp_port_check(const struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen)
 {
@@ -229,6 +291,9 @@ vs_dp_port_check(const struct vs_dp *dp, const struct vs_port_conf *c, char *err
 		snprintf(err, errlen, "port %s: kind: unsupported", c->name);
 		return -EINVAL;
 	}
+	rc = vs_dp_mac_check(dp, c->switch_name, c, err, errlen);
+	if (rc != 0)
+		return rc;
 	if (c->kind == VS_PORT_PHY) {
 		len = strcspn(c->devargs, ",");
 		if (c->devargs[0] == '\0' || len >= sizeof(dev)) {
@@ -294,6 +359,13 @@ vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t
 		p->in_use = false;
 		dp->switches[sw].n_ports--;
 		p->ops->close(p);
+		return rc;
+	}
+	rc = vs_dp_install_static(dp, i, err, errlen);
+	if (rc != 0) {
+		char e2[64];
+
+		vs_dp_port_del(dp, c->name, e2, sizeof(e2));
 	}
 	return rc;
 }
@@ -340,6 +412,44 @@ vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
 	pg[1] = p->gen;
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
 	return 0;
+}
+
+int
+vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port_conf *sec,
+			char *err, size_t errlen)
+{
+	int idx = vs_dp_port_index(dp, name);
+	struct vs_port_conf old, want;
+	struct vs_port *p;
+	uint16_t pg[2];
+	int rc;
+
+	if (idx < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", name);
+		return -ENOENT;
+	}
+	p = &dp->ports[idx];
+	old = want = p->conf;
+	want.has_mac = sec->has_mac;
+	memcpy(want.mac, sec->mac, 6);
+	want.mac_spoofing = sec->mac_spoofing;
+	want.dhcp_guard = sec->dhcp_guard;
+	want.router_guard = sec->router_guard;
+	rc = vs_dp_mac_check(dp, p->conf.switch_name, &want, err, errlen);
+	if (rc != 0)
+		return rc;
+	p->conf = want;
+	rc = vs_dp_publish(dp);
+	if (rc != 0) {
+		p->conf = old;
+		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
+		return rc;
+	}
+	/* The old static entry, and stations learned under the old rules. */
+	pg[0] = (uint16_t)idx;
+	pg[1] = p->gen;
+	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
+	return vs_dp_install_static(dp, (unsigned int)idx, err, errlen);
 }
 
 int
@@ -415,6 +525,6 @@ vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_pol
 	pg[0] = (uint16_t)idx;
 	pg[1] = p->gen;
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
-	return 0;
+	return vs_dp_install_static(dp, (unsigned int)idx, err, errlen);
 }
 

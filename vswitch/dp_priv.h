@@ -65,6 +65,9 @@ struct vs_snap_port {
 	uint16_t gen;
 	bool up;
 	bool hw_vlan_insert;  /* the device tags on transmit */
+	bool mac_locked;      /* has a MAC and no spoofing: source checked, no unknown unicast */
+	bool dhcp_guard, router_guard;
+	struct rte_ether_addr mac;
 	struct vs_vlan_policy vlan;
 };
 
@@ -89,7 +92,7 @@ struct vs_txbuf {
 };
 
 struct vs_worker_fdb_stats {
-	uint64_t learned, moved, overflow;
+	uint64_t learned, moved, overflow, static_held;
 };
 
 struct vs_worker {
@@ -150,6 +153,9 @@ void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
 int vs_dp_publish(struct vs_dp *dp);
 /* dp_config.c */
 int vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg);
+
+/* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
+uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);
 
 /* worker.c */
 int vs_worker_main(void *arg);

@@ -154,11 +154,13 @@ vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out)
 		out->learned += dp->workers[w]->fdb.learned;
 		out->moved += dp->workers[w]->fdb.moved;
 		out->overflow += dp->workers[w]->fdb.overflow;
+		out->static_held += dp->workers[w]->fdb.static_held;
 	}
 	out->aged = dp->fdb.aged;
 	out->learned -= dp->fdb_base.learned;
 	out->moved -= dp->fdb_base.moved;
 	out->overflow -= dp->fdb_base.overflow;
+	out->static_held -= dp->fdb_base.static_held;
 	out->aged -= dp->fdb_base.aged;
 	out->entries = vs_fdb_count(&dp->fdb);
 	out->capacity = dp->fdb.capacity;
@@ -213,7 +215,9 @@ vs_dp_walk_one(const struct vs_fdb_key *k, uint64_t v, void *arg)
 	snprintf(e.port_name, sizeof(e.port_name), "%s", p->conf.name);
 	e.vlan = k->vlan;
 	memcpy(e.mac, k->mac.addr_bytes, 6);
-	e.age_s = c->now_s > vs_fdb_value_seen(v) ? c->now_s - vs_fdb_value_seen(v) : 0;
+	e.is_static = vs_fdb_value_seen(v) == VS_FDB_STATIC;
+	e.age_s = !e.is_static && c->now_s > vs_fdb_value_seen(v) ? c->now_s - vs_fdb_value_seen(v)
+								  : 0;
 	c->fn(&e, c->arg);
 }
 

@@ -127,6 +127,10 @@ vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t pos, uint
 	}
 	if (pos >= 0) {
 		have = __atomic_load_n(&fdb->values[pos], __ATOMIC_RELAXED);
+		if (vs_fdb_value_seen(have) == VS_FDB_STATIC && vs_fdb_value_gen(have) != 0)
+			return vs_fdb_value_port(have) == port && vs_fdb_value_gen(have) == gen
+				       ? VS_FDB_REFRESHED
+				       : VS_FDB_STATIC_HELD;
 		if (have == want)
 			return VS_FDB_REFRESHED;
 		__atomic_store_n(&fdb->values[pos], want, __ATOMIC_RELAXED);
@@ -165,8 +169,32 @@ vs_fdb_learn_dry(const struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t
 	have = __atomic_load_n(&fdb->values[pos], __ATOMIC_RELAXED);
 	if (vs_fdb_value_gen(have) == 0)
 		return VS_FDB_LEARNED;
+	if (vs_fdb_value_seen(have) == VS_FDB_STATIC &&
+	    (vs_fdb_value_port(have) != port || vs_fdb_value_gen(have) != gen))
+		return VS_FDB_STATIC_HELD;
 	return vs_fdb_value_port(have) != port || vs_fdb_value_gen(have) != gen ? VS_FDB_MOVED
 										: VS_FDB_REFRESHED;
+}
+
+int
+vs_fdb_add_static(struct vs_fdb *fdb, const struct vs_fdb_key *key, uint16_t port, uint16_t gen)
+{
+	int32_t pos = rte_hash_lookup(fdb->hash, key);
+
+	if (pos < 0) {
+		if (__atomic_add_fetch(&fdb->count, 1, __ATOMIC_RELAXED) > fdb->capacity) {
+			__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+			return -ENOSPC;
+		}
+		pos = rte_hash_add_key(fdb->hash, key);
+		if (pos < 0 || (uint32_t)pos >= fdb->n_values) {
+			__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+			return -ENOSPC;
+		}
+	}
+	__atomic_store_n(&fdb->values[pos], vs_fdb_value(port, gen, VS_FDB_STATIC),
+			 __ATOMIC_RELEASE);
+	return 0;
 }
 
 struct vs_fdb_victims {

@@ -71,6 +71,10 @@ struct vs_fdb {
 	uint64_t aged;        /* control thread only */
 };
 
+/* A value's last-seen time meaning "configured, never aged or moved": the
+ * MAC of a VM port whose MAC is known. */
+#define VS_FDB_STATIC UINT32_MAX
+
 /* Packing of a value word. */
 static inline uint64_t
 vs_fdb_value(uint16_t port, uint16_t gen, uint32_t seen_s)
@@ -101,6 +105,7 @@ enum vs_fdb_learn_result {
 	VS_FDB_LEARNED,
 	VS_FDB_MOVED,
 	VS_FDB_FULL,
+	VS_FDB_STATIC_HELD, /* the MAC is a port's configured MAC: not moved */
 };
 
 /*
@@ -123,6 +128,9 @@ enum vs_fdb_learn_result vs_fdb_learn_dry(const struct vs_fdb *fdb, const struct
 					  int32_t pos, uint16_t port, uint16_t gen);
 
 /* Control thread. */
+/* Installs (or re-points) a static entry; -ENOSPC when the table is full. */
+int vs_fdb_add_static(struct vs_fdb *fdb, const struct vs_fdb_key *key, uint16_t port,
+		      uint16_t gen);
 unsigned int vs_fdb_age(struct vs_fdb *fdb, uint32_t now_s);
 /* Deletes entries for which match(key, value, arg) is true. */
 unsigned int vs_fdb_delete_if(struct vs_fdb *fdb,

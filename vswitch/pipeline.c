@@ -7,6 +7,8 @@
  *   1. parse       length sanity, reserved and illegal addresses -> drop[]
  *   2. vlan        ingress classification by the port's policy (vlan/):
  *                  VLAN and TCI of each frame, its 802.1Q tag removed
+ *   2b. security   a port with a known MAC sends only from it; DHCP and
+ *                  router guards
  *   3. keys        (switch, VLAN, MAC) keys of source and destination
  *   4. learn       source -> ingress port        (one bulk hash lookup
  *   5. lookup      destination -> one port, or    serves stages 4 and 5)
@@ -45,6 +47,7 @@ struct vs_burst {
 	uint16_t out[VS_BURST];     /* port index or VS_OUT_FLOOD */
 	uint16_t learn_idx[VS_BURST];
 	uint8_t learn_res[VS_BURST]; /* enum vs_fdb_learn_result, per frame */
+	bool unicast[VS_BURST];       /* destination is an individual address */
 	uint16_t lookup_idx[VS_BURST];
 	struct vs_fdb_key src_key[VS_BURST];
 	struct vs_fdb_key dst_key[VS_BURST];
@@ -127,6 +130,27 @@ vs_stage_vlan(struct vs_burst *b, const struct vs_snap_port *in, struct rte_mbuf
 	}
 }
 
+/* Stage 2b.  Only ports with something to enforce pay for it. */
+static void
+vs_stage_security(struct vs_burst *b, const struct vs_snap_port *in, struct rte_mbuf **pkts)
+{
+	uint16_t i;
+
+	if (likely(!in->mac_locked && !in->dhcp_guard && !in->router_guard))
+		return;
+	for (i = 0; i < b->n; i++) {
+		const struct rte_ether_hdr *eh;
+
+		if (b->drop[i] != VS_DROP_MAX)
+			continue;
+		eh = rte_pktmbuf_read(pkts[i], 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
+		if (in->mac_locked && !rte_is_same_ether_addr(&eh->src_addr, &in->mac))
+			b->drop[i] = VS_DROP_MAC_SPOOFED;
+		else if (in->dhcp_guard || in->router_guard)
+			b->drop[i] = vs_security_guard(pkts[i], in->dhcp_guard, in->router_guard);
+	}
+}
+
 /* Stage 3.  After stage 2 the addresses are at the frame's start again. */
 static void
 vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
@@ -142,7 +166,8 @@ vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
 		vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
 		b->learn_idx[b->n_learn++] = i;
 		b->out[i] = VS_OUT_FLOOD;
-		if (!rte_is_multicast_ether_addr(&eh->dst_addr)) {
+		b->unicast[i] = !rte_is_multicast_ether_addr(&eh->dst_addr);
+		if (b->unicast[i]) {
 			vs_fdb_key_set(&b->dst_key[b->n_lookup], b->sw, b->vlan[i], &eh->dst_addr);
 			b->lookup_idx[b->n_lookup++] = i;
 		}
@@ -190,6 +215,9 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 			break;
 		case VS_FDB_FULL:
 			w->fdb.overflow++;
+			break;
+		case VS_FDB_STATIC_HELD:
+			w->fdb.static_held++;
 			break;
 		}
 	}
@@ -280,6 +308,10 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 		uint16_t p = ss->flood[k];
 
 		if (p == b->in_port)
+			continue;
+		/* Unknown unicast, as the Hyper-V switch sends it: not to a port
+		 * whose MAC is known and locked; it cannot own an unknown MAC. */
+		if (b->unicast[i] && snap->ports[p].mac_locked)
 			continue;
 		switch (vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i])) {
 		case VS_VLAN_NOT_MEMBER:
@@ -387,6 +419,7 @@ vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 
 	vs_stage_parse(b, pkts);
 	vs_stage_vlan(b, sp, pkts);
+	vs_stage_security(b, sp, pkts);
 	vs_stage_keys(b, pkts);
 	vs_stage_learn_lookup(w, snap, b, now_s);
 	vs_stage_egress(w, snap, b, pkts);
@@ -426,6 +459,7 @@ vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint1
 			[VS_FDB_LEARNED] = VS_TRACE_LEARN_NEW,
 			[VS_FDB_MOVED] = VS_TRACE_LEARN_MOVE,
 			[VS_FDB_FULL] = VS_TRACE_LEARN_FULL,
+			[VS_FDB_STATIC_HELD] = VS_TRACE_LEARN_STATIC,
 		};
 
 		t->learn = learn_map[b.learn_res[0]];

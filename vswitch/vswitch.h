@@ -87,6 +87,9 @@ enum vs_port_kind {
 	X(VLAN_NOT_ALLOWED, "vlan_not_allowed") /* tagged with a VID the port refuses */ \
 	X(VLAN_UNTAGGED, "vlan_untagged")   /* untagged on a trunk without native */ \
 	X(VLAN_BAD_TAG, "vlan_bad_tag")     /* truncated tag or VID 4095 */          \
+	X(MAC_SPOOFED, "mac_spoofed")       /* source is not the port's MAC */       \
+	X(DHCP_GUARD, "dhcp_guard")         /* DHCP server message from a VM */      \
+	X(ROUTER_GUARD, "router_guard")     /* RA / redirect from a VM */            \
 	X(TX_FULL, "tx_full")               /* egress queue refused the frame */    \
 	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */
 
@@ -120,6 +123,15 @@ struct vs_port_conf {
 	uint32_t ring_size;           /* ring: entries per ring; 0 = 1024 */
 	bool admin_down;
 	struct vs_vlan_policy vlan;   /* zeroed = untagged (VLAN-unaware) */
+	/* Port security.  A port with a known MAC (has_mac) gets a static MAC
+	 * table entry; unless mac_spoofing, frames from any other source are
+	 * dropped and unknown unicast is not sent to it (it cannot own an
+	 * unknown MAC).  A port without one learns like a physical port. */
+	bool has_mac;
+	uint8_t mac[6];
+	bool mac_spoofing;
+	bool dhcp_guard;   /* drop DHCP server messages (UDP from port 67/547) */
+	bool router_guard; /* drop ICMPv6 RA and redirects, ICMPv4 redirects */
 };
 
 struct vs_port_stats {
@@ -135,6 +147,7 @@ struct vs_fdb_stats {
 	uint64_t learned;  /* new (switch, VLAN, MAC) entries */
 	uint64_t moved;    /* station moves: an entry changed port */
 	uint64_t overflow; /* learn attempts refused: table full */
+	uint64_t static_held; /* a port's configured MAC seen elsewhere: not moved */
 	uint64_t aged;     /* entries removed by aging */
 	uint32_t entries;  /* current */
 	uint32_t capacity;
@@ -146,6 +159,7 @@ struct vs_fdb_entry_info {
 	uint8_t mac[6];
 	char port_name[VS_NAME_MAX];
 	uint32_t age_s;
+	bool is_static; /* a port's configured MAC: never aged or moved */
 };
 
 struct vs_worker_stats {
@@ -184,6 +198,10 @@ int vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errle
 int vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen);
 int vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
 int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, size_t errlen);
+/* Replaces a port's security settings (has_mac, mac, mac_spoofing, guards)
+ * live, re-installing its static MAC entry. */
+int vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port_conf *sec,
+			    char *err, size_t errlen);
 /* Replaces a port's VLAN policy live; its learned stations are forgotten. */
 int vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
 			char *err, size_t errlen);
@@ -239,6 +257,7 @@ enum vs_trace_learn {
 	VS_TRACE_LEARN_NEW,     /* would be learned */
 	VS_TRACE_LEARN_MOVE,    /* known on another port: would move */
 	VS_TRACE_LEARN_FULL,    /* table full: would not be learned */
+	VS_TRACE_LEARN_STATIC,  /* another port's configured MAC: not moved */
 };
 #define VS_TRACE_NOT_LOOKED_UP (-1) /* dropped before, or a group address */
 #define VS_TRACE_UNKNOWN (-2)       /* not in the table: flooded */
