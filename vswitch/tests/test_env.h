@@ -21,5 +21,6 @@ struct rte_mbuf *vs_test_frame(struct vs_dp *dp, const uint8_t dst[6], const uin
 CU_ErrorCode vs_test_register_fdb(void);
 CU_ErrorCode vs_test_register_pipeline(void);
 CU_ErrorCode vs_test_register_capture(void);
+CU_ErrorCode vs_test_register_security(void);
 
 #endif

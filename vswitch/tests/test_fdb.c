@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* MAC table: learning, moves, the size bound, aging, isolation by key, and a
  * random sequence checked against a naive reference table. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,6 +140,40 @@ test_aging(void)
 	vs_fdb_fini(&f);
 }
 
+static void
+test_static_entries(void)
+{
+	struct vs_fdb f;
+	struct vs_fdb_key k;
+	struct rte_ether_addr a;
+
+	CU_ASSERT_FATAL(make_fdb(&f, 2, 10) == 0);
+	mac_of(77, &a);
+	vs_fdb_key_set(&k, 0, 1, &a);
+	CU_ASSERT_EQUAL(vs_fdb_add_static(&f, &k, 4, 1), 0);
+	CU_ASSERT_EQUAL(port_of(&f, 0, 1, 77), 4);
+	/* Seen on its own port: nothing changes.  Elsewhere: held, not moved. */
+	CU_ASSERT_EQUAL(learn(&f, 0, 1, 77, 4, 100), VS_FDB_REFRESHED);
+	CU_ASSERT_EQUAL(learn(&f, 0, 1, 77, 6, 100), VS_FDB_STATIC_HELD);
+	CU_ASSERT_EQUAL(port_of(&f, 0, 1, 77), 4);
+	/* Never aged. */
+	CU_ASSERT_EQUAL(vs_fdb_age(&f, 1000000), 0);
+	CU_ASSERT_EQUAL(port_of(&f, 0, 1, 77), 4);
+	/* It takes a slot of the bound like any entry. */
+	CU_ASSERT_EQUAL(learn(&f, 0, 1, 78, 2, 100), VS_FDB_LEARNED);
+	CU_ASSERT_EQUAL(learn(&f, 0, 1, 79, 2, 100), VS_FDB_FULL);
+	mac_of(80, &a);
+	vs_fdb_key_set(&k, 0, 1, &a);
+	CU_ASSERT_EQUAL(vs_fdb_add_static(&f, &k, 5, 1), -ENOSPC);
+	/* A learned entry can be made static in place. */
+	mac_of(78, &a);
+	vs_fdb_key_set(&k, 0, 1, &a);
+	CU_ASSERT_EQUAL(vs_fdb_add_static(&f, &k, 5, 1), 0);
+	CU_ASSERT_EQUAL(learn(&f, 0, 1, 78, 2, 101), VS_FDB_STATIC_HELD);
+	CU_ASSERT_EQUAL(vs_fdb_count(&f), 2);
+	vs_fdb_fini(&f);
+}
+
 /* A naive table: linear arrays, no hashing. */
 struct ref_entry {
 	uint16_t sw;
@@ -213,6 +248,7 @@ vs_test_register_fdb(void)
 	    !CU_add_test(s, "key isolates switch and VLAN", test_key_isolation) ||
 	    !CU_add_test(s, "size bound is exact", test_bound_exact) ||
 	    !CU_add_test(s, "aging", test_aging) ||
+	    !CU_add_test(s, "static entries: held, never aged", test_static_entries) ||
 	    !CU_add_test(s, "random ops vs reference table", test_against_reference))
 		return CU_get_error();
 	return CUE_SUCCESS;

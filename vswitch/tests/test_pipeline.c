@@ -360,6 +360,55 @@ test_trace_changes_nothing(void)
 	CU_ASSERT_EQUAL(stats("a").drops[VS_DROP_HAIRPIN], s0.drops[VS_DROP_HAIRPIN]);
 }
 
+static void
+test_port_security(void)
+{
+	struct vs_port_conf sec;
+	struct vs_port_stats before;
+	uint8_t A[6], D[6], X[6], U[6];
+	char err[128];
+
+	mac(A, 0x51);
+	mac(D, 0x54);
+	mac(X, 0x58);
+	mac(U, 0x5f);
+	drain_all();
+	vs_dp_fdb_flush(dp, -1);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_conf(dp, (unsigned int)idx("d"), &sec), 0);
+	sec.has_mac = true;
+	memcpy(sec.mac, D, 6);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
+	/* Another port may not have the same MAC. */
+	CU_ASSERT_EQUAL(vs_dp_port_set_security(dp, "c", &sec, err, sizeof(err)), -EEXIST);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "already the MAC of port d"));
+	before = stats("d");
+	send1("d", BCAST, X, 0x0800, 60); /* not its MAC */
+	CU_ASSERT_EQUAL(stats("d").drops[VS_DROP_MAC_SPOOFED] - before.drops[VS_DROP_MAC_SPOOFED], 1);
+	CU_ASSERT_EQUAL(drain_free("a"), 0);
+	/* Known from the start: the first frame to D is unicast. */
+	send1("a", D, A, 0x0800, 60);
+	CU_ASSERT_EQUAL(drain_free("d"), 1);
+	CU_ASSERT_EQUAL(drain_free("b") + drain_free("c"), 0);
+	/* Unknown unicast skips the locked port; broadcast does not. */
+	send1("a", U, A, 0x0800, 60);
+	CU_ASSERT_EQUAL(drain_free("d"), 0);
+	CU_ASSERT_EQUAL(drain_free("b"), 1);
+	CU_ASSERT_EQUAL(drain_free("c"), 1);
+	send1("a", BCAST, A, 0x0800, 60);
+	CU_ASSERT_EQUAL(drain_free("d"), 1);
+	drain_all();
+	/* Spoofing allowed: other sources pass and unknown unicast arrives. */
+	sec.mac_spoofing = true;
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
+	send1("d", BCAST, X, 0x0800, 60);
+	CU_ASSERT_EQUAL(drain_free("a"), 1);
+	send1("a", U, A, 0x0800, 60);
+	CU_ASSERT_EQUAL(drain_free("d"), 1);
+	sec.has_mac = sec.mac_spoofing = false;
+	CU_ASSERT_EQUAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
+	drain_all();
+}
+
 /* The naive reference switch: a list of (switch, MAC) -> port. */
 struct ref {
 	int port_of[2][64]; /* switch, host -> port index or -1 */
@@ -575,6 +624,7 @@ vs_test_register_pipeline(void)
 	    !CU_add_test(s, "reused port slot forgets old stations", test_port_reuse_forgets) ||
 	    !CU_add_test(s, "configuration errors name the field", test_config_errors) ||
 	    !CU_add_test(s, "trace shows decisions and changes nothing", test_trace_changes_nothing) ||
+	    !CU_add_test(s, "port security: known MAC, spoofing, unknown unicast", test_port_security) ||
 	    !CU_add_test(s, "random vs reference, burst 1", test_random_1) ||
 	    !CU_add_test(s, "random vs reference, burst 3", test_random_3) ||
 	    !CU_add_test(s, "random vs reference, burst 4", test_random_4) ||
