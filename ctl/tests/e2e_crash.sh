@@ -39,6 +39,9 @@ for round in $(seq 1 "$ROUNDS"); do
 			"$CTL" --socket "$sock" port add "s$round-$n" "p$round-$n" --kind ring >/dev/null 2>&1 || exit 0
 			echo "port p$round-$n" >>"$dir/acked"
 			if [ $((n % 3)) -eq 0 ]; then
+				# A delete cut short by the kill may or may not have been
+				# saved: from here on the port's presence is not asserted.
+				echo "trydel p$round-$n" >>"$dir/acked"
 				"$CTL" --socket "$sock" port del "p$round-$n" >/dev/null 2>&1 || exit 0
 				echo "noport p$round-$n" >>"$dir/acked"
 			fi
@@ -56,10 +59,10 @@ for round in $(seq 1 "$ROUNDS"); do
 		case $what in
 		switch) grep -q "\"name\":[[:space:]]*\"$name\"" "$dir/now.json" || fail "round $round: acknowledged switch $name lost" ;;
 		port)
-			grep -q "^noport $name\$" "$dir/acked" && continue
+			grep -q "^trydel $name\$" "$dir/acked" && continue
 			grep -q "\"name\":[[:space:]]*\"$name\"" "$dir/now.json" || fail "round $round: acknowledged port $name lost" ;;
 		noport) grep -q "\"name\":[[:space:]]*\"$name\"" "$dir/now.json" && fail "round $round: port $name deleted (acknowledged) is back" ;;
 		esac
 	done <"$dir/acked"
 done
-echo "ok - $ROUNDS SIGKILLs, $(grep -c . "$dir/acked") acknowledged changes, none lost"
+echo "ok - $ROUNDS SIGKILLs, $(grep -vc "^trydel" "$dir/acked") acknowledged changes, none lost"
