@@ -185,7 +185,11 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	static const char *const keys[] = {"switch",	   "name",	 "kind",
 					   "devargs",	   "ring_size",	 "admin",
 					   "vlan",	   "mac",	 "mac_spoofing",
-					   "dhcp_guard", "router_guard", NULL};
+					   "dhcp_guard", "router_guard", "ifname",
+					   "owner",	   "group",	 "adopt",
+					   "mtu",	   "addresses",	 NULL};
+	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
+	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
 	char kind[16] = "", admin[16] = "up";
 	int rc;
@@ -204,7 +208,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
 		return rc;
 	if (vs_port_kind_parse(kind, &c->kind) != 0) {
-		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring)", where, *where ? "." : "", kind);
+		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host)", where,
+			 *where ? "." : "", kind);
 		return -EINVAL;
 	}
 	if (c->kind == VS_PORT_PHY && c->devargs[0] == '\0') {
@@ -218,6 +223,52 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	c->admin_down = strcmp(admin, "down") == 0;
 	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0)
 		return rc;
+	if ((rc = vs_ctl_get_str(o, where, "ifname", 0, c->ifname, sizeof(c->ifname), err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "owner", 0, c->owner, sizeof(c->owner), err, errlen)) !=
+		    0 ||
+	    (rc = vs_ctl_get_str(o, where, "group", 0, c->group, sizeof(c->group), err, errlen)) !=
+		    0 ||
+	    (rc = vs_ctl_get_bool(o, where, "adopt", &c->adopt, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, where, "mtu", 68, 9000, &c->mtu, err, errlen)) != 0)
+		return rc;
+	if (addrs != NULL && !cJSON_IsArray(addrs)) {
+		snprintf(err, errlen, "%s%saddresses: expected an array of \"address/prefix\"", where,
+			 *where ? "." : "");
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(a, addrs) {
+		if (!cJSON_IsString(a) || strchr(a->valuestring, '/') == NULL ||
+		    strlen(a->valuestring) >= sizeof(c->addrs[0]) || na == VS_HOST_ADDRS) {
+			snprintf(err, errlen,
+				 "%s%saddresses[%u]: expected \"address/prefix\" (at most %d addresses)",
+				 where, *where ? "." : "", na, VS_HOST_ADDRS);
+			return -EINVAL;
+		}
+		snprintf(c->addrs[na++], sizeof(c->addrs[0]), "%s", a->valuestring);
+	}
+	if (c->kind != VS_PORT_HOST && (c->mtu != 0 || na != 0)) {
+		snprintf(err, errlen, "%s%s%s: only a host port takes it", where, *where ? "." : "",
+			 c->mtu ? "mtu" : "addresses");
+		return -EINVAL;
+	}
+	if (c->kind != VS_PORT_EMULATED && (c->adopt || c->owner[0] || c->group[0])) {
+		snprintf(err, errlen, "%s%s%s: only an emulated port takes it", where,
+			 *where ? "." : "", c->adopt ? "adopt" : c->owner[0] ? "owner" : "group");
+		return -EINVAL;
+	}
+	if (c->kind == VS_PORT_EMULATED && !c->adopt && !c->owner[0] && !c->group[0]) {
+		snprintf(err, errlen,
+			 "%s%sowner: an emulated port's tap needs an owner or a group (else any "
+			 "user could attach to it), or adopt an existing interface",
+			 where, *where ? "." : "");
+		return -EINVAL;
+	}
+	if (c->ifname[0] && c->kind != VS_PORT_EMULATED && c->kind != VS_PORT_HOST) {
+		snprintf(err, errlen, "%s%sifname: only emulated and host ports take it", where,
+			 *where ? "." : "");
+		return -EINVAL;
+	}
 	if (vlan != NULL)
 		return vs_ctl_parse_vlan(vlan, where, &c->vlan, err, errlen);
 	return 0;

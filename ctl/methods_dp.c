@@ -324,6 +324,32 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	}
 	*res = vs_ctl_port_json(c->dp, (unsigned int)idx);
 	cJSON_AddItemToObject(*res, "stats", vs_m_port_stats_json(c->dp, (unsigned int)idx));
+	{
+		struct vs_port_link l;
+		cJSON *o;
+
+		if (vs_dp_port_link(c->dp, (unsigned int)idx, &l) == 0) {
+			o = cJSON_AddObjectToObject(*res, "link");
+			cJSON_AddBoolToObject(o, "up", l.up);
+			if (l.speed_mbps)
+				cJSON_AddNumberToObject(o, "speed_mbps", l.speed_mbps);
+			if (l.kernel) {
+				char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+				rte_ether_format_addr(mac, sizeof(mac),
+						      (const struct rte_ether_addr *)l.mac);
+				cJSON_AddStringToObject(o, "ifname", l.ifname);
+				cJSON_AddNumberToObject(o, "mtu", l.mtu);
+				cJSON_AddStringToObject(o, "mac", mac);
+				cJSON_AddNumberToObject(o, "rx_packets", (double)l.rx_packets);
+				cJSON_AddNumberToObject(o, "tx_packets", (double)l.tx_packets);
+				cJSON_AddNumberToObject(o, "rx_bytes", (double)l.rx_bytes);
+				cJSON_AddNumberToObject(o, "tx_bytes", (double)l.tx_bytes);
+				cJSON_AddNumberToObject(o, "rx_dropped", (double)l.rx_dropped);
+				cJSON_AddNumberToObject(o, "tx_dropped", (double)l.tx_dropped);
+			}
+		}
+	}
 	return 0;
 }
 

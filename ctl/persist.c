@@ -76,6 +76,23 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)c.mac);
 		cJSON_AddStringToObject(o, "mac", mac);
 	}
+	if (c.ifname[0])
+		cJSON_AddStringToObject(o, "ifname", c.ifname);
+	if (c.owner[0])
+		cJSON_AddStringToObject(o, "owner", c.owner);
+	if (c.group[0])
+		cJSON_AddStringToObject(o, "group", c.group);
+	if (c.adopt)
+		cJSON_AddBoolToObject(o, "adopt", true);
+	if (c.mtu)
+		cJSON_AddNumberToObject(o, "mtu", c.mtu);
+	if (c.addrs[0][0]) {
+		cJSON *a = cJSON_AddArrayToObject(o, "addresses");
+		unsigned int i;
+
+		for (i = 0; i < VS_HOST_ADDRS && c.addrs[i][0]; i++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(c.addrs[i]));
+	}
 	cJSON_AddBoolToObject(o, "mac_spoofing", c.mac_spoofing);
 	cJSON_AddBoolToObject(o, "dhcp_guard", c.dhcp_guard);
 	cJSON_AddBoolToObject(o, "router_guard", c.router_guard);

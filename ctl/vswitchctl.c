@@ -36,7 +36,7 @@ struct vs_cmd {
 	const char *noun, *verb, *method;
 	const char *pos[3];        /* required positional params */
 	const char *opt_pos;       /* one optional positional param */
-	struct vs_opt opts[10];
+	struct vs_opt opts[14];
 	const char *help;
 	void (*print)(const cJSON *result);
 };
@@ -56,10 +56,14 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--vlan", "vlan", false},
 	  {"--native", "vlan.native", true},
 	  {"--mac", "mac", false},
-	  {"--mac-spoofing", "mac_spoofing", false}},
-	 "port add SWITCH NAME --kind phy|ring [--devargs DEVARGS] [--ring-size N] "
+	  {"--mac-spoofing", "mac_spoofing", false},
+	  {"--ifname", "ifname", false},
+	  {"--owner", "owner", false},
+	  {"--group", "group", false},
+	  {"--adopt", "adopt", false}},
+	 "port add SWITCH NAME --kind phy|ring|emulated|host [--devargs DEVARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
-	 "[--mac-spoofing on|off]",
+	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
@@ -186,6 +190,11 @@ vs_add_param(cJSON *params, const char *key, const char *val, bool number, const
 			v = cJSON_AddObjectToObject(params, "vlan");
 		return vs_add_param(v, key + 5, val, number, flag);
 	}
+	if (strcmp(key, "adopt") == 0) { /* --adopt IF: that existing interface */
+		cJSON_AddStringToObject(params, "ifname", val);
+		cJSON_AddBoolToObject(params, "adopt", true);
+		return 0;
+	}
 	if (strcmp(key, "mac_spoofing") == 0 || strcmp(key, "dhcp_guard") == 0 ||
 	    strcmp(key, "router_guard") == 0) {
 		bool on = strcmp(val, "on") == 0 || strcmp(val, "true") == 0;
@@ -226,7 +235,7 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 		const struct vs_opt *o = NULL;
 
 		if (strncmp(argv[i], "--", 2) == 0) {
-			for (j = 0; j < 10 && cmd->opts[j].flag; j++)
+			for (j = 0; j < 14 && cmd->opts[j].flag; j++)
 				if (strcmp(cmd->opts[j].flag, argv[i]) == 0)
 					o = &cmd->opts[j];
 			if (o == NULL) {

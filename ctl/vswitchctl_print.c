@@ -164,6 +164,21 @@ vs_print_port(const cJSON *r)
 	printf("forwarded:   %.0f unicast, %.0f flooded\n", vs_num(st, "fwd_unicast"),
 	       vs_num(st, "fwd_flood"));
 	printf("drops:       %s\n", drops);
+	if (cJSON_HasObjectItem(r, "link")) {
+		const cJSON *l = cJSON_GetObjectItemCaseSensitive(r, "link");
+
+		printf("link:        %s", cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "up")) ? "up"
+											   : "down");
+		if (vs_num(l, "speed_mbps"))
+			printf(", %.0f Mbit/s", vs_num(l, "speed_mbps"));
+		if (cJSON_HasObjectItem(l, "ifname"))
+			printf(", interface %s mtu %.0f mac %s, kernel rx %.0f tx %.0f packets "
+			       "(dropped %.0f/%.0f)",
+			       vs_str(l, "ifname"), vs_num(l, "mtu"), vs_str(l, "mac"),
+			       vs_num(l, "rx_packets"), vs_num(l, "tx_packets"), vs_num(l, "rx_dropped"),
+			       vs_num(l, "tx_dropped"));
+		printf("\n");
+	}
 }
 
 void

@@ -21,6 +21,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "dp_priv.h"
+#include "netlink_priv.h"
 
 #define VS_MBUFS_DEFAULT 16383u
 #define VS_MBUF_CACHE 256u
@@ -165,6 +166,7 @@ vs_dp_destroy(struct vs_dp *dp)
 	for (i = 0; i < VS_MAX_WORKERS; i++)
 		rte_free(dp->workers[i]);
 	vs_fdb_fini(&dp->fdb);
+	vs_nl_close(dp->nl);
 	rte_free(dp->snap);
 	rte_free(dp->qsbr);
 	rte_mempool_free(dp->mp);

@@ -15,6 +15,7 @@
 #include <rte_log.h>
 
 #include "dp_priv.h"
+#include "netlink_priv.h"
 
 /* Ring devices are named once per process: names must never repeat while
  * an old device of that name could still be registered. */
@@ -339,6 +340,10 @@ vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t
 	p->ops = vs_port_ops_for(c->kind);
 	p->sw = (uint16_t)sw;
 	p->worker = vs_dp_pick_worker(dp);
+	if ((c->kind == VS_PORT_EMULATED || c->kind == VS_PORT_HOST) && dp->nl == NULL &&
+	    (rc = vs_nl_open(&dp->nl, err, errlen)) != 0)
+		return rc;
+	p->nl = dp->nl;
 	if (c->kind == VS_PORT_RING)
 		snprintf(p->eth_name, sizeof(p->eth_name), "net_vsring%u",
 			 __atomic_add_fetch(&vs_ring_seq, 1, __ATOMIC_RELAXED));
@@ -450,6 +455,18 @@ vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port
 	pg[1] = p->gen;
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
 	return vs_dp_install_static(dp, (unsigned int)idx, err, errlen);
+}
+
+int
+vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out)
+{
+	char err[128];
+
+	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
+		return -ENOENT;
+	if (dp->nl == NULL)
+		(void)vs_nl_open(&dp->nl, err, sizeof(err));
+	return vs_port_link(&dp->ports[idx], dp->nl, out);
 }
 
 int

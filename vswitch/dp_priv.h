@@ -23,6 +23,7 @@
 #include "vswitch.h"
 
 struct rte_rcu_qsbr;
+struct vs_nl;
 struct vs_port;
 
 /* One small interface for every port backend. */
@@ -50,6 +51,8 @@ struct vs_port {
 	struct rte_ring *rx_ring, *tx_ring; /* ring backend */
 	char eth_name[64];
 	struct vs_capture *cap; /* capture.c; NULL: none */
+	bool made_tap;    /* emulated: the tap is ours to delete */
+	struct vs_nl *nl; /* kernel-interface ports: the datapath's handle */
 };
 
 struct vs_switch {
@@ -114,6 +117,7 @@ struct vs_dp {
 	struct vs_dp_conf conf;
 	struct rte_mempool *mp;
 	struct rte_rcu_qsbr *qsbr;
+	struct vs_nl *nl; /* opened with the first port on a kernel interface */
 	struct vs_fdb fdb;
 	struct vs_snapshot *snap; /* published; read with acquire */
 	bool running;
@@ -131,6 +135,17 @@ struct vs_dp {
 
 /* port.c */
 const struct vs_port_ops *vs_port_ops_for(enum vs_port_kind kind);
+/* Shared by the ethdev-based backends. */
+int vs_port_open_devargs(struct vs_port *p, const char *args, unsigned int n_txq,
+			 struct rte_mempool *mp, char *err, size_t errlen);
+void vs_port_eth_close(struct vs_port *p);
+uint16_t vs_port_eth_rx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
+uint16_t vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n);
+/* port_kernel.c: ports on kernel interfaces. */
+extern const struct vs_port_ops vs_port_emulated_ops;
+extern const struct vs_port_ops vs_port_host_ops;
+const char *vs_port_ifname(const struct vs_port *p);
+int vs_port_link(struct vs_port *p, struct vs_nl *nl, struct vs_port_link *out);
 /* Turns the device's VLAN stripping on for access/trunk policies. */
 void vs_port_apply_vlan(struct vs_port *p);
 

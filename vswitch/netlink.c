@@ -45,7 +45,8 @@
  * call; the fd stays readable while more are queued. */
 #define VS_NL_DRAIN_MAX 256
 /* Notification socket buffer: a burst of link changes (hundreds of
- * interfaces going down together) should not overflow it. */
+ * interfaces going down together) should not overflow it.  The kernel caps
+ * the request at net.core.rmem_max. */
 #define VS_NL_EV_RCVBUF (1u << 20)
 
 struct vs_nl {
@@ -58,6 +59,7 @@ struct vs_nl {
 	vs_nl_link_fn on_link;
 	void *arg;
 	int n_cb;
+	bool resync; /* notifications were lost; report all once drained */
 };
 
 int
@@ -143,9 +145,10 @@ vs_nl_err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 			return NL_STOP;
 		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	}
+	/* libnl checked that the header and struct nlmsgerr fit. */
 	off = NLMSG_ALIGN(off);
 	total = h->nlmsg_len - NLMSG_HDRLEN;
-	if (h->nlmsg_len < NLMSG_HDRLEN || off > total)
+	if (off > total)
 		return NL_STOP;
 	if (nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)((char *)e + off), (int)(total - off),
 		      NULL) == 0 &&
@@ -362,14 +365,20 @@ vs_nl_process(struct vs_nl *nl, vs_nl_link_fn on_link, void *arg)
 			continue;
 		if (rc == 0 || rc == -NLE_AGAIN) {
 			rc = 0;
+			if (nl->resync) {
+				rc = vs_nl_resync(nl);
+				nl->resync = rc < 0;
+			}
 			break;
 		}
-		/* libnl reports the socket's ENOBUFS (the kernel dropped
-		 * notifications) as NLE_NOMEM. */
+		/*
+		 * libnl reports the socket's ENOBUFS (the kernel dropped
+		 * notifications) as NLE_NOMEM.  The kernel reports it before
+		 * the older notifications still queued: those are delivered
+		 * first, and the dump of every link comes after them.
+		 */
 		if (rc == -NLE_NOMEM) {
-			rc = vs_nl_resync(nl);
-			if (rc < 0)
-				break;
+			nl->resync = true;
 			continue;
 		}
 		rc = -vs_nl_errno(rc);
@@ -530,7 +539,8 @@ vs_nl_cidr_parse(const char *cidr, struct nl_addr **out, char *err, size_t errle
 
 	*out = NULL;
 	if (cidr == NULL || strnlen(cidr, sizeof(buf)) >= sizeof(buf)) {
-		snprintf(err, errlen, "cidr: expected address/prefix, e.g. 10.0.0.1/24 or fd00::1/64");
+		snprintf(err, errlen,
+			 "cidr: expected address/prefix, e.g. 10.0.0.1/24 or fd00::1/64");
 		return -EINVAL;
 	}
 	slash = strchr(cidr, '/');
@@ -595,7 +605,8 @@ vs_nl_addr_op(struct vs_nl *nl, const char *ifname, const char *cidr, bool add, 
 		vs_nl_req_begin(nl);
 		/* NLM_F_EXCL: an address already there is an error, not a
 		 * silent success that would hide a clash. */
-		rc = add ? rtnl_addr_add(nl->req, ra, NLM_F_EXCL) : rtnl_addr_delete(nl->req, ra, 0);
+		rc = add ? rtnl_addr_add(nl->req, ra, NLM_F_EXCL)
+			 : rtnl_addr_delete(nl->req, ra, 0);
 	}
 	if (rc < 0)
 		rc = vs_nl_req_fail(nl, rc, err, errlen, "cidr %s", cidr);
@@ -655,7 +666,8 @@ vs_nl_addr_list(struct vs_nl *nl, const char *ifname, char *buf, size_t buflen, 
 		    (family != AF_INET && family != AF_INET6) ||
 		    inet_ntop(family, nl_addr_get_binary_addr(a), txt, sizeof(txt)) == NULL)
 			continue;
-		w = snprintf(buf + used, buflen - used, "%s/%u\n", txt, rtnl_addr_get_prefixlen(ra));
+		w = snprintf(buf + used, buflen - used, "%s/%d\n", txt,
+			     rtnl_addr_get_prefixlen(ra));
 		if (w < 0 || (size_t)w >= buflen - used) {
 			buf[used] = '\0';
 			snprintf(err, errlen, "buf: %zu bytes are too few for the addresses of %s",

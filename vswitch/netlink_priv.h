@@ -10,9 +10,10 @@
  *   RTNLGRP_LINK.  The control thread polls vs_nl_fd() for POLLIN and calls
  *   vs_nl_process(), which delivers every queued link notification and
  *   never blocks.  If the kernel dropped notifications because the socket
- *   buffer was full, vs_nl_process reports every existing link once, so the
- *   caller's view converges again (a link removed during the overflow is
- *   not reported as gone: compare with what was known).
+ *   buffer was full, vs_nl_process reports every existing link once, after
+ *   the notifications still queued, so the caller's view converges again
+ *   (a link removed during the overflow is not reported as gone: compare
+ *   with what was known).
  *
  *   Requests wait for the kernel's answer; they take microseconds and are
  *   not for the datapath.  Kernel refusals carry the kernel's errno text and

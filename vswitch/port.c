@@ -22,13 +22,13 @@
 #define VS_RING_DEFAULT 1024
 #define VS_MTU_JUMBO 9000
 
-static uint16_t
+uint16_t
 vs_port_eth_rx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 {
 	return rte_eth_rx_burst(p->eth_port, q, pkts, n);
 }
 
-static uint16_t
+uint16_t
 vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 {
 	return rte_eth_tx_burst(p->eth_port, q, pkts, n);
@@ -134,11 +134,11 @@ vs_port_apply_vlan(struct vs_port *p)
 		p->hw_vlan_strip = false;
 }
 
-static int
-vs_port_phy_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
-		 size_t errlen)
+/* Hot-plugs the device named by args, then configures and starts it. */
+int
+vs_port_open_devargs(struct vs_port *p, const char *args, unsigned int n_txq,
+		     struct rte_mempool *mp, char *err, size_t errlen)
 {
-	const char *args = p->conf.devargs;
 	size_t len = strcspn(args, ",");
 	uint16_t id;
 	int rc;
@@ -164,7 +164,9 @@ vs_port_phy_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, 
 	if (rte_eth_dev_get_port_by_name(p->eth_name, &id) != 0) {
 		snprintf(err, errlen, "port %s: '%s' is not a network device", p->conf.name,
 			 p->eth_name);
-		(void)rte_dev_remove(NULL);
+		/* Whatever it was, it is not ours to keep. */
+		if (rte_eal_hotplug_remove("vdev", p->eth_name) != 0)
+			(void)rte_eal_hotplug_remove("pci", p->eth_name);
 		return -ENODEV;
 	}
 	p->eth_port = id;
@@ -172,7 +174,14 @@ vs_port_phy_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, 
 	return vs_port_eth_start(p, n_txq, mp, err, errlen);
 }
 
-static void
+static int
+vs_port_phy_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		 size_t errlen)
+{
+	return vs_port_open_devargs(p, p->conf.devargs, n_txq, mp, err, errlen);
+}
+
+void
 vs_port_eth_close(struct vs_port *p)
 {
 	struct rte_eth_dev_info info;
@@ -281,6 +290,10 @@ vs_port_ops_for(enum vs_port_kind kind)
 		return &vs_port_phy_ops;
 	case VS_PORT_RING:
 		return &vs_port_ring_ops;
+	case VS_PORT_EMULATED:
+		return &vs_port_emulated_ops;
+	case VS_PORT_HOST:
+		return &vs_port_host_ops;
 	}
 	return NULL;
 }
@@ -293,6 +306,10 @@ vs_port_kind_name(enum vs_port_kind k)
 		return "phy";
 	case VS_PORT_RING:
 		return "ring";
+	case VS_PORT_EMULATED:
+		return "emulated";
+	case VS_PORT_HOST:
+		return "host";
 	}
 	return "?";
 }
@@ -304,6 +321,10 @@ vs_port_kind_parse(const char *s, enum vs_port_kind *out)
 		*out = VS_PORT_PHY;
 	else if (strcmp(s, "ring") == 0)
 		*out = VS_PORT_RING;
+	else if (strcmp(s, "emulated") == 0)
+		*out = VS_PORT_EMULATED;
+	else if (strcmp(s, "host") == 0)
+		*out = VS_PORT_HOST;
 	else
 		return -EINVAL;
 	return 0;

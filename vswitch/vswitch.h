@@ -68,9 +68,14 @@ enum vs_switch_type {
 };
 
 enum vs_port_kind {
-	VS_PORT_PHY,
-	VS_PORT_RING,
+	VS_PORT_PHY,      /* a NIC (the uplink): any DPDK ethdev from devargs */
+	VS_PORT_RING,     /* two rte_rings: tests and benchmarks */
+	VS_PORT_EMULATED, /* a VM's emulated NIC: the kernel end of its tap */
+	VS_PORT_HOST,     /* the management OS's vNIC: a tap whose fd end vswitch holds */
 };
+
+#define VS_IFNAME_MAX 16
+#define VS_HOST_ADDRS 4
 
 /*
  * Drop reasons, written once: each yields an enum value and the name shown
@@ -121,6 +126,15 @@ struct vs_port_conf {
 	enum vs_port_kind kind;
 	char devargs[VS_DEVARGS_MAX]; /* phy: DPDK devargs, e.g. "net_null0" */
 	uint32_t ring_size;           /* ring: entries per ring; 0 = 1024 */
+	/* emulated and host: the kernel interface.  An emulated port creates a
+	 * persistent tap that only owner (user) and/or group (group) may attach
+	 * to, unless adopt: then the interface exists already (a tap, or a
+	 * veth's end) and is left in place on delete. */
+	char ifname[VS_IFNAME_MAX];
+	char owner[VS_NAME_MAX], group[VS_NAME_MAX];
+	bool adopt;
+	uint32_t mtu;                              /* host: 0 = keep */
+	char addrs[VS_HOST_ADDRS][48];             /* host: "10.0.0.1/24", "fd00::1/64" */
 	bool admin_down;
 	struct vs_vlan_policy vlan;   /* zeroed = untagged (VLAN-unaware) */
 	/* Port security.  A port with a known MAC (has_mac) gets a static MAC
@@ -170,6 +184,17 @@ struct vs_worker_stats {
 	uint64_t packets;    /* frames received */
 	uint64_t cycles;     /* TSC cycles spent in the loop */
 	uint64_t busy_cycles;/* of which in iterations that received */
+};
+
+/* A port's link as the device or the kernel sees it. */
+struct vs_port_link {
+	bool up;
+	bool kernel;           /* on a kernel interface: the fields below are its */
+	char ifname[VS_IFNAME_MAX];
+	uint32_t speed_mbps;   /* 0: unknown */
+	uint32_t mtu;
+	uint8_t mac[6];
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped;
 };
 
 struct vs_dp;
@@ -292,6 +317,9 @@ typedef void (*vs_fdb_walk_fn)(const struct vs_fdb_entry_info *e, void *arg);
 /* Calls fn for every live entry, in no particular order. */
 void vs_dp_fdb_walk(struct vs_dp *dp, vs_fdb_walk_fn fn, void *arg);
 void vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out);
+
+/* The port's link state (control thread). */
+int vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out);
 
 /* Sum of the workers' counters for one port since the last clear. */
 int vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats *out);

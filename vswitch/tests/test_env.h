@@ -22,5 +22,6 @@ CU_ErrorCode vs_test_register_fdb(void);
 CU_ErrorCode vs_test_register_pipeline(void);
 CU_ErrorCode vs_test_register_capture(void);
 CU_ErrorCode vs_test_register_security(void);
+CU_ErrorCode vs_test_register_netlink(void);
 
 #endif

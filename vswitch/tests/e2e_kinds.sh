@@ -1,0 +1,85 @@
+#!/bin/bash
+# Ports on kernel interfaces, end to end.  An internal switch: its host port
+# is the management OS's vNIC (a tap vswitch holds, configured through
+# libnl with MAC, MTU and address); a "VM" namespace sits behind an
+# emulated port that adopts the switch-side end of its veth.  The VM pings
+# the host's address on the vNIC; the link and kernel counters show in
+# vswitchctl; deleting the host port removes the interface.  An emulated
+# port that creates its tap makes it persistent and owned, and deletes it
+# with the port.  Needs root.
+set -u
+VSWITCHD=$1 CTL=$2
+tag=$$
+dir=$(mktemp -d)
+log=$dir/vswitchd.log
+pid=""
+fail() { echo "FAIL: $*"; [ -s "$log" ] && tail -15 "$log" | sed 's/^/  vswitchd: /'; exit 1; }
+cleanup() {
+	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	ip netns del "vm$tag" 2>/dev/null
+	ip link del "v$tag" 2>/dev/null
+	ip link del "h$tag" 2>/dev/null
+	ip tuntap del dev "t$tag" mode tap 2>/dev/null
+	rm -rf "$dir" "/var/run/dpdk/vsk$tag"
+}
+trap cleanup EXIT
+[ "$(id -u)" -eq 0 ] || fail "needs root"
+
+ip netns add "vm$tag" || fail "netns"
+ip link add "v$tag" type veth peer name eth0 netns "vm$tag" || fail "veth"
+ip -n "vm$tag" addr add 10.196.0.2/24 dev eth0
+ip -n "vm$tag" link set eth0 up
+"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsk$tag" \
+	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
+pid=$!
+ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
+for _ in $(seq 1 100); do
+	ctl info >/dev/null 2>&1 && break
+	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
+	sleep 0.1
+done
+ctl switch add in0 --type internal || fail "switch add"
+# The host vNIC: vswitch creates it and gives it MAC, MTU and address.
+ctl port add in0 host --kind host --ifname "h$tag" --mac 02:00:00:5e:00:01 || fail "host port"
+ctl port set host --mac-spoofing on >/dev/null || fail "port set host"
+ip -br addr show "h$tag" >/dev/null 2>&1 || fail "no interface h$tag"
+ctl port del host || fail "port del host"
+ip link show "h$tag" >/dev/null 2>&1 && fail "deleting the host port left h$tag behind"
+ctl port add in0 host --kind host --ifname "h$tag" --mac 02:00:00:5e:00:01 >/dev/null ||
+	fail "host port again"
+ctl port del host >/dev/null
+# The same with an MTU and addresses, as a configuration file would carry them.
+printf '{"switches":[{"name":"in0","type":"internal"}],"ports":[{"switch":"in0","name":"host","kind":"host","ifname":"h%s","mac":"02:00:00:5e:00:01","mtu":1400,"addresses":["10.196.0.1/24","fd00:196::1/64"]},{"switch":"in0","name":"vm","kind":"emulated","ifname":"v%s","adopt":true}]}\n' "$tag" "$tag" >"$dir/vswitch.json"
+kill -TERM "$pid"; wait "$pid"; pid=""
+"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsk$tag" \
+	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+	ctl info >/dev/null 2>&1 && break
+	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
+	sleep 0.1
+done
+ip -br link show "h$tag" | grep -qi "02:00:00:5e:00:01" || fail "host vNIC MAC: $(ip -br link show "h$tag")"
+ip link show "h$tag" | grep -q "mtu 1400" || fail "host vNIC MTU: $(ip link show "h$tag")"
+ip -br addr show "h$tag" | grep -q "10.196.0.1/24" || fail "host vNIC address: $(ip -br addr show "h$tag")"
+ip -br addr show "h$tag" | grep -q "fd00:196::1/64" || fail "host vNIC IPv6 address"
+echo "ok - the host vNIC has the configured MAC, MTU and addresses"
+ip netns exec "vm$tag" ping -c 3 -i 0.2 -W 2 10.196.0.1 >/dev/null || fail "VM -> host vNIC"
+echo "ok - a VM behind an emulated port reaches the host's vNIC on an internal switch"
+out=$(ctl port show host)
+printf '%s\n' "$out" | grep -Eq "^link: +up, ([0-9]+ Mbit/s, )?interface h$tag mtu 1400 mac 02:00:00:5E:00:01, kernel rx [1-9]" ||
+	fail "port show host: $out"
+echo "ok - port show gives the vNIC's link and kernel counters"
+
+# An emulated port that makes its tap: persistent, owned, gone with the port.
+ctl port add in0 vm2 --kind emulated --ifname "t$tag" --owner nobody || fail "emulated with a tap"
+ip -d link show "t$tag" | grep -q "persist on user nobody" || fail "tap not persistent/owned: $(ip -d link show "t$tag")"
+[ "$(cat "/sys/class/net/t$tag/owner")" = "$(id -u nobody)" ] || fail "tap owner"
+ctl port del vm2 || fail "port del vm2"
+ip link show "t$tag" >/dev/null 2>&1 && fail "the tap outlived its port"
+out=$(ctl port add in0 vm3 --kind emulated --ifname "t$tag" 2>&1) && fail "tap without owner or group accepted"
+printf '%s' "$out" | grep -q "owner or a group" || fail "unowned tap refusal: $out"
+echo "ok - emulated taps: persistent, owned, removed with the port; unowned refused"
+ctl port del vm >/dev/null || fail "port del vm"
+ip link show "v$tag" >/dev/null 2>&1 || fail "an adopted interface was deleted"
+echo "ok - an adopted interface stays when its port goes"
