@@ -336,8 +336,12 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 			if (l.kernel) {
 				char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
-				rte_ether_format_addr(mac, sizeof(mac),
-						      (const struct rte_ether_addr *)l.mac);
+				{
+					struct rte_ether_addr ea_; /* the bytes may sit at any address */
+
+					memcpy(ea_.addr_bytes, l.mac, 6);
+					rte_ether_format_addr(mac, sizeof(mac), &ea_);
+				}
 				cJSON_AddStringToObject(o, "ifname", l.ifname);
 				cJSON_AddNumberToObject(o, "mtu", l.mtu);
 				cJSON_AddStringToObject(o, "mac", mac);
@@ -369,7 +373,12 @@ vs_m_fdb_one(const struct vs_fdb_entry_info *e, void *arg)
 	if ((f->sw[0] && strcmp(f->sw, e->switch_name) != 0) ||
 	    (f->port[0] && strcmp(f->port, e->port_name) != 0) || (f->vlan && f->vlan != e->vlan))
 		return;
-	rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)e->mac);
+	{
+		struct rte_ether_addr ea_; /* the bytes may sit at any address */
+
+		memcpy(ea_.addr_bytes, e->mac, 6);
+		rte_ether_format_addr(mac, sizeof(mac), &ea_);
+	}
 	o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "switch", e->switch_name);
 	cJSON_AddNumberToObject(o, "vlan", e->vlan);

@@ -82,7 +82,12 @@ vs_mac_add(cJSON *o, const char *key, const uint8_t *p)
 {
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
-	rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)p);
+	{
+		struct rte_ether_addr ea_; /* the bytes may sit at any address */
+
+		memcpy(ea_.addr_bytes, p, 6);
+		rte_ether_format_addr(mac, sizeof(mac), &ea_);
+	}
 	cJSON_AddStringToObject(o, key, mac);
 }
 

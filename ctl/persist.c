@@ -73,7 +73,12 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 	if (c.has_mac) {
 		char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
-		rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)c.mac);
+		{
+			struct rte_ether_addr ea_; /* the bytes may sit at any address */
+
+			memcpy(ea_.addr_bytes, c.mac, 6);
+			rte_ether_format_addr(mac, sizeof(mac), &ea_);
+		}
 		cJSON_AddStringToObject(o, "mac", mac);
 	}
 	if (c.ifname[0])

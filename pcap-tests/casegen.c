@@ -13,10 +13,14 @@
  *   # time  in  dst    src  frame     len  [options]   -> ports | drop
  *   1.0     p1  bcast  A    arp       60               -> p2 p3
  *
- * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT.  Options:
- * vlan=VID[/PCP[/DEI]] and svlan=VID[/PCP[/DEI]] (tags, outermost first),
- * trunc=N (captured bytes), lenfield=N (llc), xN (the same line N times,
- * one injection).  An output port may name the tag list the frame leaves
+ * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT, dhcp4-server,
+ * dhcp4-client, dhcp6-server, dhcp6-client, icmp4-echo, icmp4-redirect,
+ * icmp6-echo, icmp6-rs, icmp6-ra, icmp6-ns, icmp6-na, icmp6-redirect.
+ * Options: vlan=VID[/PCP[/DEI]] and svlan=VID[/PCP[/DEI]] (tags,
+ * outermost first), trunc=N (captured bytes), lenfield=N (llc),
+ * ext=hbh+rt+dst+frag (IPv6 extension headers), frag=OFF (an IP fragment
+ * at that byte offset), sport=N and dport=N (ipv4-udp and ipv6-udp), xN
+ * (the same line N times, one injection).  An output port may name the tag list the frame leaves
  * it with, replacing the frame's own: p3:vlan=10/5+svlan=300, or p4:- for
  * none; everything after the tags is the same bytes.
  */
@@ -219,6 +223,32 @@ static int vs_golden_gen_parse_out_tags(const char *s, struct vs_golden_gen_out 
 	return 0;
 }
 
+/* ext=hbh+rt+dst+frag: IPv6 extension headers, in that order after the
+ * IPv6 header. */
+static int vs_golden_gen_parse_ext(const char *s, struct vs_golden_gen_line *l)
+{
+	static const struct {
+		const char *name;
+		uint8_t nh;
+	} names[] = { { "hbh", 0 }, { "rt", 43 }, { "dst", 60 }, { "frag", 44 } };
+	char buf[64], *save = NULL, *t;
+
+	if (!s[0] || snprintf(buf, sizeof(buf), "%s", s) >= (int)sizeof(buf) || l->n_ext ||
+	    buf[0] == '+' || buf[strlen(buf) - 1] == '+' || strstr(buf, "++"))
+		return -EINVAL;
+	for (t = strtok_r(buf, "+", &save); t; t = strtok_r(NULL, "+", &save)) {
+		unsigned int i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(t, names[i].name) == 0)
+				break;
+		if (i == sizeof(names) / sizeof(names[0]) || l->n_ext == VS_GOLDEN_GEN_MAX_EXT)
+			return -EINVAL;
+		l->ext[l->n_ext++] = names[i].nh;
+	}
+	return 0;
+}
+
 static int vs_golden_gen_parse_option(const char *t, struct vs_golden_gen_line *l)
 {
 	unsigned long v;
@@ -229,6 +259,21 @@ static int vs_golden_gen_parse_option(const char *t, struct vs_golden_gen_line *
 		if (vs_golden_gen_parse_uint(t + 6, VS_GOLDEN_GEN_MAX_LEN, &v) < 0)
 			return -EINVAL;
 		l->trunc = (uint32_t)v;
+		return 0;
+	}
+	if (strncmp(t, "frag=", 5) == 0) {
+		/* a fragment offset in bytes: a multiple of 8 the field holds */
+		if (vs_golden_gen_parse_uint(t + 5, 65528, &v) < 0 || v % 8)
+			return -EINVAL;
+		l->frag = (int32_t)v;
+		return 0;
+	}
+	if (strncmp(t, "ext=", 4) == 0)
+		return vs_golden_gen_parse_ext(t + 4, l);
+	if (strncmp(t, "sport=", 6) == 0 || strncmp(t, "dport=", 6) == 0) {
+		if (vs_golden_gen_parse_uint(t + 6, 0xffff, &v) < 0)
+			return -EINVAL;
+		*(t[0] == 's' ? &l->sport : &l->dport) = (int32_t)v;
 		return 0;
 	}
 	if (strncmp(t, "lenfield=", 9) == 0) {
@@ -248,27 +293,20 @@ static int vs_golden_gen_parse_kind(const char *t, struct vs_golden_gen_line *l)
 {
 	unsigned long v;
 
-	if (strcmp(t, "arp") == 0)
-		l->kind = VS_GOLDEN_GEN_ARP;
-	else if (strcmp(t, "ipv4-udp") == 0)
-		l->kind = VS_GOLDEN_GEN_IPV4_UDP;
-	else if (strcmp(t, "ipv6-udp") == 0)
-		l->kind = VS_GOLDEN_GEN_IPV6_UDP;
-	else if (strcmp(t, "llc") == 0)
-		l->kind = VS_GOLDEN_GEN_LLC;
-	else if (strncmp(t, "raw:", 4) == 0 && vs_golden_gen_parse_uint(t + 4, 0xffff, &v) == 0) {
+	if (strncmp(t, "raw:", 4) == 0 && vs_golden_gen_parse_uint(t + 4, 0xffff, &v) == 0) {
 		l->kind = VS_GOLDEN_GEN_RAW;
 		l->ethertype = (uint16_t)v;
-	} else
-		return -EINVAL;
-	return 0;
+		return 0;
+	}
+	return vs_golden_gen_kind_parse(t, &l->kind) < 0 ? -EINVAL : 0;
 }
 
 /* time in dst src frame len [options] -> ports|drop */
 static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 				     unsigned int lineno)
 {
-	struct vs_golden_gen_line l = { .lineno = lineno, .lenfield = -1, .repeat = 1 };
+	struct vs_golden_gen_line l = { .lineno = lineno, .lenfield = -1, .repeat = 1, .frag = -1,
+					  .sport = -1, .dport = -1 };
 	unsigned long v;
 	int i, arrow = -1;
 
@@ -295,7 +333,23 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 	for (i = 6; i < arrow; i++)
 		if (vs_golden_gen_parse_option(tok[i], &l) < 0)
 			return vs_golden_gen_fail(g, lineno, "bad option '%s'", tok[i]);
-	if (l.len < vs_golden_gen_min_len(l.kind, l.n_tags))
+	if ((l.n_ext || l.frag >= 0) && vs_golden_gen_kind_ip(l.kind) == 0)
+		return vs_golden_gen_fail(g, lineno, "frame '%s' is not IP: no ext= or frag=",
+					  tok[4]);
+	if ((l.sport >= 0 || l.dport >= 0) && l.kind != VS_GOLDEN_GEN_IPV4_UDP &&
+	    l.kind != VS_GOLDEN_GEN_IPV6_UDP)
+		return vs_golden_gen_fail(g, lineno, "%s", "sport= and dport= are for ipv4-udp and "
+					  "ipv6-udp");
+	if (l.n_ext && vs_golden_gen_kind_ip(l.kind) == 4)
+		return vs_golden_gen_fail(g, lineno, "%s", "ext= is for IPv6 frames");
+	if (l.frag >= 0 && vs_golden_gen_kind_ip(l.kind) == 6 &&
+	    memchr(l.ext, 44, l.n_ext) == NULL) {
+		/* an IPv6 fragment needs a fragment header: the last one */
+		if (l.n_ext == VS_GOLDEN_GEN_MAX_EXT)
+			return vs_golden_gen_fail(g, lineno, "%s", "too many extension headers");
+		l.ext[l.n_ext++] = 44;
+	}
+	if (l.len < vs_golden_gen_min_len(&l))
 		return vs_golden_gen_fail(g, lineno, "length %s is too short for its frame and tags",
 				       tok[5]);
 	if (l.trunc >= l.len && l.trunc)

@@ -13,6 +13,7 @@
 #define VS_GOLDEN_GEN_MAX_TAGS 4
 #define VS_GOLDEN_GEN_MAX_OUT 64
 #define VS_GOLDEN_GEN_MAX_LEN 65535u
+#define VS_GOLDEN_GEN_MAX_EXT 4 /* IPv6 extension headers of one frame */
 
 enum vs_golden_gen_kind {
 	VS_GOLDEN_GEN_ARP,      /* ARP request (broadcast dst) or reply */
@@ -20,6 +21,18 @@ enum vs_golden_gen_kind {
 	VS_GOLDEN_GEN_IPV6_UDP, /* IPv6 + UDP, valid checksum */
 	VS_GOLDEN_GEN_LLC,      /* 802.3 length + LLC header */
 	VS_GOLDEN_GEN_RAW,      /* EtherType + pattern; may be shorter than 14 */
+	VS_GOLDEN_GEN_DHCP4_SERVER,  /* IPv4 UDP 67 -> 68, BOOTP reply (DHCPOFFER) */
+	VS_GOLDEN_GEN_DHCP4_CLIENT,  /* IPv4 UDP 68 -> 67, BOOTP request (DHCPDISCOVER) */
+	VS_GOLDEN_GEN_DHCP6_SERVER,  /* IPv6 UDP 547 -> 546, ADVERTISE */
+	VS_GOLDEN_GEN_DHCP6_CLIENT,  /* IPv6 UDP 546 -> 547, SOLICIT */
+	VS_GOLDEN_GEN_ICMP4_ECHO,    /* ICMP echo request (8) */
+	VS_GOLDEN_GEN_ICMP4_REDIRECT, /* ICMP redirect (5), host */
+	VS_GOLDEN_GEN_ICMP6_ECHO,    /* ICMPv6 echo request (128) */
+	VS_GOLDEN_GEN_ICMP6_RS,      /* router solicitation (133) */
+	VS_GOLDEN_GEN_ICMP6_RA,      /* router advertisement (134) */
+	VS_GOLDEN_GEN_ICMP6_NS,      /* neighbor solicitation (135) */
+	VS_GOLDEN_GEN_ICMP6_NA,      /* neighbor advertisement (136) */
+	VS_GOLDEN_GEN_ICMP6_REDIRECT, /* redirect (137) */
 };
 
 struct vs_golden_gen_tag {
@@ -44,6 +57,10 @@ struct vs_golden_gen_line {
 	int lenfield;        /* llc: -1 = the true payload length */
 	uint32_t len;        /* frame length, without FCS */
 	uint32_t trunc;      /* captured bytes; 0 = whole frame */
+	int32_t frag;        /* IP fragment offset in bytes; -1 = not a fragment */
+	int32_t sport, dport; /* ipv4-udp, ipv6-udp: UDP ports; -1 = 40000, 9 */
+	unsigned int n_ext;  /* IPv6 extension headers, by next-header value */
+	uint8_t ext[VS_GOLDEN_GEN_MAX_EXT];
 	unsigned int n_tags;
 	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
 	unsigned int repeat;
@@ -51,8 +68,13 @@ struct vs_golden_gen_line {
 	struct vs_golden_gen_out out[VS_GOLDEN_GEN_MAX_OUT];
 };
 
-/* Smallest len the template accepts with n_tags tags. */
-uint32_t vs_golden_gen_min_len(enum vs_golden_gen_kind k, unsigned int n_tags);
+/* The frame kind named s ("arp", "icmp6-ra", ...; not raw:): 0, or -1. */
+int vs_golden_gen_kind_parse(const char *s, enum vs_golden_gen_kind *k);
+/* The IP version of a kind's frames: 4, 6, or 0 for a frame that is not IP. */
+int vs_golden_gen_kind_ip(enum vs_golden_gen_kind k);
+/* Smallest len the template of line l accepts, with its tags and IPv6
+ * extension headers. */
+uint32_t vs_golden_gen_min_len(const struct vs_golden_gen_line *l);
 /* Builds the frame of line l into buf (l->len bytes); serial makes every
  * generated frame's payload unique so a reordering shows in a diff. */
 void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, uint8_t *buf);

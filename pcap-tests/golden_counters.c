@@ -68,6 +68,8 @@ static int vs_golden_fdb_counter(const struct vs_fdb_stats *st, const char *name
 		*out = st->overflow;
 	else if (strcmp(name, "aged") == 0)
 		*out = st->aged;
+	else if (strcmp(name, "static_held") == 0)
+		*out = st->static_held;
 	else if (strcmp(name, "entries") == 0)
 		*out = st->entries;
 	else if (strcmp(name, "capacity") == 0)

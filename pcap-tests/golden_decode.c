@@ -63,7 +63,16 @@ static void vs_golden_put_l4(struct out *o, const uint8_t *f, uint32_t len, uint
 		vs_golden_put(o, " %s", name);
 	else
 		vs_golden_put(o, " proto %u", proto);
-	if ((proto != 6 && proto != 17) || !first_fragment)
+	if (!first_fragment)
+		return;
+	if (proto == 1 || proto == 58) {
+		if (off < len)
+			vs_golden_put(o, " type %u", f[off]);
+		else
+			vs_golden_put(o, " [type truncated]");
+		return;
+	}
+	if (proto != 6 && proto != 17)
 		return;
 	if (off > len || len - off < 4) {
 		vs_golden_put(o, " [ports truncated]");
@@ -100,6 +109,11 @@ static void vs_golden_put_ipv4(struct out *o, const uint8_t *f, uint32_t len, ui
 static void vs_golden_put_ipv6(struct out *o, const uint8_t *f, uint32_t len, uint32_t off)
 {
 	char s[INET6_ADDRSTRLEN], d[INET6_ADDRSTRLEN];
+	uint32_t ext_len;
+	uint16_t frag;
+	bool first = true;
+	uint8_t nh;
+	int n;
 
 	if (off > len || len - off < 40) {
 		vs_golden_put(o, " IPv6 [header truncated]");
@@ -109,9 +123,34 @@ static void vs_golden_put_ipv6(struct out *o, const uint8_t *f, uint32_t len, ui
 	inet_ntop(AF_INET6, f + off + 24, d, sizeof(d));
 	vs_golden_put(o, " IPv6 %s > %s plen %u hlim %u", s, d, vs_golden_be16(f + off + 4),
 		      f[off + 7]);
-	/* Extension headers are not walked: the next-header value is shown
-	 * as is, which is enough to tell two frames apart. */
-	vs_golden_put_l4(o, f, len, off + 40, f[off + 6], true);
+	/* Hop-by-hop, routing, fragment and destination options headers are
+	 * named and walked (a few, as far as the bytes go); others end the
+	 * walk and show as the protocol they are. */
+	nh = f[off + 6];
+	off += 40;
+	for (n = 0; n < 8 && (nh == 0 || nh == 43 || nh == 44 || nh == 60); n++) {
+		if (len - off < 8) {
+			vs_golden_put(o, " [extension header truncated]");
+			return;
+		}
+		if (nh == 44) {
+			frag = vs_golden_be16(f + off + 2);
+			vs_golden_put(o, " frag off %u%s", frag & 0xfff8u, frag & 1 ? " MF" : "");
+			first = (frag & 0xfff8) == 0;
+			nh = f[off];
+			off += 8;
+			continue;
+		}
+		vs_golden_put(o, " %s", nh == 0 ? "hbh" : nh == 43 ? "rt" : "dst");
+		ext_len = ((uint32_t)f[off + 1] + 1) * 8;
+		nh = f[off];
+		if (len - off < ext_len) {
+			vs_golden_put(o, " [extension header truncated]");
+			return;
+		}
+		off += ext_len;
+	}
+	vs_golden_put_l4(o, f, len, off, nh, first);
 }
 
 void vs_golden_decode(const uint8_t *f, uint32_t len, char *buf, size_t size)

@@ -254,11 +254,13 @@ vs_dp_install_static(struct vs_dp *dp, unsigned int idx, char *err, size_t errle
 {
 	const struct vs_port *p = &dp->ports[idx];
 	uint16_t vid = vs_dp_static_vlan(&p->conf.vlan);
+	struct rte_ether_addr mac;
 	struct vs_fdb_key k;
 
 	if (!p->conf.has_mac || vid == 0)
 		return 0;
-	vs_fdb_key_set(&k, p->sw, vid, (const struct rte_ether_addr *)p->conf.mac);
+	memcpy(mac.addr_bytes, p->conf.mac, 6); /* conf.mac has no alignment */
+	vs_fdb_key_set(&k, p->sw, vid, &mac);
 	if (vs_fdb_add_static(&dp->fdb, &k, (uint16_t)idx, p->gen) != 0) {
 		snprintf(err, errlen, "port %s: the MAC table is full: no room for the port's MAC",
 			 p->conf.name);

@@ -10,8 +10,10 @@
  *
  * Frames are read with rte_pktmbuf_read into small buffers, so a header
  * split over segments or cut short is handled and never read past its end.
- * Up to two 802.1Q/802.1ad tags carried as data and four IPv6 extension
- * headers are looked through; a non-first fragment carries no L4 header.
+ * Up to two 802.1Q/802.1ad tags carried as data and eight IPv6 extension
+ * headers are looked through (a chain longer than that is not something a
+ * VM sends for an honest reason: it is dropped when a guard is on); a
+ * non-first fragment carries no L4 header.
  */
 #include <rte_byteorder.h>
 #include <rte_ether.h>
@@ -24,8 +26,11 @@
 #define VS_IPPROTO_UDP 17
 #define VS_IPPROTO_ICMPV6 58
 
+/* v6: the L4 header follows IPv6 (DHCPv6 servers send from 547), else IPv4
+ * (DHCPv4 servers send from 67). */
 static uint8_t
-vs_guard_l4(const struct rte_mbuf *m, uint32_t off, uint8_t proto, bool dhcp, bool router)
+vs_guard_l4(const struct rte_mbuf *m, uint32_t off, uint8_t proto, bool v6, bool dhcp,
+	    bool router)
 {
 	uint8_t buf[4];
 	const uint8_t *l4 = rte_pktmbuf_read(m, off, sizeof(buf), buf);
@@ -35,7 +40,7 @@ vs_guard_l4(const struct rte_mbuf *m, uint32_t off, uint8_t proto, bool dhcp, bo
 	if (proto == VS_IPPROTO_UDP && dhcp) {
 		uint16_t sport = (uint16_t)(l4[0] << 8 | l4[1]);
 
-		if (sport == 67 || sport == 547)
+		if (sport == (v6 ? 547 : 67))
 			return VS_DROP_DHCP_GUARD;
 	}
 	if (router && ((proto == VS_IPPROTO_ICMP && l4[0] == 5) ||
@@ -74,7 +79,7 @@ vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router)
 		if (ihl < sizeof(*ip) ||
 		    (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) != 0)
 			return VS_DROP_MAX;
-		return vs_guard_l4(m, off + ihl, ip->next_proto_id, dhcp, router);
+		return vs_guard_l4(m, off + ihl, ip->next_proto_id, false, dhcp, router);
 	}
 	if (type == RTE_ETHER_TYPE_IPV6) {
 		const struct rte_ipv6_hdr *ip6 = rte_pktmbuf_read(m, off, sizeof(*ip6), buf);
@@ -85,11 +90,13 @@ vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router)
 			return VS_DROP_MAX;
 		nh = ip6->proto;
 		off += sizeof(*ip6);
-		for (ext = 0; ext < 4; ext++) {
+		for (ext = 0;; ext++) {
 			const uint8_t *e;
 
 			if (nh != 0 && nh != 43 && nh != 60 && nh != 44)
 				break;
+			if (ext == 8)
+				return dhcp ? VS_DROP_DHCP_GUARD : VS_DROP_ROUTER_GUARD;
 			e = rte_pktmbuf_read(m, off, 8, buf);
 			if (e == NULL)
 				return VS_DROP_MAX;
@@ -102,7 +109,7 @@ vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router)
 			}
 			nh = e[0];
 		}
-		return vs_guard_l4(m, off, nh, dhcp, router);
+		return vs_guard_l4(m, off, nh, true, dhcp, router);
 	}
 	return VS_DROP_MAX;
 }

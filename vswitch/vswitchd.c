@@ -287,7 +287,12 @@ vs_print_fdb_entry(const struct vs_fdb_entry_info *e, void *arg)
 	char mac[RTE_ETHER_ADDR_FMT_SIZE];
 
 	(void)arg;
-	rte_ether_format_addr(mac, sizeof(mac), (const struct rte_ether_addr *)e->mac);
+	{
+		struct rte_ether_addr ea_; /* the bytes may sit at any address */
+
+		memcpy(ea_.addr_bytes, e->mac, 6);
+		rte_ether_format_addr(mac, sizeof(mac), &ea_);
+	}
 	printf("%-8s %4u  %s  %-8s %5u\n", e->switch_name, e->vlan, mac, e->port_name, e->age_s);
 }
 

@@ -323,8 +323,23 @@ static void test_decoder(void)
 	static const uint8_t llc[] = {
 		0x01, 0x80, 0xc2, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0a, 0x00, 0x26, 0x42, 0x42, 0x03,
 	};
+	/* IPv6, a hop-by-hop header (PadN), then an ICMPv6 router
+	 * advertisement (only its first bytes) */
+	static const uint8_t ra[] = {
+		0x33, 0x33, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x0a, 0x86, 0xdd,
+		0x60, 0, 0, 0, 0, 12, 0, 255,
+		0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0, 0x0a,
+		0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
+		58, 0, 1, 4, 0, 0, 0, 0,
+		134, 0, 0, 0,
+	};
 	char line[512];
 
+	vs_golden_decode(ra, sizeof(ra), line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "hlim 255 hbh ICMPv6 type 134"));
+	/* Cut inside the extension header: said so. */
+	vs_golden_decode(ra, 60, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "[extension header truncated]"));
 	vs_golden_decode(qinq, sizeof(qinq), line, sizeof(line));
 	printf("\n    %s\n", line);
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, "02:00:00:00:00:0c > 02:00:00:00:00:0b"));

@@ -84,6 +84,11 @@ test_guards(void)
 	CU_ASSERT_EQUAL(guard(f, len, 1, 0), VS_DROP_DHCP_GUARD);
 	len = build(f, 0, 1, 17, 546, 0, 0);
 	CU_ASSERT_EQUAL(guard(f, len, 1, 0), VS_DROP_MAX);
+	/* Each IP version has its own server port. */
+	len = build(f, 0, 1, 17, 67, 0, 0);
+	CU_ASSERT_EQUAL(guard(f, len, 1, 0), VS_DROP_MAX);
+	len = build(f, 0, 0, 17, 547, 0, 0);
+	CU_ASSERT_EQUAL(guard(f, len, 1, 0), VS_DROP_MAX);
 	len = build(f, 0, 1, 58, 134, 0, 0);
 	CU_ASSERT_EQUAL(guard(f, len, 0, 1), VS_DROP_ROUTER_GUARD);
 	CU_ASSERT_EQUAL(guard(f, len, 1, 0), VS_DROP_MAX);
