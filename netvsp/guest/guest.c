@@ -1,0 +1,640 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Guest simulator: channel open, GPADLs, the NVSP and RNDIS bring-up of
+ * hv_netvsc (ref §5.1, documented in guest.h), control requests, teardown,
+ * and the poll loop over the host→guest ring.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guest_priv.h"
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+uint64_t
+vs_guest_pfn(const struct vs_netvsp_guest *g, uint64_t arena_off)
+{
+	return g->o.gpa_base / VS_PAGE + arena_off / VS_PAGE;
+}
+
+int
+vs_guest_send_pkt(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
+		  const void *ext, uint32_t ext_len, const void *payload, uint32_t plen)
+{
+	bool sig;
+
+	/* Our host polls with interrupt_mask = 1; sig is only ever true for
+	 * an interrupt-driven host, and the transport has no doorbell. */
+	return vs_ring_send(&g->out, type, flags, tid, ext, ext_len, payload, plen, &sig);
+}
+
+int
+vs_netvsp_guest_raw(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
+		    const void *ext, uint32_t ext_len, const void *payload, uint32_t plen)
+{
+	return vs_guest_send_pkt(g, type, flags, tid, ext, ext_len, payload, plen);
+}
+
+int
+vs_netvsp_guest_gpadl(struct vs_netvsp_guest *g, uint32_t handle, uint64_t off, uint64_t len)
+{
+	for (uint32_t i = 0; i < VS_CHAN_GPADLS; i++) {
+		struct vs_chan_gpadl *e = &g->hdr->gpadl[i];
+
+		if ((e->flags & VS_GPADL_VALID) && e->handle != handle)
+			continue;
+		e->handle = handle;
+		e->offset = off;
+		e->length = len;
+		e->reserved = 0;
+		/* The entry is complete before the NVSP message naming it. */
+		__atomic_store_n(&e->flags, VS_GPADL_VALID, __ATOMIC_RELEASE);
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+int
+vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
+		     struct vs_netvsp_guest **out)
+{
+	struct vs_netvsp_guest *g = calloc(1, sizeof(*g));
+	struct vs_chan_hdr h;
+	int rc;
+
+	*out = NULL;
+	if (g == NULL)
+		return -ENOMEM;
+	if (opts != NULL)
+		g->o = *opts;
+	if (g->o.max_version == 0)
+		g->o.max_version = NVSP_V61;
+	if (g->o.timeout_ms == 0)
+		g->o.timeout_ms = 5000;
+	g->fd = open(path, O_RDWR | O_CLOEXEC);
+	if (g->fd < 0) {
+		rc = -errno;
+		free(g);
+		return rc;
+	}
+	if (pread(g->fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) ||
+	    memcmp(h.magic, VS_CHAN_MAGIC, 8) != 0 || h.layout != VS_CHAN_LAYOUT ||
+	    h.host_state != VS_HOST_OFFERED || h.g2h_ring_size != h.h2g_ring_size) {
+		close(g->fd);
+		free(g);
+		return -EPROTO;
+	}
+	g->map_len = h.arena_off + h.arena_size;
+	g->map = mmap(NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, 0);
+	g->rxq = calloc(G_RXQ, sizeof(*g->rxq));
+	if (g->map == MAP_FAILED || g->rxq == NULL) {
+		if (g->map != MAP_FAILED)
+			munmap(g->map, g->map_len);
+		close(g->fd);
+		free(g->rxq);
+		free(g);
+		return -ENOMEM;
+	}
+	g->hdr = (struct vs_chan_hdr *)g->map;
+	g->arena = g->map + h.arena_off;
+	g->arena_size = h.arena_size;
+	g->st.l3_mtu = h.mtu;
+	memcpy(g->st.mac, h.mac, 6);
+	vs_ring_attach(&g->out, g->map + VS_PAGE, h.g2h_ring_size);
+	vs_ring_attach(&g->in, g->map + VS_PAGE + h.g2h_ring_size, h.h2g_ring_size);
+	/* As hv_ringbuffer_init: indices 0, pending_send_sz supported. */
+	vs_ring_init_ctl(&g->out, VMBUS_FEAT_PENDING_SEND_SZ);
+	vs_ring_init_ctl(&g->in, VMBUS_FEAT_PENDING_SEND_SZ);
+	vs_ring_set_mask(&g->in, 0);
+	g->hdr->gpa_base = g->o.gpa_base;
+	for (uint32_t i = 0; i < VS_CHAN_GPADLS; i++)
+		g->hdr->gpadl[i].flags = 0;
+	g->next_tid = 1;
+	g->next_rid = 1;
+	__atomic_store_n(&g->hdr->guest_state, VS_GUEST_OPEN, __ATOMIC_RELEASE);
+	*out = g;
+	return 0;
+}
+
+void
+vs_netvsp_guest_set_idle(struct vs_netvsp_guest *g, void (*idle)(void *), void *arg)
+{
+	g->o.idle = idle;
+	g->o.idle_arg = arg;
+}
+
+void
+vs_netvsp_guest_stats(const struct vs_netvsp_guest *g, struct vs_netvsp_guest_stats *s)
+{
+	*s = g->st;
+}
+
+uint8_t *
+vs_netvsp_guest_arena(struct vs_netvsp_guest *g, uint64_t *size, uint64_t *gpa_base)
+{
+	if (size != NULL)
+		*size = g->arena_size;
+	if (gpa_base != NULL)
+		*gpa_base = g->o.gpa_base;
+	return g->arena;
+}
+
+/* ---- the host→guest ring ---- */
+
+static void
+control_reply(struct vs_netvsp_guest *g, const uint8_t *m, uint32_t len)
+{
+	uint32_t type, rid;
+
+	memcpy(&type, m, 4);
+	if (type == RNDIS_INDICATE) {
+		struct rndis_indicate ind;
+
+		if (len < sizeof(ind)) {
+			g->st.protocol_errors++;
+			return;
+		}
+		memcpy(&ind, m, sizeof(ind));
+		if (ind.status == RNDIS_MEDIA_CONNECT || ind.status == RNDIS_MEDIA_DISCONNECT) {
+			g->st.link_up = ind.status == RNDIS_MEDIA_CONNECT;
+			g->st.link_events++;
+		}
+		return;
+	}
+	if (!(type & RNDIS_CMPLT) || len < 12 || len > sizeof(g->reply)) {
+		g->st.protocol_errors++;
+		return;
+	}
+	memcpy(&rid, m + 8, 4);
+	if (type == (RNDIS_RESET | RNDIS_CMPLT))
+		rid = 0; /* RESET_CMPLT carries no request id (ref §4.3) */
+	memcpy(g->reply, m, len);
+	g->reply_len = len;
+	g->reply_rid = rid;
+	g->reply_valid = true;
+}
+
+/* Called by guest_dp.c for channel-type-1 messages too. */
+void vs_guest_control_msg(struct vs_netvsp_guest *g, const uint8_t *m, uint32_t len);
+void
+vs_guest_control_msg(struct vs_netvsp_guest *g, const uint8_t *m, uint32_t len)
+{
+	control_reply(g, m, len);
+}
+
+int
+vs_netvsp_guest_poll(struct vs_netvsp_guest *g)
+{
+	int n = 0;
+
+	for (;;) {
+		struct vs_ring_pkt p;
+		int rc = vs_ring_peek(&g->in, g->pkt, sizeof(g->pkt), &p);
+		const uint8_t *pl;
+		uint32_t plen;
+
+		if (rc == -EAGAIN)
+			break;
+		if (rc != 0) {
+			g->st.protocol_errors++;
+			if (rc != -EMSGSIZE)
+				break;
+			vs_ring_skip(&g->in, &p);
+			continue;
+		}
+		pl = p.buf + p.d.offset8 * 8u;
+		plen = p.len - p.d.offset8 * 8u;
+		if (p.d.type == VMBUS_PKT_COMP) {
+			if (p.d.tid >= G_TID_SECTION) {
+				uint32_t st = 0;
+
+				if (plen >= 8)
+					memcpy(&st, pl + 4, 4);
+				vs_guest_tx_done(g, p.d.tid, st);
+			} else if (plen <= sizeof(g->comp)) {
+				memcpy(g->comp, pl, plen);
+				g->comp_len = plen;
+				g->comp_tid = p.d.tid;
+				g->comp_valid = true;
+			} else {
+				g->st.protocol_errors++;
+			}
+		} else if (p.d.type == VMBUS_PKT_XFER_PAGES) {
+			vs_guest_indication(g, &p);
+		} else if (p.d.type != VMBUS_PKT_INBAND) {
+			g->st.protocol_errors++;
+		}
+		vs_ring_skip(&g->in, &p);
+		n++;
+	}
+	vs_ring_commit_read(&g->in);
+	return n;
+}
+
+int
+vs_guest_wait(struct vs_netvsp_guest *g, bool (*done)(struct vs_netvsp_guest *, void *), void *arg)
+{
+	uint64_t end = now_ms() + g->o.timeout_ms;
+
+	for (;;) {
+		if (vs_netvsp_guest_poll(g) == 0) {
+			if (done(g, arg))
+				return 0;
+			if (now_ms() > end)
+				return -ETIMEDOUT;
+			if (g->o.idle != NULL)
+				g->o.idle(g->o.idle_arg);
+			else
+				sched_yield();
+		} else if (done(g, arg)) {
+			return 0;
+		}
+	}
+}
+
+/* ---- NVSP requests ---- */
+
+static bool
+comp_arrived(struct vs_netvsp_guest *g, void *arg)
+{
+	return g->comp_valid && g->comp_tid == *(uint64_t *)arg;
+}
+
+int
+vs_netvsp_guest_nvsp(struct vs_netvsp_guest *g, const void *msg, uint32_t len, bool rc, void *reply,
+		     uint32_t *rlen)
+{
+	uint8_t buf[64] = {0};
+	uint64_t tid = g->next_tid++;
+	int r;
+
+	if (len > sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, msg, len);
+	g->comp_valid = false;
+	/* Linux and DPDK always send the 40-byte nvsp_message (ref §3.4). */
+	r = vs_guest_send_pkt(g, VMBUS_PKT_INBAND, rc ? VMBUS_FLAG_RC : 0, tid, NULL, 0, buf,
+			      len < NVSP_MSG_V61 ? NVSP_MSG_V61 : len);
+	if (r != 0 || !rc)
+		return r;
+	r = vs_guest_wait(g, comp_arrived, &tid);
+	if (r == 0 && reply != NULL) {
+		uint32_t n = g->comp_len < *rlen ? g->comp_len : *rlen;
+
+		memcpy(reply, g->comp, n);
+		*rlen = g->comp_len;
+	}
+	return r;
+}
+
+/* ---- RNDIS requests: GPA-direct, channel type 1 (ref §5.1) ---- */
+
+static bool
+reply_arrived(struct vs_netvsp_guest *g, void *arg)
+{
+	const uint64_t *w = arg; /* {tid, rid} */
+
+	return g->reply_valid && g->reply_rid == (uint32_t)w[1] && g->comp_valid &&
+	       g->comp_tid == w[0];
+}
+
+static bool
+comp_only(struct vs_netvsp_guest *g, void *arg)
+{
+	return g->comp_valid && g->comp_tid == ((uint64_t *)arg)[0];
+}
+
+int
+vs_netvsp_guest_rndis(struct vs_netvsp_guest *g, void *msg, uint32_t len, bool expect_reply,
+		      void *reply, uint32_t *rlen)
+{
+	struct nvsp_rndis_pkt np = {NVSP_RNDIS_PKT, 1, NVSP_NO_SECTION, 0};
+	uint8_t nv[NVSP_MSG_V61] = {0}, ext[8 + 8 + 8 * 2];
+	uint32_t type, rid = g->next_rid++, k, zero = 0, one = 1;
+	uint64_t w[2], pfn;
+	struct vmbus_gpa_range r = {len, 0};
+	int rc;
+
+	if (len < 12 || len > 2 * VS_PAGE)
+		return -EINVAL;
+	memcpy(&type, msg, 4);
+	if (type == RNDIS_RESET)
+		rid = 0;
+	else
+		memcpy((uint8_t *)msg + 8, &rid, 4);
+	memcpy(g->arena + g->ctl_off, msg, len);
+	k = (len + VS_PAGE - 1) / VS_PAGE;
+	memcpy(ext, &zero, 4);
+	memcpy(ext + 4, &one, 4);
+	memcpy(ext + 8, &r, 8);
+	for (uint32_t i = 0; i < k; i++) {
+		pfn = vs_guest_pfn(g, g->ctl_off + i * VS_PAGE);
+		memcpy(ext + 16 + 8 * i, &pfn, 8);
+	}
+	memcpy(nv, &np, sizeof(np));
+	w[0] = g->next_tid++;
+	w[1] = rid;
+	g->comp_valid = g->reply_valid = false;
+	rc = vs_guest_send_pkt(g, VMBUS_PKT_GPA_DIRECT, VMBUS_FLAG_RC, w[0], ext, 16 + 8 * k, nv,
+			       sizeof(nv));
+	if (rc != 0)
+		return rc;
+	rc = vs_guest_wait(g, expect_reply ? reply_arrived : comp_only, w);
+	if (rc == 0 && expect_reply && reply != NULL) {
+		uint32_t n = g->reply_len < *rlen ? g->reply_len : *rlen;
+
+		memcpy(reply, g->reply, n);
+		*rlen = g->reply_len;
+	}
+	return rc;
+}
+
+static int
+query_set(struct vs_netvsp_guest *g, uint32_t type, uint32_t oid, const void *in, uint32_t inlen,
+	  void *out, uint32_t *outlen, uint32_t *status)
+{
+	uint8_t m[sizeof(struct rndis_query) + 1024];
+	struct rndis_query q = {{type, (uint32_t)sizeof(q) + inlen}, 0, oid, inlen, 20, 0};
+	struct rndis_query_cmplt c;
+	uint32_t rlen = sizeof(g->reply);
+	int rc;
+
+	if (inlen > 1024)
+		return -EINVAL;
+	memcpy(m, &q, sizeof(q));
+	if (inlen > 0)
+		memcpy(m + sizeof(q), in, inlen);
+	rc = vs_netvsp_guest_rndis(g, m, sizeof(q) + inlen, true, NULL, &rlen);
+	if (rc != 0)
+		return rc;
+	if (type == RNDIS_SET) {
+		if (g->reply_len < 16)
+			return -EPROTO;
+		memcpy(status, g->reply + 12, 4);
+		return 0;
+	}
+	if (g->reply_len < sizeof(c))
+		return -EPROTO;
+	memcpy(&c, g->reply, sizeof(c));
+	*status = c.status;
+	/* As Linux's rndis_filter_query_device: the info must lie inside the
+	 * reply and not be longer than asked for (ref §4.5). */
+	if (c.info_len > 0 && (c.info_off < 16 || (uint64_t)8 + c.info_off + c.info_len > g->reply_len ||
+			       c.info_len > *outlen))
+		return -EPROTO;
+	memcpy(out, g->reply + 8 + c.info_off, c.info_len);
+	*outlen = c.info_len;
+	return 0;
+}
+
+int
+vs_netvsp_guest_query(struct vs_netvsp_guest *g, uint32_t oid, const void *in, uint32_t inlen,
+		      void *out, uint32_t *outlen, uint32_t *status)
+{
+	return query_set(g, RNDIS_QUERY, oid, in, inlen, out, outlen, status);
+}
+
+int
+vs_netvsp_guest_set(struct vs_netvsp_guest *g, uint32_t oid, const void *in, uint32_t inlen,
+		    uint32_t *status)
+{
+	return query_set(g, RNDIS_SET, oid, in, inlen, NULL, NULL, status);
+}
+
+/* ---- bring-up (ref §5.1) and teardown (ref §5.5) ---- */
+
+static const uint32_t try_versions[] = {NVSP_V61, NVSP_V6, NVSP_V5, NVSP_V4, NVSP_V2, NVSP_V1};
+
+static int
+negotiate(struct vs_netvsp_guest *g)
+{
+	for (size_t i = 0; i < sizeof(try_versions) / sizeof(try_versions[0]); i++) {
+		struct nvsp_init m = {NVSP_INIT, try_versions[i], try_versions[i]};
+		struct nvsp_init_complete c;
+		uint32_t n = sizeof(c);
+		int rc;
+
+		if (try_versions[i] > g->o.max_version)
+			continue;
+		rc = vs_netvsp_guest_nvsp(g, &m, sizeof(m), true, &c, &n);
+		if (rc != 0)
+			return rc;
+		/* Linux reads the completion only if ≥ 28 bytes (ref §3.4). */
+		if (n < NVSP_MSG_LEGACY || c.type != NVSP_INIT_COMPLETE)
+			return -EPROTO;
+		if (c.status == NVSP_STAT_SUCCESS) {
+			g->version = try_versions[i];
+			g->st.nvsp_version = g->version;
+			return 0;
+		}
+	}
+	return -EPROTO;
+}
+
+static int
+buffers(struct vs_netvsp_guest *g)
+{
+	struct nvsp_buf m = {NVSP_RECV_BUF, G_RECV_GPADL, NVSP_RECV_BUF_ID};
+	struct nvsp_recv_buf_complete rc_;
+	struct nvsp_send_buf_complete sc;
+	uint32_t n = sizeof(rc_);
+	int rc;
+
+	vs_netvsp_guest_gpadl(g, G_RECV_GPADL, g->recv_off, g->recv_size);
+	rc = vs_netvsp_guest_nvsp(g, &m, sizeof(m), true, &rc_, &n);
+	if (rc != 0)
+		return rc;
+	/* Linux's checks on the answer (ref §2.2). */
+	if (n < NVSP_MSG_LEGACY || rc_.type != NVSP_RECV_BUF_COMPLETE ||
+	    rc_.status != NVSP_STAT_SUCCESS || rc_.num_sections != 1 || rc_.offset != 0 ||
+	    rc_.sub_size < 68 || (uint64_t)rc_.sub_size * rc_.num_sub > g->recv_size)
+		return -EPROTO;
+	g->sub_size = g->st.sub_size = rc_.sub_size;
+	g->num_sub = g->st.num_sub = rc_.num_sub;
+	g->recv_ok = true;
+	free(g->held);
+	g->held_cap = g->num_sub;
+	g->held = calloc(g->held_cap, sizeof(*g->held));
+	if (g->held == NULL)
+		return -ENOMEM;
+	if (g->o.skip_send_buf)
+		return 0;
+	vs_netvsp_guest_gpadl(g, G_SEND_GPADL, g->send_off, g->send_size);
+	m = (struct nvsp_buf){NVSP_SEND_BUF, G_SEND_GPADL, 0};
+	n = sizeof(sc);
+	rc = vs_netvsp_guest_nvsp(g, &m, sizeof(m), true, &sc, &n);
+	if (rc != 0)
+		return rc;
+	if (n < 12 || sc.type != NVSP_SEND_BUF_COMPLETE || sc.status != NVSP_STAT_SUCCESS ||
+	    sc.section_size < 68)
+		return -EPROTO;
+	g->section_size = g->st.section_size = sc.section_size;
+	g->num_sections = g->send_size / sc.section_size;
+	if (g->num_sections > G_MAX_SECTIONS)
+		g->num_sections = G_MAX_SECTIONS;
+	for (uint32_t i = g->num_sections; i-- > 0;)
+		g->sec_free[g->n_sec_free++] = i;
+	g->send_ok = true;
+	return 0;
+}
+
+static int
+rndis_init(struct vs_netvsp_guest *g)
+{
+	struct rndis_init m = {{RNDIS_INIT, sizeof(m)}, 0, 1, 0, 0x4000};
+	struct rndis_init_cmplt c;
+	uint32_t n = sizeof(c);
+	int rc = vs_netvsp_guest_rndis(g, &m, sizeof(m), true, &c, &n);
+
+	if (rc != 0)
+		return rc;
+	if (n < 48 || c.status != RNDIS_SUCCESS)
+		return -EPROTO;
+	g->max_pkts = g->st.max_pkts = c.max_pkts ? c.max_pkts : 1;
+	g->align = 1u << (c.align_log2 < 12 ? c.align_log2 : 3);
+	return 0;
+}
+
+static int
+query_u32(struct vs_netvsp_guest *g, uint32_t oid, uint32_t *v)
+{
+	uint32_t n = 4, st;
+	int rc = vs_netvsp_guest_query(g, oid, NULL, 0, v, &n, &st);
+
+	return rc != 0 ? rc : (st != RNDIS_SUCCESS || n != 4) ? -EPROTO : 0;
+}
+
+static int
+device_setup(struct vs_netvsp_guest *g)
+{
+	uint8_t buf[512];
+	uint32_t v, n, st;
+	int rc;
+
+	if ((rc = query_u32(g, OID_GEN_MAXIMUM_FRAME_SIZE, &v)) != 0)
+		return rc;
+	g->st.l3_mtu = v;
+	n = 6;
+	rc = vs_netvsp_guest_query(g, OID_802_3_PERMANENT_ADDRESS, NULL, 0, g->st.mac, &n, &st);
+	if (rc != 0 || n != 6)
+		return rc ? rc : -EPROTO;
+	if (!g->o.skip_optional_oids) {
+		struct ndis_obj_hdr h = {NDIS_OBJ_OFFLOAD, 3, NDIS_OFFLOAD_SIZE};
+		struct ndis_offload_params op = {.h = {NDIS_OBJ_DEFAULT, 3, 28}};
+
+		n = sizeof(buf); /* failure tolerated, as in Linux */
+		if ((rc = vs_netvsp_guest_query(g, OID_GEN_FRIENDLY_NAME, NULL, 0, buf, &n, &st)))
+			return rc;
+		n = sizeof(buf);
+		rc = vs_netvsp_guest_query(g, OID_TCP_OFFLOAD_HW_CAPS, &h, sizeof(h), buf, &n, &st);
+		if (rc != 0 || st != RNDIS_SUCCESS || n != NDIS_OFFLOAD_SIZE)
+			return rc ? rc : -EPROTO;
+		op.ip4_csum = op.tcp4_csum = op.tcp6_csum = 4; /* TX and RX */
+		op.udp4_csum = op.udp6_csum = g->version > NVSP_V4 ? 4 : 0;
+		op.lso_v2_ip4 = op.lso_v2_ip6 = 2;
+		op.h.size = g->version > NVSP_V4 ? 28 : 22;
+		if ((rc = vs_netvsp_guest_set(g, OID_TCP_OFFLOAD_PARAMETERS, &op, op.h.size, &st)))
+			return rc;
+		if (st != RNDIS_SUCCESS)
+			return -EPROTO;
+	}
+	if ((rc = query_u32(g, OID_GEN_MEDIA_CONNECT_STATUS, &v)) != 0)
+		return rc;
+	g->st.link_up = v == 0;
+	if (!g->o.skip_optional_oids && g->version >= NVSP_V5) {
+		if ((rc = query_u32(g, OID_GEN_LINK_SPEED, &v)) != 0)
+			return rc;
+		n = sizeof(buf);
+		rc = vs_netvsp_guest_query(g, OID_GEN_RSS_CAPS, NULL, 0, buf, &n, &st);
+		if (rc != 0 || st != RNDIS_SUCCESS || n != sizeof(struct ndis_rss_caps))
+			return rc ? rc : -EPROTO;
+	}
+	if (g->o.no_filter)
+		return 0;
+	v = NDIS_FILTER_DIRECTED | NDIS_FILTER_ALL_MULTICAST | NDIS_FILTER_BROADCAST;
+	rc = vs_netvsp_guest_set(g, OID_GEN_CURRENT_PACKET_FILTER, &v, 4, &st);
+	return rc != 0 ? rc : st != RNDIS_SUCCESS ? -EPROTO : 0;
+}
+
+int
+vs_netvsp_guest_bringup(struct vs_netvsp_guest *g)
+{
+	uint32_t caps;
+	int rc;
+
+	if ((rc = negotiate(g)) != 0)
+		return rc;
+	/* Arena: receive buffer, send buffer, GPA slots, one control page. */
+	g->recv_size = g->o.recv_buf_size ? g->o.recv_buf_size
+		       : g->version <= NVSP_V2 ? 15u << 20 : 16u << 20;
+	g->send_size = g->o.send_buf_size ? g->o.send_buf_size : 1u << 20;
+	g->recv_off = 0;
+	g->send_off = g->recv_off + g->recv_size;
+	g->slot_off = g->send_off + g->send_size;
+	g->ctl_off = g->slot_off + (uint64_t)G_SLOTS * G_SLOT_PAGES * VS_PAGE;
+	if (g->ctl_off + 2 * VS_PAGE > g->arena_size || (g->recv_size | g->send_size) % VS_PAGE)
+		return -ENOSPC;
+	for (uint32_t i = G_SLOTS; i-- > 0;)
+		g->slot_free[g->n_slot_free++] = i;
+	if (g->version >= NVSP_V2 && !g->o.skip_ndis_config) {
+		struct nvsp_ndis_config m = {NVSP_NDIS_CONFIG, g->st.l3_mtu + 14, 0, 0};
+
+		caps = NVSP_CAP_8021Q;
+		if (g->version >= NVSP_V5)
+			caps |= NVSP_CAP_SRIOV | NVSP_CAP_TEAMING;
+		if (g->version >= NVSP_V61)
+			caps |= NVSP_CAP_RSC;
+		m.caps = caps;
+		if ((rc = vs_netvsp_guest_nvsp(g, &m, sizeof(m), false, NULL, NULL)) != 0)
+			return rc;
+	}
+	if (!g->o.skip_ndis_version) {
+		struct nvsp_ndis_version m = {NVSP_NDIS_VERSION, 6, g->version <= NVSP_V4 ? 1 : 30};
+
+		if ((rc = vs_netvsp_guest_nvsp(g, &m, sizeof(m), false, NULL, NULL)) != 0)
+			return rc;
+	}
+	if ((rc = buffers(g)) != 0 || (rc = rndis_init(g)) != 0)
+		return rc;
+	return device_setup(g);
+}
+
+void
+vs_netvsp_guest_close(struct vs_netvsp_guest *g)
+{
+	struct rndis_req halt = {{RNDIS_HALT, sizeof(halt)}, 0};
+	struct nvsp_revoke r = {NVSP_REVOKE_RECV_BUF, NVSP_RECV_BUF_ID};
+
+	if (g == NULL)
+		return;
+	if (g->recv_ok) {
+		vs_netvsp_guest_hold_completions(g, false);
+		vs_netvsp_guest_rndis(g, &halt, sizeof(halt), false, NULL, NULL);
+		vs_netvsp_guest_nvsp(g, &r, sizeof(r), false, NULL, NULL);
+	}
+	if (g->send_ok) {
+		r = (struct nvsp_revoke){NVSP_REVOKE_SEND_BUF, 0};
+		vs_netvsp_guest_nvsp(g, &r, sizeof(r), false, NULL, NULL);
+	}
+	__atomic_store_n(&g->hdr->guest_state, VS_GUEST_CLOSED, __ATOMIC_RELEASE);
+	for (uint32_t i = 0; i < VS_CHAN_GPADLS; i++)
+		g->hdr->gpadl[i].flags = 0;
+	munmap(g->map, g->map_len);
+	close(g->fd);
+	free(g->rxq);
+	free(g->held);
+	free(g);
+}

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * netvsp guest simulator — the VSC side of a netVSC channel, playing the
+ * Linux hv_netvsc driver against a channel file (ARCHITECTURE §6).
+ *
+ * Bring-up follows hv_netvsc (ref §5.1):
+ *   open: zero both ring indices, feature bit 0 on both rings (as Linux's
+ *         hv_ringbuffer_init), GPA base at header offset 80, guest state 1
+ *   NVSP INIT {min = max = v} for v = 6.1, 6, 5, 4, 2, 1 (from max_version
+ *         down) until the host answers status 1
+ *   NVSP 125 NDIS_CONFIG {mtu = header MTU + 14, caps 802.1Q, + SR-IOV and
+ *         teaming from v5, + RSC from 6.1}            (v ≥ 2; skippable)
+ *   NVSP 100 NDIS_VERSION {6, 30} (6.1 when NVSP ≤ 4)  (skippable)
+ *   GPADL + NVSP 101 {gpadl, 0xCAFE}: receive buffer (15 MiB cap for v ≤ 2)
+ *   GPADL + NVSP 104 {gpadl, 0}: send buffer             (skippable)
+ *   RNDIS INITIALIZE {1, 0, 0x4000}
+ *   QUERY MAXIMUM_FRAME_SIZE, PERMANENT_ADDRESS, FRIENDLY_NAME*,
+ *   TCP_OFFLOAD_HARDWARE_CAPABILITIES* (input header 0xA7/3/156),
+ *   SET TCP_OFFLOAD_PARAMETERS* (28 bytes; 22 when NVSP ≤ 4, labelled rev 3
+ *   as Linux does), QUERY MEDIA_CONNECT_STATUS, LINK_SPEED* (v ≥ 5),
+ *   RECEIVE_SCALE_CAPABILITIES*                         (* skippable)
+ *   SET CURRENT_PACKET_FILTER 0x0D (directed | all-multicast | broadcast)
+ * RNDIS requests travel GPA-direct with channel type 1, as Linux sends them.
+ *
+ * Frames go out through a send-buffer section (batched, ≤ the host's
+ * max_packets_per_message) or GPA-direct (header in the first range, frame
+ * pages in the second, as Linux since 6.1-stable).  Received frames are
+ * queued with their PPIs; every receive indication is completed unless
+ * completions are held.
+ *
+ * Single-threaded: one thread drives a guest.  Blocking calls wait for the
+ * host by polling the host→guest ring; opts.idle, if set, is called on each
+ * empty poll (tests use it to run the host in the same thread).
+ * Functions returning int return 0 or a negative errno (-ETIMEDOUT when the
+ * host did not answer, -EPROTO when it answered wrongly).
+ */
+#ifndef VS_NETVSP_GUEST_H
+#define VS_NETVSP_GUEST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vs_netvsp_guest;
+
+struct vs_netvsp_guest_opts {
+	uint32_t max_version;   /* highest NVSP version tried (u32 form); 0: 6.1 */
+	uint32_t recv_buf_size; /* 0: 16 MiB (15 MiB for NVSP ≤ 2), as Linux */
+	uint32_t send_buf_size; /* 0: 1 MiB */
+	bool skip_ndis_config;
+	bool skip_ndis_version;
+	bool skip_send_buf;
+	bool skip_optional_oids;
+	bool no_filter;         /* leave the packet filter at 0 (interface down) */
+	uint64_t gpa_base;      /* guest-physical address of the arena */
+	uint32_t timeout_ms;    /* 0: 5000 */
+	void (*idle)(void *arg);
+	void *idle_arg;
+};
+
+struct vs_netvsp_guest_ppi {
+	bool vlan, csum, lso;
+	uint16_t tci;       /* PCP | DEI | VID */
+	uint32_t csum_info; /* the checksum PPI value (ref §4.11) */
+	uint32_t lso_info;  /* the LSO PPI value */
+};
+
+enum vs_netvsp_guest_path { VS_GUEST_TX_SECTION, VS_GUEST_TX_GPA };
+
+#define VS_NETVSP_GUEST_FRAME_MAX 9300
+
+struct vs_netvsp_guest_frame {
+	uint32_t len;
+	bool vlan, csum;
+	uint16_t tci;
+	uint32_t csum_info;
+	uint8_t data[VS_NETVSP_GUEST_FRAME_MAX];
+};
+
+struct vs_netvsp_guest_stats {
+	uint64_t tx_sent, tx_completed, tx_failed;
+	uint64_t rx_frames, rx_indications, rx_dropped; /* dropped: local queue full */
+	uint64_t completions_sent, completions_held;
+	uint64_t link_events;
+	uint64_t protocol_errors; /* host packets that broke the protocol */
+	bool link_up;
+	uint32_t nvsp_version;
+	uint32_t sub_size, num_sub, section_size, max_pkts;
+	uint32_t l3_mtu;
+	uint8_t mac[6];
+};
+
+int vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
+			 struct vs_netvsp_guest **out);
+/* The hv_netvsc bring-up above. */
+int vs_netvsp_guest_bringup(struct vs_netvsp_guest *g);
+/* Teardown as Linux: HALT, revoke receive and send buffers, close. */
+void vs_netvsp_guest_close(struct vs_netvsp_guest *g);
+
+/* Processes what the host sent; returns the number of ring packets read. */
+int vs_netvsp_guest_poll(struct vs_netvsp_guest *g);
+/* Pops one received frame; -EAGAIN if none. */
+int vs_netvsp_guest_recv(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *f);
+/* Sends n frames; through a section they share one NVSP message.  -EAGAIN
+ * when no section/slot or ring space is free (poll and retry). */
+int vs_netvsp_guest_send(struct vs_netvsp_guest *g, const void *const *frames,
+			 const uint32_t *lens, const struct vs_netvsp_guest_ppi *ppis, uint32_t n,
+			 enum vs_netvsp_guest_path path);
+/* Sends still waiting for their completion. */
+uint32_t vs_netvsp_guest_tx_outstanding(const struct vs_netvsp_guest *g);
+/* Stop (true) or resume completing receive indications; resuming
+ * completes what was held. */
+void vs_netvsp_guest_hold_completions(struct vs_netvsp_guest *g, bool hold);
+
+/* RNDIS requests (blocking).  *status: the RNDIS status in the reply. */
+int vs_netvsp_guest_query(struct vs_netvsp_guest *g, uint32_t oid, const void *in, uint32_t inlen,
+			  void *out, uint32_t *outlen, uint32_t *status);
+int vs_netvsp_guest_set(struct vs_netvsp_guest *g, uint32_t oid, const void *in, uint32_t inlen,
+			uint32_t *status);
+/* Any RNDIS control message (its request id at offset 8 is replaced);
+ * the reply is copied to reply (≤ *rlen bytes).  expect_reply false: sent
+ * and not waited for. */
+int vs_netvsp_guest_rndis(struct vs_netvsp_guest *g, void *msg, uint32_t len, bool expect_reply,
+			  void *reply, uint32_t *rlen);
+/* Raw NVSP message (tests): sent in-band; with rc, waits for the completion
+ * and copies its payload to reply (≤ *rlen bytes). */
+int vs_netvsp_guest_nvsp(struct vs_netvsp_guest *g, const void *msg, uint32_t len, bool rc,
+			 void *reply, uint32_t *rlen);
+/* Raw VMBus packet on the guest→host ring (tests). */
+int vs_netvsp_guest_raw(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
+			const void *ext, uint32_t ext_len, const void *payload, uint32_t plen);
+/* The arena (tests write bad buffers into it), its GPA base, and the
+ * header page's GPADL table. */
+uint8_t *vs_netvsp_guest_arena(struct vs_netvsp_guest *g, uint64_t *size, uint64_t *gpa_base);
+int vs_netvsp_guest_gpadl(struct vs_netvsp_guest *g, uint32_t handle, uint64_t off, uint64_t len);
+/* Replaces opts.idle (NULL: yield while waiting). */
+void vs_netvsp_guest_set_idle(struct vs_netvsp_guest *g, void (*idle)(void *), void *arg);
+void vs_netvsp_guest_stats(const struct vs_netvsp_guest *g, struct vs_netvsp_guest_stats *s);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The guest simulator's state, shared by guest.c (channel, NVSP, RNDIS
+ * control) and guest_dp.c (frames). */
+#ifndef VS_NETVSP_GUEST_PRIV_H
+#define VS_NETVSP_GUEST_PRIV_H
+
+#include "guest.h"
+#include "netvsp_priv.h" /* wire formats, ring, RNDIS parser */
+
+#define G_SLOTS 64u                   /* GPA-direct send slots */
+#define G_SLOT_PAGES 17u              /* 64 KiB frame + header page */
+#define G_RXQ 1024u                   /* received frames kept */
+#define G_RECV_GPADL 0x100u
+#define G_SEND_GPADL 0x101u
+#define G_TID_SECTION (1ull << 40)
+#define G_TID_SLOT (2ull << 40)
+#define G_MAX_SECTIONS 4096u
+
+struct vs_netvsp_guest {
+	struct vs_netvsp_guest_opts o;
+	int fd;
+	uint8_t *map;
+	size_t map_len;
+	struct vs_chan_hdr *hdr;
+	uint8_t *arena;
+	uint64_t arena_size;
+	struct vs_ring out, in; /* out: guest→host (we produce), in: host→guest */
+	uint32_t version;
+	uint64_t recv_off, send_off, slot_off, ctl_off;
+	uint32_t recv_size, send_size;
+	uint32_t sub_size, num_sub, section_size, num_sections, max_pkts, align;
+	bool recv_ok, send_ok;
+	uint64_t next_tid;
+	uint32_t next_rid;
+	/* the one outstanding control exchange */
+	uint64_t comp_tid;
+	bool comp_valid;
+	uint8_t comp[64];
+	uint32_t comp_len;
+	uint32_t reply_rid;
+	bool reply_valid;
+	uint8_t reply[4160];
+	uint32_t reply_len;
+	/* send resources: free lists */
+	uint32_t sec_free[G_MAX_SECTIONS], n_sec_free;
+	uint32_t slot_free[G_SLOTS], n_slot_free;
+	uint32_t tx_outstanding;
+	/* receive */
+	struct vs_netvsp_guest_frame *rxq;
+	uint32_t rxq_head, rxq_n;
+	bool hold;
+	uint64_t *held;
+	uint32_t n_held, held_cap;
+	uint8_t pkt[VS_RING_MAX_PKT];
+	uint8_t msg[VS_NETVSP_GUEST_FRAME_MAX + 512];
+	struct vs_netvsp_guest_stats st;
+};
+
+/* guest.c */
+int vs_guest_wait(struct vs_netvsp_guest *g, bool (*done)(struct vs_netvsp_guest *, void *),
+		  void *arg);
+int vs_guest_send_pkt(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
+		      const void *ext, uint32_t ext_len, const void *payload, uint32_t plen);
+uint64_t vs_guest_pfn(const struct vs_netvsp_guest *g, uint64_t arena_off);
+/* guest_dp.c */
+void vs_guest_indication(struct vs_netvsp_guest *g, const struct vs_ring_pkt *p);
+void vs_guest_tx_done(struct vs_netvsp_guest *g, uint64_t tid, uint32_t status);
+
+#endif

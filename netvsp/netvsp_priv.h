@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The channel object and the functions the layers share.
+ *
+ * Who touches what (C = control thread, R = rx_burst worker, T = tx_burst
+ * worker):
+ *   in (guest→host ring)   whoever holds in_token: C until R first runs,
+ *                           then R.  Token taken with acquire, released
+ *                           with release, so each holder sees the last one's
+ *                           cursor and counters.
+ *   out (host→guest ring)   C, R and T, each write under out_lock.
+ *   ctlq                    SPSC: R (or C holding the token) produces, C
+ *                           consumes; head/tail acquire/release.
+ *   pub                     C writes under the seqlock; R and T copy it when
+ *                           its sequence changed (once per burst).
+ *   sub_state[]             atomic bytes: the owner of a section (C for
+ *                           0..VS_CTL_SUBS-1, T above) moves FREE→HEAD/
+ *                           MEMBER with release before the indication is
+ *                           written; R moves HEAD→DONE with a CAS when the
+ *                           guest completes, then pushes the id to the
+ *                           owner's return queue (SPSC, R→owner); the owner
+ *                           walks its private chain and frees.
+ *   cnt[]                   each index has one writer context (netvsp.h).
+ * Everything the guest can write (header page, rings, arena) is read once
+ * into private memory and validated before use.
+ */
+#ifndef VS_NETVSP_PRIV_H
+#define VS_NETVSP_PRIV_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_spinlock.h>
+
+#include "netvsp.h"
+#include "proto_priv.h"
+#include "ring_priv.h"
+
+#define VS_MAX_SUBS 32768u      /* receive sections tracked per channel */
+#define VS_CTL_SUBS 16u         /* sections kept for control replies (ref §5.3) */
+#define VS_SEND_SECTION 6144u   /* send-buffer section size (ref §3.5) */
+#define VS_MAX_BUF (64u << 20)  /* largest receive or send buffer accepted */
+#define VS_CTLQ_LEN 16u         /* control messages queued from R to C */
+#define VS_CTL_MSG_MAX 4096u    /* largest RNDIS control message accepted */
+#define VS_MAX_MC 32u           /* multicast list entries (802_3_MAXIMUM_LIST_SIZE) */
+#define VS_RX_MAX_PKTS 8u       /* RNDIS packets per message (INIT_CMPLT) */
+#define VS_TX_BATCH 32u         /* frames per receive indication */
+#define VS_PEND_MAX 64u         /* completions waiting for ring space */
+#define VS_HDR_ROOM 128u        /* RNDIS PACKET + PPIs before the frame */
+#define VS_MAX_SEGS 128u        /* arena segments in one guest packet */
+#define VS_MAX_STREAM (128u << 10) /* bytes of RNDIS stream in one guest packet */
+
+enum { SUB_FREE, SUB_HEAD, SUB_MEMBER, SUB_DONE };
+
+/* Published by C for R and T. */
+struct vs_pub {
+	bool open;
+	uint32_t nvsp_version;
+	uint32_t ndis_major, ndis_minor, guest_mtu;
+	bool rxbuf;
+	uint16_t rxbuf_id;
+	uint32_t rxbuf_gen; /* bumped whenever the receive buffer changes */
+	uint64_t rx_off;
+	uint32_t sub_size, num_sub;
+	bool txbuf;
+	uint64_t tx_off;
+	uint32_t num_sec;
+	bool rndis_up, link_up;
+	uint32_t filter;
+	uint8_t mac[6];
+	uint32_t n_mc;
+	uint8_t mc[VS_MAX_MC][6];
+};
+
+/* Single-producer single-consumer queue of section ids. */
+struct vs_idxq {
+	uint32_t head, tail; /* head: consumer, tail: producer */
+	uint32_t slot[VS_MAX_SUBS];
+};
+
+struct vs_ctl_item {
+	uint8_t kind; /* ITEM_NVSP or ITEM_RNDIS */
+	uint16_t flags;
+	uint64_t tid;
+	uint32_t len;
+	uint8_t buf[VS_CTL_MSG_MAX];
+};
+enum { ITEM_NVSP, ITEM_RNDIS };
+
+/* State of the RNDIS device model (rndis_oid.c); C only. */
+struct vs_oid_state {
+	uint8_t perm_mac[6], mac[6];
+	uint32_t l3_mtu;
+	uint64_t link_speed; /* bit/s */
+	bool link_up;
+	uint32_t filter;
+	uint32_t n_mc;
+	uint8_t mc[VS_MAX_MC][6];
+	struct ndis_offload_params offload;
+	bool rss_on;
+	uint32_t nvsp_version;
+};
+
+/* What one RNDIS control message did (rndis.c). */
+enum vs_rndis_result {
+	RR_OK,
+	RR_BAD_MSG,
+	RR_BAD_TYPE,
+	RR_BAD_STATE,
+	RR_OID_UNSUPPORTED,
+	RR_OID_BAD_INPUT,
+};
+
+struct vs_ctl {
+	uint32_t guest_state;
+	uint32_t nvsp_version;
+	bool ndis_config, ndis_version;
+	uint32_t ndis_major, ndis_minor, guest_mtu;
+	uint64_t caps;
+	bool rxbuf, txbuf;
+	uint16_t rxbuf_id, txbuf_id;
+	uint64_t rx_off, rx_len, tx_off, tx_len;
+	uint32_t sub_size, num_sub, num_sec, rxbuf_gen;
+	uint32_t datapath;
+	bool rndis_up;
+	bool link_dirty;   /* an indication is owed */
+	bool link_told_up; /* last state indicated */
+	struct vs_oid_state oid;
+	uint32_t ctl_free[VS_CTL_SUBS], n_ctl_free;
+	uint32_t ctl_gen; /* rxbuf_gen the control sections were reset for */
+	uint8_t reply[VS_CTL_MSG_MAX + 64];
+};
+
+/* A guest packet's RNDIS byte stream, as arena ranges in order. */
+struct vs_sg {
+	uint64_t off[VS_MAX_SEGS];
+	uint32_t len[VS_MAX_SEGS];
+	uint32_t n;
+	uint32_t total;
+};
+
+/* Metadata from one RNDIS PACKET (rndis.c). */
+struct vs_pktinfo {
+	uint32_t data_off; /* of the frame, from the message start */
+	uint32_t data_len;
+	bool has_vlan, has_csum, has_lso, has_hash;
+	uint32_t vlan, csum, lso, hash;
+};
+
+struct vs_rx {
+	uint32_t seq;
+	struct vs_pub pub;
+	struct {
+		uint64_t tid;
+		uint32_t status;
+		uint32_t type; /* NVSP completion message type */
+	} pend[VS_PEND_MAX];
+	uint32_t n_pend;
+	struct rte_mbuf *stash[VS_RX_MAX_PKTS];
+	uint32_t n_stash, stash_head;
+	struct vs_sg sg;
+	uint8_t pkt[VS_RING_MAX_PKT];
+	uint8_t hdr[VS_HDR_ROOM + 512];
+};
+
+struct vs_tx {
+	uint32_t seq;
+	struct vs_pub pub;
+	uint32_t gen; /* rxbuf_gen the allocator was built for */
+	uint32_t free[VS_MAX_SUBS], n_free;
+	uint32_t chain[VS_MAX_SUBS]; /* next section of a packet; UINT32_MAX ends */
+	struct vmbus_xfer_range ranges[VS_TX_BATCH];
+	uint8_t ext[8 + 8 * VS_TX_BATCH];
+};
+
+struct vs_netvsp {
+	char path[PATH_MAX];
+	int fd;
+	uint8_t *map;
+	size_t map_len;
+	struct vs_chan_hdr *hdr;
+	uint8_t *arena;
+	uint64_t arena_size;
+	uint32_t l2_mtu;
+	int signal_fd;
+
+	struct vs_ring in, out;
+	rte_spinlock_t out_lock;
+	uint32_t in_token;
+	uint32_t rx_active;
+	uint32_t dead;
+
+	uint32_t pub_seq; /* seqlock: odd while C writes pub */
+	struct vs_pub pub;
+	bool rescinded;
+
+	struct vs_ctl c;
+	struct vs_ctl_item ctlq[VS_CTLQ_LEN];
+	uint32_t ctlq_head, ctlq_tail;
+
+	uint8_t sub_state[VS_MAX_SUBS];
+	struct vs_idxq ret_ctl, ret_tx;
+
+	struct vs_rx rx __rte_cache_aligned;
+	struct vs_tx tx __rte_cache_aligned;
+	uint64_t cnt[VS_NETVSP_N_COUNTERS] __rte_cache_aligned;
+};
+
+#define CNT(ch, name) ((ch)->cnt[VS_NETVSP_C_##name])
+#define CNT_ADD(ch, name, v) __atomic_store_n(&CNT(ch, name), CNT(ch, name) + (v), __ATOMIC_RELAXED)
+#define CNT_INC(ch, name) CNT_ADD(ch, name, 1)
+
+/* vmbus_ring helpers on the channel: write one packet to the guest under
+ * out_lock and signal it if the rules say so. */
+int vs_chan_send(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,
+		 const void *ext, uint32_t ext_len, const void *payload, uint32_t plen,
+		 enum vs_netvsp_counter sig_counter);
+/* Same, lock already held. */
+int vs_chan_send_locked(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,
+			const void *ext, uint32_t ext_len, const void *payload, uint32_t plen,
+			enum vs_netvsp_counter sig_counter);
+void vs_chan_signal(struct vs_netvsp *ch, enum vs_netvsp_counter c);
+/* Pads an NVSP message to what this version's guests accept (ref §3.4). */
+uint32_t vs_nvsp_wire_len(uint32_t version, uint32_t type);
+
+/* nvsp.c: validates one guest NVSP message (ref §3, §6.2); 0 or
+ * -EMSGSIZE (short), -ENOENT (unknown type), -EPERM (not in this
+ * version/state). */
+int vs_nvsp_check(const void *msg, uint32_t len, uint32_t version);
+/* nvsp.c: handles a validated control message (C); builds the completion
+ * in reply (40 bytes) and returns its NVSP length, 0 for none. */
+uint32_t vs_nvsp_handle(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len, bool rc,
+			uint8_t *reply);
+bool vs_nvsp_version_ok(uint32_t v);
+
+/* rndis.c */
+int vs_rndis_msg_hdr(const uint8_t *p, uint32_t avail, uint32_t *type, uint32_t *msg_len);
+int vs_rndis_packet_parse(const uint8_t *msg, uint32_t have, uint32_t msg_len,
+			  struct vs_pktinfo *pi, enum vs_netvsp_counter *why);
+int vs_rndis_ppi_walk(const uint8_t *ppi, uint32_t len, struct vs_pktinfo *pi);
+/* Answers one RNDIS control message into out (cap ≥ 4096 + 64); *out_len 0
+ * when no reply is due (HALT, bad messages).  *up: the RNDIS session. */
+enum vs_rndis_result vs_rndis_control(struct vs_oid_state *s, bool *up, const uint8_t *msg,
+				      uint32_t len, uint8_t *out, uint32_t cap, uint32_t *out_len);
+uint32_t vs_rndis_indicate(uint32_t status, uint8_t *out);
+
+/* rndis_oid.c */
+uint32_t vs_oid_query(const struct vs_oid_state *s, uint32_t oid, const uint8_t *in,
+		      uint32_t inlen, uint8_t *out, uint32_t cap, uint32_t *outlen);
+uint32_t vs_oid_set(struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint32_t inlen,
+		    bool *bad_input);
+
+/* rx_dp.c: reads the guest→host ring (token held).  mp NULL: the control
+ * thread is reading; frames are dropped. */
+uint16_t vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
+			   struct rte_mempool *mp);
+/* Takes the token: true if taken. */
+static inline bool
+vs_token_try(struct vs_netvsp *ch)
+{
+	uint32_t z = 0;
+
+	return __atomic_compare_exchange_n(&ch->in_token, &z, 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+static inline void
+vs_token_put(struct vs_netvsp *ch)
+{
+	__atomic_store_n(&ch->in_token, 0, __ATOMIC_RELEASE);
+}
+/* channel.c: publishes the control state for the workers (C). */
+void vs_chan_publish(struct vs_netvsp *ch);
+/* Copies the published state into a worker's private copy if it changed. */
+void vs_pub_refresh(struct vs_netvsp *ch, uint32_t *seq, struct vs_pub *out);
+/* SPSC id queue. */
+bool vs_idxq_push(struct vs_idxq *q, uint32_t id);
+bool vs_idxq_pop(struct vs_idxq *q, uint32_t *id);
+/* Copies [off, off+len) of a guest stream; false if outside it. */
+bool vs_sg_copy(const struct vs_netvsp *ch, const struct vs_sg *sg, uint32_t off, uint32_t len,
+		void *dst);
+
+#endif
