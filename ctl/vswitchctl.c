@@ -61,7 +61,7 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--owner", "owner", false},
 	  {"--group", "group", false},
 	  {"--adopt", "adopt", false}},
-	 "port add SWITCH NAME --kind phy|ring|emulated|host [--devargs DEVARGS] [--ring-size N] "
+	 "port add SWITCH NAME --kind phy|ring|emulated|host|netvsc [--devargs DEVARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF]",
 	 NULL},

@@ -294,6 +294,8 @@ vs_port_ops_for(enum vs_port_kind kind)
 		return &vs_port_emulated_ops;
 	case VS_PORT_HOST:
 		return &vs_port_host_ops;
+	case VS_PORT_NETVSC:
+		return &vs_port_netvsc_ops;
 	}
 	return NULL;
 }
@@ -310,6 +312,8 @@ vs_port_kind_name(enum vs_port_kind k)
 		return "emulated";
 	case VS_PORT_HOST:
 		return "host";
+	case VS_PORT_NETVSC:
+		return "netvsc";
 	}
 	return "?";
 }
@@ -325,6 +329,8 @@ vs_port_kind_parse(const char *s, enum vs_port_kind *out)
 		*out = VS_PORT_EMULATED;
 	else if (strcmp(s, "host") == 0)
 		*out = VS_PORT_HOST;
+	else if (strcmp(s, "netvsc") == 0)
+		*out = VS_PORT_NETVSC;
 	else
 		return -EINVAL;
 	return 0;
