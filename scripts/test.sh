@@ -25,7 +25,7 @@ run_pass build-asan -DCMAKE_BUILD_TYPE=Debug -DVS_SANITIZE=ON || rc=1
 fuzz_pass() {
 	echo "=== build build-fuzz (clang, libFuzzer)"
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DVS_FUZZ=ON >/dev/null || return 1
-	cmake --build build-fuzz -j "$jobs" --target fuzz_nvsp fuzz_rndis fuzz_ring || return 1
+	cmake --build build-fuzz -j "$jobs" --target fuzz_nvsp fuzz_rndis fuzz_ring fuzz_pipeline fuzz_ctl || return 1
 	echo "=== fuzz build-fuzz"
 	(cd build-fuzz && ctest -L fuzz --output-on-failure)
 }
