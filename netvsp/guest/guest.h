@@ -100,8 +100,10 @@ void vs_netvsp_guest_close(struct vs_netvsp_guest *g);
 int vs_netvsp_guest_poll(struct vs_netvsp_guest *g);
 /* Pops one received frame; -EAGAIN if none. */
 int vs_netvsp_guest_recv(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *f);
-/* Sends n frames; through a section they share one NVSP message.  -EAGAIN
- * when no section/slot or ring space is free (poll and retry). */
+/* Sends n frames; through a section they share one NVSP message.  Returns
+ * 0 when all n went, -EAGAIN when none could (no section/slot or ring
+ * space: poll and retry), or, GPA-direct only (a packet per frame), the
+ * number sent when the ring filled part-way: retry from there. */
 int vs_netvsp_guest_send(struct vs_netvsp_guest *g, const void *const *frames,
 			 const uint32_t *lens, const struct vs_netvsp_guest_ppi *ppis, uint32_t n,
 			 enum vs_netvsp_guest_path path);

@@ -151,11 +151,13 @@ vs_netvsp_guest_send(struct vs_netvsp_guest *g, const void *const *frames, const
 		return 0;
 	if (path == VS_GUEST_TX_SECTION)
 		return send_section(g, frames, lens, ppis, n);
+	/* One VMBus packet a frame: the ring may fill part-way, and frames
+	 * already sent must not be sent again by a caller that retries. */
 	for (uint32_t i = 0; i < n; i++) {
 		int rc = send_gpa(g, frames[i], lens[i], ppis ? &ppis[i] : NULL);
 
 		if (rc != 0)
-			return rc;
+			return i > 0 ? (int)i : rc;
 	}
 	return 0;
 }

@@ -167,6 +167,12 @@ main(int argc, char **argv)
 			rc = vs_netvsp_guest_send(g, frames, lens, NULL, n, VS_GUEST_TX_SECTION);
 			if (rc == 0)
 				break;
+			if (rc > 0) { /* part-way: the rest again */
+				memmove(frames, frames + rc, (n - (uint32_t)rc) * sizeof(frames[0]));
+				memmove(lens, lens + rc, (n - (uint32_t)rc) * sizeof(lens[0]));
+				n -= (uint32_t)rc;
+				continue;
+			}
 			if (rc != -EAGAIN) {
 				fprintf(stderr, "vmnic: send: %s\n", strerror(-rc));
 				break;

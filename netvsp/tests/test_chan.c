@@ -491,14 +491,22 @@ test_two_threads(void)
 		fr[i] = f[i];
 		len[i] = tcp_frame(f[i], 60 + 16 * i, OTHER, (uint8_t)i);
 	}
-	for (time_t end = time(NULL) + 20; got < want && time(NULL) < end;) {
+	for (time_t end = time(NULL) + 20; (sent < want || got < sent) && time(NULL) < end;) {
 		static struct vs_netvsp_guest_frame rf;
 
 		enum vs_netvsp_guest_path path = (sent / 8) % 4 ? VS_GUEST_TX_SECTION
 							       : VS_GUEST_TX_GPA;
 
-		if (sent < want && vs_netvsp_guest_send(g, fr, len, NULL, 8, path) == 0)
-			sent += 8;
+		if (sent < want) {
+			int rc = vs_netvsp_guest_send(g, fr, len, NULL, 8, path);
+
+			/* A part-way GPA send counts what went; the next round
+			 * starts a new batch of 8 (the frames are alike). */
+			if (rc == 0)
+				sent += 8;
+			else if (rc > 0)
+				sent += (uint32_t)rc;
+		}
 		vs_netvsp_guest_poll(g);
 		while (vs_netvsp_guest_recv(g, &rf) == 0)
 			got++;
@@ -506,11 +514,11 @@ test_two_threads(void)
 	__atomic_store_n(&h.ctl_only, true, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
 	vs_netvsp_guest_stats(g, &gs);
-	if (got != want)
+	if (got != sent)
 		printf("\n  sent %u got %u completed %lu failed %lu dropped %lu perr %lu rxp %lu txp %lu nosec %lu ring %lu\n",
 		       sent, got, gs.tx_completed, gs.tx_failed, gs.rx_dropped, gs.protocol_errors,
 		       C(&h, rx_packets), C(&h, tx_packets), C(&h, tx_no_section), C(&h, tx_ring_full));
-	if (got != want) {
+	if (got != sent) {
 		uint64_t c[VS_NETVSP_N_COUNTERS];
 
 		vs_netvsp_counters(h.ch, c);
@@ -520,7 +528,7 @@ test_two_threads(void)
 		printf("\n outstanding %u\n", vs_netvsp_guest_tx_outstanding(g));
 	}
 	CU_ASSERT(sent >= want);
-	CU_ASSERT_EQUAL(got, want);
+	CU_ASSERT_EQUAL(got, sent); /* every frame sent came back, once */
 	CU_ASSERT_EQUAL(gs.protocol_errors, 0);
 	CU_ASSERT_EQUAL(gs.tx_failed, 0);
 	vs_netvsp_guest_set_idle(g, host_poll, &h);
