@@ -50,6 +50,9 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 		snprintf(err, errlen, "port %s: channel: %s", p->conf.name, why);
 		return rc;
 	}
+	/* A tag the switch adds travels as 802.1Q per-packet info, as a
+	 * Hyper-V host hands it to the guest (and the guest's as ours). */
+	p->hw_vlan_insert = true;
 	return 0;
 }
 
