@@ -817,7 +817,7 @@ vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
 			 "change the switch instead (%s)",
 			 name, p->conf.switch_name, host ? "host vNIC" : "uplink",
 			 host ? "its type, or allow_management_os" : "its type or uplink");
-		return -EPERM;
+		return -EBUSY;
 	}
 	return vs_dp_port_remove(dp, idx, err, errlen);
 }
