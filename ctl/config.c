@@ -318,10 +318,6 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 			 *where ? "." : "", kind);
 		return -EINVAL;
 	}
-	if (c->kind == VS_PORT_PHY && c->devargs[0] == '\0') {
-		snprintf(err, errlen, "%s%sdevargs: required for a phy port", where, *where ? "." : "");
-		return -EINVAL;
-	}
 	if (strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
 		snprintf(err, errlen, "%s%sadmin: expected 'up' or 'down'", where, *where ? "." : "");
 		return -EINVAL;

@@ -121,7 +121,7 @@ test_refusals(void)
 		       "ports[0].switch");
 	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
 		       "\"name\":\"z\",\"kind\":\"phy\"}]}",
-		       "ports[0].devargs");
+		       "ports[0].kind");
 	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
 		       "\"name\":\"z\",\"kind\":\"ring\",\"ring_size\":\"big\"}]}",
 		       "ports[0].ring_size");
