@@ -46,16 +46,19 @@ static const struct vs_cmd vs_cmds[] = {
 	 {{"--type", "type", false},
 	  {"--uplink", "uplink", false},
 	  {"--allow-management-os", "allow_management_os", false},
-	  {"--host-ifname", "host.ifname", false}},
+	  {"--host-ifname", "host.ifname", false},
+	  {"--host-address", "host.address", false}},
 	 "switch add NAME [--type external|internal|private] [--uplink DEVARGS] "
-	 "[--allow-management-os on|off] [--host-ifname IF]",
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
 	 NULL},
 	{"switch", "set", "switch.set", {"name"}, NULL,
 	 {{"--type", "type", false},
 	  {"--uplink", "uplink", false},
-	  {"--allow-management-os", "allow_management_os", false}},
+	  {"--allow-management-os", "allow_management_os", false},
+	  {"--host-ifname", "host.ifname", false},
+	  {"--host-address", "host.address", false}},
 	 "switch set NAME [--type external|internal|private] [--uplink DEVARGS] "
-	 "[--allow-management-os on|off]",
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
 	 NULL},
 	{"switch", "del", "switch.del", {"name"}, NULL, {{0}}, "switch del NAME", NULL},
 	{"switch", "list", "switch.list", {0}, NULL, {{0}}, "switch list", vs_print_switches},
@@ -208,6 +211,14 @@ vs_add_param(cJSON *params, const char *key, const char *val, bool number, const
 		if (v == NULL)
 			v = cJSON_AddObjectToObject(params, obj);
 		return vs_add_param(v, key + 5, val, number, flag);
+	}
+	if (strcmp(key, "address") == 0) { /* repeatable: --host-address A --host-address B */
+		cJSON *a = cJSON_GetObjectItemCaseSensitive(params, "addresses");
+
+		if (a == NULL)
+			a = cJSON_AddArrayToObject(params, "addresses");
+		cJSON_AddItemToArray(a, cJSON_CreateString(val));
+		return 0;
 	}
 	/* vswitchd opens the captures: relative paths mean the client's. */
 	if ((strcmp(key, "rx_pcap") == 0 || strcmp(key, "tx_pcap") == 0) && val[0] != '/')
