@@ -263,10 +263,9 @@ vs_dp_switch_rules(const struct vs_dp *dp, const struct vs_switch_conf *c, int s
 	vs_switch_host_name(c->name, host);
 	if (up[0] == '\0' || (int)strlen(c->name) > VS_AUTO_SWITCH_NAME_MAX) {
 		snprintf(err, errlen,
-			 "switch %s: name: at most %d characters for a%s %s switch (its ports are "
+			 "switch %s: name: at most %d characters for an %s switch (its ports are "
 			 "named <switch>" VS_UPLINK_SUFFIX " and <switch>" VS_HOST_SUFFIX ")",
-			 c->name, VS_AUTO_SWITCH_NAME_MAX, c->type == VS_SWITCH_EXTERNAL ? "n" : "n",
-			 t);
+			 c->name, VS_AUTO_SWITCH_NAME_MAX, t);
 		return -EINVAL;
 	}
 	for (i = 0; i < 2; i++) {
