@@ -186,6 +186,18 @@ test_locate_line(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ports[1].note: unknown key"));
 	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, err), 7);
 	(void)c;
+	{
+		/* A switch's host vNIC settings: the nested field's own line. */
+		const char *sw = "{\n"
+				 "  \"switches\": [ {\"name\": \"i\", \"type\": \"internal\",\n"
+				 "                 \"host\": {\"ifname\": \"x\",\n"
+				 "                          \"mtu\": 5}} ]\n"
+				 "}\n";
+
+		CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, sw, err, sizeof(err)), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "switches[0].host.mtu"));
+		CU_ASSERT_EQUAL(vs_ctl_locate_line(sw, err), 4);
+	}
 }
 
 static void
