@@ -314,7 +314,7 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
 		return rc;
 	if (vs_port_kind_parse(kind, &c->kind) != 0) {
-		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host, pcap)", where,
+		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host, pcap, netvsc)", where,
 			 *where ? "." : "", kind);
 		return -EINVAL;
 	}

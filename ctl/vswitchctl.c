@@ -79,7 +79,7 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--rx-pcap", "rx_pcap", false},
 	  {"--tx-pcap", "tx_pcap", false},
 	  {"--loop", "loop", false}},
-	 "port add SWITCH NAME --kind emulated|ring|pcap [--ring-size N] "
+	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
 	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off]",

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Builds and runs the whole test suite twice: a normal build, then every
-# test again built with AddressSanitizer and UndefinedBehaviorSanitizer.
-# Prints ctest's summary for each pass; exits non-zero if either fails.
+# test again built with AddressSanitizer and UndefinedBehaviorSanitizer;
+# then the libFuzzer targets for a bounded time each.  Prints ctest's
+# summary for each pass; exits non-zero if any fails.
 set -u
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -19,8 +20,18 @@ run_pass() {
 
 run_pass build -DCMAKE_BUILD_TYPE=RelWithDebInfo || rc=1
 run_pass build-asan -DCMAKE_BUILD_TYPE=Debug -DVS_SANITIZE=ON || rc=1
+
+# The fuzz targets, built with clang's libFuzzer, each for a bounded time.
+fuzz_pass() {
+	echo "=== build build-fuzz (clang, libFuzzer)"
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DVS_FUZZ=ON >/dev/null || return 1
+	cmake --build build-fuzz -j "$jobs" --target fuzz_nvsp fuzz_rndis fuzz_ring fuzz_pipeline fuzz_ctl || return 1
+	echo "=== fuzz build-fuzz"
+	(cd build-fuzz && ctest -L fuzz --output-on-failure)
+}
+fuzz_pass || rc=1
 if [ "$rc" -eq 0 ]; then
-	echo "=== all test passes succeeded (normal and ASan+UBSan)"
+	echo "=== all test passes succeeded (normal, ASan+UBSan, fuzz)"
 else
 	echo "=== FAILED: see the output above"
 fi

@@ -449,8 +449,8 @@ vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
-/* VM ports of a switch against a (new) type: every VM kind is allowed on
- * every type today; netvsc ports will be checked here too. */
+/* VM ports of a switch against a (new) type: every VM kind (netvsc,
+ * emulated, and the stand-ins ring and pcap) is allowed on every type. */
 static int
 vs_dp_switch_vm_ports_check(const struct vs_dp *dp, int sw, const struct vs_switch_conf *c,
 			    char *err, size_t errlen)
@@ -463,7 +463,7 @@ vs_dp_switch_vm_ports_check(const struct vs_dp *dp, int sw, const struct vs_swit
 		if (!p->in_use || p->sw != sw || vs_dp_port_is_auto(dp, i))
 			continue;
 		if (p->conf.kind != VS_PORT_RING && p->conf.kind != VS_PORT_EMULATED &&
-		    p->conf.kind != VS_PORT_PCAP) {
+		    p->conf.kind != VS_PORT_PCAP && p->conf.kind != VS_PORT_NETVSC) {
 			snprintf(err, errlen, "switch %s: port %s: a %s port cannot be on a %s switch",
 				 c->name, p->conf.name, vs_port_kind_name(p->conf.kind),
 				 vs_switch_type_name(c->type));
@@ -757,6 +757,13 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 	    (rc = vs_nl_open(&dp->nl, err, errlen)) != 0)
 		return rc;
 	p->nl = dp->nl;
+	p->mp = dp->mp;
+	p->chan_dir = dp->conf.chan_dir;
+	if (c->kind == VS_PORT_NETVSC && !p->conf.has_mac) {
+		/* A VM's MAC is always known: made up once, then persisted. */
+		vs_port_netvsc_mac(p->conf.mac);
+		p->conf.has_mac = true;
+	}
 	if (c->kind == VS_PORT_RING)
 		snprintf(p->eth_name, sizeof(p->eth_name), "net_vsring%u",
 			 __atomic_add_fetch(&vs_ring_seq, 1, __ATOMIC_RELAXED));
@@ -891,6 +898,27 @@ vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port
 }
 
 int
+vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
+{
+	unsigned int i, n = 0;
+	int done = 0, rc;
+
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		struct vs_port *p = &dp->ports[i];
+
+		if (!p->in_use || p->conf.kind != VS_PORT_NETVSC)
+			continue;
+		n++;
+		rc = vs_port_netvsc_ctl_poll(p);
+		if (rc > 0)
+			done += rc;
+	}
+	if (channels != NULL)
+		*channels = n;
+	return done;
+}
+
+int
 vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out)
 {
 	char err[128];
@@ -912,6 +940,8 @@ vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, siz
 		return -ENOENT;
 	}
 	dp->ports[idx].conf.admin_down = !up;
+	if (dp->ports[idx].conf.kind == VS_PORT_NETVSC)
+		vs_port_netvsc_link(&dp->ports[idx], up);
 	return vs_dp_publish(dp);
 }
 

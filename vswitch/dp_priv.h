@@ -24,6 +24,7 @@
 
 struct rte_rcu_qsbr;
 struct vs_nl;
+struct vs_netvsp;
 struct vs_port;
 
 /* One small interface for every port backend. */
@@ -53,6 +54,9 @@ struct vs_port {
 	struct vs_capture *cap; /* capture.c; NULL: none */
 	bool made_tap;    /* emulated: the tap is ours to delete */
 	struct vs_nl *nl; /* kernel-interface ports: the datapath's handle */
+	struct vs_netvsp *netvsp; /* netvsc: the channel */
+	const char *chan_dir;     /* netvsc: the datapath's channel directory */
+	struct rte_mempool *mp;   /* the datapath's receive pool */
 };
 
 struct vs_switch {
@@ -145,6 +149,12 @@ uint16_t vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, u
 extern const struct vs_port_ops vs_port_emulated_ops;
 extern const struct vs_port_ops vs_port_host_ops;
 const char *vs_port_ifname(const struct vs_port *p);
+/* port_netvsc.c */
+extern const struct vs_port_ops vs_port_netvsc_ops;
+void vs_port_netvsc_mac(uint8_t mac[6]);
+void vs_port_netvsc_link(struct vs_port *p, bool up);
+int vs_port_netvsc_ctl_poll(struct vs_port *p);
+void vs_port_netvsc_link_state(const struct vs_port *p, struct vs_port_link *out);
 int vs_port_link(struct vs_port *p, struct vs_nl *nl, struct vs_port_link *out);
 /* Turns the device's VLAN stripping on for access/trunk policies. */
 void vs_port_apply_vlan(struct vs_port *p);

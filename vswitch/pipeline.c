@@ -247,6 +247,30 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 	}
 }
 
+/* Sends a tx buffer.  Lengths are read before the burst: a port may free
+ * what it took at once (af_packet copies and frees). */
+static inline void
+vs_txbuf_send(struct vs_worker *w, struct vs_port *p, uint16_t port, struct vs_txbuf *tb)
+{
+	uint32_t len[VS_TXBUF_SIZE];
+	uint64_t bytes = 0;
+	uint16_t sent = 0, k;
+
+	for (k = 0; k < tb->n; k++)
+		len[k] = rte_pktmbuf_pkt_len(tb->pkts[k]);
+	if (p != NULL)
+		sent = p->ops->tx_burst(p, (uint16_t)w->idx, tb->pkts, tb->n);
+	for (k = 0; k < sent; k++)
+		bytes += len[k];
+	w->stats[port].tx_packets += sent;
+	w->stats[port].tx_bytes += bytes;
+	if (sent < tb->n) {
+		w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
+		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
+	}
+	tb->n = 0;
+}
+
 static inline void
 vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
 	      struct rte_mbuf *m)
@@ -258,22 +282,10 @@ vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port
 		w->dirty[w->n_dirty++] = port;
 	}
 	tb->pkts[tb->n++] = m;
-	if (tb->n == VS_TXBUF_SIZE) {
-		/* The port stays on the dirty list; the flush finds it empty. */
-		uint16_t sent = snap->ports[port].port->ops->tx_burst(snap->ports[port].port,
-								       (uint16_t)w->idx, tb->pkts,
-								       tb->n);
-		uint16_t k;
-
-		for (k = 0; k < sent; k++) {
-			w->stats[port].tx_packets++;
-			w->stats[port].tx_bytes += rte_pktmbuf_pkt_len(tb->pkts[k]);
-		}
-		for (k = sent; k < tb->n; k++)
-			rte_pktmbuf_free(tb->pkts[k]);
-		w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
-		tb->n = 0;
-	}
+	/* Full: send now; the port stays on the dirty list, the flush finds
+	 * it empty. */
+	if (tb->n == VS_TXBUF_SIZE)
+		vs_txbuf_send(w, snap->ports[port].port, port, tb);
 }
 
 /* One frame to one port that wants it tagged: the port's hardware inserts
@@ -473,28 +485,15 @@ vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint1
 void
 vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap)
 {
-	uint16_t d, k;
+	uint16_t d;
 
 	for (d = 0; d < w->n_dirty; d++) {
 		uint16_t port = w->dirty[d];
 		struct vs_txbuf *tb = &w->tx[port];
-		struct vs_port *p = snap->ports[port].port;
-		uint16_t sent = 0;
 
 		tb->dirty = false;
-		if (tb->n == 0)
-			continue;
-		if (p != NULL)
-			sent = p->ops->tx_burst(p, (uint16_t)w->idx, tb->pkts, tb->n);
-		for (k = 0; k < sent; k++) {
-			w->stats[port].tx_packets++;
-			w->stats[port].tx_bytes += rte_pktmbuf_pkt_len(tb->pkts[k]);
-		}
-		if (sent < tb->n) {
-			w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
-			rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
-		}
-		tb->n = 0;
+		if (tb->n > 0)
+			vs_txbuf_send(w, snap->ports[port].port, port, tb);
 	}
 	w->n_dirty = 0;
 }

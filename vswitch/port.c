@@ -346,6 +346,8 @@ vs_port_ops_for(enum vs_port_kind kind)
 		return &vs_port_host_ops;
 	case VS_PORT_PCAP:
 		return &vs_port_pcap_ops;
+	case VS_PORT_NETVSC:
+		return &vs_port_netvsc_ops;
 	}
 	return NULL;
 }
@@ -364,6 +366,8 @@ vs_port_kind_name(enum vs_port_kind k)
 		return "host";
 	case VS_PORT_PCAP:
 		return "pcap";
+	case VS_PORT_NETVSC:
+		return "netvsc";
 	}
 	return "?";
 }
@@ -381,6 +385,8 @@ vs_port_kind_parse(const char *s, enum vs_port_kind *out)
 		*out = VS_PORT_HOST;
 	else if (strcmp(s, "pcap") == 0)
 		*out = VS_PORT_PCAP;
+	else if (strcmp(s, "netvsc") == 0)
+		*out = VS_PORT_NETVSC;
 	else
 		return -EINVAL;
 	return 0;

@@ -195,6 +195,10 @@ vs_port_link(struct vs_port *p, struct vs_nl *nl, struct vs_port_link *out)
 	const char *ifn = vs_port_kernel_ifname(p, name, sizeof(name));
 
 	memset(out, 0, sizeof(*out));
+	if (p->conf.kind == VS_PORT_NETVSC) {
+		vs_port_netvsc_link_state(p, out);
+		return 0;
+	}
 	if (ifn != NULL && nl != NULL && vs_nl_link_get(nl, ifn, &l, why, sizeof(why)) == 0) {
 		out->kernel = true;
 		snprintf(out->ifname, sizeof(out->ifname), "%.15s", ifn);

@@ -95,6 +95,7 @@ enum vs_port_kind {
 	VS_PORT_EMULATED, /* a VM's emulated NIC: the kernel end of its tap */
 	VS_PORT_HOST,     /* the management OS's vNIC: a tap whose fd end vswitch holds */
 	VS_PORT_PCAP,     /* a VM stand-in replaying/recording capture files (net_pcap) */
+	VS_PORT_NETVSC,   /* a VM's synthetic NIC: a netVSC channel in shared memory */
 };
 
 /* Names of a switch's auto ports: "<switch>" plus these. */
@@ -142,6 +143,7 @@ struct vs_dp_conf {
 	uint32_t fdb_aging_s;   /* 0 = VS_FDB_AGING_DEFAULT_S */
 	unsigned int n_workers; /* 0 = driven by the caller (tests) */
 	uint32_t n_mbufs;       /* receive pool size; 0 = 16383 */
+	char chan_dir[256];     /* where netvsc ports' channel files go */
 };
 
 struct vs_port_conf {
@@ -313,6 +315,11 @@ struct rte_ring *vs_dp_port_rx_ring(const struct vs_dp *dp, unsigned int idx);
 struct rte_ring *vs_dp_port_tx_ring(const struct vs_dp *dp, unsigned int idx);
 /* The pool the datapath receives into (tests build their frames from it). */
 struct rte_mempool *vs_dp_mempool(const struct vs_dp *dp);
+
+/* Control-thread work of ports that have some (netvsc: the NVSP/RNDIS
+ * control protocol).  Returns messages handled; *channels (may be NULL)
+ * receives how many channels exist, so the caller can poll them often. */
+int vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels);
 
 /* Launches conf.n_workers poll loops on EAL worker lcores. */
 int vs_dp_start(struct vs_dp *dp, char *err, size_t errlen);

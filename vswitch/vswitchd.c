@@ -337,6 +337,7 @@ main(int argc, char **argv)
 	int i, sep = -1, rc = 1, eal_argc;
 	unsigned int elapsed = 0, captures = 0;
 	struct timespec t_last;
+	unsigned int channels = 0;
 	struct vs_ctl *ctl = NULL;
 
 	for (i = 1; i < argc; i++)
@@ -382,6 +383,12 @@ main(int argc, char **argv)
 	}
 	if (!o.config && o.stats_interval == 0)
 		o.stats_interval = 1;
+	/* netvsc ports' channel files live under the rundir. */
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s/chan", o.rundir);
+	if (vs_mkdir_p(dc.chan_dir) != 0) {
+		fprintf(stderr, "vswitchd: %s: %s\n", dc.chan_dir, strerror(errno));
+		goto out;
+	}
 	if (vs_ctl_dp_conf_parse(cfg, &dc, err, sizeof(err)) != 0) {
 		vs_config_error(o.config, cfg, err);
 		goto out;
@@ -427,9 +434,12 @@ main(int argc, char **argv)
 		struct timespec now;
 
 		/* A running capture's ring holds about a millisecond of a busy
-		 * port: drain it that often, and idle at 100 ms otherwise. */
-		vs_ctl_poll(ctl, captures ? 1 : 100);
+		 * port: drain it that often; netVSC channels bring their guests
+		 * up through dozens of control messages, answered as they come;
+		 * idle at 100 ms otherwise. */
+		vs_ctl_poll(ctl, captures || channels ? 1 : 100);
 		captures = vs_dp_capture_poll(dp);
+		vs_dp_ctl_poll(dp, &channels);
 		vs_telemetry_publish(dp, false);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec == t_last.tv_sec)

@@ -22,6 +22,7 @@ main(int argc, char **argv)
 		return 1;
 	if (vs_test_register_fdb() != CUE_SUCCESS || vs_test_register_pipeline() != CUE_SUCCESS ||
 	    vs_test_register_capture() != CUE_SUCCESS || vs_test_register_security() != CUE_SUCCESS ||
+	    vs_test_register_netvsc_port() != CUE_SUCCESS ||
 	    vs_test_register_netlink() != CUE_SUCCESS || vs_test_register_types() != CUE_SUCCESS) {
 		fprintf(stderr, "test_vswitch: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();

@@ -1,0 +1,84 @@
+#!/bin/bash
+# Synthetic NICs end to end: two "VM" namespaces each sit behind vmnic, a
+# guest that brings a netVSC channel up as Linux's hv_netvsc does (NVSP,
+# RNDIS) and bridges it to a tap.  Through vswitchd's netvsc ports they
+# ping each other and the host's vNIC (the internal switch's host port);
+# the ports show their generated Hyper-V MACs as static entries and the
+# link as up; in VLAN 10 on both they still talk, and moving one to VLAN
+# 20 cuts them apart.  Needs root.
+set -u
+VSWITCHD=$1 CTL=$2 VMNIC=$3
+tag=$$
+dir=$(mktemp -d)
+log=$dir/vswitchd.log
+pid="" nic1="" nic2=""
+fail() {
+	echo "FAIL: $*"
+	[ -s "$log" ] && tail -10 "$log" | sed 's/^/  vswitchd: /'
+	for f in "$dir"/vmnic*.log; do [ -s "$f" ] && sed "s|^|  $(basename "$f"): |" "$f"; done
+	exit 1
+}
+cleanup() {
+	[ -n "$nic1" ] && kill "$nic1" 2>/dev/null
+	[ -n "$nic2" ] && kill "$nic2" 2>/dev/null
+	wait $nic1 $nic2 2>/dev/null
+	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	ip netns del "nv1$tag" 2>/dev/null
+	ip netns del "nv2$tag" 2>/dev/null
+	rm -rf "$dir" "/var/run/dpdk/vsn$tag"
+}
+trap cleanup EXIT
+[ "$(id -u)" -eq 0 ] || fail "needs root"
+
+"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsn$tag" \
+	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
+pid=$!
+ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
+for _ in $(seq 1 100); do
+	ctl info >/dev/null 2>&1 && break
+	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
+	sleep 0.1
+done
+# The internal switch creates the host's vNIC with its address.
+ctl switch add lan --type internal --host-ifname "h$tag" --host-address 10.195.0.254/24 || fail "switch add"
+ctl port add lan vm1 --kind netvsc || fail "port add vm1"
+ctl port add lan vm2 --kind netvsc || fail "port add vm2"
+[ -f "$dir/run/chan/vm1" ] || fail "no channel file for vm1"
+
+for i in 1 2; do
+	"$VMNIC" --chan "$dir/run/chan/vm$i" --tap "nv$i$tag" >"$dir/vmnic$i.log" 2>&1 &
+	eval "nic$i=\$!"
+done
+for i in 1 2; do
+	for _ in $(seq 1 100); do
+		grep -q "^vmnic: up" "$dir/vmnic$i.log" && break
+		sleep 0.1
+	done
+	grep -q "^vmnic: up .* nvsp 0x60001 " "$dir/vmnic$i.log" || fail "vmnic $i did not come up at NVSP 6.1"
+	ip netns add "nv$i$tag"
+	ip link set "nv$i$tag" netns "nv$i$tag" || fail "move the tap into the namespace"
+	ip -n "nv$i$tag" addr add "10.195.0.$i/24" dev "nv$i$tag"
+	ip -n "nv$i$tag" link set "nv$i$tag" up
+done
+echo "ok - two guests brought their synthetic NICs up (NVSP 6.1, RNDIS)"
+ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "VM1 -> VM2"
+ip netns exec "nv2$tag" ping -c 3 -i 0.2 -W 2 10.195.0.1 >/dev/null || fail "VM2 -> VM1"
+ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.254 >/dev/null || fail "VM1 -> host vNIC"
+echo "ok - VMs ping each other and the host through netvsc ports"
+ctl switch set lan --type private || fail "switch set private with netvsc ports"
+ip link show "h$tag" >/dev/null 2>&1 && fail "a private switch kept the host vNIC"
+ip netns exec "nv1$tag" ping -c 2 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "private: VM1 -> VM2"
+ip netns exec "nv1$tag" ping -c 2 -i 0.2 -W 1 10.195.0.254 >/dev/null 2>&1 && fail "private: VM1 reached the host"
+echo "ok - made private live: the netvsc VMs stay, the host vNIC goes"
+mac1=$(ctl --json port show vm1 | sed -n 's/^[[:space:]]*"mac":[[:space:]]*"\(00:15:5D[^"]*\)".*/\1/p' | head -1)
+[ -n "$mac1" ] || fail "vm1 has no Hyper-V MAC: $(ctl port show vm1)"
+ctl fdb show lan --port vm1 | grep -Eq "$mac1 +vm1 +static" || fail "no static entry for $mac1: $(ctl fdb)"
+ctl port show vm1 | grep -Eq "^link: +up" || fail "vm1's link is not up: $(ctl port show vm1)"
+echo "ok - generated Hyper-V MACs are static entries; the link is up"
+
+ctl port set vm1 --vlan access 10 || fail "vm1 to VLAN 10"
+ctl port set vm2 --vlan access 10 || fail "vm2 to VLAN 10"
+ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "VM1 -> VM2 in VLAN 10"
+ctl port set vm2 --vlan access 20 || fail "vm2 to VLAN 20"
+ip netns exec "nv1$tag" ping -c 2 -i 0.2 -W 1 10.195.0.2 >/dev/null && fail "VLAN 10 reached VLAN 20"
+echo "ok - VLANs apply to netvsc ports"

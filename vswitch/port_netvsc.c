@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * netvsc ports: a VM's synthetic NIC, the host side of a netVSC channel in
+ * shared memory (netvsp/).  The channel file is <chan_dir>/<port>; the
+ * guest opens it.  The control thread runs the NVSP/RNDIS control protocol
+ * (vs_dp_ctl_poll); the worker that polls the port receives from and
+ * delivers to the guest.
+ *
+ * netvsp's tx_burst copies and never frees; this wrapper frees what it took,
+ * so the port behaves like an ethdev to the pipeline.  It has one transmit
+ * context, so a datapath with several workers refuses netvsc ports until
+ * transmission is funnelled to the polling worker.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_mbuf.h>
+#include <rte_random.h>
+
+#include "dp_priv.h"
+#include "netvsp.h"
+
+static int
+vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		    size_t errlen)
+{
+	struct vs_netvsp_params np;
+	char why[256];
+	int rc;
+
+	(void)mp;
+	if (n_txq > 1) {
+		snprintf(err, errlen,
+			 "port %s: a netvsc port works with one worker so far (%u configured)",
+			 p->conf.name, n_txq);
+		return -ENOTSUP;
+	}
+	if (p->chan_dir == NULL || p->chan_dir[0] == '\0') {
+		snprintf(err, errlen, "port %s: no channel directory (vswitchd --rundir)",
+			 p->conf.name);
+		return -EINVAL;
+	}
+	memset(&np, 0, sizeof(np));
+	memcpy(np.mac, p->conf.mac, 6);
+	np.link_down = p->conf.admin_down;
+	rc = vs_netvsp_create(p->chan_dir, p->conf.name, &np, &p->netvsp, why, sizeof(why));
+	if (rc != 0) {
+		snprintf(err, errlen, "port %s: channel: %s", p->conf.name, why);
+		return rc;
+	}
+	return 0;
+}
+
+static void
+vs_port_netvsc_close(struct vs_port *p)
+{
+	if (p->netvsp == NULL)
+		return;
+	vs_netvsp_rescind(p->netvsp);
+	vs_netvsp_destroy(p->netvsp);
+	p->netvsp = NULL;
+}
+
+static uint16_t
+vs_port_netvsc_rx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	(void)q;
+	return vs_netvsp_rx_burst(p->netvsp, pkts, n, p->mp);
+}
+
+static uint16_t
+vs_port_netvsc_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t took = vs_netvsp_tx_burst(p->netvsp, pkts, n);
+
+	(void)q;
+	/* Copied into the guest's receive buffer: ours to free.  The rest
+	 * the pipeline frees and counts (tx_full). */
+	if (took > 0)
+		rte_pktmbuf_free_bulk(pkts, took);
+	return took;
+}
+
+const struct vs_port_ops vs_port_netvsc_ops = {
+	.kind = VS_PORT_NETVSC,
+	.open = vs_port_netvsc_open,
+	.close = vs_port_netvsc_close,
+	.rx_burst = vs_port_netvsc_rx,
+	.tx_burst = vs_port_netvsc_tx,
+};
+
+void
+vs_port_netvsc_mac(uint8_t mac[6])
+{
+	uint64_t r = rte_rand();
+
+	/* Hyper-V's own range, 00-15-5D, as its VMs get. */
+	mac[0] = 0x00;
+	mac[1] = 0x15;
+	mac[2] = 0x5d;
+	mac[3] = (uint8_t)r;
+	mac[4] = (uint8_t)(r >> 8);
+	mac[5] = (uint8_t)(r >> 16);
+}
+
+void
+vs_port_netvsc_link(struct vs_port *p, bool up)
+{
+	if (p->netvsp != NULL)
+		vs_netvsp_set_link(p->netvsp, up);
+}
+
+/* Up when the guest has the channel open, RNDIS initialised and the link
+ * indicated up: what the guest's driver would call link up. */
+void
+vs_port_netvsc_link_state(const struct vs_port *p, struct vs_port_link *out)
+{
+	struct vs_netvsp_info in;
+
+	if (p->netvsp == NULL)
+		return;
+	vs_netvsp_get_info(p->netvsp, &in);
+	out->up = in.open && !in.rescinded && in.rndis_up && in.link_up;
+	out->mtu = in.guest_mtu;
+	memcpy(out->mac, in.mac, 6);
+	out->speed_mbps = 10000;
+}
+
+int
+vs_port_netvsc_ctl_poll(struct vs_port *p)
+{
+	return p->netvsp != NULL ? vs_netvsp_ctl_poll(p->netvsp) : 0;
+}
