@@ -73,11 +73,56 @@ vs_ctl_dp_conf_parse(const char *json, struct vs_dp_conf *out, char *err, size_t
 	return rc;
 }
 
+/*
+ * The settings of a switch's auto port: "host" (the management OS's vNIC)
+ * or "uplink_port".  They are a port's settings without switch, name and
+ * kind (the switch gives those); an uplink takes no ifname, mtu or
+ * addresses (its devargs are the switch's "uplink").
+ */
+int
+vs_ctl_parse_auto_port(const cJSON *o, const char *where, bool host, struct vs_port_conf *c,
+		       char *err, size_t errlen)
+{
+	static const char *const hkeys[] = {"ifname",	    "mac",	  "mtu",
+					    "addresses",    "vlan",	  "admin",
+					    "mac_spoofing", "dhcp_guard", "router_guard",
+					    NULL};
+	static const char *const ukeys[] = {"vlan",	  "admin",	"mac", "mac_spoofing",
+					    "dhcp_guard", "router_guard", NULL};
+	cJSON *dup;
+	int rc;
+
+	if (!cJSON_IsObject(o)) {
+		snprintf(err, errlen, "%s: expected an object", where);
+		return -EINVAL;
+	}
+	if ((rc = vs_ctl_check_keys(o, where, host ? hkeys : ukeys, err, errlen)) != 0)
+		return rc;
+	/* The same validation as a port of that kind. */
+	dup = cJSON_Duplicate(o, 1);
+	if (dup == NULL) {
+		snprintf(err, errlen, "%s: out of memory", where);
+		return -ENOMEM;
+	}
+	cJSON_AddStringToObject(dup, "switch", "-");
+	cJSON_AddStringToObject(dup, "name", "-");
+	cJSON_AddStringToObject(dup, "kind", host ? "host" : "phy");
+	if (!host)
+		cJSON_AddStringToObject(dup, "devargs", "-");
+	rc = vs_ctl_parse_port(dup, where, c, err, errlen);
+	cJSON_Delete(dup);
+	if (rc != 0)
+		return rc;
+	c->name[0] = c->switch_name[0] = c->devargs[0] = '\0';
+	return 0;
+}
+
 int
 vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,
 		    size_t errlen)
 {
-	static const char *const keys[] = {"name", "type", NULL};
+	static const char *const keys[] = {"name", "type", "uplink", "allow_management_os",
+					   "host", "uplink_port", NULL};
 	char type[16] = "private";
 	int rc;
 
@@ -85,12 +130,72 @@ vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c,
 	if ((rc = vs_ctl_check_keys(o, where, keys, err, errlen)) != 0 ||
 	    (rc = vs_ctl_get_str(o, where, "name", 1, c->name, sizeof(c->name), err, errlen)) !=
 		    0 ||
-	    (rc = vs_ctl_get_str(o, where, "type", 0, type, sizeof(type), err, errlen)) != 0)
+	    (rc = vs_ctl_get_str(o, where, "type", 0, type, sizeof(type), err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "uplink", 0, c->uplink, sizeof(c->uplink), err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(o, where, "allow_management_os", &c->allow_management_os, err,
+				  errlen)) != 0)
 		return rc;
 	if (vs_switch_type_parse(type, &c->type) != 0) {
 		snprintf(err, errlen, "%s%stype: '%s' is not external, internal or private", where, *where ? "." : "",
 			 type);
 		return -EINVAL;
+	}
+	return vs_ctl_parse_switch_extras(o, where, c, err, errlen);
+}
+
+/* "uplink", "allow_management_os" against the type, and the auto ports'
+ * settings; shared by switch.add, switch.set and the config file. */
+int
+vs_ctl_parse_switch_extras(const cJSON *o, const char *where, struct vs_switch_conf *c,
+			   char *err, size_t errlen)
+{
+	const cJSON *host = cJSON_GetObjectItemCaseSensitive(o, "host");
+	const cJSON *upp = cJSON_GetObjectItemCaseSensitive(o, "uplink_port");
+	const char *dot = *where ? "." : "";
+	char w[64];
+	int rc;
+
+	if (c->type == VS_SWITCH_EXTERNAL && c->uplink[0] == '\0') {
+		snprintf(err, errlen,
+			 "%s%suplink: required for an external switch (the devargs of its "
+			 "physical NIC, e.g. net_af_packet0,iface=eth1)",
+			 where, dot);
+		return -EINVAL;
+	}
+	if (c->type != VS_SWITCH_EXTERNAL && c->uplink[0] != '\0') {
+		snprintf(err, errlen, "%s%suplink: only an external switch has an uplink (a %s "
+				      "switch has none)",
+			 where, dot, vs_switch_type_name(c->type));
+		return -EINVAL;
+	}
+	if (c->type != VS_SWITCH_EXTERNAL && c->allow_management_os) {
+		snprintf(err, errlen,
+			 "%s%sallow_management_os: only for an external switch (an internal "
+			 "switch always has a host vNIC, a private one never)",
+			 where, dot);
+		return -EINVAL;
+	}
+	if (host != NULL) {
+		if (c->type == VS_SWITCH_PRIVATE) {
+			snprintf(err, errlen, "%s%shost: a private switch has no host vNIC", where,
+				 dot);
+			return -EINVAL;
+		}
+		snprintf(w, sizeof(w), "%s%shost", where, dot);
+		if ((rc = vs_ctl_parse_auto_port(host, w, true, &c->host_port, err, errlen)) != 0)
+			return rc;
+	}
+	if (upp != NULL) {
+		if (c->type != VS_SWITCH_EXTERNAL) {
+			snprintf(err, errlen, "%s%suplink_port: only an external switch has an uplink",
+				 where, dot);
+			return -EINVAL;
+		}
+		snprintf(w, sizeof(w), "%s%suplink_port", where, dot);
+		if ((rc = vs_ctl_parse_auto_port(upp, w, false, &c->uplink_port, err, errlen)) !=
+		    0)
+			return rc;
 	}
 	return 0;
 }
@@ -187,7 +292,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "vlan",	   "mac",	 "mac_spoofing",
 					   "dhcp_guard", "router_guard", "ifname",
 					   "owner",	   "group",	 "adopt",
-					   "mtu",	   "addresses",	 NULL};
+					   "mtu",	   "addresses",	 "rx_pcap",
+					   "tx_pcap",	   "loop",	 NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -208,12 +314,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
 		return rc;
 	if (vs_port_kind_parse(kind, &c->kind) != 0) {
-		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host, netvsc)", where,
+		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host, pcap, netvsc)", where,
 			 *where ? "." : "", kind);
-		return -EINVAL;
-	}
-	if (c->kind == VS_PORT_PHY && c->devargs[0] == '\0') {
-		snprintf(err, errlen, "%s%sdevargs: required for a phy port", where, *where ? "." : "");
 		return -EINVAL;
 	}
 	if (strcmp(admin, "up") != 0 && strcmp(admin, "down") != 0) {
@@ -230,8 +332,24 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "group", 0, c->group, sizeof(c->group), err, errlen)) !=
 		    0 ||
 	    (rc = vs_ctl_get_bool(o, where, "adopt", &c->adopt, err, errlen)) != 0 ||
-	    (rc = vs_ctl_get_u32(o, where, "mtu", 68, 9000, &c->mtu, err, errlen)) != 0)
+	    (rc = vs_ctl_get_u32(o, where, "mtu", 68, 9000, &c->mtu, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "rx_pcap", 0, c->rx_pcap, sizeof(c->rx_pcap), err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(o, where, "tx_pcap", 0, c->tx_pcap, sizeof(c->tx_pcap), err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(o, where, "loop", &c->loop, err, errlen)) != 0)
 		return rc;
+	if (c->kind == VS_PORT_PCAP && c->rx_pcap[0] == '\0') {
+		snprintf(err, errlen, "%s%srx_pcap: required for a pcap port (the capture it replays)",
+			 where, *where ? "." : "");
+		return -EINVAL;
+	}
+	if (c->kind != VS_PORT_PCAP && (c->rx_pcap[0] || c->tx_pcap[0] || c->loop)) {
+		snprintf(err, errlen, "%s%s%s: only a pcap port takes it", where, *where ? "." : "",
+			 c->rx_pcap[0] ? "rx_pcap" : c->tx_pcap[0] ? "tx_pcap" : "loop");
+		return -EINVAL;
+	}
+
 	if (addrs != NULL && !cJSON_IsArray(addrs)) {
 		snprintf(err, errlen, "%s%saddresses: expected an array of \"address/prefix\"", where,
 			 *where ? "." : "");
@@ -321,6 +439,19 @@ vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t 
 		snprintf(where, sizeof(where), "ports[%u]", p->n_port);
 		if ((rc = vs_ctl_parse_port(it, where, c, err, errlen)) != 0)
 			return rc;
+		if (c->kind == VS_PORT_PHY || c->kind == VS_PORT_HOST) {
+			snprintf(err, errlen,
+				 "%s.kind: a %s port is created by its switch, not listed in ports "
+				 "(%s)",
+				 where, vs_port_kind_name(c->kind),
+				 c->kind == VS_PORT_PHY
+					 ? "an external switch's \"uplink\"; its settings go in the "
+					   "switch's \"uplink_port\""
+					 : "an internal switch, or an external one with "
+					   "\"allow_management_os\"; its settings go in the switch's "
+					   "\"host\"");
+			return -EINVAL;
+		}
 		for (j = 0; j < p->n_port; j++)
 			if (strcmp(p->port[j].name, c->name) == 0) {
 				snprintf(err, errlen, "%s%sname: '%s' is used twice", where, *where ? "." : "",

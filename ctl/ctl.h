@@ -7,16 +7,25 @@
  *
  *   {
  *     "datapath": { "fdb_size": 262144, "fdb_aging_s": 300, "workers": 1 },
- *     "switches": [ { "name": "sw0", "type": "private" } ],
+ *     "switches": [ { "name": "sw0", "type": "external",
+ *                     "uplink": "net_af_packet0,iface=eth1",
+ *                     "uplink_port": { "vlan": { "mode": "trunk", "allowed": "10,20" } },
+ *                     "allow_management_os": true,
+ *                     "host": { "ifname": "vs-sw0", "addresses": [ "10.0.0.1/24" ] } } ],
  *     "ports":    [ { "switch": "sw0", "name": "vm1", "kind": "ring" },
- *                   { "switch": "sw0", "name": "up0", "kind": "phy",
- *                     "devargs": "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap" } ]
+ *                   { "switch": "sw0", "name": "vm2", "kind": "pcap",
+ *                     "rx_pcap": "in.pcap", "tx_pcap": "out.pcap" } ]
  *   }
  *
  * Each element of "switches" is the params object of switch.add, each
  * element of "ports" the params object of port.add, so a configuration is
- * replayed by issuing those calls in order.  Unknown keys are refused, so a
- * typo never silently becomes a default.
+ * replayed by issuing those calls in order.  A switch's auto ports (its
+ * uplink "<switch>-uplink" and host vNIC "<switch>-host", see vswitch.h)
+ * are not in "ports": switch.add creates them, with the settings of
+ * "uplink_port" and "host" (port settings: admin, vlan, mac, guards; the
+ * host's also ifname, mtu, addresses), and config.get writes their live
+ * settings back there.  A phy or host port in "ports" is refused.
+ * Unknown keys are refused, so a typo never silently becomes a default.
  *
  * Errors name the field at fault ("ports[2].kind: unknown kind 'rnig'").
  * Functions return 0 or a negative errno.

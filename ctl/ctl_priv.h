@@ -29,6 +29,15 @@ int vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf
 			size_t errlen);
 int vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		      size_t errlen);
+/* A switch's "host" (host true) or "uplink_port" settings. */
+int vs_ctl_parse_auto_port(const cJSON *o, const char *where, bool host, struct vs_port_conf *c,
+			   char *err, size_t errlen);
+/* Checks uplink / allow_management_os against c->type and parses "host"
+ * and "uplink_port" of o into c. */
+int vs_ctl_parse_switch_extras(const cJSON *o, const char *where, struct vs_switch_conf *c,
+			       char *err, size_t errlen);
+/* The "host" / "uplink_port" object of an auto port's settings. */
+cJSON *vs_ctl_auto_port_json(const struct vs_port_conf *c, bool host);
 /* A "vlan" object ({"mode":"access","vid":10,...}); errors name
  * "<where>.vlan.<key>". */
 int vs_ctl_parse_vlan(const cJSON *o, const char *where, struct vs_vlan_policy *out, char *err,

@@ -13,17 +13,41 @@
 
 #include "rpc_priv.h"
 
+/* "with uplink X (device not probed) and host vNIC Y" for dry runs. */
+static void
+vs_m_switch_parts(const struct vs_switch_conf *sc, char *out, size_t len)
+{
+	char ifn[VS_IFNAME_MAX];
+	size_t off = 0;
+
+	out[0] = '\0';
+	if (sc->type == VS_SWITCH_EXTERNAL)
+		off += (size_t)snprintf(out, len, " with uplink %s" VS_UPLINK_SUFFIX
+					" (device not probed): %s",
+					sc->name, sc->uplink);
+	if (off < len && (sc->type == VS_SWITCH_INTERNAL ||
+			  (sc->type == VS_SWITCH_EXTERNAL && sc->allow_management_os))) {
+		vs_switch_host_ifname(sc, ifn);
+		snprintf(out + off, len - off, "%s host vNIC %s" VS_HOST_SUFFIX " (interface %s)",
+			 off ? " and" : " with", sc->name, ifn);
+	}
+}
+
 static int
 vs_m_switch_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
 	struct vs_switch_conf sc;
+	char parts[VS_DEVARGS_MAX + 128];
 	int rc;
 
 	if ((rc = vs_ctl_parse_switch(p, "", &sc, err, errlen)) != 0)
 		return rc;
 	if (c->dry_run) {
-		if ((rc = vs_dp_switch_check(c->dp, &sc, err, errlen)) == 0)
-			*res = vs_ctl_would("add %s switch %s", vs_switch_type_name(sc.type), sc.name);
+		if ((rc = vs_dp_switch_check(c->dp, &sc, err, errlen)) == 0) {
+			vs_m_switch_parts(&sc, parts, sizeof(parts));
+			*res = vs_ctl_would("add %s switch %s%s", vs_switch_type_name(sc.type),
+					    sc.name, parts);
+		}
 		return rc;
 	}
 	if ((rc = vs_dp_switch_add(c->dp, &sc, err, errlen)) != 0)
@@ -32,6 +56,74 @@ vs_m_switch_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t
 		char e2[64];
 
 		vs_dp_switch_del(c->dp, sc.name, e2, sizeof(e2));
+	}
+	return rc;
+}
+
+/*
+ * switch.set: the switch as it is, with what the params change.  Leaving
+ * the external type drops the uplink and allow_management_os unless given;
+ * "host" gives the settings of a host vNIC still to be created.
+ */
+static int
+vs_m_switch_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
+{
+	static const char *const keys[] = {"name", "type", "uplink", "allow_management_os",
+					   "host", NULL};
+	struct vs_switch_conf old, sc;
+	char name[VS_NAME_MAX], type[16] = "", hn[VS_NAME_MAX], parts[VS_DEVARGS_MAX + 128];
+	bool had_host;
+	int rc, idx;
+
+	(void)res;
+	if ((rc = vs_ctl_check_keys(p, "", keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "name", 1, name, sizeof(name), err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_str(p, "", "type", 0, type, sizeof(type), err, errlen)) != 0)
+		return rc;
+	idx = vs_dp_switch_index(c->dp, name);
+	if (idx < 0) {
+		snprintf(err, errlen, "name: no switch named '%s'", name);
+		return -ENOENT;
+	}
+	vs_dp_switch_conf(c->dp, (unsigned int)idx, &old);
+	sc = old;
+	if (type[0] && vs_switch_type_parse(type, &sc.type) != 0) {
+		snprintf(err, errlen, "type: '%s' is not external, internal or private", type);
+		return -EINVAL;
+	}
+	if (sc.type != VS_SWITCH_EXTERNAL) {
+		sc.uplink[0] = '\0';
+		sc.allow_management_os = false;
+	}
+	if ((rc = vs_ctl_get_str(p, "", "uplink", 0, sc.uplink, sizeof(sc.uplink), err,
+				 errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(p, "", "allow_management_os", &sc.allow_management_os, err,
+				  errlen)) != 0 ||
+	    (rc = vs_ctl_parse_switch_extras(p, "", &sc, err, errlen)) != 0)
+		return rc;
+	vs_switch_host_name(name, hn);
+	had_host = hn[0] && vs_dp_port_index(c->dp, hn) >= 0;
+	if (cJSON_HasObjectItem(p, "host") && had_host &&
+	    (sc.type == VS_SWITCH_INTERNAL || sc.allow_management_os)) {
+		snprintf(err, errlen,
+			 "host: the host vNIC %s exists: change its settings with port.set %s", hn,
+			 hn);
+		return -EINVAL;
+	}
+	if (c->dry_run) {
+		if ((rc = vs_dp_switch_set_check(c->dp, &sc, err, errlen)) == 0) {
+			vs_m_switch_parts(&sc, parts, sizeof(parts));
+			*res = vs_ctl_would("make switch %s %s%s", name,
+					    vs_switch_type_name(sc.type), parts);
+		}
+		return rc;
+	}
+	if ((rc = vs_dp_switch_set(c->dp, &sc, err, errlen)) != 0)
+		return rc;
+	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
+		char e2[64];
+
+		vs_dp_switch_set(c->dp, &old, e2, sizeof(e2));
 	}
 	return rc;
 }
@@ -81,13 +173,19 @@ vs_m_switch_summary(const struct vs_dp *dp, unsigned int sw)
 	cJSON *o = vs_ctl_switch_json(dp, sw);
 	cJSON *ports = cJSON_AddArrayToObject(o, "ports");
 	const char *name = vs_dp_switch_name(dp, sw);
+	struct vs_port_conf pc;
 	unsigned int i;
 
 	for (i = 0; i < VS_MAX_PORTS; i++) {
 		const char *ps = vs_dp_port_switch(dp, i);
 
-		if (ps != NULL && strcmp(ps, name) == 0)
-			cJSON_AddItemToArray(ports, cJSON_CreateString(vs_dp_port_name(dp, i)));
+		if (ps == NULL || strcmp(ps, name) != 0)
+			continue;
+		cJSON_AddItemToArray(ports, cJSON_CreateString(vs_dp_port_name(dp, i)));
+		if (vs_dp_port_is_auto(dp, i) && vs_dp_port_conf(dp, i, &pc) == 0)
+			cJSON_AddStringToObject(o, pc.kind == VS_PORT_PHY ? "uplink_port_name"
+									  : "host_port_name",
+						pc.name);
 	}
 	return o;
 }
@@ -173,6 +271,8 @@ vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		snprintf(err, errlen, "name: no port named '%s'", name);
 		return -ENOENT;
 	}
+	if (vs_dp_port_is_auto(c->dp, (unsigned int)idx))
+		return vs_dp_port_del(c->dp, name, err, errlen); /* refused, naming the rule */
 	if (c->dry_run) {
 		*res = vs_ctl_would("delete port %s", name);
 		return 0;
@@ -553,6 +653,7 @@ vs_ctl_register_dp_methods(struct vs_ctl *c)
 	static const struct vs_ctl_method m[] = {
 		{"switch.add", vs_m_switch_add, true},    {"switch.del", vs_m_switch_del, true},
 		{"switch.list", vs_m_switch_list, false}, {"switch.get", vs_m_switch_get, false},
+		{"switch.set", vs_m_switch_set, true},
 		{"port.add", vs_m_port_add, true},        {"port.del", vs_m_port_del, true},
 		{"port.set", vs_m_port_set, true},        {"port.list", vs_m_port_list, false},
 		{"port.get", vs_m_port_get, false},       {"fdb.show", vs_m_fdb_show, false},

@@ -18,17 +18,46 @@
 
 #include "ctl_priv.h"
 
+static void vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *c, bool host);
+
+cJSON *
+vs_ctl_auto_port_json(const struct vs_port_conf *c, bool host)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	vs_ctl_port_settings_json(o, c, host);
+	return o;
+}
+
+/* A switch: its type and what the type needs, with the live settings of
+ * its auto ports (so that loading it back re-creates them as they are). */
 cJSON *
 vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx)
 {
-	struct vs_switch_conf c;
+	struct vs_switch_conf *c = malloc(sizeof(*c));
 	cJSON *o;
 
-	if (vs_dp_switch_conf(dp, idx, &c) != 0)
+	if (c == NULL || vs_dp_switch_conf(dp, idx, c) != 0) {
+		free(c);
 		return NULL;
+	}
 	o = cJSON_CreateObject();
-	cJSON_AddStringToObject(o, "name", c.name);
-	cJSON_AddStringToObject(o, "type", vs_switch_type_name(c.type));
+	cJSON_AddStringToObject(o, "name", c->name);
+	cJSON_AddStringToObject(o, "type", vs_switch_type_name(c->type));
+	if (c->type == VS_SWITCH_EXTERNAL) {
+		cJSON_AddStringToObject(o, "uplink", c->uplink);
+		cJSON_AddBoolToObject(o, "allow_management_os", c->allow_management_os);
+		cJSON_AddItemToObject(o, "uplink_port", vs_ctl_auto_port_json(&c->uplink_port, false));
+	}
+	if (c->type != VS_SWITCH_PRIVATE) {
+		char ifn[VS_IFNAME_MAX];
+
+		/* The vNIC's interface name is fixed once chosen. */
+		vs_switch_host_ifname(c, ifn);
+		snprintf(c->host_port.ifname, sizeof(c->host_port.ifname), "%s", ifn);
+		cJSON_AddItemToObject(o, "host", vs_ctl_auto_port_json(&c->host_port, true));
+	}
+	free(c);
 	return o;
 }
 
@@ -68,6 +97,28 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		cJSON_AddStringToObject(o, "devargs", c.devargs);
 	if (c.ring_size != 0)
 		cJSON_AddNumberToObject(o, "ring_size", c.ring_size);
+	if (c.rx_pcap[0])
+		cJSON_AddStringToObject(o, "rx_pcap", c.rx_pcap);
+	if (c.tx_pcap[0])
+		cJSON_AddStringToObject(o, "tx_pcap", c.tx_pcap);
+	if (c.loop)
+		cJSON_AddBoolToObject(o, "loop", true);
+	if (c.owner[0])
+		cJSON_AddStringToObject(o, "owner", c.owner);
+	if (c.group[0])
+		cJSON_AddStringToObject(o, "group", c.group);
+	if (c.adopt)
+		cJSON_AddBoolToObject(o, "adopt", true);
+	vs_ctl_port_settings_json(o, &c, c.kind == VS_PORT_HOST || c.kind == VS_PORT_EMULATED);
+	return o;
+}
+
+/* What port.set and a host vNIC share; with_if: ifname, mtu, addresses. */
+static void
+vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
+{
+	struct vs_port_conf c = *cp;
+
 	cJSON_AddStringToObject(o, "admin", c.admin_down ? "down" : "up");
 	cJSON_AddItemToObject(o, "vlan", vs_ctl_vlan_json(&c.vlan));
 	if (c.has_mac) {
@@ -81,17 +132,11 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		}
 		cJSON_AddStringToObject(o, "mac", mac);
 	}
-	if (c.ifname[0])
+	if (with_if && c.ifname[0])
 		cJSON_AddStringToObject(o, "ifname", c.ifname);
-	if (c.owner[0])
-		cJSON_AddStringToObject(o, "owner", c.owner);
-	if (c.group[0])
-		cJSON_AddStringToObject(o, "group", c.group);
-	if (c.adopt)
-		cJSON_AddBoolToObject(o, "adopt", true);
-	if (c.mtu)
+	if (with_if && c.mtu)
 		cJSON_AddNumberToObject(o, "mtu", c.mtu);
-	if (c.addrs[0][0]) {
+	if (with_if && c.addrs[0][0]) {
 		cJSON *a = cJSON_AddArrayToObject(o, "addresses");
 		unsigned int i;
 
@@ -101,7 +146,6 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 	cJSON_AddBoolToObject(o, "mac_spoofing", c.mac_spoofing);
 	cJSON_AddBoolToObject(o, "dhcp_guard", c.dhcp_guard);
 	cJSON_AddBoolToObject(o, "router_guard", c.router_guard);
-	return o;
 }
 
 cJSON *
@@ -126,7 +170,8 @@ vs_ctl_config_build(const struct vs_dp *dp)
 			cJSON_AddItemToArray(sws, o);
 	}
 	for (i = 0; i < VS_MAX_PORTS; i++) {
-		cJSON *o = vs_ctl_port_json(dp, i);
+		/* Auto ports are part of their switch's object. */
+		cJSON *o = vs_dp_port_is_auto(dp, i) ? NULL : vs_ctl_port_json(dp, i);
 
 		if (o != NULL)
 			cJSON_AddItemToArray(ports, o);

@@ -36,21 +36,36 @@ struct vs_cmd {
 	const char *noun, *verb, *method;
 	const char *pos[3];        /* required positional params */
 	const char *opt_pos;       /* one optional positional param */
-	struct vs_opt opts[14];
+	struct vs_opt opts[16];
 	const char *help;
 	void (*print)(const cJSON *result);
 };
 
 static const struct vs_cmd vs_cmds[] = {
-	{"switch", "add", "switch.add", {"name"}, NULL, {{"--type", "type", false}},
-	 "switch add NAME [--type external|internal|private]", NULL},
+	{"switch", "add", "switch.add", {"name"}, NULL,
+	 {{"--type", "type", false},
+	  {"--uplink", "uplink", false},
+	  {"--allow-management-os", "allow_management_os", false},
+	  {"--host-ifname", "host.ifname", false},
+	  {"--host-address", "host.address", false}},
+	 "switch add NAME [--type external|internal|private] [--uplink DEVARGS] "
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
+	 NULL},
+	{"switch", "set", "switch.set", {"name"}, NULL,
+	 {{"--type", "type", false},
+	  {"--uplink", "uplink", false},
+	  {"--allow-management-os", "allow_management_os", false},
+	  {"--host-ifname", "host.ifname", false},
+	  {"--host-address", "host.address", false}},
+	 "switch set NAME [--type external|internal|private] [--uplink DEVARGS] "
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
+	 NULL},
 	{"switch", "del", "switch.del", {"name"}, NULL, {{0}}, "switch del NAME", NULL},
 	{"switch", "list", "switch.list", {0}, NULL, {{0}}, "switch list", vs_print_switches},
 	{"switch", "show", "switch.get", {"name"}, NULL, {{0}}, "switch show NAME",
 	 vs_print_switch},
 	{"port", "add", "port.add", {"switch", "name"}, NULL,
 	 {{"--kind", "kind", false},
-	  {"--devargs", "devargs", false},
 	  {"--ring-size", "ring_size", true},
 	  {"--admin", "admin", false},
 	  {"--vlan", "vlan", false},
@@ -60,10 +75,14 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--ifname", "ifname", false},
 	  {"--owner", "owner", false},
 	  {"--group", "group", false},
-	  {"--adopt", "adopt", false}},
-	 "port add SWITCH NAME --kind phy|ring|emulated|host|netvsc [--devargs DEVARGS] [--ring-size N] "
+	  {"--adopt", "adopt", false},
+	  {"--rx-pcap", "rx_pcap", false},
+	  {"--tx-pcap", "tx_pcap", false},
+	  {"--loop", "loop", false}},
+	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
-	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF]",
+	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
+	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
@@ -183,20 +202,35 @@ vs_add_param(cJSON *params, const char *key, const char *val, bool number, const
 	/* vswitchd creates the file: a relative path means the client's. */
 	if (strcmp(key, "file") == 0 && val[0] != '/')
 		return vs_add_abs_path(params, key, val);
-	if (strncmp(key, "vlan.", 5) == 0) {
-		cJSON *v = cJSON_GetObjectItemCaseSensitive(params, "vlan");
+	if (strncmp(key, "vlan.", 5) == 0 || strncmp(key, "host.", 5) == 0) {
+		char obj[8];
+		cJSON *v;
 
+		snprintf(obj, sizeof(obj), "%.4s", key);
+		v = cJSON_GetObjectItemCaseSensitive(params, obj);
 		if (v == NULL)
-			v = cJSON_AddObjectToObject(params, "vlan");
+			v = cJSON_AddObjectToObject(params, obj);
 		return vs_add_param(v, key + 5, val, number, flag);
 	}
+	if (strcmp(key, "address") == 0) { /* repeatable: --host-address A --host-address B */
+		cJSON *a = cJSON_GetObjectItemCaseSensitive(params, "addresses");
+
+		if (a == NULL)
+			a = cJSON_AddArrayToObject(params, "addresses");
+		cJSON_AddItemToArray(a, cJSON_CreateString(val));
+		return 0;
+	}
+	/* vswitchd opens the captures: relative paths mean the client's. */
+	if ((strcmp(key, "rx_pcap") == 0 || strcmp(key, "tx_pcap") == 0) && val[0] != '/')
+		return vs_add_abs_path(params, key, val);
 	if (strcmp(key, "adopt") == 0) { /* --adopt IF: that existing interface */
 		cJSON_AddStringToObject(params, "ifname", val);
 		cJSON_AddBoolToObject(params, "adopt", true);
 		return 0;
 	}
 	if (strcmp(key, "mac_spoofing") == 0 || strcmp(key, "dhcp_guard") == 0 ||
-	    strcmp(key, "router_guard") == 0) {
+	    strcmp(key, "router_guard") == 0 || strcmp(key, "allow_management_os") == 0 ||
+	    strcmp(key, "loop") == 0) {
 		bool on = strcmp(val, "on") == 0 || strcmp(val, "true") == 0;
 
 		if (!on && strcmp(val, "off") != 0 && strcmp(val, "false") != 0) {
@@ -235,7 +269,7 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 		const struct vs_opt *o = NULL;
 
 		if (strncmp(argv[i], "--", 2) == 0) {
-			for (j = 0; j < 14 && cmd->opts[j].flag; j++)
+			for (j = 0; j < 16 && cmd->opts[j].flag; j++)
 				if (strcmp(cmd->opts[j].flag, argv[i]) == 0)
 					o = &cmd->opts[j];
 			if (o == NULL) {

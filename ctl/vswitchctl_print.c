@@ -101,10 +101,15 @@ vs_print_switches(const cJSON *r)
 	const cJSON *s;
 	char ports[512];
 
-	printf("%-16s %-9s %s\n", "SWITCH", "TYPE", "PORTS");
+	printf("%-16s %-9s %-24s %-20s %s\n", "SWITCH", "TYPE", "UPLINK", "HOST", "PORTS");
 	cJSON_ArrayForEach(s, r) {
+		const cJSON *h = cJSON_GetObjectItemCaseSensitive(s, "host_port_name");
+		const cJSON *u = cJSON_GetObjectItemCaseSensitive(s, "uplink_port_name");
+
 		vs_print_name_list(cJSON_GetObjectItemCaseSensitive(s, "ports"), ports, sizeof(ports));
-		printf("%-16s %-9s %s\n", vs_str(s, "name"), vs_str(s, "type"), ports);
+		printf("%-16s %-9s %-24s %-20s %s\n", vs_str(s, "name"), vs_str(s, "type"),
+		       cJSON_IsString(u) ? u->valuestring : "-",
+		       cJSON_IsString(h) ? h->valuestring : "-", ports);
 	}
 }
 
@@ -113,8 +118,22 @@ vs_print_switch(const cJSON *r)
 {
 	char ports[1024];
 
+	const cJSON *h = cJSON_GetObjectItemCaseSensitive(r, "host_port_name");
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(r, "uplink_port_name");
+	const cJSON *host = cJSON_GetObjectItemCaseSensitive(r, "host");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "allow_management_os");
+
 	vs_print_name_list(cJSON_GetObjectItemCaseSensitive(r, "ports"), ports, sizeof(ports));
-	printf("name:  %s\ntype:  %s\nports: %s\n", vs_str(r, "name"), vs_str(r, "type"), ports);
+	printf("name:                %s\ntype:                %s\n", vs_str(r, "name"),
+	       vs_str(r, "type"));
+	if (cJSON_IsString(u))
+		printf("uplink:              %s (%s)\n", u->valuestring, vs_str(r, "uplink"));
+	if (m != NULL)
+		printf("allow_management_os: %s\n", cJSON_IsTrue(m) ? "on" : "off");
+	if (cJSON_IsString(h))
+		printf("host vNIC:           %s (interface %s)\n", h->valuestring,
+		       vs_str(host, "ifname"));
+	printf("ports:               %s\n", ports);
 }
 
 void

@@ -155,6 +155,8 @@ MAC_A=02:00:00:00:00:01
 MAC_B=02:00:01:00:00:01
 "$GEN" -o "$WORK/traffic.pcap" --size "$SIZE" --count 1024 --src-mac $MAC_A --dst-mac $MAC_B
 "$GEN" -o "$WORK/learn.pcap" --size "$SIZE" --count 1 --src-mac $MAC_B --dst-mac $MAC_A
+# The same net_pcap devices on both sides: testpmd opens them from these
+# devargs, vswitchd as two pcap ports (VM stand-ins on a private switch).
 IN_DEV="net_pcap0,rx_pcap=$WORK/traffic.pcap,infinite_rx=1"
 OUT_DEV="net_pcap1,rx_pcap=$WORK/learn.pcap"
 
@@ -163,8 +165,8 @@ cat >"$WORK/vswitch.json" <<EOF
   "datapath": { "workers": 1 },
   "switches": [ { "name": "sw0", "type": "private" } ],
   "ports": [
-    { "switch": "sw0", "name": "in0", "kind": "phy", "devargs": "$IN_DEV" },
-    { "switch": "sw0", "name": "out0", "kind": "phy", "devargs": "$OUT_DEV" }
+    { "switch": "sw0", "name": "in0", "kind": "pcap", "rx_pcap": "$WORK/traffic.pcap", "loop": true },
+    { "switch": "sw0", "name": "out0", "kind": "pcap", "rx_pcap": "$WORK/learn.pcap" }
   ]
 }
 EOF

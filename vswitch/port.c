@@ -266,6 +266,56 @@ vs_port_ring_close(struct vs_port *p)
 	p->rx_ring = p->tx_ring = NULL;
 }
 
+/*
+ * pcap: a VM stand-in for demonstrations, tests and benchmarks.  Frames are
+ * replayed from rx_pcap (forever with loop) and, with tx_pcap, what the
+ * switch sends is recorded; net_pcap does the work.  net_pcap has one
+ * transmit queue per tx_pcap, so a recording port needs a single worker;
+ * without tx_pcap transmitted frames are dropped (one queue per rx_pcap:
+ * the file is named once per worker, only queue 0 is polled).
+ */
+static int
+vs_port_pcap_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		  size_t errlen)
+{
+	char args[VS_DEVARGS_MAX * 4];
+	size_t off;
+	unsigned int q, nq = n_txq ? n_txq : 1;
+
+	if (p->conf.rx_pcap[0] == '\0') {
+		snprintf(err, errlen, "port %s: rx_pcap: required for a pcap port", p->conf.name);
+		return -EINVAL;
+	}
+	if (p->conf.tx_pcap[0] != '\0' && nq > 1) {
+		snprintf(err, errlen,
+			 "port %s: tx_pcap: a recording pcap port needs a single worker (%u run)",
+			 p->conf.name, nq);
+		return -EINVAL;
+	}
+	off = (size_t)snprintf(args, sizeof(args), "net_pcap_%s", p->conf.name);
+	for (q = 0; q < nq && off < sizeof(args); q++)
+		off += (size_t)snprintf(args + off, sizeof(args) - off, ",rx_pcap=%s",
+					p->conf.rx_pcap);
+	if (p->conf.tx_pcap[0] != '\0' && off < sizeof(args))
+		off += (size_t)snprintf(args + off, sizeof(args) - off, ",tx_pcap=%s",
+					p->conf.tx_pcap);
+	if (p->conf.loop && off < sizeof(args))
+		off += (size_t)snprintf(args + off, sizeof(args) - off, ",infinite_rx=1");
+	if (off >= sizeof(args)) {
+		snprintf(err, errlen, "port %s: rx_pcap/tx_pcap: paths too long", p->conf.name);
+		return -ENAMETOOLONG;
+	}
+	return vs_port_open_devargs(p, args, n_txq, mp, err, errlen);
+}
+
+static const struct vs_port_ops vs_port_pcap_ops = {
+	.kind = VS_PORT_PCAP,
+	.open = vs_port_pcap_open,
+	.close = vs_port_phy_close,
+	.rx_burst = vs_port_eth_rx,
+	.tx_burst = vs_port_eth_tx,
+};
+
 static const struct vs_port_ops vs_port_phy_ops = {
 	.kind = VS_PORT_PHY,
 	.open = vs_port_phy_open,
@@ -294,6 +344,8 @@ vs_port_ops_for(enum vs_port_kind kind)
 		return &vs_port_emulated_ops;
 	case VS_PORT_HOST:
 		return &vs_port_host_ops;
+	case VS_PORT_PCAP:
+		return &vs_port_pcap_ops;
 	case VS_PORT_NETVSC:
 		return &vs_port_netvsc_ops;
 	}
@@ -312,6 +364,8 @@ vs_port_kind_name(enum vs_port_kind k)
 		return "emulated";
 	case VS_PORT_HOST:
 		return "host";
+	case VS_PORT_PCAP:
+		return "pcap";
 	case VS_PORT_NETVSC:
 		return "netvsc";
 	}
@@ -329,6 +383,8 @@ vs_port_kind_parse(const char *s, enum vs_port_kind *out)
 		*out = VS_PORT_EMULATED;
 	else if (strcmp(s, "host") == 0)
 		*out = VS_PORT_HOST;
+	else if (strcmp(s, "pcap") == 0)
+		*out = VS_PORT_PCAP;
 	else if (strcmp(s, "netvsc") == 0)
 		*out = VS_PORT_NETVSC;
 	else

@@ -11,8 +11,30 @@
  *   two switches may learn the same address independently.
  *
  *   Ports sit behind one small interface (struct vs_port_ops in
- *   port_priv.h).  Backends today: "phy" (any DPDK ethdev named by devargs)
- *   and "ring" (rte_eth_from_rings, for tests and benchmarks).
+ *   port_priv.h).  Backends: "phy" (any DPDK ethdev named by devargs),
+ *   "ring" (rte_eth_from_rings), "pcap" (capture files through net_pcap),
+ *   "emulated" (a VM's tap or an adopted interface) and "host" (the
+ *   management OS's vNIC).
+ *
+ * Switch types and port roles (as in Hyper-V)
+ *   Every port has a role given by its kind:
+ *     uplink   kind phy: the physical NIC of an external switch;
+ *     host     kind host: the management OS's vNIC;
+ *     VM       kinds emulated (later netvsc), and the stand-ins ring and
+ *              pcap (tests, demos, benchmarks).
+ *   A switch's type decides which roles it has:
+ *     private   VM ports only: no uplink, no host vNIC;
+ *     internal  VM ports and exactly one host vNIC; no uplink;
+ *     external  exactly one uplink, VM ports, and a host vNIC sharing the
+ *               uplink iff allow_management_os.
+ *   Uplink and host ports are "auto ports": the switch creates and removes
+ *   them itself (vs_dp_switch_add, vs_dp_switch_set, vs_dp_switch_del),
+ *   named "<switch>-uplink" and "<switch>-host", from the switch's
+ *   configuration (uplink devargs, host settings).  vs_dp_port_add refuses
+ *   phy and host ports and vs_dp_port_del refuses auto ports, each with a
+ *   message stating the rule; the settings of an auto port (VLAN, admin
+ *   state, security) change like any port's.  VM ports are allowed on
+ *   every type.
  *
  * Configuration and threads
  *   The control thread (whoever calls vs_dp_switch_add, vs_dp_port_add, ...)
@@ -72,8 +94,15 @@ enum vs_port_kind {
 	VS_PORT_RING,     /* two rte_rings: tests and benchmarks */
 	VS_PORT_EMULATED, /* a VM's emulated NIC: the kernel end of its tap */
 	VS_PORT_HOST,     /* the management OS's vNIC: a tap whose fd end vswitch holds */
+	VS_PORT_PCAP,     /* a VM stand-in replaying/recording capture files (net_pcap) */
 	VS_PORT_NETVSC,   /* a VM's synthetic NIC: a netVSC channel in shared memory */
 };
+
+/* Names of a switch's auto ports: "<switch>" plus these. */
+#define VS_UPLINK_SUFFIX "-uplink"
+#define VS_HOST_SUFFIX "-host"
+/* Longest name of a switch that has auto ports (its port names must fit). */
+#define VS_AUTO_SWITCH_NAME_MAX (VS_NAME_MAX - 1 - (int)sizeof(VS_UPLINK_SUFFIX) + 1)
 
 #define VS_IFNAME_MAX 16
 #define VS_HOST_ADDRS 4
@@ -117,11 +146,6 @@ struct vs_dp_conf {
 	char chan_dir[256];     /* where netvsc ports' channel files go */
 };
 
-struct vs_switch_conf {
-	char name[VS_NAME_MAX];
-	enum vs_switch_type type;
-};
-
 struct vs_port_conf {
 	char name[VS_NAME_MAX];
 	char switch_name[VS_NAME_MAX];
@@ -148,6 +172,26 @@ struct vs_port_conf {
 	bool mac_spoofing;
 	bool dhcp_guard;   /* drop DHCP server messages (UDP from port 67/547) */
 	bool router_guard; /* drop ICMPv6 RA and redirects, ICMPv4 redirects */
+	/* pcap: frames received from rx_pcap (replayed forever if loop), frames
+	 * transmitted written to tx_pcap (optional). */
+	char rx_pcap[256], tx_pcap[256];
+	bool loop;
+};
+
+/*
+ * A switch.  uplink_port and host_port hold the settings of its auto ports
+ * (name, switch and kind are filled in by the datapath; the uplink's
+ * devargs come from uplink).  host_port.ifname empty: "vs-<switch>" cut to
+ * 15 characters.  vs_dp_switch_conf reports the live settings of the auto
+ * ports that exist, and the last known ones of those that do not (so that
+ * turning the host vNIC off and on again keeps its addresses and VLAN).
+ */
+struct vs_switch_conf {
+	char name[VS_NAME_MAX];
+	enum vs_switch_type type;
+	char uplink[VS_DEVARGS_MAX]; /* external: devargs of the uplink; else empty */
+	bool allow_management_os;    /* external: the host shares the uplink */
+	struct vs_port_conf uplink_port, host_port;
 };
 
 struct vs_port_stats {
@@ -219,8 +263,27 @@ int vs_dp_switch_check(const struct vs_dp *dp, const struct vs_switch_conf *c, c
 int vs_dp_switch_del_check(const struct vs_dp *dp, const char *name, char *err, size_t errlen);
 int vs_dp_port_check(const struct vs_dp *dp, const struct vs_port_conf *c, char *err,
 		     size_t errlen);
-/* Refused while the switch still has ports. */
+/* Refused while the switch still has VM ports; its auto ports go with it. */
 int vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);
+/*
+ * Changes a switch live: type, uplink, allow_management_os and the host
+ * vNIC's settings (host_port: used when the host port is created; an
+ * existing host port keeps its own, change those with port.set).  VM ports
+ * are re-validated against the new type, then the uplink and host ports
+ * are removed or created as the new type requires (an uplink whose devargs
+ * change is re-created).  On failure nothing has changed.  The _check
+ * variant validates only (devices are not probed).
+ */
+int vs_dp_switch_set(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen);
+int vs_dp_switch_set_check(const struct vs_dp *dp, const struct vs_switch_conf *c, char *err,
+			   size_t errlen);
+/* The auto port names of a switch; "" when the name does not fit. */
+void vs_switch_uplink_name(const char *sw, char out[VS_NAME_MAX]);
+void vs_switch_host_name(const char *sw, char out[VS_NAME_MAX]);
+/* The host vNIC's interface name for a switch: conf's, or "vs-<switch>". */
+void vs_switch_host_ifname(const struct vs_switch_conf *c, char out[VS_IFNAME_MAX]);
+/* True for a switch's auto port (uplink or host vNIC). */
+bool vs_dp_port_is_auto(const struct vs_dp *dp, unsigned int idx);
 /* Opens the port's backend, starts it and publishes it to the workers. */
 int vs_dp_port_add(struct vs_dp *dp, const struct vs_port_conf *c, char *err, size_t errlen);
 int vs_dp_port_del(struct vs_dp *dp, const char *name, char *err, size_t errlen);

@@ -220,24 +220,24 @@ vs_parse_opts(int argc, char **argv, struct vs_opts *o)
 	return 0;
 }
 
-/* The embedded demonstration: an external switch, its uplink and three VMs
- * fed from captures, plus an isolated private switch. */
+/* The embedded demonstration: an external switch whose uplink and three VMs
+ * (pcap ports, the VM stand-ins) replay captures, plus an isolated private
+ * switch of two ring ports. */
 static char *
 vs_demo_config(const char *rundir)
 {
 	static const char fmt[] =
 		"{\"datapath\":{\"workers\":1},"
-		"\"switches\":[{\"name\":\"ext0\",\"type\":\"external\"},"
+		"\"switches\":[{\"name\":\"ext0\",\"type\":\"external\","
+		"\"uplink\":\"net_pcap_uplink,rx_pcap=%1$s/uplink.pcap,tx_pcap=%2$s/uplink-out.pcap\"},"
 		"{\"name\":\"lab\",\"type\":\"private\"}],"
 		"\"ports\":["
-		"{\"switch\":\"ext0\",\"name\":\"uplink\",\"kind\":\"phy\","
-		"\"devargs\":\"net_pcap_uplink,rx_pcap=%1$s/uplink.pcap,tx_pcap=%2$s/uplink-out.pcap\"},"
-		"{\"switch\":\"ext0\",\"name\":\"vm1\",\"kind\":\"phy\","
-		"\"devargs\":\"net_pcap_vm1,rx_pcap=%1$s/vm1.pcap,tx_pcap=%2$s/vm1-out.pcap\"},"
-		"{\"switch\":\"ext0\",\"name\":\"vm2\",\"kind\":\"phy\","
-		"\"devargs\":\"net_pcap_vm2,rx_pcap=%1$s/vm2.pcap,tx_pcap=%2$s/vm2-out.pcap\"},"
-		"{\"switch\":\"ext0\",\"name\":\"vm3\",\"kind\":\"phy\","
-		"\"devargs\":\"net_pcap_vm3,rx_pcap=%1$s/vm3.pcap,tx_pcap=%2$s/vm3-out.pcap\"},"
+		"{\"switch\":\"ext0\",\"name\":\"vm1\",\"kind\":\"pcap\","
+		"\"rx_pcap\":\"%1$s/vm1.pcap\",\"tx_pcap\":\"%2$s/vm1-out.pcap\"},"
+		"{\"switch\":\"ext0\",\"name\":\"vm2\",\"kind\":\"pcap\","
+		"\"rx_pcap\":\"%1$s/vm2.pcap\",\"tx_pcap\":\"%2$s/vm2-out.pcap\"},"
+		"{\"switch\":\"ext0\",\"name\":\"vm3\",\"kind\":\"pcap\","
+		"\"rx_pcap\":\"%1$s/vm3.pcap\",\"tx_pcap\":\"%2$s/vm3-out.pcap\"},"
 		"{\"switch\":\"lab\",\"name\":\"lab1\",\"kind\":\"ring\"},"
 		"{\"switch\":\"lab\",\"name\":\"lab2\",\"kind\":\"ring\"}]}";
 	char *out = NULL;
@@ -253,7 +253,7 @@ vs_print_stats(const struct vs_dp *dp)
 	struct vs_fdb_stats fs;
 	unsigned int i, r;
 
-	printf("%-8s %-8s %10s %12s %10s %12s %9s %9s  %s\n", "switch", "port", "rx_pkts",
+	printf("%-8s %-12s %10s %12s %10s %12s %9s %9s  %s\n", "switch", "port", "rx_pkts",
 	       "rx_bytes", "tx_pkts", "tx_bytes", "unicast", "flooded", "drops");
 	for (i = 0; i < VS_MAX_PORTS; i++) {
 		struct vs_port_stats s;
@@ -267,7 +267,7 @@ vs_print_stats(const struct vs_dp *dp)
 				off += (size_t)snprintf(drops + off, sizeof(drops) - off, "%s%s=%llu",
 							off ? " " : "", vs_drop_reason_name(r),
 							(unsigned long long)s.drops[r]);
-		printf("%-8s %-8s %10llu %12llu %10llu %12llu %9llu %9llu  %s\n",
+		printf("%-8s %-12s %10llu %12llu %10llu %12llu %9llu %9llu  %s\n",
 		       vs_dp_port_switch(dp, i), vs_dp_port_name(dp, i),
 		       (unsigned long long)s.rx_packets, (unsigned long long)s.rx_bytes,
 		       (unsigned long long)s.tx_packets, (unsigned long long)s.tx_bytes,
@@ -293,13 +293,13 @@ vs_print_fdb_entry(const struct vs_fdb_entry_info *e, void *arg)
 		memcpy(ea_.addr_bytes, e->mac, 6);
 		rte_ether_format_addr(mac, sizeof(mac), &ea_);
 	}
-	printf("%-8s %4u  %s  %-8s %5u\n", e->switch_name, e->vlan, mac, e->port_name, e->age_s);
+	printf("%-8s %4u  %s  %-12s %5u\n", e->switch_name, e->vlan, mac, e->port_name, e->age_s);
 }
 
 static void
 vs_print_fdb(struct vs_dp *dp)
 {
-	printf("%-8s %4s  %-17s  %-8s %5s\n", "switch", "vlan", "mac", "port", "age");
+	printf("%-8s %4s  %-17s  %-12s %5s\n", "switch", "vlan", "mac", "port", "age");
 	vs_dp_fdb_walk(dp, vs_print_fdb_entry, NULL);
 }
 

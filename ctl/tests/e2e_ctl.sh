@@ -48,8 +48,10 @@ pings() { ip netns exec "vs$1$tag" ping -c "${3:-2}" -i 0.2 -W 1 "10.198.0.$2" >
 
 start
 ctl switch add lan --type private || fail "switch add"
-ctl port add lan a --kind phy --devargs "net_af_packet_a$tag,iface=va$tag" || fail "port add a"
-ctl port add lan b --kind phy --devargs "net_af_packet_b$tag,iface=vb$tag" || fail "port add b"
+ctl port add lan a --kind emulated --adopt "va$tag" || fail "port add a"
+ctl port add lan b --kind emulated --adopt "vb$tag" || fail "port add b"
+out=$(ctl port add lan c --kind phy 2>&1) && fail "a phy port on a private switch"
+printf '%s' "$out" | grep -q "only ever an external switch's uplink" || fail "phy refusal: $out"
 pings a 2 || fail "a -> b through a switch built from the CLI"
 echo "ok - switch built with vswitchctl forwards"
 
@@ -59,15 +61,19 @@ ctl port set b --admin up || fail "admin up"
 pings a 2 || fail "b back up but unreachable"
 echo "ok - admin down stops a port, up restores it"
 
-# Traffic a <-> b keeps flowing, without a loss, while c is added live.
+# Traffic a <-> b keeps flowing, without a loss, while the switch becomes
+# external live, with c's veth as its uplink.
 ip netns exec "vsa$tag" ping -c 40 -i 0.05 -W 1 10.198.0.2 >"$dir/ping.txt" 2>&1 &
 ppid=$!
 sleep 0.5
-ctl port add lan c --kind phy --devargs "net_af_packet_c$tag,iface=vc$tag" || fail "port add c"
-wait $ppid || fail "a -> b lost frames while c was added: $(tail -2 "$dir/ping.txt")"
-grep -q " 0% packet loss" "$dir/ping.txt" || fail "loss during live add: $(tail -2 "$dir/ping.txt")"
-pings a 3 || fail "the port added live does not forward"
-echo "ok - port added live forwards; a <-> b lost nothing meanwhile"
+ctl switch set lan --type external --uplink "net_af_packet_c$tag,iface=vc$tag" || fail "switch set external"
+wait $ppid || fail "a -> b lost frames while the uplink was added: $(tail -2 "$dir/ping.txt")"
+grep -q " 0% packet loss" "$dir/ping.txt" || fail "loss during live change: $(tail -2 "$dir/ping.txt")"
+pings a 3 || fail "the uplink added live does not forward"
+ctl switch list | grep -Eq "^lan +external +lan-uplink +- " || fail "switch list: $(ctl switch list)"
+out=$(ctl port del lan-uplink 2>&1) && fail "the uplink was deleted as a port"
+printf '%s' "$out" | grep -q "change the switch instead" || fail "port del lan-uplink: $out"
+echo "ok - uplink added live by a type change forwards; a <-> b lost nothing meanwhile"
 
 maca=$(ip -n "vsa$tag" -br link show eth0 | awk '{print toupper($3)}')
 ctl fdb show lan --port a | grep -q "$maca" || fail "fdb show lacks $maca on a"
@@ -91,7 +97,9 @@ echo "ok - trace shows the pipeline's decisions and changes nothing"
 kill -TERM "$pid"; wait "$pid" || fail "exit status on SIGTERM"
 pid=""
 start
-ctl port list | grep -Eq "^c +lan +phy +up" || fail "port c not restored: $(ctl port list)"
+ctl port list | grep -Eq "^lan-uplink +lan +phy +up" || fail "uplink not restored: $(ctl port list)"
+ctl switch show lan | grep -q "^uplink: *lan-uplink (net_af_packet_c$tag,iface=vc$tag)" ||
+	fail "switch show: $(ctl switch show lan)"
 pings a 3 3 || fail "a -> c after restart"
 pings b 1 || fail "b -> a after restart"
 echo "ok - restart restores every switch and port from the file"

@@ -68,19 +68,24 @@ test_dp_conf(void)
 static void
 test_apply(void)
 {
-	char err[256];
-	const char *doc = "{\"switches\":[{\"name\":\"s1\",\"type\":\"internal\"},"
-			  "{\"name\":\"s2\"}],"
-			  "\"ports\":[{\"switch\":\"s1\",\"name\":\"p1\",\"kind\":\"ring\"},"
-			  "{\"switch\":\"s1\",\"name\":\"p2\",\"kind\":\"ring\",\"admin\":\"down\"},"
-			  "{\"switch\":\"s2\",\"name\":\"n1\",\"kind\":\"phy\","
-			  "\"devargs\":\"net_null_ctltest\"}]}";
+	char err[256], doc[1024];
 
-	CU_ASSERT_EQUAL_FATAL(vs_ctl_config_apply(dp, doc, err, sizeof(err)), 0);
+	snprintf(doc, sizeof(doc),
+		 "{\"switches\":[{\"name\":\"s1\",\"type\":\"internal\",\"host\":{\"ifname\":"
+		 "\"vsc%u\",\"vlan\":{\"mode\":\"access\",\"vid\":3}}},"
+		 "{\"name\":\"s2\",\"type\":\"external\",\"uplink\":\"net_null_ctltest\"}],"
+		 "\"ports\":[{\"switch\":\"s1\",\"name\":\"p1\",\"kind\":\"ring\"},"
+		 "{\"switch\":\"s1\",\"name\":\"p2\",\"kind\":\"ring\",\"admin\":\"down\"}]}",
+		 (unsigned int)getpid() % 100000u);
+	if (vs_ctl_config_apply(dp, doc, err, sizeof(err)) != 0) {
+		fprintf(stderr, "\n  %s\n", err);
+		CU_FAIL_FATAL("the document does not apply");
+	}
 	CU_ASSERT_EQUAL(vs_dp_switch_count(dp), 2);
-	CU_ASSERT_EQUAL(vs_dp_port_count(dp), 3);
-	CU_ASSERT_STRING_EQUAL(vs_dp_port_switch(dp, (unsigned int)vs_dp_port_index(dp, "n1")),
-			       "s2");
+	CU_ASSERT_EQUAL(vs_dp_port_count(dp), 4);
+	CU_ASSERT_STRING_EQUAL(
+		vs_dp_port_switch(dp, (unsigned int)vs_dp_port_index(dp, "s2-uplink")), "s2");
+	CU_ASSERT(vs_dp_port_index(dp, "s1-host") >= 0);
 }
 
 static void
@@ -116,7 +121,7 @@ test_refusals(void)
 		       "ports[0].switch");
 	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
 		       "\"name\":\"z\",\"kind\":\"phy\"}]}",
-		       "ports[0].devargs");
+		       "ports[0].kind");
 	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
 		       "\"name\":\"z\",\"kind\":\"ring\",\"ring_size\":\"big\"}]}",
 		       "ports[0].ring_size");
@@ -126,6 +131,27 @@ test_refusals(void)
 	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
 		       "\"name\":\"z\",\"kind\":\"ring\",\"admin\":\"sideways\"}]}",
 		       "ports[0].admin");
+	/* Switch types. */
+	expect_refused("{\"switches\":[{\"name\":\"q\",\"type\":\"external\"}]}",
+		       "switches[0].uplink: required for an external switch");
+	expect_refused("{\"switches\":[{\"name\":\"q\",\"uplink\":\"net_null_q\"}]}",
+		       "switches[0].uplink: only an external switch");
+	expect_refused("{\"switches\":[{\"name\":\"q\",\"type\":\"internal\","
+		       "\"host\":{\"mtu\":\"big\"}}]}",
+		       "switches[0].host.mtu");
+	expect_refused("{\"switches\":[{\"name\":\"q\",\"type\":\"external\","
+		       "\"uplink\":\"net_null_q\",\"uplink_port\":{\"mtu\":1500}}]}",
+		       "switches[0].uplink_port.mtu: unknown key");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"phy\",\"devargs\":\"net_null_z\"}]}",
+		       "ports[0].kind: a phy port is created by its switch");
+	expect_refused("{\"switches\":[{\"name\":\"q\"}],\"ports\":[{\"switch\":\"q\","
+		       "\"name\":\"z\",\"kind\":\"host\"}]}",
+		       "ports[0].kind: a host port is created by its switch");
+	/* An uplink that does not open leaves no switch behind. */
+	expect_refused("{\"switches\":[{\"name\":\"q\",\"type\":\"external\","
+		       "\"uplink\":\"net_nothing_q\"}]}",
+		       "net_nothing_q");
 	/* Valid document, but a switch that already exists. */
 	expect_refused("{\"switches\":[{\"name\":\"s1\"}]}", "s1");
 }
@@ -160,6 +186,18 @@ test_locate_line(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ports[1].note: unknown key"));
 	CU_ASSERT_EQUAL(vs_ctl_locate_line(doc, err), 7);
 	(void)c;
+	{
+		/* A switch's host vNIC settings: the nested field's own line. */
+		const char *sw = "{\n"
+				 "  \"switches\": [ {\"name\": \"i\", \"type\": \"internal\",\n"
+				 "                 \"host\": {\"ifname\": \"x\",\n"
+				 "                          \"mtu\": 5}} ]\n"
+				 "}\n";
+
+		CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, sw, err, sizeof(err)), 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "switches[0].host.mtu"));
+		CU_ASSERT_EQUAL(vs_ctl_locate_line(sw, err), 4);
+	}
 }
 
 static void

@@ -4,6 +4,7 @@
  * every method, every bad field, the error codes, and that an accepted
  * change is on disk before its answer (and undone when it cannot be).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,8 @@
 #include <cjson/cJSON.h>
 
 #include "ctl.h"
+
+cJSON *vs_ctl_config_build(const struct vs_dp *dp); /* ctl_priv.h */
 
 static struct vs_dp *dp;
 static struct vs_ctl *ctl;
@@ -174,7 +177,7 @@ test_switch_methods(void)
 {
 	cJSON *r;
 
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw0\",\"type\":\"internal\"}")));
+	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw0\",\"type\":\"private\"}")));
 	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw1\"}")));
 	expect_error(RQ("switch.add", "{\"name\":\"sw0\"}"), VS_CTL_E_EXISTS, "already exists");
 	expect_error(RQ("switch.add", "{}"), VS_CTL_E_INVALID_PARAMS, "name: required");
@@ -192,7 +195,7 @@ test_switch_methods(void)
 	cJSON_Delete(r);
 	r = expect_ok(RQ("switch.get", "{\"name\":\"sw0\"}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "type")->valuestring,
-			       "internal");
+			       "private");
 	cJSON_Delete(r);
 	expect_error(RQ("switch.get", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
 	expect_error(RQ("switch.del", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
@@ -222,7 +225,11 @@ test_port_methods(void)
 		     VS_CTL_E_INVALID_PARAMS, "ring_size: expected an integer from 64");
 	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"phy\","
 				    "\"devargs\":\"net_nothing_here0\"}"),
-		     VS_CTL_E_DEVICE, "net_nothing_here0");
+		     VS_CTL_E_INVALID_PARAMS,
+		     "a phy port is only ever an external switch's uplink; private switch sw0");
+	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"pcap\","
+				    "\"rx_pcap\":\"/nonexistent/nothing_here0.pcap\"}"),
+		     VS_CTL_E_DEVICE, "nothing_here0");
 	CU_ASSERT(!saved_has_port("p3"));
 	r = expect_ok(RQ("port.list", "{\"switch\":\"sw0\"}"));
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 2);
@@ -309,10 +316,12 @@ test_dry_run(void)
 {
 	cJSON *r;
 
-	r = expect_ok(RQ("switch.add", "{\"name\":\"dry\",\"type\":\"external\",\"dry_run\":true}"));
+	r = expect_ok(RQ("switch.add", "{\"name\":\"dry\",\"type\":\"external\","
+				       "\"uplink\":\"net_null_dry\",\"dry_run\":true}"));
 	CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dry_run")));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
-			       "add external switch dry");
+			       "add external switch dry with uplink dry-uplink (device not probed): "
+			       "net_null_dry");
 	cJSON_Delete(r);
 	CU_ASSERT_EQUAL(vs_dp_switch_index(dp, "dry"), -ENOENT);
 	/* A dry run refuses what the real call would refuse. */
@@ -397,6 +406,214 @@ test_persist_failure_undoes(void)
 	vs_ctl_destroy(bad);
 }
 
+/* The switch named name in a saved document. */
+static cJSON *
+saved_switch(cJSON *doc, const char *name)
+{
+	cJSON *it;
+
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(doc, "switches"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(it, "name")->valuestring, name) == 0)
+			return it;
+	CU_FAIL_FATAL("switch not saved");
+	return NULL;
+}
+
+/* switch.add / switch.set / port.add / port.del under the switch types,
+ * dry runs, and the saved file. */
+static void
+test_switch_types(void)
+{
+	char req[1024], ifn[16];
+	cJSON *r, *sw;
+
+	snprintf(ifn, sizeof(ifn), "vsr%u", (unsigned int)getpid() % 100000u);
+	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "uplink: required for an external switch");
+	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"uplink\":\"net_null_e1\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "uplink: only an external switch has an uplink");
+	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"internal\","
+				      "\"allow_management_os\":true}"),
+		     VS_CTL_E_INVALID_PARAMS, "allow_management_os: only for an external switch");
+	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"host\":{\"ifname\":\"x\"}}"),
+		     VS_CTL_E_INVALID_PARAMS, "host: a private switch has no host vNIC");
+	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"internal\","
+				      "\"host\":{\"colour\":1}}"),
+		     VS_CTL_E_INVALID_PARAMS, "host.colour: unknown key");
+	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\","
+				      "\"uplink\":\"net_nothing_e1\"}"),
+		     VS_CTL_E_DEVICE, "net_nothing_e1");
+	CU_ASSERT_EQUAL(vs_dp_switch_index(dp, "e1"), -ENOENT);
+	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\","
+						"\"uplink\":\"net_null_e1\"}")));
+	r = expect_ok(RQ("switch.get", "{\"name\":\"e1\"}"));
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "uplink")->valuestring,
+			       "net_null_e1");
+	CU_ASSERT_STRING_EQUAL(
+		cJSON_GetObjectItemCaseSensitive(r, "uplink_port_name")->valuestring, "e1-uplink");
+	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(r, "host_port_name"));
+	cJSON_Delete(r);
+	expect_error(RQ("port.add", "{\"switch\":\"e1\",\"name\":\"n2\",\"kind\":\"phy\","
+				    "\"devargs\":\"net_null_n2\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "has exactly one already (e1-uplink)");
+	expect_error(RQ("port.add", "{\"switch\":\"e1\",\"name\":\"h\",\"kind\":\"host\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "allow_management_os");
+	expect_error(RQ("port.del", "{\"name\":\"e1-uplink\"}"), VS_CTL_E_CONFLICT,
+		     "change the switch instead");
+	expect_error(RQ("port.del", "{\"name\":\"e1-uplink\",\"dry_run\":true}"),
+		     VS_CTL_E_CONFLICT, "change the switch instead");
+	/* The uplink's VLAN is a port setting, saved inside the switch. */
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"e1-uplink\",\"vlan\":{\"mode\":"
+					      "\"trunk\",\"allowed\":\"10,20\",\"native\":10}}")));
+	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"e1\",\"name\":\"e1vm\","
+					      "\"kind\":\"ring\"}")));
+	r = saved();
+	sw = saved_switch(r, "e1");
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(sw, "name")->valuestring, "e1");
+	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(
+				       cJSON_GetObjectItemCaseSensitive(
+					       cJSON_GetObjectItemCaseSensitive(sw, "uplink_port"),
+					       "vlan"),
+				       "allowed")
+				       ->valuestring,
+			       "10,20");
+	cJSON_Delete(r);
+	CU_ASSERT(!saved_has_port("e1-uplink"));
+	CU_ASSERT(saved_has_port("e1vm"));
+
+	/* Live changes, dry runs first. */
+	snprintf(req, sizeof(req), RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":true,"
+						    "\"host\":{\"ifname\":\"%s\",\"addresses\":"
+						    "[\"10.251.0.1/24\"]},\"dry_run\":true}"),
+		 ifn);
+	r = expect_ok(req);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
+				      "host vNIC e1-host"));
+	cJSON_Delete(r);
+	CU_ASSERT(vs_dp_port_index(dp, "e1-host") < 0);
+	snprintf(req, sizeof(req), RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":true,"
+						    "\"host\":{\"ifname\":\"%s\",\"addresses\":"
+						    "[\"10.251.0.1/24\"]}}"),
+		 ifn);
+	cJSON_Delete(expect_ok(req));
+	CU_ASSERT(vs_dp_port_index(dp, "e1-host") >= 0);
+	expect_error(req, VS_CTL_E_INVALID_PARAMS, "change its settings with port.set e1-host");
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"e1-host\",\"vlan\":{\"mode\":"
+					      "\"access\",\"vid\":10}}")));
+	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":false}")));
+	CU_ASSERT(vs_dp_port_index(dp, "e1-host") < 0);
+	r = saved();
+	sw = saved_switch(r, "e1");
+	CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sw, "allow_management_os")));
+	cJSON_Delete(r);
+	/* On again: the vNIC comes back as it was (VLAN 10, its address). */
+	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":true}")));
+	r = expect_ok(RQ("port.get", "{\"name\":\"e1-host\"}"));
+	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(r, "vlan"), "vid")
+				->valuedouble,
+			10);
+	CU_ASSERT_STRING_EQUAL(cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(r, "addresses"),
+						  0)->valuestring,
+			       "10.251.0.1/24");
+	cJSON_Delete(r);
+	/* external -> internal: the uplink goes, the host stays; -> private */
+	expect_error(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\",\"uplink\":\"x\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "uplink: only an external switch has an uplink");
+	r = expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\",\"dry_run\":true}"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
+				      "make switch e1 internal with host vNIC e1-host"));
+	cJSON_Delete(r);
+	CU_ASSERT(vs_dp_port_index(dp, "e1-uplink") >= 0);
+	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\"}")));
+	CU_ASSERT(vs_dp_port_index(dp, "e1-uplink") < 0);
+	CU_ASSERT(vs_dp_port_index(dp, "e1-host") >= 0);
+	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"private\"}")));
+	CU_ASSERT(vs_dp_port_index(dp, "e1-host") < 0);
+	expect_error(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"external\"}"),
+		     VS_CTL_E_INVALID_PARAMS, "uplink: required");
+	expect_error(RQ("switch.set", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
+	CU_ASSERT(vs_dp_port_index(dp, "e1vm") >= 0);
+	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"e1vm\"}")));
+	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"e1\"}")));
+}
+
+/* config.get of a datapath loaded into a new one gives the same document. */
+static void
+test_round_trip(void)
+{
+	char req[1024], ifn[16], err[256];
+	struct vs_dp_conf dc = {.fdb_size = 4096};
+	struct vs_dp *dp2;
+	cJSON *r;
+	char *a;
+
+	snprintf(ifn, sizeof(ifn), "vsq%u", (unsigned int)getpid() % 100000u);
+	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"rx\",\"type\":\"external\","
+						"\"uplink\":\"net_null_rt\"}")));
+	snprintf(req, sizeof(req), RQ("switch.add", "{\"name\":\"ri\",\"type\":\"internal\","
+						    "\"host\":{\"ifname\":\"%s\",\"mtu\":1400,"
+						    "\"mac\":\"02:00:00:00:aa:01\","
+						    "\"addresses\":[\"10.252.0.1/24\"]}}"),
+		 ifn);
+	cJSON_Delete(expect_ok(req));
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"rx-uplink\",\"admin\":\"down\","
+					      "\"vlan\":{\"mode\":\"trunk\",\"allowed\":\"5-7\"}}")));
+	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"ri-host\",\"vlan\":{\"mode\":"
+					      "\"access\",\"vid\":7}}")));
+	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"ri\",\"name\":\"rv\","
+					      "\"kind\":\"ring\"}")));
+	r = expect_ok(RQ("config.get", "{}"));
+	a = cJSON_Print(r);
+	cJSON_Delete(r);
+	/* The devices are the first datapath's: free them before loading. */
+	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"rv\"}")));
+	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"ri\"}")));
+	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"rx\"}")));
+	r = expect_ok(RQ("config.get", "{}"));
+	dp2 = vs_dp_create(&dc, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dp2);
+	{
+		/* everything but rx, ri and rv is in the first datapath still */
+		cJSON *doc = cJSON_Parse(a);
+		cJSON *sws = cJSON_GetObjectItemCaseSensitive(doc, "switches");
+		cJSON *ports = cJSON_GetObjectItemCaseSensitive(doc, "ports");
+		char *text, *back;
+		int i;
+
+		for (i = cJSON_GetArraySize(sws) - 1; i >= 0; i--) {
+			const char *n = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(sws, i),
+									 "name")->valuestring;
+
+			if (strcmp(n, "rx") != 0 && strcmp(n, "ri") != 0)
+				cJSON_DeleteItemFromArray(sws, i);
+		}
+		for (i = cJSON_GetArraySize(ports) - 1; i >= 0; i--)
+			if (strcmp(cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(ports, i),
+								    "switch")->valuestring,
+				   "ri") != 0)
+				cJSON_DeleteItemFromArray(ports, i);
+		text = cJSON_Print(doc);
+		if (vs_ctl_config_apply(dp2, text, err, sizeof(err)) != 0) {
+			fprintf(stderr, "\n  apply: %s\n", err);
+			CU_FAIL("the saved document does not load");
+		}
+		cJSON_Delete(doc);
+		doc = vs_ctl_config_build(dp2);
+		back = cJSON_Print(doc);
+		if (strcmp(text, back) != 0) {
+			fprintf(stderr, "\n  saved:\n%s\n  reloaded:\n%s\n", text, back);
+			CU_FAIL("config.get differs after a reload");
+		}
+		cJSON_Delete(doc);
+		free(text);
+		free(back);
+	}
+	vs_dp_destroy(dp2);
+	cJSON_Delete(r);
+	free(a);
+}
+
 CU_ErrorCode
 vs_test_register_rpc(void)
 {
@@ -408,6 +625,8 @@ vs_test_register_rpc(void)
 	    !CU_add_test(s, "fdb, stats, config", test_fdb_stats_config) ||
 	    !CU_add_test(s, "dry runs validate and change nothing", test_dry_run) ||
 	    !CU_add_test(s, "trace", test_trace_method) ||
+	    !CU_add_test(s, "switch types through the methods", test_switch_types) ||
+	    !CU_add_test(s, "config.get survives a reload", test_round_trip) ||
 	    !CU_add_test(s, "a change that cannot be saved is undone", test_persist_failure_undoes))
 		return CU_get_error();
 	return CUE_SUCCESS;

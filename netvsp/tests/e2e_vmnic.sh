@@ -2,7 +2,7 @@
 # Synthetic NICs end to end: two "VM" namespaces each sit behind vmnic, a
 # guest that brings a netVSC channel up as Linux's hv_netvsc does (NVSP,
 # RNDIS) and bridges it to a tap.  Through vswitchd's netvsc ports they
-# ping each other and the host's vNIC (a host port on the same switch);
+# ping each other and the host's vNIC (the internal switch's host port);
 # the ports show their generated Hyper-V MACs as static entries and the
 # link as up; in VLAN 10 on both they still talk, and moving one to VLAN
 # 20 cuts them apart.  Needs root.
@@ -39,11 +39,10 @@ for _ in $(seq 1 100); do
 	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
 	sleep 0.1
 done
-ctl switch add lan --type internal || fail "switch add"
+# The internal switch creates the host's vNIC with its address.
+ctl switch add lan --type internal --host-ifname "h$tag" --host-address 10.195.0.254/24 || fail "switch add"
 ctl port add lan vm1 --kind netvsc || fail "port add vm1"
 ctl port add lan vm2 --kind netvsc || fail "port add vm2"
-ctl port add lan host --kind host --ifname "h$tag" || fail "host port"
-ip addr add 10.195.0.254/24 dev "h$tag" || fail "host address"
 [ -f "$dir/run/chan/vm1" ] || fail "no channel file for vm1"
 
 for i in 1 2; do
@@ -66,6 +65,11 @@ ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "VM1
 ip netns exec "nv2$tag" ping -c 3 -i 0.2 -W 2 10.195.0.1 >/dev/null || fail "VM2 -> VM1"
 ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.254 >/dev/null || fail "VM1 -> host vNIC"
 echo "ok - VMs ping each other and the host through netvsc ports"
+ctl switch set lan --type private || fail "switch set private with netvsc ports"
+ip link show "h$tag" >/dev/null 2>&1 && fail "a private switch kept the host vNIC"
+ip netns exec "nv1$tag" ping -c 2 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "private: VM1 -> VM2"
+ip netns exec "nv1$tag" ping -c 2 -i 0.2 -W 1 10.195.0.254 >/dev/null 2>&1 && fail "private: VM1 reached the host"
+echo "ok - made private live: the netvsc VMs stay, the host vNIC goes"
 mac1=$(ctl --json port show vm1 | sed -n 's/^[[:space:]]*"mac":[[:space:]]*"\(00:15:5D[^"]*\)".*/\1/p' | head -1)
 [ -n "$mac1" ] || fail "vm1 has no Hyper-V MAC: $(ctl port show vm1)"
 ctl fdb show lan --port vm1 | grep -Eq "$mac1 +vm1 +static" || fail "no static entry for $mac1: $(ctl fdb)"

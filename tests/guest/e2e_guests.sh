@@ -9,15 +9,13 @@
 # learned each guest's MAC on its own port.  Needs root; exits 77 (skip) if
 # not root or if the guest kernel cannot be fetched.
 #
-# Environment: VS_GUEST_USER (default nobody), VS_GUEST_PORT_KIND (phy until
-# the emulated port kind exists, see add_vm_port), VS_GUEST_CACHE (wins over
+# Environment: VS_GUEST_USER (default nobody), VS_GUEST_CACHE (wins over
 # GUEST_CACHE, so build trees can share one cache).
 set -u
 VSWITCHD=$1 CTL=$2
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${VS_GUEST_CACHE:-${3:-$(dirname "$VSWITCHD")/../guest-cache}}
 user=${VS_GUEST_USER:-nobody}
-kind=${VS_GUEST_PORT_KIND:-emulated}
 tag=$$
 prefix=vsg$tag
 dir=$(mktemp -d)
@@ -79,37 +77,21 @@ done
 ctl info >/dev/null 2>&1 || fail "vswitchd did not come up"
 ctl switch add lan --type private || fail "switch add"
 
-# A tap as the switch must leave it for the emulator: persistent, owned by
-# the VM's user, no address, no IPv6 (an AF_PACKET socket on it would also
-# see what the host itself sends out of it), up.
-make_tap() {
-	ip tuntap add dev "$1" mode tap user "$user" || fail "tuntap add $1"
-	echo 1 >"/proc/sys/net/ipv6/conf/$1/disable_ipv6" || fail "disable_ipv6 on $1"
-	ip link set "$1" up || fail "link up $1"
-}
-
-# ---- THE PORT KIND: switch here when the emulated port kind lands --------
-# add_vm_port PORT TAP: a VM port whose emulator attaches to TAP.
-# phy (today): the test makes the tap and binds its kernel end itself.
-# emulated: vswitchd makes the tap (owner $user) and binds it; the test only
-# checks that the tap is as QEMU needs it.  Set VS_GUEST_PORT_KIND=emulated
-# (or change the default of $kind above) to test it.
+# add_vm_port PORT TAP: a VM port whose emulator attaches to TAP.  vswitchd
+# makes the tap (owner $user) and binds it; the test checks that the tap is
+# as QEMU needs it: persistent, owned by the VM's user, no address, no IPv6
+# (an AF_PACKET socket on it would also see what the host itself sends out
+# of it), up.  A private switch takes nothing but VM ports.
 add_vm_port() {
-	if [ "$kind" = emulated ]; then
-		ctl port add lan "$1" --kind emulated --ifname "$2" --owner "$user" || fail "port add $1 (emulated)"
-		[ -e "/sys/class/net/$2" ] || fail "vswitchd made no tap $2"
-		[ "$(cat "/sys/class/net/$2/owner")" = "$(id -u "$user")" ] || fail "tap $2 not owned by $user"
-		[ "$(cat "/proc/sys/net/ipv6/conf/$2/disable_ipv6")" = 1 ] || fail "tap $2 has IPv6"
-		[ -z "$(ip -br addr show dev "$2" | awk '{print $3}')" ] || fail "tap $2 has an address"
-	else
-		make_tap "$2"
-		ctl port add lan "$1" --kind phy --devargs "net_af_packet_$1$tag,iface=$2" || fail "port add $1"
-	fi
+	ctl port add lan "$1" --kind emulated --ifname "$2" --owner "$user" || fail "port add $1 (emulated)"
+	[ -e "/sys/class/net/$2" ] || fail "vswitchd made no tap $2"
+	[ "$(cat "/sys/class/net/$2/owner")" = "$(id -u "$user")" ] || fail "tap $2 not owned by $user"
+	[ "$(cat "/proc/sys/net/ipv6/conf/$2/disable_ipv6")" = 1 ] || fail "tap $2 has IPv6"
+	[ -z "$(ip -br addr show dev "$2" | awk '{print $3}')" ] || fail "tap $2 has an address"
 }
-# ---------------------------------------------------------------------------
 add_vm_port a "vga$tag"
 add_vm_port b "vgb$tag"
-echo "ok - private switch with two $kind ports on taps owned by $user"
+echo "ok - private switch with two emulated ports on taps owned by $user"
 
 # Both guests boot at once; B answers for up to 240 s, A waits up to 150 s
 # for B's first reply, then counts.

@@ -54,10 +54,9 @@ fi
 frames=$(tcpdump -r "$DEMO/vm3.pcap" 2>/dev/null | wc -l)
 [ "$frames" -gt 0 ] || fail "cannot count the frames of $DEMO/vm3.pcap"
 cat >"$dir/vswitch.json" <<JSON
-{"switches":[{"name":"lan","type":"private"}],
- "ports":[{"switch":"lan","name":"vm3","kind":"phy",
-           "devargs":"net_pcap_h$tag,rx_pcap=$DEMO/vm3.pcap,tx_pcap=$dir/vm3-out.pcap"},
-          {"switch":"lan","name":"n0","kind":"phy","devargs":"net_null_h$tag"}]}
+{"switches":[{"name":"lan","type":"external","uplink":"net_null_h$tag"}],
+ "ports":[{"switch":"lan","name":"vm3","kind":"pcap",
+           "rx_pcap":"$DEMO/vm3.pcap","tx_pcap":"$dir/vm3-out.pcap"}]}
 JSON
 "$VSWITCHD" $eal -- --rundir "$dir/run" --config "$dir/vswitch.json" --group "$grp" \
 	>"$log" 2>&1 &
@@ -77,7 +76,7 @@ echo "ok - --group gives the socket its group, mode 0660; unknown groups refused
 tsock=/var/run/dpdk/$prefix/dpdk_telemetry.v2
 [ -S "$tsock" ] || fail "no telemetry socket at $tsock"
 tq() { "$TELQ" "$tsock" "$@"; }
-tq /vswitch/ports | grep -q '"/vswitch/ports":\["vm3","n0"\]' ||
+tq /vswitch/ports | grep -q '"/vswitch/ports":\["lan-uplink","vm3"\]' ||
 	fail "/vswitch/ports: $(tq /vswitch/ports)"
 # The pcap port has replayed its file once the counter stops moving.
 rx=""
@@ -97,18 +96,18 @@ tq /help,/vswitch/port_stats | grep -q "Parameters: port name" || fail "no help 
 echo "ok - telemetry: vm3 rx_packets = $rx = frames in its capture = vswitchctl's count"
 
 # --- capture while traffic flows (net_null receives without end)
-ctl capture n0 --file "$dir/n0.pcap" --dir rx --count 25 >/dev/null || fail "capture start"
+ctl capture lan-uplink --file "$dir/n0.pcap" --dir rx --count 25 >/dev/null || fail "capture start"
 state=""
 for _ in $(seq 1 50); do
-	state=$(ctl capture list | awk '$1 == "n0" {print $4}')
+	state=$(ctl capture list | awk '$1 == "lan-uplink" {print $4}')
 	[ "$state" = count_limit ] && break
 	sleep 0.1
 done
 [ "$state" = count_limit ] || fail "capture did not end at its count: $(ctl capture list)"
 n=$(tcpdump -r "$dir/n0.pcap" 2>/dev/null | wc -l)
 [ "$n" -eq 25 ] || fail "capture file holds $n frames, want 25"
-ctl capture stop n0 | grep -q "count_limit, 25 frame(s)" || fail "capture stop"
-(cd "$dir" && "$CTL" --socket "$sock" capture start n0 --file rel.pcapng --format pcapng \
+ctl capture stop lan-uplink | grep -q "count_limit, 25 frame(s)" || fail "capture stop"
+(cd "$dir" && "$CTL" --socket "$sock" capture start lan-uplink --file rel.pcapng --format pcapng \
 	--max-bytes 4096 >/dev/null) || fail "capture with a relative path"
 [ -f "$dir/rel.pcapng" ] || fail "relative path not resolved against the client's directory"
 for _ in $(seq 1 50); do
@@ -118,8 +117,8 @@ done
 ctl capture list | grep -q "size_limit" || fail "size limit: $(ctl capture list)"
 [ "$(stat -c %s "$dir/rel.pcapng")" -le 4096 ] || fail "file passed its size limit"
 tcpdump -r "$dir/rel.pcapng" >/dev/null 2>&1 || fail "pcapng file unreadable"
-ctl capture stop n0 >/dev/null || fail "capture stop"
-out=$(ctl capture n0 --file "$dir/n0.pcap" 2>&1); rc=$?
+ctl capture stop lan-uplink >/dev/null || fail "capture stop"
+out=$(ctl capture lan-uplink --file "$dir/n0.pcap" 2>&1); rc=$?
 [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "file: cannot create '$dir/n0.pcap': File exists" ||
 	fail "existing file: rc=$rc '$out'"
 echo "ok - vswitchctl capture: count and size limits, relative path, existing file refused"
@@ -140,7 +139,7 @@ if [ "$(free_mb)" -lt 384 ]; then
 	fi
 fi
 [ "$(free_mb)" -ge 384 ] || fail "cannot reserve 384 MB of hugepages for dpdk-dumpcap ($(free_mb) MB free)"
-echo '{"switches":[{"name":"lan"}],"ports":[{"switch":"lan","name":"n0","kind":"phy","devargs":"net_null_d'$tag'"}]}' \
+echo '{"switches":[{"name":"lan","type":"external","uplink":"net_null_d'$tag'"}]}' \
 	>"$dir/dumpcap.json"
 rm -f "$sock"
 "$VSWITCHD" -l 0-1 --no-pci -m 256 --file-prefix "${prefix}h" -- --rundir "$dir/run" \

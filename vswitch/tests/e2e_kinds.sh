@@ -1,10 +1,10 @@
 #!/bin/bash
 # Ports on kernel interfaces, end to end.  An internal switch: its host port
 # is the management OS's vNIC (a tap vswitch holds, configured through
-# libnl with MAC, MTU and address); a "VM" namespace sits behind an
-# emulated port that adopts the switch-side end of its veth.  The VM pings
-# the host's address on the vNIC; the link and kernel counters show in
-# vswitchctl; deleting the host port removes the interface.  An emulated
+# libnl with MAC, MTU and address), created and removed with the switch's
+# type; a "VM" namespace sits behind an emulated port that adopts the
+# switch-side end of its veth.  The VM pings the host's address on the
+# vNIC; the link and kernel counters show in vswitchctl.  An emulated
 # port that creates its tap makes it persistent and owned, and deletes it
 # with the port.  Needs root.
 set -u
@@ -38,18 +38,23 @@ for _ in $(seq 1 100); do
 	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
 	sleep 0.1
 done
-ctl switch add in0 --type internal || fail "switch add"
-# The host vNIC: vswitch creates it and gives it MAC, MTU and address.
-ctl port add in0 host --kind host --ifname "h$tag" --mac 02:00:00:5e:00:01 || fail "host port"
-ctl port set host --mac-spoofing on >/dev/null || fail "port set host"
+ctl switch add in0 --type internal --host-ifname "h$tag" || fail "switch add"
+# The host vNIC: vswitch creates it with the switch, a port like any other.
 ip -br addr show "h$tag" >/dev/null 2>&1 || fail "no interface h$tag"
-ctl port del host || fail "port del host"
-ip link show "h$tag" >/dev/null 2>&1 && fail "deleting the host port left h$tag behind"
-ctl port add in0 host --kind host --ifname "h$tag" --mac 02:00:00:5e:00:01 >/dev/null ||
-	fail "host port again"
-ctl port del host >/dev/null
+ctl port set in0-host --mac 02:00:00:5e:00:01 --mac-spoofing on >/dev/null || fail "port set in0-host"
+out=$(ctl port del in0-host 2>&1) && fail "the host vNIC was deleted as a port"
+printf '%s' "$out" | grep -q "change the switch instead" || fail "port del in0-host: $out"
+out=$(ctl port add in0 host2 --kind host --ifname "x$tag" 2>&1) && fail "a second host vNIC"
+printf '%s' "$out" | grep -q "exactly one host vNIC" || fail "port add host: $out"
+ctl switch set in0 --type private || fail "switch set private"
+ip link show "h$tag" >/dev/null 2>&1 && fail "a private switch kept h$tag"
+ctl switch set in0 --type internal >/dev/null || fail "switch set internal"
+ip link show "h$tag" >/dev/null 2>&1 || fail "internal again: no h$tag"
+ctl switch del in0 >/dev/null || fail "switch del"
+ip link show "h$tag" >/dev/null 2>&1 && fail "deleting the switch left h$tag behind"
+echo "ok - the host vNIC comes and goes with the switch's type"
 # The same with an MTU and addresses, as a configuration file would carry them.
-printf '{"switches":[{"name":"in0","type":"internal"}],"ports":[{"switch":"in0","name":"host","kind":"host","ifname":"h%s","mac":"02:00:00:5e:00:01","mtu":1400,"addresses":["10.196.0.1/24","fd00:196::1/64"]},{"switch":"in0","name":"vm","kind":"emulated","ifname":"v%s","adopt":true}]}\n' "$tag" "$tag" >"$dir/vswitch.json"
+printf '{"switches":[{"name":"in0","type":"internal","host":{"ifname":"h%s","mac":"02:00:00:5e:00:01","mtu":1400,"addresses":["10.196.0.1/24","fd00:196::1/64"]}}],"ports":[{"switch":"in0","name":"vm","kind":"emulated","ifname":"v%s","adopt":true}]}\n' "$tag" "$tag" >"$dir/vswitch.json"
 kill -TERM "$pid"; wait "$pid"; pid=""
 "$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsk$tag" \
 	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
@@ -66,9 +71,9 @@ ip -br addr show "h$tag" | grep -q "fd00:196::1/64" || fail "host vNIC IPv6 addr
 echo "ok - the host vNIC has the configured MAC, MTU and addresses"
 ip netns exec "vm$tag" ping -c 3 -i 0.2 -W 2 10.196.0.1 >/dev/null || fail "VM -> host vNIC"
 echo "ok - a VM behind an emulated port reaches the host's vNIC on an internal switch"
-out=$(ctl port show host)
+out=$(ctl port show in0-host)
 printf '%s\n' "$out" | grep -Eq "^link: +up, ([0-9]+ Mbit/s, )?interface h$tag mtu 1400 mac 02:00:00:5E:00:01, kernel rx [1-9]" ||
-	fail "port show host: $out"
+	fail "port show in0-host: $out"
 echo "ok - port show gives the vNIC's link and kernel counters"
 
 # An emulated port that makes its tap: persistent, owned, gone with the port.

@@ -1,6 +1,7 @@
 #!/bin/bash
-# 802.1Q end to end.  The switch under test has a trunk uplink (af_packet on
-# a veth, the "wire") and three "VM" namespaces behind access ports: vm1 in
+# 802.1Q end to end.  The switch under test is external: its uplink is a
+# trunk (af_packet on a veth, the "wire"), and three "VM" namespaces sit
+# behind emulated access ports adopting their veths' switch ends: vm1 in
 # VLAN 10, vm2 in VLAN 20, and vm3 in VLAN 20 but numbered in VLAN 10's
 # subnet.  The far end of the wire is the "physical LAN": this kernel has no
 # 802.1Q support (no VLAN sub-interfaces, no VLAN-filtering bridge), so a
@@ -55,26 +56,24 @@ ip -n "vm3$tag" addr add 10.197.20.3/24 dev eth0
 
 cat >"$dir/vswitch.json" <<JSON
 {"datapath":{"workers":1},
- "switches":[{"name":"ext","type":"external"}],
+ "switches":[{"name":"ext","type":"external","uplink":"net_af_packet_u$tag,iface=wa$tag",
+   "uplink_port":{"vlan":{"mode":"trunk","allowed":"10,20"}}}],
  "ports":[
-  {"switch":"ext","name":"uplink","kind":"phy","devargs":"net_af_packet_u$tag,iface=wa$tag",
-   "vlan":{"mode":"trunk","allowed":"10,20"}},
-  {"switch":"ext","name":"vm1","kind":"phy","devargs":"net_af_packet_1$tag,iface=hvm1$tag",
+  {"switch":"ext","name":"vm1","kind":"emulated","ifname":"hvm1$tag","adopt":true,
    "vlan":{"mode":"access","vid":10}},
-  {"switch":"ext","name":"vm2","kind":"phy","devargs":"net_af_packet_2$tag,iface=hvm2$tag",
+  {"switch":"ext","name":"vm2","kind":"emulated","ifname":"hvm2$tag","adopt":true,
    "vlan":{"mode":"access","vid":20}},
-  {"switch":"ext","name":"vm3","kind":"phy","devargs":"net_af_packet_3$tag,iface=hvm3$tag",
+  {"switch":"ext","name":"vm3","kind":"emulated","ifname":"hvm3$tag","adopt":true,
    "vlan":{"mode":"access","vid":20}}]}
 JSON
 cat >"$dir/lan.json" <<JSON
 {"datapath":{"workers":1},
- "switches":[{"name":"lan","type":"private"}],
+ "switches":[{"name":"lan","type":"external","uplink":"net_af_packet_t$tag,iface=wb$tag",
+   "uplink_port":{"vlan":{"mode":"trunk","allowed":"1-4094"}}}],
  "ports":[
-  {"switch":"lan","name":"trunk","kind":"phy","devargs":"net_af_packet_t$tag,iface=wb$tag",
-   "vlan":{"mode":"trunk","allowed":"1-4094"}},
-  {"switch":"lan","name":"h10","kind":"phy","devargs":"net_af_packet_h$tag,iface=hlan10$tag",
+  {"switch":"lan","name":"h10","kind":"emulated","ifname":"hlan10$tag","adopt":true,
    "vlan":{"mode":"access","vid":10}},
-  {"switch":"lan","name":"h20","kind":"phy","devargs":"net_af_packet_k$tag,iface=hlan20$tag",
+  {"switch":"lan","name":"h20","kind":"emulated","ifname":"hlan20$tag","adopt":true,
    "vlan":{"mode":"access","vid":20}}]}
 JSON
 ip netns exec "lansw$tag" "$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsl$tag" \

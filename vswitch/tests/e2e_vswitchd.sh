@@ -1,7 +1,7 @@
 #!/bin/bash
 # vswitchd end to end: its command line refuses bad input with one line, and
-# two network namespaces joined only through vswitchd (af_packet ports on
-# veth pairs) reach each other with the kernel's own ping; the learned MAC
+# two network namespaces joined only through vswitchd (emulated ports
+# adopting the switch-side ends of veth pairs) reach each other with the kernel's own ping; the learned MAC
 # table names both.  Needs root (namespaces).
 set -u
 VSWITCHD=$1
@@ -28,9 +28,9 @@ out=$("$VSWITCHD" $eal -- --workers zero 2>&1 >/dev/null); rc=$?
 [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | grep -c 'workers')" -eq 1 ] || fail "bad --workers: rc=$rc '$out'"
 out=$("$VSWITCHD" $eal -- --frobnicate 2>&1 >/dev/null); rc=$?
 [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "frobnicate" || fail "unknown option: rc=$rc '$out'"
-echo '{"switches":[{"name":"s"}],"ports":[{"switch":"s","name":"p","kind":"phy","devargs":"net_nosuchdev0"}]}' >"$cfg"
+echo '{"switches":[{"name":"s","type":"external","uplink":"net_nosuchdev0"}]}' >"$cfg"
 out=$("$VSWITCHD" $eal -- --config "$cfg" --rundir "$rundir" 2>&1 >/dev/null); rc=$?
-[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "port p: cannot open device 'net_nosuchdev0'" || fail "bad port: rc=$rc '$out'"
+[ $rc -eq 1 ] && printf '%s' "$out" | grep -q "port s-uplink: cannot open device 'net_nosuchdev0'" || fail "bad uplink: rc=$rc '$out'"
 printf '{"switches":[{"name":"s"}],\n "ports":[\n  {"switch":"s","name":"p","kind":"ring","ring_size":"x"}]}\n' >"$cfg"
 out=$("$VSWITCHD" $eal -- --config "$cfg" --rundir "$rundir" 2>&1 >/dev/null); rc=$?
 [ $rc -eq 1 ] && printf '%s' "$out" | grep -q "$cfg:3: ports\[0\].ring_size" || fail "bad config: rc=$rc '$out'"
@@ -52,8 +52,8 @@ macb=$(ip -n "$nsb" -br link show eth0 | awk '{print toupper($3)}')
 cat >"$cfg" <<JSON
 {"datapath":{"workers":1,"fdb_aging_s":300},
  "switches":[{"name":"lan","type":"private"}],
- "ports":[{"switch":"lan","name":"a","kind":"phy","devargs":"net_af_packet_a$tag,iface=va$tag"},
-          {"switch":"lan","name":"b","kind":"phy","devargs":"net_af_packet_b$tag,iface=vb$tag"}]}
+ "ports":[{"switch":"lan","name":"a","kind":"emulated","ifname":"va$tag","adopt":true},
+          {"switch":"lan","name":"b","kind":"emulated","ifname":"vb$tag","adopt":true}]}
 JSON
 "$VSWITCHD" $eal -- --config "$cfg" --rundir "$rundir" >"$log" 2>&1 &
 pid=$!

@@ -287,10 +287,10 @@ test_config_errors(void)
 	CU_ASSERT_EQUAL(vs_dp_port_add(dp, &pc, err, sizeof(err)), -ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nope"));
 	strcpy(pc.switch_name, "sw0");
-	pc.kind = VS_PORT_PHY;
-	strcpy(pc.devargs, "net_doesnotexist0");
+	pc.kind = VS_PORT_PCAP;
+	strcpy(pc.rx_pcap, "/nonexistent/doesnotexist0.pcap");
 	CU_ASSERT_NOT_EQUAL(vs_dp_port_add(dp, &pc, err, sizeof(err)), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "net_doesnotexist0"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "doesnotexist0"));
 	CU_ASSERT_EQUAL(idx("new"), -ENOENT);
 	strcpy(sc.name, "bad name");
 	CU_ASSERT_EQUAL(vs_dp_switch_add(dp, &sc, err, sizeof(err)), -EINVAL);

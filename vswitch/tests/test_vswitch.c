@@ -23,7 +23,7 @@ main(int argc, char **argv)
 	if (vs_test_register_fdb() != CUE_SUCCESS || vs_test_register_pipeline() != CUE_SUCCESS ||
 	    vs_test_register_capture() != CUE_SUCCESS || vs_test_register_security() != CUE_SUCCESS ||
 	    vs_test_register_netvsc_port() != CUE_SUCCESS ||
-	    vs_test_register_netlink() != CUE_SUCCESS) {
+	    vs_test_register_netlink() != CUE_SUCCESS || vs_test_register_types() != CUE_SUCCESS) {
 		fprintf(stderr, "test_vswitch: %s\n", CU_get_error_msg());
 		CU_cleanup_registry();
 		return 1;
