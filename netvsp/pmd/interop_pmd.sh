@@ -135,11 +135,12 @@ run_guest all-send-buffer tx_copybreak=2048
 # unknown unicast, and a trunk without a native VLAN has no static entry
 # for it: the guest announces itself in VLAN 10 first (a broadcast in
 # per-packet info, as a gratuitous ARP would be), and every frame after
-# that is unicast to a learnt MAC.  Then the port's link goes down
+# that is unicast to a learnt MAC.  The host port's default PCP 5 must
+# reach the PMD as the per-packet info's priority (TCI 0xa00a).  Then the port's link goes down
 # and up under the guest (admin state): the PMD must see both, and frames
 # flow again afterwards.
 ctl port set vm1 --vlan trunk 10 >/dev/null || fail "vm1 to a trunk of VLAN 10"
-ctl port set host --vlan access 10 >/dev/null || fail "host to VLAN 10"
+ctl port set host --vlan access 10 --pcp 5 >/dev/null || fail "host to VLAN 10, PCP 5"
 start_guest vlan "" --vlan-strip --expect-vlan 10 --announce 10 --expect 42 --watch-link 2
 for _ in $(seq 1 40); do
 	ctl fdb show lan | grep -Eiq "^lan +10 +$mac +vm1 " && break
@@ -148,7 +149,8 @@ done
 ctl fdb show lan | grep -Eiq "^lan +10 +$mac +vm1 " ||
 	fail "vlan: the switch did not learn the guest's announcement in VLAN 10: $(ctl fdb show lan)"
 echo_check vlan
-grep -q "^guest: first vlan frame: " "$glog" || fail "vlan: the guest saw no VLAN"
+grep -q "^guest: first vlan frame: stripped tci 0xa00a$" "$glog" ||
+	fail "vlan: the guest did not see VLAN 10, PCP 5 stripped: $(grep '^guest: first vlan' "$glog")"
 echo "ok - vlan: 21 frames in VLAN 10 echoed byte for byte ($(sed -n 's/^guest: first vlan frame: //p' "$glog" | head -1) first)"
 
 ctl port set vm1 --admin down >/dev/null || fail "vm1 admin down"
