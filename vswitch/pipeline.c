@@ -316,6 +316,29 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 	uint16_t n_as_is = 0, n_tagged = 0, k;
 	struct rte_mbuf *t;
 
+	if (b->unicast[i]) {
+		/* A VM's MAC is its own in every VLAN its port carries, though the
+		 * static entry lives in one: the owner, if any, gets the frame. */
+		struct rte_ether_hdr copy;
+		const struct rte_ether_hdr *eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
+
+		for (k = 0; eh != NULL && k < ss->n_flood; k++) {
+			uint16_t p = ss->flood[k];
+			enum vs_vlan_encap e;
+
+			if (p == b->in_port || !snap->ports[p].mac_locked ||
+			    !rte_is_same_ether_addr(&eh->dst_addr, &snap->ports[p].mac))
+				continue;
+			e = vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i]);
+			if (e == VS_VLAN_NOT_MEMBER)
+				continue;
+			if (e == VS_VLAN_TAG)
+				vs_tx_tagged(w, snap, p, m, b->tci[i]);
+			else
+				vs_tx_enqueue(w, snap, p, m);
+			return 1;
+		}
+	}
 	for (k = 0; k < ss->n_flood; k++) {
 		uint16_t p = ss->flood[k];
 

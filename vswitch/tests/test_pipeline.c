@@ -409,6 +409,41 @@ test_port_security(void)
 	drain_all();
 }
 
+/* A VM's MAC is its own in every VLAN its trunk carries, not only where its
+ * static entry lives. */
+static void
+test_locked_mac_on_trunk(void)
+{
+	struct vs_vlan_policy trunk, acc, un;
+	struct vs_port_conf sec;
+	struct rte_mbuf *m[4];
+	uint8_t A[6], D[6];
+	char err[128];
+
+	mac(A, 0x61);
+	mac(D, 0x64);
+	drain_all();
+	vs_vlan_policy_trunk(&trunk, "10,20", 0, 0, err, sizeof(err));
+	vs_vlan_policy_access(&acc, 20, 0, err, sizeof(err));
+	vs_vlan_policy_untagged(&un);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_vlan(dp, "d", &trunk, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_vlan(dp, "a", &acc, err, sizeof(err)), 0);
+	vs_dp_port_conf(dp, (unsigned int)idx("d"), &sec);
+	sec.has_mac = true;
+	memcpy(sec.mac, D, 6);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
+	send1("a", D, A, 0x0800, 60); /* VLAN 20, no entry for D there */
+	CU_ASSERT_EQUAL_FATAL(drain("d", m, 4), 1);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m[0]), 64); /* tagged for the trunk */
+	rte_pktmbuf_free(m[0]);
+	CU_ASSERT_EQUAL(drain_free("b") + drain_free("c"), 0);
+	sec.has_mac = false;
+	vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err));
+	vs_dp_port_set_vlan(dp, "d", &un, err, sizeof(err));
+	vs_dp_port_set_vlan(dp, "a", &un, err, sizeof(err));
+	drain_all();
+}
+
 /* The naive reference switch: a list of (switch, MAC) -> port. */
 struct ref {
 	int port_of[2][64]; /* switch, host -> port index or -1 */
@@ -625,6 +660,7 @@ vs_test_register_pipeline(void)
 	    !CU_add_test(s, "configuration errors name the field", test_config_errors) ||
 	    !CU_add_test(s, "trace shows decisions and changes nothing", test_trace_changes_nothing) ||
 	    !CU_add_test(s, "port security: known MAC, spoofing, unknown unicast", test_port_security) ||
+	    !CU_add_test(s, "a locked MAC is its port's in every VLAN of its trunk", test_locked_mac_on_trunk) ||
 	    !CU_add_test(s, "random vs reference, burst 1", test_random_1) ||
 	    !CU_add_test(s, "random vs reference, burst 3", test_random_3) ||
 	    !CU_add_test(s, "random vs reference, burst 4", test_random_4) ||
