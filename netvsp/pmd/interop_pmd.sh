@@ -23,7 +23,7 @@ fail() {
 	echo "FAIL: $*"
 	# The guest's own counters (SIGINT: it prints them and stops its port).
 	[ -n "$gpid" ] && kill -INT "$gpid" 2>/dev/null && wait "$gpid" 2>/dev/null && gpid=""
-	{ ctl port show vm1; ctl port show host; ctl fdb show lan; } 2>/dev/null | sed 's/^/  /'
+	{ ctl port show vm1; ctl port show lan-host; ctl fdb show lan; } 2>/dev/null | sed 's/^/  /'
 	[ -s "$log" ] && tail -10 "$log" | sed 's/^/  vswitchd: /'
 	[ -s "$glog" ] && tail -30 "$glog" | sed 's/^/  guest: /'
 	exit 1
@@ -133,14 +133,15 @@ run_guest all-send-buffer tx_copybreak=2048
 # (RTE_MBUF_F_TX_VLAN); the host sees its frames come back untagged, byte
 # for byte.  The guest's MAC is locked on its port, so the port gets no
 # unknown unicast, and a trunk without a native VLAN has no static entry
-# for it: the guest announces itself in VLAN 10 first (a broadcast in
-# per-packet info, as a gratuitous ARP would be), and every frame after
-# that is unicast to a learnt MAC.  The host port's default PCP 5 must
+# for it, but the switch still delivers frames to the guest's own MAC in
+# every VLAN its port carries.  The guest announces itself in VLAN 10
+# first (a broadcast in per-packet info, as a gratuitous ARP would be):
+# the switch must learn it there.  The host port's default PCP 5 must
 # reach the PMD as the per-packet info's priority (TCI 0xa00a).  Then the port's link goes down
 # and up under the guest (admin state): the PMD must see both, and frames
 # flow again afterwards.
 ctl port set vm1 --vlan trunk 10 >/dev/null || fail "vm1 to a trunk of VLAN 10"
-ctl port set host --vlan access 10 --pcp 5 >/dev/null || fail "host to VLAN 10, PCP 5"
+ctl port set lan-host --vlan access 10 --pcp 5 >/dev/null || fail "host to VLAN 10, PCP 5"
 start_guest vlan "" --vlan-strip --expect-vlan 10 --announce 10 --expect 42 --watch-link 2
 for _ in $(seq 1 40); do
 	ctl fdb show lan | grep -Eiq "^lan +10 +$mac +vm1 " && break
