@@ -3,7 +3,7 @@
 function(vs_add_unit_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS;ARGS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
-  target_link_libraries(${name} PRIVATE ${T_LIBS} PkgConfig::CUNIT)
+  target_link_libraries(${name} PRIVATE ${T_LIBS} vs_testmain PkgConfig::CUNIT)
   add_test(NAME ${name} COMMAND ${name} ${T_ARGS} WORKING_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR})
   if(NOT T_LABELS)
     set(T_LABELS unit)

@@ -10,6 +10,7 @@
 #include <rte_eal.h>
 
 #include "ctl.h"
+#include "testmain.h"
 
 CU_ErrorCode vs_test_register_rpc(void);
 CU_ErrorCode vs_test_register_server(void);
@@ -219,43 +220,31 @@ test_read_file(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, path));
 }
 
-int
-main(int argc, char **argv)
+static CU_ErrorCode
+vs_test_ctl_init(void)
 {
-	char prefix[64];
-	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "--no-shconf", "-m", "256",
-		       "--log-level=lib.*:error", "--no-telemetry", "--file-prefix", prefix, NULL};
-	CU_pSuite s;
-	unsigned int failed;
+	CU_pSuite s = CU_add_suite("config", setup, teardown);
+	CU_ErrorCode rc;
 
-	(void)argc;
-	snprintf(prefix, sizeof(prefix), "vsctl%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0) {
-		fprintf(stderr, "test_ctl: EAL initialisation failed\n");
-		return 1;
-	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("config", setup, teardown);
 	if (s == NULL || !CU_add_test(s, "datapath section", test_dp_conf) ||
 	    !CU_add_test(s, "apply switches and ports", test_apply) ||
 	    !CU_add_test(s, "refusals name the field and change nothing", test_refusals) ||
 	    !CU_add_test(s, "read file", test_read_file) ||
-	    !CU_add_test(s, "a refused field's line in the file", test_locate_line) || vs_test_register_rpc() != CUE_SUCCESS ||
-	    vs_test_register_server() != CUE_SUCCESS ||
-	    vs_test_register_capture_rpc() != CUE_SUCCESS)
-		return 1;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	{
-		/* EAL leaves its (empty) runtime directory behind. */
-		char rundir_eal[256];
+	    !CU_add_test(s, "a refused field's line in the file", test_locate_line))
+		return CU_get_error();
+	if ((rc = vs_test_register_rpc()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_server()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_capture_rpc()) != CUE_SUCCESS)
+		return rc;
+	return CUE_SUCCESS;
+}
 
-		snprintf(rundir_eal, sizeof(rundir_eal), "%s", rte_eal_get_runtime_dir());
-		rte_eal_cleanup();
-		rmdir(rundir_eal);
-	}
-	return failed ? 1 : 0;
+int
+main(void)
+{
+	static const struct vs_test_module m = {
+		.name = "test_ctl", .lcores = "0", .mem_mb = "256", .init = vs_test_ctl_init,
+	};
+
+	return vs_test_main(&m);
 }

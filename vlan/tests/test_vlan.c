@@ -11,6 +11,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 
+#include "testmain.h"
 #include "vlan.h"
 
 static struct rte_mempool *mp;
@@ -298,22 +299,14 @@ test_egress_encap(void)
 	CU_ASSERT_EQUAL(vs_vlan_egress_encap(&tr, 13), VS_VLAN_NOT_MEMBER);
 }
 
-int
-main(int argc, char **argv)
+static CU_ErrorCode
+vs_test_vlan_init(void)
 {
-	char prefix[64];
-	char *eal[] = {argv[0], "-l", "0", "--no-huge", "--no-pci", "--no-shconf", "-m", "128",
-		       "--log-level=lib.*:error", "--no-telemetry", "--file-prefix", prefix, NULL};
 	CU_pSuite s;
-	unsigned int failed;
 
-	(void)argc;
-	snprintf(prefix, sizeof(prefix), "vsvlan%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
-		return 1;
 	mp = rte_pktmbuf_pool_create("vlan_test", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (mp == NULL || CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
+	if (mp == NULL)
+		return CUE_NOMEMORY;
 	s = CU_add_suite("vlan", NULL, NULL);
 	if (s == NULL || !CU_add_test(s, "policy parse and format", test_policy_parse) ||
 	    !CU_add_test(s, "push/pop on 14- and 18-byte frames", test_push_pop_edges) ||
@@ -323,19 +316,23 @@ main(int argc, char **argv)
 	    !CU_add_test(s, "ingress: every mode", test_ingress_matrix) ||
 	    !CU_add_test(s, "ingress: hardware-stripped tags", test_ingress_hw_stripped) ||
 	    !CU_add_test(s, "egress encapsulation", test_egress_encap))
-		return 1;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	rte_mempool_free(mp);
-	{
-		/* EAL leaves its (empty) runtime directory behind. */
-		char rundir_eal[256];
+		return CU_get_error();
+	return CUE_SUCCESS;
+}
 
-		snprintf(rundir_eal, sizeof(rundir_eal), "%s", rte_eal_get_runtime_dir());
-		rte_eal_cleanup();
-		rmdir(rundir_eal);
-	}
-	return failed ? 1 : 0;
+static void
+vs_test_vlan_fini(void)
+{
+	rte_mempool_free(mp);
+}
+
+int
+main(void)
+{
+	static const struct vs_test_module m = {
+		.name = "test_vlan", .lcores = "0", .mem_mb = "128",
+		.init = vs_test_vlan_init, .fini = vs_test_vlan_fini,
+	};
+
+	return vs_test_main(&m);
 }

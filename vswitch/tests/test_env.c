@@ -10,17 +10,6 @@
 #include "test_env.h"
 #include "vswitch.h"
 
-int
-vs_test_eal_init(const char *prog)
-{
-	char prefix[64];
-	char *argv[] = {(char *)prog, "-l", "0-1", "--no-huge", "--no-pci", "--no-shconf",
-			"-m", "1024", "--log-level=lib.*:error", "--no-telemetry", "--file-prefix", prefix, NULL};
-
-	snprintf(prefix, sizeof(prefix), "vstest%d", (int)getpid());
-	return rte_eal_init((int)(sizeof(argv) / sizeof(argv[0])) - 1, argv) < 0 ? -1 : 0;
-}
-
 uint64_t
 vs_test_clock(void *arg)
 {

@@ -10,8 +10,6 @@
 struct vs_dp;
 struct rte_mbuf;
 
-/* EAL without hugepages, unique file prefix; 0 or -1. */
-int vs_test_eal_init(const char *prog);
 /* Manual clock for vs_dp_set_clock: nanoseconds in *arg. */
 uint64_t vs_test_clock(void *arg);
 /* A frame of len bytes: dst, src, ethertype, payload bytes = seed. */

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdio.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+#include <rte_eal.h>
+
+#include "testmain.h"
+
+int
+vs_test_main(const struct vs_test_module *m)
+{
+	char prefix[64], rundir[256];
+	char *eal[] = {(char *)m->name, "-l", (char *)m->lcores, "--no-huge", "--no-pci",
+		       "--no-shconf", "-m", (char *)m->mem_mb, "--log-level=lib.*:error",
+		       "--no-telemetry", "--file-prefix", prefix, NULL};
+	unsigned int failed;
+	CU_ErrorCode rc;
+
+	snprintf(prefix, sizeof(prefix), "%s%d", m->name, (int)getpid());
+	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0) {
+		fprintf(stderr, "%s: EAL initialisation failed\n", m->name);
+		return 1;
+	}
+	snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	rc = m->init();
+	if (rc != CUE_SUCCESS) {
+		fprintf(stderr, "%s: set-up failed: %s\n", m->name, CU_get_error_msg());
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	if (m->fini != NULL)
+		m->fini();
+	rte_eal_cleanup();
+	rmdir(rundir); /* EAL leaves it behind, empty */
+	return failed ? 1 : 0;
+}
