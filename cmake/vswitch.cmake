@@ -16,3 +16,22 @@ function(vs_add_unit_test name)
       "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
   endif()
 endfunction()
+
+# vs_add_script_test(<name> <script> [LABEL l] [TIMEOUT s] [ARGS ...])
+# A script run as root against real processes (namespaces, taps, guests):
+# alone (RUN_SERIAL: they share the machine's CPUs and network objects),
+# with leak checks off under ASan (DPDK's one-time allocations).
+function(vs_add_script_test name script)
+  cmake_parse_arguments(T "" "LABEL;TIMEOUT" "ARGS" ${ARGN})
+  if(NOT T_LABEL)
+    set(T_LABEL e2e)
+  endif()
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 120)
+  endif()
+  add_test(NAME ${name} COMMAND ${script} ${T_ARGS})
+  set_tests_properties(${name} PROPERTIES LABELS ${T_LABEL} TIMEOUT ${T_TIMEOUT} RUN_SERIAL ON)
+  if(VS_SANITIZE)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "ASAN_OPTIONS=detect_leaks=0")
+  endif()
+endfunction()
