@@ -109,6 +109,22 @@ reach lan 1 || fail "external: LAN -> host vNIC"
 reach host 4 || fail "external: host -> LAN"
 reach vm2 1 || fail "external: vm2 -> host"
 echo "ok - external: VMs, host vNIC and the LAN behind the uplink reach each other"
+# The uplink's link follows the kernel interface: the cable pulled at the
+# far end shows within a second, and comes back likewise.
+uplink_is() {
+	local want=$1 _
+	for _ in $(seq 1 10); do
+		ctl port show "$sw-uplink" | grep -Eq "^link: +$want" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ip -n "lan$tag" link set eth0 down
+uplink_is down || fail "uplink link down not seen within 1 s: $(ctl port show "$sw-uplink" | grep ^link)"
+ip -n "lan$tag" link set eth0 up
+uplink_is up || fail "uplink link up not seen within 1 s: $(ctl port show "$sw-uplink" | grep ^link)"
+reach vm1 4 || fail "external: vm1 -> LAN after the link came back"
+echo "ok - the uplink's link state follows the far end within a second"
 ctl --dry-run switch set "$sw" --allow-management-os off | grep -q "dry run: would make switch $sw external with uplink" ||
 	fail "dry run"
 ip link show "$hif" >/dev/null 2>&1 || fail "a dry run removed the host vNIC"
