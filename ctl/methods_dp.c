@@ -408,6 +408,12 @@ vs_m_port_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t 
 	return 0;
 }
 
+static void
+vs_m_counter_add(const char *name, uint64_t value, void *arg)
+{
+	cJSON_AddNumberToObject(arg, name, (double)value);
+}
+
 static int
 vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
@@ -428,6 +434,14 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		struct vs_port_link l;
 		cJSON *o;
 
+		cJSON *bc = cJSON_CreateObject();
+
+		/* The backend's own counters (a netvsc channel's protocol). */
+		vs_dp_port_backend_counters(c->dp, (unsigned int)idx, vs_m_counter_add, bc);
+		if (cJSON_GetArraySize(bc) > 0)
+			cJSON_AddItemToObject(*res, "backend", bc);
+		else
+			cJSON_Delete(bc);
 		if (vs_dp_port_link(c->dp, (unsigned int)idx, &l) == 0) {
 			o = cJSON_AddObjectToObject(*res, "link");
 			cJSON_AddBoolToObject(o, "up", l.up);

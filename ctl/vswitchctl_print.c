@@ -183,6 +183,14 @@ vs_print_port(const cJSON *r)
 	printf("forwarded:   %.0f unicast, %.0f flooded\n", vs_num(st, "fwd_unicast"),
 	       vs_num(st, "fwd_flood"));
 	printf("drops:       %s\n", drops);
+	if (cJSON_HasObjectItem(r, "backend")) {
+		const cJSON *c;
+
+		printf("backend:    ");
+		cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(r, "backend"))
+			printf(" %s=%.0f", c->string, c->valuedouble);
+		printf("\n");
+	}
 	if (cJSON_HasObjectItem(r, "link")) {
 		const cJSON *l = cJSON_GetObjectItemCaseSensitive(r, "link");
 

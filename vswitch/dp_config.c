@@ -919,6 +919,16 @@ vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
 }
 
 int
+vs_dp_port_backend_counters(struct vs_dp *dp, unsigned int idx, vs_counter_fn fn, void *arg)
+{
+	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
+		return -ENOENT;
+	if (dp->ports[idx].conf.kind == VS_PORT_NETVSC)
+		vs_port_netvsc_counters(&dp->ports[idx], fn, arg);
+	return 0;
+}
+
+int
 vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out)
 {
 	char err[128];

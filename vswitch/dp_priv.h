@@ -155,6 +155,7 @@ void vs_port_netvsc_mac(uint8_t mac[6]);
 void vs_port_netvsc_link(struct vs_port *p, bool up);
 int vs_port_netvsc_ctl_poll(struct vs_port *p);
 void vs_port_netvsc_link_state(const struct vs_port *p, struct vs_port_link *out);
+void vs_port_netvsc_counters(const struct vs_port *p, vs_counter_fn fn, void *arg);
 int vs_port_link(struct vs_port *p, struct vs_nl *nl, struct vs_port_link *out);
 /* Turns the device's VLAN stripping on for access/trunk policies. */
 void vs_port_apply_vlan(struct vs_port *p);

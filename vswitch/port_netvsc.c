@@ -131,6 +131,20 @@ vs_port_netvsc_link_state(const struct vs_port *p, struct vs_port_link *out)
 	out->speed_mbps = 10000;
 }
 
+void
+vs_port_netvsc_counters(const struct vs_port *p, vs_counter_fn fn, void *arg)
+{
+	uint64_t c[VS_NETVSP_N_COUNTERS];
+	unsigned int i;
+
+	if (p->netvsp == NULL)
+		return;
+	vs_netvsp_counters(p->netvsp, c);
+	for (i = 0; i < VS_NETVSP_N_COUNTERS; i++)
+		if (c[i] != 0)
+			fn(vs_netvsp_counter_name((enum vs_netvsp_counter)i), c[i], arg);
+}
+
 int
 vs_port_netvsc_ctl_poll(struct vs_port *p)
 {

@@ -388,6 +388,11 @@ typedef void (*vs_fdb_walk_fn)(const struct vs_fdb_entry_info *e, void *arg);
 void vs_dp_fdb_walk(struct vs_dp *dp, vs_fdb_walk_fn fn, void *arg);
 void vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out);
 
+/* Counters of the port's backend (a netvsc channel's protocol counters),
+ * name and value, for each one that is not zero.  Control thread. */
+typedef void (*vs_counter_fn)(const char *name, uint64_t value, void *arg);
+int vs_dp_port_backend_counters(struct vs_dp *dp, unsigned int idx, vs_counter_fn fn, void *arg);
+
 /* The port's link state (control thread). */
 int vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out);
 
