@@ -85,4 +85,32 @@ void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, ui
 uint32_t vs_golden_gen_retag(const struct vs_golden_gen_line *l, const struct vs_golden_gen_out *o,
 			     const uint8_t *buf, uint32_t len, uint8_t *obuf);
 
+/* casegen_spec.c: a case folder's state while its spec is read and its
+ * captures written. */
+#include <cjson/cJSON.h>
+
+/* Case time 0 is this Unix time, so tcpdump shows plausible dates. */
+#define VS_GOLDEN_GEN_EPOCH_S 1700000000ull
+#define VS_GOLDEN_GEN_MAX_MACS 64
+
+struct vs_golden_gen {
+	const char *dir;
+	char err[512];
+	struct {
+		char name[32];
+		uint8_t mac[6];
+	} macs[VS_GOLDEN_GEN_MAX_MACS];
+	unsigned int n_macs;
+	struct vs_golden_gen_line *lines;
+	size_t n_lines, cap_lines;
+	cJSON *counters;
+	cJSON *topology;
+};
+
+/* Whole file, NUL-terminated; the caller frees. */
+char *vs_golden_gen_slurp(const char *path, char *err, size_t errlen);
+/* Reads <dir>/case.spec into g (lines, macs, counters); 0 or -1 with
+ * g->err set. */
+int vs_golden_gen_read(struct vs_golden_gen *g);
+
 #endif
