@@ -177,8 +177,18 @@ void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
 
 /* dp.c: compiles the control view into a new snapshot and publishes it. */
 int vs_dp_publish(struct vs_dp *dp);
-/* dp_config.c */
+/* dp_config.c: ports; dp_switch.c: switches and their types. */
 int vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg);
+int vs_dp_name_check(const char *what, const char *name, char *err, size_t errlen);
+/* Every check of port add, for user and auto ports alike. */
+int vs_dp_port_check_any(const struct vs_dp *dp, const struct vs_port_conf *c, char *err,
+			 size_t errlen);
+/* Adds a port; is_auto: a switch's own uplink or host vNIC. */
+int vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto, char *err,
+		       size_t errlen);
+int vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen);
+/* The index of a switch's uplink (host false) or host vNIC, or -ENOENT. */
+int vs_dp_auto_index(const struct vs_dp *dp, const char *sw, bool host);
 
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);

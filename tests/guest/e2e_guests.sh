@@ -77,20 +77,23 @@ done
 ctl info >/dev/null 2>&1 || fail "vswitchd did not come up"
 ctl switch add lan --type private || fail "switch add"
 
-# add_vm_port PORT TAP: a VM port whose emulator attaches to TAP.  vswitchd
+# add_vm_port PORT TAP MAC: a VM port whose emulator attaches to TAP.  vswitchd
 # makes the tap (owner $user) and binds it; the test checks that the tap is
 # as QEMU needs it: persistent, owned by the VM's user, no address, no IPv6
 # (an AF_PACKET socket on it would also see what the host itself sends out
 # of it), up.  A private switch takes nothing but VM ports.
 add_vm_port() {
-	ctl port add lan "$1" --kind emulated --ifname "$2" --owner "$user" || fail "port add $1 (emulated)"
+	# The VM's MAC is the port's (QEMU gets the same one below): a port with
+	# a known MAC holds it as a static entry and lets nothing else out.
+	ctl port add lan "$1" --kind emulated --ifname "$2" --owner "$user" --mac "$3" ||
+		fail "port add $1 (emulated)"
 	[ -e "/sys/class/net/$2" ] || fail "vswitchd made no tap $2"
 	[ "$(cat "/sys/class/net/$2/owner")" = "$(id -u "$user")" ] || fail "tap $2 not owned by $user"
 	[ "$(cat "/proc/sys/net/ipv6/conf/$2/disable_ipv6")" = 1 ] || fail "tap $2 has IPv6"
 	[ -z "$(ip -br addr show dev "$2" | awk '{print $3}')" ] || fail "tap $2 has an address"
 }
-add_vm_port a "vga$tag"
-add_vm_port b "vgb$tag"
+add_vm_port a "vga$tag" "$mac_a"
+add_vm_port b "vgb$tag" "$mac_b"
 echo "ok - private switch with two emulated ports on taps owned by $user"
 
 # Both guests boot at once; B answers for up to 240 s, A waits up to 150 s
