@@ -177,6 +177,7 @@ echo "ok - DHCP guard off (live): A leased $lease from B: $line"
 
 step mac-changed 30
 [ "$(field "$line" mac)" = "$mac_new" ] || fail "A could not change its MAC: $line"
+echo "ok - A changed its MAC: $line"
 step spoof-blocked 60
 spoofed=$(drops a mac_spoofed)
 [ "$spoofed" -gt 0 ] || fail "A lost B but port a counted no mac_spoofed drops ($(ctl port show a))"
