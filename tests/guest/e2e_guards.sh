@@ -28,7 +28,7 @@ cache=${VS_GUEST_CACHE:-${3:-$(dirname "$VSWITCHD")/../guest-cache}}
 user=${VS_GUEST_USER:-nobody}
 tag=$$
 prefix=vsgg$tag
-dir=$(mktemp -d)
+dir=$(mktemp -d "${TMPDIR:-/tmp}/e2e_guards.XXXXXX")
 log=$dir/vswitchd.log
 pid="" guests=""
 taps="vha$tag vhb$tag"
@@ -120,7 +120,7 @@ script+="D(){ rm -f /tmp/l;udhcpc -i eth0 -f -q -n -t \$1 -T 2 -s /tmp/d >/dev/n
 script+="D 3 dhcp-guarded;D 20 dhcp-open;"
 script+="ip link set eth0 address $mac_new||{ ip link set eth0 down;ip link set eth0 address $mac_new;ip link set eth0 up;};"
 script+="S mac-changed mac=\$(cat /sys/class/net/eth0/address);"
-script+="n=0;until ip neigh flush dev eth0;P;do n=\$((n+1));[ \$n = 3 ]&&S spoof-blocked failed=\$n;[ \$n -ge 90 ]&&{ S spoof-allowed failed=\$n reason=no-reply;exit 1;};done;"
+script+="n=0;until ip neigh flush dev eth0 >/dev/null 2>&1;P;do n=\$((n+1));[ \$n = 3 ]&&S spoof-blocked failed=\$n;[ \$n -ge 90 ]&&{ S spoof-allowed failed=\$n reason=no-reply;exit 1;};done;"
 script+="S spoof-allowed failed=\$n;r=\$(C);S ping-spoofed received=\$r;[ \$r = 3 ]"
 [ ${#script} -lt 1700 ] || fail "guest A's script is ${#script} bytes, too long for the kernel command line"
 
