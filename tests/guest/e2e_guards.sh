@@ -96,9 +96,13 @@ for _ in $(seq 1 100); do
 done
 ctl info >/dev/null 2>&1 || fail "vswitchd did not come up"
 ctl switch add lan --type private >/dev/null || fail "switch add"
-ctl port add lan a --kind emulated --ifname "vha$tag" --owner "$user" >/dev/null || fail "port add a"
-ctl port add lan b --kind emulated --ifname "vhb$tag" --owner "$user" >/dev/null || fail "port add b"
-ctl port set a --mac "$mac_a" --mac-spoofing off >/dev/null || fail "port set a --mac"
+# Each port has its VM's MAC (the one QEMU gives the NIC): B's never
+# changes; A's is what A will leave behind.
+ctl port add lan a --kind emulated --ifname "vha$tag" --owner "$user" --mac "$mac_a" >/dev/null ||
+	fail "port add a"
+ctl port add lan b --kind emulated --ifname "vhb$tag" --owner "$user" --mac "$mac_b" >/dev/null ||
+	fail "port add b"
+ctl port set a --mac-spoofing off >/dev/null || fail "port set a --mac-spoofing off"
 ctl port set b --dhcp-guard on >/dev/null || fail "port set b --dhcp-guard on"
 ctl port show a | grep -Eiq "^mac: +$mac_a$" || fail "port a's MAC: $(ctl port show a)"
 ctl port show b | grep -q "dhcp on" || fail "port b's guard: $(ctl port show b)"
