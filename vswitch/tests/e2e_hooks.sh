@@ -23,8 +23,20 @@ log=$dir/vswitchd.log
 pid=""
 made_group=""
 fail() { echo "FAIL: $*"; [ -s "$log" ] && tail -20 "$log" | sed 's/^/  vswitchd: /'; exit 1; }
+# A vswitchd that does not stop within 10 s of SIGTERM is killed, so a
+# failure is reported, not a hang.
+stop_vswitchd() {
+	local _
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for _ in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && { echo "vswitchd ignored SIGTERM for 10 s: killed"; kill -KILL "$pid"; }
+	wait "$pid" 2>/dev/null
+}
 cleanup() {
-	[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "$pid" ] && stop_vswitchd
 	[ -n "$made_group" ] && groupdel "$grp" 2>/dev/null
 	rm -rf "$dir" "/var/run/dpdk/$prefix" "/var/run/dpdk/${prefix}h"
 	rm -f /dev/hugepages/"${prefix}h"map_*
@@ -127,7 +139,15 @@ kill -TERM "$pid"; wait "$pid" || fail "exit status on SIGTERM"
 pid=""
 echo "ok - clean exit"
 
-# --- dpdk-dumpcap, a secondary process: needs shared hugepage memory.  As
+# --- dpdk-dumpcap, a secondary process: it maps the primary's hugepage
+# memory at the same addresses, which an AddressSanitizer build's shadow
+# regions make impossible (EAL init fails in the secondary).  The ASan pass
+# says so and leaves this part to the normal build's pass.
+if [ -n "${VS_SANITIZED:-}" ]; then
+	echo "note - dpdk-dumpcap not attached to an ASan-built vswitchd: checked in the normal build"
+	exit 0
+fi
+# dpdk-dumpcap needs shared hugepage memory.  As
 # root the test reserves what it needs and gives it back afterwards.
 command -v dpdk-dumpcap >/dev/null || fail "dpdk-dumpcap is missing (package dpdk-dev)"
 free_mb() { awk '/^HugePages_Free/ {f=$2} /^Hugepagesize/ {s=$2} END {print int(f*s/1024)}' /proc/meminfo; }
