@@ -37,6 +37,21 @@ vs_ctl_method_register_change(struct vs_ctl *c, const char *name, vs_ctl_method_
 	return rc;
 }
 
+int
+vs_ctl_register_table(struct vs_ctl *c, const struct vs_ctl_method *m, unsigned int n)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		rc = m[i].change ? vs_ctl_method_register_change(c, m[i].name, m[i].fn)
+				 : vs_ctl_method_register(c, m[i].name, m[i].fn);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 cJSON *
 vs_ctl_would(const char *fmt, ...)
 {

@@ -51,6 +51,8 @@ int vs_ctl_method_register(struct vs_ctl *c, const char *name, vs_ctl_method_fn 
  * and then validates everything and answers {"dry_run": true, "would": ...}
  * (vs_ctl_would) without changing anything. */
 int vs_ctl_method_register_change(struct vs_ctl *c, const char *name, vs_ctl_method_fn fn);
+/* Registers a table of methods (each change or not as it says). */
+int vs_ctl_register_table(struct vs_ctl *c, const struct vs_ctl_method *m, unsigned int n);
 cJSON *vs_ctl_would(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vs_ctl_errno_to_code(int rc);
 /* Saves the configuration if the daemon has a file; -EIO on failure. */
@@ -60,6 +62,9 @@ uint64_t vs_ctl_uptime_s(const struct vs_ctl *c);
 /* methods_*.c */
 int vs_ctl_register_dp_methods(struct vs_ctl *c);
 int vs_ctl_register_trace_methods(struct vs_ctl *c);
+int vs_ctl_register_info_methods(struct vs_ctl *c);
+/* A port's counters as JSON (methods_dp.c; stats.get uses it too). */
+cJSON *vs_ctl_port_stats_json(const struct vs_dp *dp, unsigned int idx);
 int vs_ctl_register_capture_methods(struct vs_ctl *c);
 
 #endif

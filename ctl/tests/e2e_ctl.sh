@@ -65,7 +65,11 @@ echo "ok - admin down stops a port, up restores it"
 # external live, with c's veth as its uplink.
 ip netns exec "vsa$tag" ping -c 40 -i 0.05 -W 1 10.198.0.2 >"$dir/ping.txt" 2>&1 &
 ppid=$!
-sleep 0.5
+for _ in $(seq 1 50); do # the change lands while replies are flowing
+	grep -q "bytes from" "$dir/ping.txt" && break
+	sleep 0.1
+done
+grep -q "bytes from" "$dir/ping.txt" || fail "a -> b: no reply before the live change: $(cat "$dir/ping.txt")"
 ctl switch set lan --type external --uplink "net_af_packet_c$tag,iface=vc$tag" || fail "switch set external"
 wait $ppid || fail "a -> b lost frames while the uplink was added: $(tail -2 "$dir/ping.txt")"
 grep -q " 0% packet loss" "$dir/ping.txt" || fail "loss during live change: $(tail -2 "$dir/ping.txt")"

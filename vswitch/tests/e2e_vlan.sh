@@ -98,9 +98,13 @@ pings() { ip netns exec "$1$tag" ping -c "${3:-2}" -i 0.2 -W 1 "$2" >/dev/null 2
 # The far end of the wire: what the switch under test transmitted arrives
 # there (af_packet sends bypass the qdisc, so a capture on its own side
 # would miss them).
-ip netns exec "lansw$tag" tcpdump -l -e -n -i "wb$tag" >"$dir/lan.txt" 2>/dev/null &
+ip netns exec "lansw$tag" tcpdump -l -e -n -i "wb$tag" >"$dir/lan.txt" 2>"$dir/tcpdump.err" &
 dump=$!
-sleep 0.5
+for _ in $(seq 1 50); do
+	grep -q "listening on" "$dir/tcpdump.err" && break
+	sleep 0.1
+done
+grep -q "listening on" "$dir/tcpdump.err" || fail "tcpdump on the wire did not start: $(cat "$dir/tcpdump.err")"
 pings vm1 10.197.10.1 || fail "vm1 (access 10) -> LAN VLAN 10"
 pings vm2 10.197.20.1 || fail "vm2 (access 20) -> LAN VLAN 20"
 pings vm3 10.197.20.2 || fail "vm3 -> vm2 within VLAN 20"
@@ -108,7 +112,12 @@ echo "ok - ping within VLAN 10 and within VLAN 20"
 pings vm1 10.197.10.3 && fail "vm1 (VLAN 10) reached vm3 (VLAN 20) in the same subnet"
 pings vm3 10.197.10.1 && fail "vm3 (VLAN 20) reached the LAN's VLAN 10 address"
 echo "ok - no ping across VLANs"
-sleep 0.3
+# tcpdump writes each line as it sees it (-l): wait for the last request.
+for _ in $(seq 1 30); do
+	grep -q "10.197.20.3 > 10.197.20.2: ICMP echo request\|10.197.20.2 > 10.197.20.1: ICMP echo request" "$dir/lan.txt" &&
+		grep -q "10.197.10.2 > 10.197.10.1: ICMP echo request" "$dir/lan.txt" && break
+	sleep 0.1
+done
 kill "$dump"; wait "$dump" 2>/dev/null; dump=""
 grep -q "vlan 10, p 0, ethertype IPv4.*10.197.10.2 > 10.197.10.1: ICMP echo request" "$dir/lan.txt" ||
 	fail "the wire lacks vm1's echo request tagged 10: $(head -5 "$dir/lan.txt")"
