@@ -314,7 +314,7 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
 		return rc;
 	if (vs_port_kind_parse(kind, &c->kind) != 0) {
-		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host, pcap, netvsc)", where,
+		snprintf(err, errlen, "%s%skind: unknown kind '%s' (phy, ring, emulated, host, pcap, netvsc, vdev)", where,
 			 *where ? "." : "", kind);
 		return -EINVAL;
 	}
@@ -339,6 +339,18 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 				 errlen)) != 0 ||
 	    (rc = vs_ctl_get_bool(o, where, "loop", &c->loop, err, errlen)) != 0)
 		return rc;
+	if (c->kind == VS_PORT_VDEV && c->devargs[0] == '\0') {
+		snprintf(err, errlen, "%s%sdevargs: required for a vdev port (e.g. \"net_null0\")",
+			 where, *where ? "." : "");
+		return -EINVAL;
+	}
+	if (c->devargs[0] && c->kind != VS_PORT_VDEV && c->kind != VS_PORT_PHY) {
+		snprintf(err, errlen,
+			 "%s%sdevargs: only a vdev port takes it (an uplink's are its switch's "
+			 "\"uplink\")",
+			 where, *where ? "." : "");
+		return -EINVAL;
+	}
 	if (c->kind == VS_PORT_PCAP && c->rx_pcap[0] == '\0') {
 		snprintf(err, errlen, "%s%srx_pcap: required for a pcap port (the capture it replays)",
 			 where, *where ? "." : "");

@@ -242,8 +242,8 @@ vs_m_port_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		if ((rc = vs_dp_port_check(c->dp, &pc, err, errlen)) == 0)
 			*res = vs_ctl_would("add %s port %s to switch %s%s%s", vs_port_kind_name(pc.kind),
 					    pc.name, pc.switch_name,
-					    pc.kind == VS_PORT_PHY ? " (device not probed): " : "",
-					    pc.kind == VS_PORT_PHY ? pc.devargs : "");
+					    pc.kind == VS_PORT_VDEV ? " (device not probed): " : "",
+					    pc.kind == VS_PORT_VDEV ? pc.devargs : "");
 		return rc;
 	}
 	if ((rc = vs_dp_port_add(c->dp, &pc, err, errlen)) != 0)

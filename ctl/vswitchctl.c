@@ -66,6 +66,7 @@ static const struct vs_cmd vs_cmds[] = {
 	 vs_print_switch},
 	{"port", "add", "port.add", {"switch", "name"}, NULL,
 	 {{"--kind", "kind", false},
+	  {"--devargs", "devargs", false},
 	  {"--ring-size", "ring_size", true},
 	  {"--admin", "admin", false},
 	  {"--vlan", "vlan", false},
@@ -79,7 +80,7 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--rx-pcap", "rx_pcap", false},
 	  {"--tx-pcap", "tx_pcap", false},
 	  {"--loop", "loop", false}},
-	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap [--ring-size N] "
+	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap|vdev [--devargs ARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
 	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off]",

@@ -363,7 +363,8 @@ vs_dp_switch_vm_ports_check(const struct vs_dp *dp, int sw, const struct vs_swit
 		if (!p->in_use || p->sw != sw || vs_dp_port_is_auto(dp, i))
 			continue;
 		if (p->conf.kind != VS_PORT_RING && p->conf.kind != VS_PORT_EMULATED &&
-		    p->conf.kind != VS_PORT_PCAP && p->conf.kind != VS_PORT_NETVSC) {
+		    p->conf.kind != VS_PORT_PCAP && p->conf.kind != VS_PORT_NETVSC &&
+		    p->conf.kind != VS_PORT_VDEV) {
 			snprintf(err, errlen, "switch %s: port %s: a %s port cannot be on a %s switch",
 				 c->name, p->conf.name, vs_port_kind_name(p->conf.kind),
 				 vs_switch_type_name(c->type));

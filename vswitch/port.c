@@ -316,6 +316,34 @@ static const struct vs_port_ops vs_port_pcap_ops = {
 	.tx_burst = vs_port_eth_tx,
 };
 
+/* A VM stand-in on a virtual device: the same as an uplink's ethdev, in a
+ * VM's role.  Physical (bus) devices are refused: a NIC is an uplink. */
+static int
+vs_port_vdev_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
+		  size_t errlen)
+{
+	if (p->conf.devargs[0] == '\0') {
+		snprintf(err, errlen, "port %s: devargs: required for a vdev port", p->conf.name);
+		return -EINVAL;
+	}
+	if (strncmp(p->conf.devargs, "net_", 4) != 0 && strncmp(p->conf.devargs, "eth_", 4) != 0) {
+		snprintf(err, errlen,
+			 "port %s: devargs: '%s' is not a virtual device (net_...); a NIC is a "
+			 "switch's uplink",
+			 p->conf.name, p->conf.devargs);
+		return -EINVAL;
+	}
+	return vs_port_open_devargs(p, p->conf.devargs, n_txq, mp, err, errlen);
+}
+
+static const struct vs_port_ops vs_port_vdev_ops = {
+	.kind = VS_PORT_VDEV,
+	.open = vs_port_vdev_open,
+	.close = vs_port_phy_close,
+	.rx_burst = vs_port_eth_rx,
+	.tx_burst = vs_port_eth_tx,
+};
+
 static const struct vs_port_ops vs_port_phy_ops = {
 	.kind = VS_PORT_PHY,
 	.open = vs_port_phy_open,
@@ -348,6 +376,8 @@ vs_port_ops_for(enum vs_port_kind kind)
 		return &vs_port_pcap_ops;
 	case VS_PORT_NETVSC:
 		return &vs_port_netvsc_ops;
+	case VS_PORT_VDEV:
+		return &vs_port_vdev_ops;
 	}
 	return NULL;
 }
@@ -368,6 +398,8 @@ vs_port_kind_name(enum vs_port_kind k)
 		return "pcap";
 	case VS_PORT_NETVSC:
 		return "netvsc";
+	case VS_PORT_VDEV:
+		return "vdev";
 	}
 	return "?";
 }
@@ -387,6 +419,8 @@ vs_port_kind_parse(const char *s, enum vs_port_kind *out)
 		*out = VS_PORT_PCAP;
 	else if (strcmp(s, "netvsc") == 0)
 		*out = VS_PORT_NETVSC;
+	else if (strcmp(s, "vdev") == 0)
+		*out = VS_PORT_VDEV;
 	else
 		return -EINVAL;
 	return 0;

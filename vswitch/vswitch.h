@@ -12,7 +12,8 @@
  *
  *   Ports sit behind one small interface (struct vs_port_ops in
  *   port_priv.h).  Backends: "phy" (any DPDK ethdev named by devargs),
- *   "ring" (rte_eth_from_rings), "pcap" (capture files through net_pcap),
+ *   "ring" (rte_eth_from_rings), "pcap" (capture files through net_pcap), "vdev" (any DPDK virtual
+ *   device from devargs: net_null, net_ring, vswitch-perf's replay device),
  *   "emulated" (a VM's tap or an adopted interface) and "host" (the
  *   management OS's vNIC).
  *
@@ -20,8 +21,8 @@
  *   Every port has a role given by its kind:
  *     uplink   kind phy: the physical NIC of an external switch;
  *     host     kind host: the management OS's vNIC;
- *     VM       kinds emulated (later netvsc), and the stand-ins ring and
- *              pcap (tests, demos, benchmarks).
+ *     VM       kinds emulated and netvsc, and the stand-ins ring, pcap
+ *              and vdev (tests, demos, benchmarks).
  *   A switch's type decides which roles it has:
  *     private   VM ports only: no uplink, no host vNIC;
  *     internal  VM ports and exactly one host vNIC; no uplink;
@@ -96,6 +97,7 @@ enum vs_port_kind {
 	VS_PORT_HOST,     /* the management OS's vNIC: a tap whose fd end vswitch holds */
 	VS_PORT_PCAP,     /* a VM stand-in replaying/recording capture files (net_pcap) */
 	VS_PORT_NETVSC,   /* a VM's synthetic NIC: a netVSC channel in shared memory */
+	VS_PORT_VDEV,     /* a VM stand-in on any DPDK virtual device (devargs) */
 };
 
 /* Names of a switch's auto ports: "<switch>" plus these. */
@@ -150,7 +152,7 @@ struct vs_port_conf {
 	char name[VS_NAME_MAX];
 	char switch_name[VS_NAME_MAX];
 	enum vs_port_kind kind;
-	char devargs[VS_DEVARGS_MAX]; /* phy: DPDK devargs, e.g. "net_null0" */
+	char devargs[VS_DEVARGS_MAX]; /* vdev (and an uplink): DPDK devargs, e.g. "net_null0" */
 	uint32_t ring_size;           /* ring: entries per ring; 0 = 1024 */
 	/* emulated and host: the kernel interface.  An emulated port creates a
 	 * persistent tap that only owner (user) and/or group (group) may attach

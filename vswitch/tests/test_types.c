@@ -98,6 +98,17 @@ test_private(void)
 	REFUSED(add_port("pv", "h", VS_PORT_HOST, NULL, err, sizeof(err)),
 		"private switch pv has no host vNIC");
 	CU_ASSERT(!has("nic") && !has("h"));
+	/* A virtual device stands in for a VM; a bus device never does. */
+	CU_ASSERT_EQUAL(add_port("pv", "vm2", VS_PORT_VDEV, "net_null_tt5", err, sizeof(err)), 0);
+	REFUSED(add_port("pv", "vm3", VS_PORT_VDEV, "0000:00:04.0", err, sizeof(err)),
+		"is not a virtual device");
+	REFUSED(add_port("pv", "vm3", VS_PORT_VDEV, NULL, err, sizeof(err)),
+		"devargs: required for a vdev port");
+	CU_ASSERT(has("vm2") && !has("vm3"));
+	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "vm2", err, sizeof(err)), 0);
+	/* Deleting removed the device: its name is free again. */
+	CU_ASSERT_EQUAL(add_port("pv", "vm2", VS_PORT_VDEV, "net_null_tt5", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "vm2", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "vm1", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_switch_del(dp, "pv", err, sizeof(err)), 0);
 }
