@@ -33,6 +33,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct rte_mempool;
+struct vs_perf_hist;
+struct vs_perf_run;
+
 #define VS_PERF_FCS_LEN 4u
 #define VS_PERF_WIRE_OVERHEAD 20u /* preamble + SFD (8) and inter-frame gap (12) */
 #define VS_PERF_SIZE_MIN 64u
@@ -113,6 +117,95 @@ int vs_perf_workload_load(const char *path, struct vs_perf_workload *w, char *er
 void vs_perf_workload_free(struct vs_perf_workload *w);
 /* Wire bits of one pass over the workload (see Units). */
 uint64_t vs_perf_workload_wire_bits(const struct vs_perf_workload *w);
+
+/* ---- Replay and sink ports ------------------------------------------- */
+
+/*
+ * A perf port is a DPDK "net_null" device in no-rx mode (devargs from
+ * vs_perf_port_devargs) with vswitch-perf's receive and transmit callbacks
+ * (rte_eth_add_rx_callback / _tx_callback) on it.  The receive callback
+ * makes frames the way a NIC's driver does, on whichever thread polls the
+ * port: it allocates mbufs from the queue's pool, copies the next frames
+ * of the workload into them (chaining segments for jumbo frames), and
+ * writes the TSC into the standard receive-timestamp mbuf field.  The
+ * transmit callback counts what reaches the port, reads the timestamp
+ * into a latency histogram (in TSC cycles) and lets net_null free it.
+ *
+ * A replay port replays its workload in a loop on receive queue 0, as
+ * fast as it is polled, at rate_pps, or at the capture's own timing
+ * scaled by speed.  A sink port first sends one broadcast frame from each
+ * of its stations (so the switch learns them on that port), then nothing.
+ * Both sink: every port counts what it is given.
+ *
+ * Counters have one writer each (the thread polling the queue); readers
+ * take snapshots and subtract.
+ */
+struct vs_perf_port_conf {
+	const struct vs_perf_workload *replay; /* NULL: a sink */
+	uint64_t rate_pps;       /* 0: unpaced */
+	double speed;            /* > 0: capture timing / speed (rate_pps ignored) */
+	const struct vs_perf_station *announce; /* sink: stations to announce */
+	uint32_t n_announce;
+	bool announce_tagged;    /* send the stations' 802.1Q tags (a trunk) */
+	struct rte_mempool *mp;  /* where received frames are built */
+};
+
+struct vs_perf_port_counters {
+	uint64_t replayed, replayed_bytes; /* frames made by the receive side */
+	uint64_t announced;
+	uint64_t no_mbuf;        /* bursts cut short: the pool was empty */
+	uint64_t sunk, sunk_bytes; /* frames transmitted to the port (bytes: at least 60 each) */
+	uint64_t unstamped;      /* of which without a replay timestamp */
+};
+
+struct vs_perf_port;
+
+/* "net_null_vsp_<name>,no-rx=1" */
+int vs_perf_port_devargs(const char *name, char *out, size_t outlen);
+/* Installs the callbacks on a started ethdev: receive queue 0, transmit
+ * queues 0 .. n_txq - 1. */
+struct vs_perf_port *vs_perf_port_attach(uint16_t eth_port, uint16_t n_txq,
+					 const struct vs_perf_port_conf *c, char *err,
+					 size_t errlen);
+/* Removes them; call once nothing polls the device any more. */
+void vs_perf_port_detach(struct vs_perf_port *p);
+/* lat (cycles) may be NULL. */
+void vs_perf_port_read(const struct vs_perf_port *p, struct vs_perf_port_counters *c,
+		       struct vs_perf_hist *lat);
+bool vs_perf_port_announce_done(const struct vs_perf_port *p);
+
+/* ---- Runs ------------------------------------------------------------- */
+
+/*
+ * One run: a workload through a topology, each subject measured repeats
+ * times, alternating (io, vswitch, io, vswitch, ...): each repetition
+ * builds its subject afresh, lets announcements through, warms up for
+ * warmup_s and measures the next duration_s.
+ *
+ * Scenarios: "p2p" (W replay ports into a private switch, W sinks out;
+ * W = workers), "vlan" (tagged frames in on trunks, out on one access port
+ * per VLAN), "ext" (replay ports into an external switch whose uplink is
+ * the device ext_devargs), or a topology file (see topology.c).
+ */
+struct vs_perf_run_conf {
+	const char *scenario;     /* NULL: topology */
+	const char *topology;     /* a topology file */
+	const char *ext_devargs;  /* --port */
+	unsigned int workers;     /* 1 .. lcores - 1 */
+	double duration_s, warmup_s;
+	unsigned int repeats;
+	uint64_t rate_pps;        /* 0: full rate */
+	double speed;             /* > 0: the capture's timing, this much faster */
+	bool no_io;               /* skip the I/O baseline */
+	bool progress;            /* a live line on stderr */
+	uint32_t n_mbufs;         /* 0: the datapath's default */
+	uint32_t fdb_size;        /* 0: enough for the workload's stations */
+};
+
+int vs_perf_run(const struct vs_perf_run_conf *c, const struct vs_perf_workload *w,
+		struct vs_perf_run *out, char *err, size_t errlen);
+/* The "run" subcommand (after EAL init): argv[0] is "run". */
+int vs_perf_run_main(int argc, char **argv);
 
 /* ---- Latency histogram ----------------------------------------------- */
 
