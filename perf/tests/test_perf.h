@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The perf module's CUnit binary: each test file registers its suites
+ * through one vs_perf_test_X_suites() called from test_perf.c's init.
+ */
+#ifndef VS_TEST_PERF_H
+#define VS_TEST_PERF_H
+
+#include <stddef.h>
+
+#include <CUnit/CUnit.h>
+
+/* Each returns CUE_SUCCESS or the CUnit error. */
+CU_ErrorCode vs_perf_test_gen_suites(void);
+CU_ErrorCode vs_perf_test_workload_suites(void);
+CU_ErrorCode vs_perf_test_cmd_gen_suites(void);
+
+/* name inside the binary's temporary directory (removed after the run). */
+void vs_perf_test_path(const char *name, char *out, size_t outlen);
+
+#endif
