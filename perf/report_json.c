@@ -1,0 +1,593 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The JSON form of a report.  Peers (testpmd, OVS) write the same schema
+ * from shell or Python, so it stays plain: objects, arrays, numbers and
+ * strings; integers are JSON numbers (exact up to 2^53, far above any
+ * count or nanosecond figure a run produces).
+ *
+ * {
+ *   "tool": "vswitch-perf",              required, exactly this
+ *   "version": "0.1.0",                  the writer's version
+ *   "machine": "2 CPUs, AMD EPYC ...",
+ *   "tsc_hz": 2600000000,                0 or absent: unknown
+ *   "runs": [{                           at most 64
+ *     "workload": {
+ *       "name": "64B IPv4/UDP, ...",     required: the capture or its description
+ *       "frames": 1024,
+ *       "size": 64 | "imix",             on-wire frame size incl. FCS (64..9018);
+ *                                        absent for a user's capture
+ *       "avg_len": 60.0,                 captured bytes per frame
+ *       "src_macs": 1, "dst_macs": 1, "vlans": 0, "flows": 1    0: unknown
+ *     },
+ *     "scenario": "p2p",                 required
+ *     "workers": 1,                      required
+ *     "duration_s": 10, "warmup_s": 2,   duration required
+ *     "baseline": "io",                  absent: "io"
+ *     "subjects": [{                     at most 8
+ *       "name": "vswitch",               required, unique in the run
+ *       "repeats": [{                    at most 32
+ *         "seconds": 10.0,               required, > 0: the measured window
+ *         "packets": 176230000,          required: delivered to the sinks
+ *         "offered": 176300000,          replayed
+ *         "wire_bits": 118426560000,     of the delivered frames, with FCS,
+ *                                        preamble and inter-frame gap
+ *         "mpps": 17.623, "gbps": 11.84, derived: ignored on reading
+ *         "cycles_per_packet": 130.2,    0 or absent: unknown
+ *         "latency_ns": {"p50": 1200, "p99": 5000, "p999": 12000,
+ *                        "max": 200000, "samples": 100000},
+ *                                        absent: not measured
+ *         "drops": {"reason": count, ...}   at most 24 reasons
+ *       }],
+ *       "median": {...a repeat's fields...},   derived: ignored on reading
+ *       "min": {"mpps", "gbps"}, "max": {"mpps", "gbps"}   derived
+ *     }],
+ *     "ratios": {"vswitch/io": 0.298}    derived: ignored on reading
+ *   }]
+ * }
+ *
+ * The reader recomputes every derived field (rates from packets,
+ * wire_bits and seconds; summaries and ratios when they are printed), so
+ * a peer needs to write only the measured ones.  Unknown keys are ignored.
+ * Errors name the JSON path of the bad field:
+ * "runs[0].subjects[1].repeats[2].packets: expected a number".
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "report_priv.h"
+
+/* ---- Writer -------------------------------------------------------------- */
+
+/* cJSON's Add functions return NULL on allocation failure and accept a
+ * NULL parent, so building carries on and the failure is checked once. */
+struct wr {
+	bool oom;
+};
+
+static cJSON *
+put_obj(struct wr *w, cJSON *o, const char *k)
+{
+	cJSON *c = cJSON_AddObjectToObject(o, k);
+
+	w->oom |= c == NULL;
+	return c;
+}
+
+static void
+put_num(struct wr *w, cJSON *o, const char *k, double v)
+{
+	w->oom |= cJSON_AddNumberToObject(o, k, v) == NULL;
+}
+
+static void
+put_str(struct wr *w, cJSON *o, const char *k, const char *v)
+{
+	w->oom |= cJSON_AddStringToObject(o, k, v) == NULL;
+}
+
+static void
+put_sample(struct wr *w, cJSON *o, const struct vs_perf_sample *s)
+{
+	cJSON *d;
+	unsigned int i;
+
+	put_num(w, o, "seconds", s->seconds);
+	put_num(w, o, "packets", (double)s->packets);
+	put_num(w, o, "offered", (double)s->offered);
+	put_num(w, o, "wire_bits", (double)s->wire_bits);
+	put_num(w, o, "mpps", s->mpps);
+	put_num(w, o, "gbps", s->gbps);
+	put_num(w, o, "cycles_per_packet", s->cycles_per_packet);
+	if (s->lat.valid) {
+		cJSON *l = put_obj(w, o, "latency_ns");
+
+		put_num(w, l, "p50", (double)s->lat.p50);
+		put_num(w, l, "p99", (double)s->lat.p99);
+		put_num(w, l, "p999", (double)s->lat.p999);
+		put_num(w, l, "max", (double)s->lat.max);
+		put_num(w, l, "samples", (double)s->lat.samples);
+	}
+	d = put_obj(w, o, "drops");
+	for (i = 0; i < s->n_drops && i < VS_PERF_DROPS_MAX; i++)
+		put_num(w, d, s->drops[i].name, (double)s->drops[i].count);
+}
+
+static void
+put_workload(struct wr *w, cJSON *o, const struct vs_perf_workload_info *wl)
+{
+	put_str(w, o, "name", wl->name);
+	put_num(w, o, "frames", wl->frames);
+	if (wl->size == VS_PERF_SIZE_IMIX)
+		put_str(w, o, "size", "imix");
+	else if (wl->size != UINT32_MAX)
+		put_num(w, o, "size", wl->size);
+	put_num(w, o, "avg_len", wl->avg_len);
+	put_num(w, o, "src_macs", wl->src_macs);
+	put_num(w, o, "dst_macs", wl->dst_macs);
+	put_num(w, o, "vlans", wl->vlans);
+	put_num(w, o, "flows", wl->flows);
+}
+
+static void
+put_run(struct wr *w, cJSON *o, const struct vs_perf_run *run)
+{
+	const struct vs_perf_subject *bs = vs_perf_run_subject(run, run->baseline);
+	struct vs_perf_summary sum, base;
+	cJSON *subjects, *ratios;
+	unsigned int i, j;
+
+	put_workload(w, put_obj(w, o, "workload"), &run->workload);
+	put_str(w, o, "scenario", run->scenario);
+	put_num(w, o, "workers", run->workers);
+	put_num(w, o, "duration_s", run->duration_s);
+	put_num(w, o, "warmup_s", run->warmup_s);
+	put_str(w, o, "baseline", run->baseline);
+	subjects = cJSON_AddArrayToObject(o, "subjects");
+	w->oom |= subjects == NULL;
+	if (bs != NULL)
+		vs_perf_summarize(bs, &base);
+	ratios = cJSON_CreateObject();
+	for (i = 0; i < run->n_subjects && i < VS_PERF_SUBJECTS_MAX; i++) {
+		const struct vs_perf_subject *s = &run->subj[i];
+		cJSON *so = cJSON_CreateObject(), *reps;
+		char key[80];
+
+		w->oom |= so == NULL || !cJSON_AddItemToArray(subjects, so);
+		put_str(w, so, "name", s->name);
+		reps = cJSON_AddArrayToObject(so, "repeats");
+		w->oom |= reps == NULL;
+		for (j = 0; j < s->n && j < VS_PERF_REPEATS_MAX; j++) {
+			cJSON *ro = cJSON_CreateObject();
+
+			w->oom |= ro == NULL || !cJSON_AddItemToArray(reps, ro);
+			put_sample(w, ro, &s->s[j]);
+		}
+		if (s->n == 0)
+			continue;
+		vs_perf_summarize(s, &sum);
+		put_sample(w, put_obj(w, so, "median"), &sum.median);
+		put_num(w, put_obj(w, so, "min"), "mpps", sum.min.mpps);
+		put_num(w, cJSON_GetObjectItemCaseSensitive(so, "min"), "gbps", sum.min.gbps);
+		put_num(w, put_obj(w, so, "max"), "mpps", sum.max.mpps);
+		put_num(w, cJSON_GetObjectItemCaseSensitive(so, "max"), "gbps", sum.max.gbps);
+		if (bs == NULL || s == bs || bs->n == 0 || !(base.median.mpps > 0))
+			continue;
+		snprintf(key, sizeof(key), "%s/%s", s->name, run->baseline);
+		put_num(w, ratios, key, sum.median.mpps / base.median.mpps);
+	}
+	w->oom |= ratios == NULL || !cJSON_AddItemToObject(o, "ratios", ratios);
+}
+
+char *
+vs_perf_report_to_json(const struct vs_perf_report *r)
+{
+	struct wr w = {.oom = false};
+	cJSON *root = cJSON_CreateObject(), *runs;
+	char *text = NULL;
+	unsigned int i;
+
+	if (root == NULL)
+		return NULL;
+	put_str(&w, root, "tool", "vswitch-perf");
+	put_str(&w, root, "version", r->version);
+	put_str(&w, root, "machine", r->machine);
+	put_num(&w, root, "tsc_hz", (double)r->tsc_hz);
+	runs = cJSON_AddArrayToObject(root, "runs");
+	w.oom |= runs == NULL;
+	for (i = 0; i < r->n_runs && i < VS_PERF_RUNS_MAX; i++) {
+		cJSON *ro = cJSON_CreateObject();
+
+		w.oom |= ro == NULL || !cJSON_AddItemToArray(runs, ro);
+		put_run(&w, ro, &r->runs[i]);
+	}
+	if (!w.oom)
+		text = cJSON_Print(root);
+	cJSON_Delete(root);
+	return text;
+}
+
+/* ---- Reader -------------------------------------------------------------- */
+
+struct rd {
+	char *err;
+	size_t errlen;
+};
+
+/* Every check below fails with "<path>.<key>: <what was expected>". */
+static int
+bad(struct rd *c, const char *path, const char *key, const char *what)
+{
+	if (path[0] == '\0' && key[0] == '\0')
+		snprintf(c->err, c->errlen, "%s", what);
+	else
+		snprintf(c->err, c->errlen, "%s%s%s: %s", path, path[0] && key[0] ? "." : "",
+			 key, what);
+	return -EINVAL;
+}
+
+/* The member, or NULL when absent; an error when required and absent. */
+static const cJSON *
+member(struct rd *c, const cJSON *o, const char *path, const char *key, bool required,
+       int *rc)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (v == NULL && required)
+		*rc = bad(c, path, key, "missing");
+	return v;
+}
+
+static int
+get_double(struct rd *c, const cJSON *o, const char *path, const char *key, bool required,
+	   double *out)
+{
+	int rc = 0;
+	const cJSON *v = member(c, o, path, key, required, &rc);
+
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0)
+		return bad(c, path, key, "expected a number");
+	*out = v->valuedouble;
+	return 0;
+}
+
+static int
+get_u64(struct rd *c, const cJSON *o, const char *path, const char *key, bool required,
+	uint64_t max, uint64_t *out)
+{
+	int rc = 0;
+	const cJSON *v = member(c, o, path, key, required, &rc);
+	double d;
+
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsNumber(v))
+		return bad(c, path, key, "expected a number");
+	d = v->valuedouble;
+	/* Above 2^53 a double no longer holds every integer. */
+	if (!(d >= 0) || d != floor(d) || d > 9007199254740992.0 || d > (double)max)
+		return bad(c, path, key, "expected a non-negative integer in range");
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int
+get_u32(struct rd *c, const cJSON *o, const char *path, const char *key, bool required,
+	uint32_t *out)
+{
+	uint64_t v = *out;
+	int rc = get_u64(c, o, path, key, required, UINT32_MAX, &v);
+
+	*out = (uint32_t)v;
+	return rc;
+}
+
+static int
+get_str(struct rd *c, const cJSON *o, const char *path, const char *key, bool required,
+	char *dst, size_t dstlen)
+{
+	int rc = 0;
+	const cJSON *v = member(c, o, path, key, required, &rc);
+	char what[64];
+
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsString(v))
+		return bad(c, path, key, "expected a string");
+	if (strlen(v->valuestring) >= dstlen) {
+		snprintf(what, sizeof(what), "longer than %zu characters", dstlen - 1);
+		return bad(c, path, key, what);
+	}
+	memcpy(dst, v->valuestring, strlen(v->valuestring) + 1);
+	return 0;
+}
+
+/* The array member key of o with at most max elements, or an error. */
+static int
+get_array(struct rd *c, const cJSON *o, const char *path, const char *key, unsigned int max,
+	  const cJSON **out)
+{
+	int rc = 0;
+	const cJSON *v = member(c, o, path, key, true, &rc);
+	char what[64];
+
+	if (v == NULL)
+		return rc;
+	if (!cJSON_IsArray(v))
+		return bad(c, path, key, "expected an array");
+	if ((unsigned int)cJSON_GetArraySize(v) > max) {
+		snprintf(what, sizeof(what), "more than %u elements", max);
+		return bad(c, path, key, what);
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+read_latency(struct rd *c, const cJSON *o, const char *path, struct vs_perf_latency *l)
+{
+	int rc;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, path, "", "expected an object");
+	if ((rc = get_u64(c, o, path, "p50", true, UINT64_MAX, &l->p50)) < 0 ||
+	    (rc = get_u64(c, o, path, "p99", true, UINT64_MAX, &l->p99)) < 0 ||
+	    (rc = get_u64(c, o, path, "p999", true, UINT64_MAX, &l->p999)) < 0 ||
+	    (rc = get_u64(c, o, path, "max", true, UINT64_MAX, &l->max)) < 0 ||
+	    (rc = get_u64(c, o, path, "samples", false, UINT64_MAX, &l->samples)) < 0)
+		return rc;
+	l->valid = true;
+	return 0;
+}
+
+static int
+read_drops(struct rd *c, const cJSON *o, const char *path, struct vs_perf_sample *s)
+{
+	const cJSON *d;
+	char what[64];
+	int rc;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, path, "", "expected an object");
+	cJSON_ArrayForEach(d, o) {
+		struct vs_perf_drop *dr;
+
+		if (s->n_drops == VS_PERF_DROPS_MAX) {
+			snprintf(what, sizeof(what), "more than %u reasons", VS_PERF_DROPS_MAX);
+			return bad(c, path, "", what);
+		}
+		dr = &s->drops[s->n_drops];
+		if (strlen(d->string) >= sizeof(dr->name))
+			return bad(c, path, d->string, "reason longer than 31 characters");
+		rc = get_u64(c, o, path, d->string, true, UINT64_MAX, &dr->count);
+		if (rc < 0)
+			return rc;
+		memcpy(dr->name, d->string, strlen(d->string) + 1);
+		s->n_drops++;
+	}
+	return 0;
+}
+
+static int
+read_sample(struct rd *c, const cJSON *o, const char *path, struct vs_perf_sample *s)
+{
+	char sub[320];
+	const cJSON *v;
+	int rc;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, path, "", "expected an object");
+	if ((rc = get_double(c, o, path, "seconds", true, &s->seconds)) < 0 ||
+	    (rc = get_u64(c, o, path, "packets", true, UINT64_MAX, &s->packets)) < 0 ||
+	    (rc = get_u64(c, o, path, "offered", false, UINT64_MAX, &s->offered)) < 0 ||
+	    (rc = get_u64(c, o, path, "wire_bits", false, UINT64_MAX, &s->wire_bits)) < 0 ||
+	    (rc = get_double(c, o, path, "cycles_per_packet", false,
+			     &s->cycles_per_packet)) < 0)
+		return rc;
+	if (!(s->seconds > 0))
+		return bad(c, path, "seconds", "expected a positive number");
+	vs_perf_sample_rates(s);
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "latency_ns")) != NULL) {
+		snprintf(sub, sizeof(sub), "%s.latency_ns", path);
+		if ((rc = read_latency(c, v, sub, &s->lat)) < 0)
+			return rc;
+	}
+	if ((v = cJSON_GetObjectItemCaseSensitive(o, "drops")) != NULL) {
+		snprintf(sub, sizeof(sub), "%s.drops", path);
+		if ((rc = read_drops(c, v, sub, s)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int
+read_subject(struct rd *c, const cJSON *o, const char *path, struct vs_perf_subject *s)
+{
+	const cJSON *reps, *e;
+	char sub[288];
+	int rc;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, path, "", "expected an object");
+	if ((rc = get_str(c, o, path, "name", true, s->name, sizeof(s->name))) < 0 ||
+	    (rc = get_array(c, o, path, "repeats", VS_PERF_REPEATS_MAX, &reps)) < 0)
+		return rc;
+	cJSON_ArrayForEach(e, reps) {
+		snprintf(sub, sizeof(sub), "%s.repeats[%u]", path, s->n);
+		if ((rc = read_sample(c, e, sub, &s->s[s->n])) < 0)
+			return rc;
+		s->n++;
+	}
+	return 0;
+}
+
+static int
+read_workload(struct rd *c, const cJSON *o, const char *path, struct vs_perf_workload_info *w)
+{
+	const cJSON *size;
+	int rc;
+
+	if (o == NULL)
+		return bad(c, path, "", "missing");
+	if (!cJSON_IsObject(o))
+		return bad(c, path, "", "expected an object");
+	if ((rc = get_str(c, o, path, "name", true, w->name, sizeof(w->name))) < 0 ||
+	    (rc = get_u32(c, o, path, "frames", false, &w->frames)) < 0 ||
+	    (rc = get_double(c, o, path, "avg_len", false, &w->avg_len)) < 0 ||
+	    (rc = get_u32(c, o, path, "src_macs", false, &w->src_macs)) < 0 ||
+	    (rc = get_u32(c, o, path, "dst_macs", false, &w->dst_macs)) < 0 ||
+	    (rc = get_u32(c, o, path, "vlans", false, &w->vlans)) < 0 ||
+	    (rc = get_u32(c, o, path, "flows", false, &w->flows)) < 0)
+		return rc;
+	size = cJSON_GetObjectItemCaseSensitive(o, "size");
+	if (size == NULL)
+		w->size = UINT32_MAX;
+	else if (cJSON_IsString(size) && strcmp(size->valuestring, "imix") == 0)
+		w->size = VS_PERF_SIZE_IMIX;
+	else if (cJSON_IsNumber(size) && size->valuedouble == floor(size->valuedouble) &&
+		 size->valuedouble >= VS_PERF_SIZE_MIN && size->valuedouble <= VS_PERF_SIZE_MAX)
+		w->size = (uint32_t)size->valuedouble;
+	else
+		return bad(c, path, "size", "expected \"imix\" or a frame size 64..9018");
+	return 0;
+}
+
+static int
+read_run(struct rd *c, const cJSON *o, const char *path, struct vs_perf_run *run)
+{
+	const cJSON *subjects, *e;
+	char sub[160];
+	unsigned int i;
+	uint32_t workers = 0;
+	int rc;
+
+	if (!cJSON_IsObject(o))
+		return bad(c, path, "", "expected an object");
+	snprintf(sub, sizeof(sub), "%s.workload", path);
+	if ((rc = read_workload(c, cJSON_GetObjectItemCaseSensitive(o, "workload"), sub,
+				&run->workload)) < 0 ||
+	    (rc = get_str(c, o, path, "scenario", true, run->scenario,
+			  sizeof(run->scenario))) < 0 ||
+	    (rc = get_u32(c, o, path, "workers", true, &workers)) < 0 ||
+	    (rc = get_double(c, o, path, "duration_s", true, &run->duration_s)) < 0 ||
+	    (rc = get_double(c, o, path, "warmup_s", false, &run->warmup_s)) < 0)
+		return rc;
+	run->workers = workers;
+	snprintf(run->baseline, sizeof(run->baseline), "io");
+	if ((rc = get_str(c, o, path, "baseline", false, run->baseline,
+			  sizeof(run->baseline))) < 0 ||
+	    (rc = get_array(c, o, path, "subjects", VS_PERF_SUBJECTS_MAX, &subjects)) < 0)
+		return rc;
+	cJSON_ArrayForEach(e, subjects) {
+		char spath[192];
+
+		snprintf(spath, sizeof(spath), "%s.subjects[%u]", path, run->n_subjects);
+		if ((rc = read_subject(c, e, spath, &run->subj[run->n_subjects])) < 0)
+			return rc;
+		/* Ratios and comparisons find subjects by name. */
+		for (i = 0; i < run->n_subjects; i++)
+			if (strcmp(run->subj[i].name, run->subj[run->n_subjects].name) == 0)
+				return bad(c, spath, "name", "the same name as an earlier subject");
+		run->n_subjects++;
+	}
+	return 0;
+}
+
+int
+vs_perf_report_from_json(const char *text, struct vs_perf_report *r, char *err,
+			 size_t errlen)
+{
+	struct rd c = {.err = err, .errlen = errlen};
+	const char *end = NULL, *p;
+	const cJSON *runs, *e;
+	char tool[32] = "";
+	unsigned int line = 1, col = 1;
+	cJSON *root;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	root = cJSON_ParseWithOpts(text, &end, true);
+	if (root == NULL) {
+		/* end is where parsing stopped; NULL only when out of memory. */
+		if (end == NULL)
+			return bad(&c, "", "", "out of memory");
+		for (p = text; p < end; p++, col++)
+			if (*p == '\n') {
+				line++;
+				col = 0;
+			}
+		snprintf(err, errlen, "not valid JSON at line %u, column %u", line, col);
+		return -EINVAL;
+	}
+	rc = -EINVAL;
+	if (!cJSON_IsObject(root))
+		bad(&c, "", "(top level)", "expected an object");
+	else if (get_str(&c, root, "", "tool", true, tool, sizeof(tool)) == 0 &&
+		 strcmp(tool, "vswitch-perf") != 0)
+		bad(&c, "", "tool", "expected \"vswitch-perf\"");
+	else if (tool[0] != '\0' &&
+		 get_str(&c, root, "", "version", false, r->version, sizeof(r->version)) == 0 &&
+		 get_str(&c, root, "", "machine", false, r->machine, sizeof(r->machine)) == 0 &&
+		 get_u64(&c, root, "", "tsc_hz", false, UINT64_MAX, &r->tsc_hz) == 0 &&
+		 get_array(&c, root, "", "runs", VS_PERF_RUNS_MAX, &runs) == 0) {
+		rc = 0;
+		cJSON_ArrayForEach(e, runs) {
+			char path[32];
+
+			snprintf(path, sizeof(path), "runs[%u]", r->n_runs);
+			if ((rc = read_run(&c, e, path, &r->runs[r->n_runs])) < 0)
+				break;
+			r->n_runs++;
+		}
+	}
+	cJSON_Delete(root);
+	return rc;
+}
+
+int
+vs_perf_report_load(const char *path, struct vs_perf_report *r, char *err, size_t errlen)
+{
+	char *text = NULL, msg[256];
+	size_t len = 0, cap = 0, n;
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	if (f == NULL) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	do {
+		if (cap - len < 65536) {
+			char *t = realloc(text, cap = cap * 2 + 65536);
+
+			if (t == NULL) {
+				free(text);
+				fclose(f);
+				snprintf(err, errlen, "%s: out of memory", path);
+				return -ENOMEM;
+			}
+			text = t;
+		}
+		n = fread(text + len, 1, cap - len - 1, f);
+		len += n;
+	} while (n > 0);
+	rc = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: read error", path);
+		free(text);
+		return rc;
+	}
+	text[len] = '\0';
+	rc = vs_perf_report_from_json(text, r, msg, sizeof(msg));
+	free(text);
+	if (rc < 0)
+		snprintf(err, errlen, "%s: %s", path, msg);
+	return rc;
+}
