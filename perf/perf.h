@@ -169,7 +169,7 @@ struct vs_perf_port *vs_perf_port_attach(uint16_t eth_port, uint16_t n_txq,
 					 size_t errlen);
 /* Removes them; call once nothing polls the device any more. */
 void vs_perf_port_detach(struct vs_perf_port *p);
-/* lat (cycles) may be NULL. */
+/* Overwrites c; adds the port's latencies (cycles) into lat unless NULL. */
 void vs_perf_port_read(const struct vs_perf_port *p, struct vs_perf_port_counters *c,
 		       struct vs_perf_hist *lat);
 bool vs_perf_port_announce_done(const struct vs_perf_port *p);

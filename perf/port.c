@@ -170,8 +170,6 @@ vs_perf_port_read(const struct vs_perf_port *p, struct vs_perf_port_counters *c,
 
 	memset(c, 0, sizeof(*c));
 	vs_perf_counters_add(c, &p->rxq->c);
-	if (lat != NULL)
-		vs_perf_hist_reset(lat);
 	for (q = 0; q < p->n_txq; q++) {
 		vs_perf_counters_add(c, &p->txq[q]->c);
 		/* Buckets are whole words: a concurrent increment is seen
