@@ -147,6 +147,7 @@ struct vs_perf_port_conf {
 	const struct vs_perf_station *announce; /* sink: stations to announce */
 	uint32_t n_announce;
 	bool announce_tagged;    /* send the stations' 802.1Q tags (a trunk) */
+	bool stamp_payload;      /* also stamp the frame's payload (paths through a guest) */
 	struct rte_mempool *mp;  /* where received frames are built */
 };
 

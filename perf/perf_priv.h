@@ -3,6 +3,8 @@
 #ifndef VS_PERF_PRIV_H
 #define VS_PERF_PRIV_H
 
+#include <string.h>
+
 #include <rte_common.h>
 
 #include "perf.h"
@@ -23,6 +25,7 @@ struct vs_perf_rxq {
 	const struct vs_perf_station *st;
 	uint32_t n_st, next_st;
 	bool tagged;
+	uint8_t *stamp;                /* per frame of w: payload stamp fits (NULL: none) */
 	struct vs_perf_port_counters c;
 } __rte_cache_aligned;
 
@@ -30,6 +33,40 @@ struct vs_perf_txq {
 	struct vs_perf_port_counters c;
 	struct vs_perf_hist lat;
 } __rte_cache_aligned;
+
+/*
+ * A timestamp in the frame itself, for paths on which the mbuf does not
+ * travel (through a guest): the last VS_PERF_STAMP_LEN bytes of the L4
+ * payload hold the TSC (8 bytes, little-endian) and VS_PERF_STAMP_MAGIC.
+ * Only frames with that much payload are stamped; the L4 checksum is left
+ * as it was (neither the switch nor netvsc verifies it).
+ */
+#define VS_PERF_STAMP_LEN 12u
+#define VS_PERF_STAMP_MAGIC 0x66707376u /* "vspf" */
+
+/* Whether the frame has room for a payload stamp. */
+bool vs_perf_stamp_fits(const uint8_t *frame, uint32_t len);
+static inline void
+vs_perf_stamp_write(uint8_t *frame, uint32_t len, uint64_t tsc)
+{
+	uint32_t magic = VS_PERF_STAMP_MAGIC;
+
+	memcpy(frame + len - VS_PERF_STAMP_LEN, &tsc, 8);
+	memcpy(frame + len - 4, &magic, 4);
+}
+static inline bool
+vs_perf_stamp_read(const uint8_t *frame, uint32_t len, uint64_t *tsc)
+{
+	uint32_t magic;
+
+	if (len < 60)
+		return false;
+	memcpy(&magic, frame + len - 4, 4);
+	if (magic != VS_PERF_STAMP_MAGIC)
+		return false;
+	memcpy(tsc, frame + len - VS_PERF_STAMP_LEN, 8);
+	return true;
+}
 
 /* The receive-timestamp mbuf field and flag (registered on first attach). */
 extern int vs_perf_ts_off;

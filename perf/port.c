@@ -54,6 +54,17 @@ vs_perf_rxq_init(struct vs_perf_rxq *q, const struct vs_perf_port_conf *c, char 
 		snprintf(err, errlen, "workload %s: no frames", w->name);
 		return -EINVAL;
 	}
+	if (c->stamp_payload) {
+		uint32_t i;
+
+		q->stamp = rte_zmalloc("vs_perf_stamp", w->n, 0);
+		if (q->stamp == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		for (i = 0; i < w->n; i++)
+			q->stamp[i] = vs_perf_stamp_fits(w->data + w->off[i], w->len[i]);
+	}
 	if (c->speed > 0) {
 		q->cycles_per_ns = hz / 1e9 / c->speed;
 		/* One pass lasts the capture plus one mean gap, so that
@@ -146,6 +157,8 @@ vs_perf_port_detach(struct vs_perf_port *p)
 			rte_free((void *)(uintptr_t)p->tx_cb[q]);
 		rte_free(p->txq[q]);
 	}
+	if (p->rxq != NULL)
+		rte_free(p->rxq->stamp);
 	rte_free(p->rxq);
 	rte_free(p);
 }

@@ -130,6 +130,39 @@ vs_perf_announce(struct vs_perf_rxq *q, struct rte_mbuf **pkts, uint16_t max)
 	return n;
 }
 
+bool
+vs_perf_stamp_fits(const uint8_t *f, uint32_t len)
+{
+	uint32_t off = 12, l4;
+	uint16_t type;
+	uint8_t proto;
+
+	if (len < 14)
+		return false;
+	type = (uint16_t)(f[12] << 8 | f[13]);
+	while ((type == 0x8100 || type == 0x88a8) && len >= off + 6) {
+		off += 4;
+		type = (uint16_t)(f[off] << 8 | f[off + 1]);
+	}
+	off += 2;
+	if (type == 0x0800 && len >= off + 20) {
+		proto = f[off + 9];
+		l4 = off + (uint32_t)(f[off] & 0xf) * 4;
+	} else if (type == 0x86dd && len >= off + 40) {
+		proto = f[off + 6]; /* no extension headers: their payload is not ours */
+		l4 = off + 40;
+	} else {
+		return false;
+	}
+	if (proto == 17)
+		l4 += 8;
+	else if (proto == 6 && len >= l4 + 13)
+		l4 += (uint32_t)(f[l4 + 12] >> 4) * 4;
+	else
+		return false;
+	return len >= l4 + VS_PERF_STAMP_LEN;
+}
+
 uint16_t
 vs_perf_rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb, uint16_t max,
 	      void *arg)
@@ -172,6 +205,9 @@ vs_perf_rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb
 		}
 		*vs_perf_ts(m) = now;
 		m->ol_flags |= vs_perf_ts_flag;
+		if (q->stamp != NULL && q->stamp[(q->next ? q->next : w->n) - 1] &&
+		    m->nb_segs == 1)
+			vs_perf_stamp_write(rte_pktmbuf_mtod(m, uint8_t *), len, now);
 		bytes += len;
 		made++;
 	}
@@ -194,8 +230,13 @@ vs_perf_tx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb
 
 		/* A frame on the wire is at least 60 bytes before its FCS. */
 		bytes += m->pkt_len < 60 ? 60 : m->pkt_len;
+		uint64_t ts;
+
 		if (likely(m->ol_flags & vs_perf_ts_flag))
 			vs_perf_hist_add(&q->lat, now - *vs_perf_ts(m));
+		else if (m->nb_segs == 1 &&
+			 vs_perf_stamp_read(rte_pktmbuf_mtod(m, const uint8_t *), m->pkt_len, &ts))
+			vs_perf_hist_add(&q->lat, now - ts);
 		else
 			unstamped++;
 	}

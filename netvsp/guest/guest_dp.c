@@ -6,6 +6,7 @@
  * set id 0xCAFE, ranges inside the receive buffer, well-formed RNDIS.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "guest_priv.h"
@@ -287,9 +288,13 @@ vs_guest_indication(struct vs_netvsp_guest *g, const struct vs_ring_pkt *p)
 int
 vs_netvsp_guest_recv(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *f)
 {
+	const struct vs_netvsp_guest_frame *q = &g->rxq[g->rxq_head];
+
 	if (g->rxq_n == 0)
 		return -EAGAIN;
-	*f = g->rxq[g->rxq_head];
+	/* The frame's bytes only: a whole slot is 9 KB, a frame often 60. */
+	memcpy(f, q, offsetof(struct vs_netvsp_guest_frame, data));
+	memcpy(f->data, q->data, q->len);
 	g->rxq_head = (g->rxq_head + 1) % G_RXQ;
 	g->rxq_n--;
 	return 0;
