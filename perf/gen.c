@@ -64,6 +64,9 @@
 #define GEN_COUNT_MIN 1024u
 #define GEN_MAC_SPACE (1ull << 48)
 #define GEN_MAC_GROUP (1ull << 40) /* the I/G bit of the first byte */
+/* 198.18.0.0 and 198.19.0.0 (RTE_IPV4 shifts a signed int past its sign). */
+#define GEN_IPV4_SRC 0xc6120000u
+#define GEN_IPV4_DST 0xc6130000u
 
 static const uint16_t gen_imix[GEN_IMIX_CYCLE] = {
 	64, 594, 64, 64, 594, 64, 1518, 64, 594, 64, 64, 594,
@@ -205,7 +208,7 @@ gen_validate(const struct vs_perf_gen_conf *c, char *err, size_t errlen)
 {
 	uint64_t s, d;
 	unsigned int k, j;
-	char field[16];
+	char field[24];
 	int rc;
 
 	if (c->size != VS_PERF_SIZE_IMIX &&
@@ -265,8 +268,8 @@ gen_flow_addrs(const struct vs_perf_gen_conf *c, uint32_t f, uint8_t *src, uint8
 	uint32_t s = f & 0xffffu, d = f >> 16;
 
 	if (c->l3 == VS_PERF_L3_IPV4) {
-		rte_be32_t a = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 0) + s);
-		rte_be32_t b = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 0) + d);
+		rte_be32_t a = rte_cpu_to_be_32(GEN_IPV4_SRC + s);
+		rte_be32_t b = rte_cpu_to_be_32(GEN_IPV4_DST + d);
 
 		memcpy(src, &a, 4);
 		memcpy(dst, &b, 4);

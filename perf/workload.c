@@ -99,7 +99,8 @@ wl_grow_data(struct vs_perf_workload *w, uint64_t *cap, uint32_t len)
 	uint64_t ncap = *cap ? *cap : 65536;
 	void *p;
 
-	if (w->bytes <= *cap && len <= *cap - w->bytes)
+	/* Allocated even for zero-length frames: data + off stays valid. */
+	if (w->data != NULL && w->bytes <= *cap && len <= *cap - w->bytes)
 		return 0;
 	while (w->bytes > ncap || len > ncap - w->bytes) {
 		if (ncap > SIZE_MAX / 2)

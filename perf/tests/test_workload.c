@@ -134,6 +134,34 @@ test_stations(void)
 	CU_ASSERT_EQUAL(w.n, 0);
 }
 
+/* A frame with nothing captured: replayed as 0 bytes, counted as a
+ * minimum frame on the wire, naming no station. */
+static void
+test_zero_length(void)
+{
+	struct pcap_pkthdr h = {.caplen = 0, .len = 64};
+	struct vs_perf_workload w;
+	char path[256], err[256];
+	pcap_dumper_t *d;
+	uint8_t none = 0;
+	pcap_t *p;
+
+	vs_perf_test_path("zero.pcap", path, sizeof(path));
+	p = pcap_open_dead(DLT_EN10MB, 65535);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	d = pcap_dump_open(p, path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	pcap_dump((u_char *)d, &h, &none);
+	pcap_dump_close(d);
+	pcap_close(p);
+	CU_ASSERT_EQUAL_FATAL(vs_perf_workload_load(path, &w, err, sizeof(err)), 0);
+	CU_ASSERT(w.n == 1 && w.len[0] == 0 && w.bytes == 0 && w.truncated == 1);
+	CU_ASSERT_PTR_NOT_NULL(w.data);
+	CU_ASSERT(w.n_srcs == 0 && w.n_dsts == 0);
+	CU_ASSERT_EQUAL(vs_perf_workload_wire_bits(&w), (60u + 24u) * 8u);
+	vs_perf_workload_free(&w);
+}
+
 /* pcapng blocks, little-endian (pcapng draft, section 4). */
 static size_t
 ng_put32(uint8_t *p, uint32_t v)
@@ -284,6 +312,7 @@ vs_perf_test_workload_suites(void)
 	CU_pSuite s = CU_add_suite("perf workload", NULL, NULL);
 
 	if (s == NULL || !CU_add_test(s, "stations, timestamps, truncation", test_stations) ||
+	    !CU_add_test(s, "a zero-length frame", test_zero_length) ||
 	    !CU_add_test(s, "pcapng with nanosecond timestamps", test_pcapng) ||
 	    !CU_add_test(s, "non-Ethernet, empty, missing, not a capture", test_refusals))
 		return CU_get_error();
