@@ -21,13 +21,58 @@ struct vs_perf_topo_port {
 	unsigned int pair; /* replay: the sink the I/O baseline sends to */
 };
 
+#define VS_PERF_TOPO_GUESTS 8u
+
+/* A guest simulator behind a netvsc port ("guest" in the topology). */
+enum vs_perf_guest_role {
+	VS_PERF_GUEST_REPLAY, /* transmits the workload */
+	VS_PERF_GUEST_SINK,   /* counts what it receives; announces destinations */
+	VS_PERF_GUEST_LOOP,   /* a VM with two NICs: what this one receives leaves by peer */
+};
+
+struct vs_perf_topo_guest {
+	char port[VS_NAME_MAX];
+	enum vs_perf_guest_role role;
+	char peer[VS_NAME_MAX]; /* loop: the VM's other NIC */
+};
+
 struct vs_perf_topo {
 	char name[32];
 	char ext_devargs[VS_DEVARGS_MAX];
 	char *config;      /* the configuration document, perf ports rewritten */
 	unsigned int n_ports;
 	struct vs_perf_topo_port ports[VS_PERF_TOPO_PORTS];
+	unsigned int n_guests;
+	struct vs_perf_topo_guest guests[VS_PERF_TOPO_GUESTS];
 };
+
+/* Something that announces stations: a sink-side perf port (index <
+ * VS_PERF_TOPO_PORTS) or a receiving guest (VS_PERF_TOPO_PORTS + index). */
+#define VS_PERF_ANNOUNCERS (VS_PERF_TOPO_PORTS + VS_PERF_TOPO_GUESTS)
+
+struct vs_perf_announce {
+	struct vs_perf_station *st;
+	uint32_t n;
+};
+
+/* Guest simulators of a vswitch subject, pumped by the main thread. */
+struct vs_perf_guests;
+
+struct vs_perf_guest_counters {
+	uint64_t sent, received, bytes, unstamped, busy, dropped;
+};
+
+int vs_perf_guests_start(struct vs_perf_guests **out, struct vs_dp *dp, const char *chan_dir,
+			 const struct vs_perf_topo *t, const struct vs_perf_workload *w,
+			 const struct vs_perf_announce *ann, char *err, size_t errlen);
+/* One round over every guest: poll, receive, forward, transmit. */
+void vs_perf_guests_pump(struct vs_perf_guests *gs);
+bool vs_perf_guests_announce_done(const struct vs_perf_guests *gs);
+/* Sums (sink side: received, bytes, unstamped; replay side: sent) and
+ * adds the sinks' latencies (cycles) into lat. */
+void vs_perf_guests_read(const struct vs_perf_guests *gs, struct vs_perf_guest_counters *c,
+			 struct vs_perf_hist *lat);
+void vs_perf_guests_stop(struct vs_perf_guests *gs);
 
 int vs_perf_topo_parse(const char *json, const char *name, const char *ext_devargs,
 		       struct vs_perf_topo *t, char *err, size_t errlen);
