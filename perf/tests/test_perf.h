@@ -7,5 +7,7 @@
 
 /* Histogram, summaries, table, JSON, compare and plot. */
 CU_ErrorCode vs_perf_test_report_suites(void);
+/* The histogram's suite (test_hist.c), added by the one above. */
+CU_ErrorCode vs_perf_test_hist_suite(void);
 
 #endif
