@@ -236,9 +236,8 @@ write_script(FILE *f, const struct vs_perf_report *r, const struct plot *pl, boo
 		   "unset y2tics\nunset y2label\nset ytics mirror\n"
 		   "set title 'Latency (median of each run)'\nset ylabel 'microseconds'\n");
 	if (!any_lat) {
-		/* An empty panel that says so rather than a missing one. */
-		/* gnuplot refuses a plot without a defined point: one below the
-		 * range, so that the axes are those of the panel above. */
+		/* An empty panel that says so rather than a missing one.  gnuplot
+		 * refuses a plot without a defined point: one below the range. */
 		fprintf(f, "set label 'no latency measured' at graph 0.5, 0.5 center\n"
 			   "set yrange [0:1]\nplot ");
 		gp_quote(f, data);
