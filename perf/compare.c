@@ -56,9 +56,11 @@ compare_run(FILE *f, const struct vs_perf_run *ra, const struct vs_perf_run *rb,
 		const struct vs_perf_subject *sb = vs_perf_run_subject(rb, sa->name);
 		double a, b, change;
 
-		if (sb == NULL || sb->n == 0 || sa->n == 0) {
-			fprintf(f, "  %-16s %10s %10s   only in %s\n", sa->name, "-", "-",
-				sb == NULL || sb->n == 0 ? "A" : "B");
+		if (sa->n == 0 || sb == NULL || sb->n == 0) {
+			fprintf(f, "  %-16s %10s %10s   %s\n", sa->name, "-", "-",
+				sa->n > 0	       ? "only in A"
+				: sb != NULL && sb->n > 0 ? "only in B"
+							  : "no repetitions");
 			continue;
 		}
 		a = median_mpps(sa);

@@ -340,8 +340,8 @@ char *vs_perf_report_to_json(const struct vs_perf_report *r);
 int vs_perf_report_from_json(const char *text, struct vs_perf_report *r, char *err,
 			     size_t errlen);
 /*
- * Compare B against A run by run (matched by workload name and scenario)
- * and subject by subject: prints the median Mpps of both and the change;
+ * Compare B against A run by run (matched by workload name, scenario and
+ * workers) and subject by subject: prints the median Mpps of both and the change;
  * returns how many medians fell by more than threshold (0.05 = 5%).
  */
 int vs_perf_compare(FILE *f, const struct vs_perf_report *a, const struct vs_perf_report *b,

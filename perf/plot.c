@@ -208,8 +208,14 @@ write_script(FILE *f, const struct vs_perf_report *r, const struct plot *pl, boo
 		macs ? "destination MACs" : "frame size (bytes on the wire, incl. FCS)");
 	if (macs)
 		fprintf(f, "set logscale x 10\n");
+	/* The same plot area in both panels, so that x positions line up
+	 * although only the upper one has a right axis. */
+	fprintf(f, "set lmargin at screen 0.08\nset rmargin at screen 0.74\n");
 	if (pl->imix_x > 0)
-		fprintf(f, "set xtics add ('IMIX' %.6g)\n", pl->imix_x);
+		/* A marked line rather than a tick: "IMIX" would sit on a number. */
+		fprintf(f, "set arrow from %.6g, graph 0 to %.6g, graph 1 nohead dt 3 lc 'gray40'\n"
+			   "set label 'IMIX' at %.6g, graph 0.95 left offset 0.5, 0\n",
+			pl->imix_x, pl->imix_x, pl->imix_x);
 	fprintf(f, "set title 'Throughput (median)'\nset ylabel 'Mpps'\nset yrange [0:*]\n");
 	if (any_gbps)
 		fprintf(f, "set ytics nomirror\nset y2tics\nset y2label 'Gbit/s'\n"
@@ -226,12 +232,12 @@ write_script(FILE *f, const struct vs_perf_report *r, const struct plot *pl, boo
 			k + 1);
 		gp_title(f, pl->lines[k].title, " Gbit/s");
 	}
-	fprintf(f, "\nunset y2tics\nunset y2label\nset ytics mirror\n"
+	fprintf(f, "\nset xrange [GPVAL_X_MIN:GPVAL_X_MAX]\n"
+		   "unset y2tics\nunset y2label\nset ytics mirror\n"
 		   "set title 'Latency (median of each run)'\nset ylabel 'microseconds'\n");
 	if (!any_lat) {
-		/* An empty panel that says so rather than a missing one. */
-		/* gnuplot refuses a plot without a defined point: one below the
-		 * range, so that the axes are those of the panel above. */
+		/* An empty panel that says so rather than a missing one.  gnuplot
+		 * refuses a plot without a defined point: one below the range. */
 		fprintf(f, "set label 'no latency measured' at graph 0.5, 0.5 center\n"
 			   "set yrange [0:1]\nplot ");
 		gp_quote(f, data);
@@ -317,13 +323,13 @@ vs_perf_plot(const struct vs_perf_report *r, const char *x_axis, const char *png
 	}
 	macs = strcmp(x_axis, "macs") == 0;
 	if (r->n_runs < 2) {
-		snprintf(err, errlen, "plot: %u run%s; a curve needs at least 2", r->n_runs,
+		snprintf(err, errlen, "%u run%s; a curve needs at least 2", r->n_runs,
 			 r->n_runs == 1 ? "" : "s");
 		return -EINVAL;
 	}
 	pl = calloc(1, sizeof(*pl));
 	if (pl == NULL) {
-		snprintf(err, errlen, "plot: out of memory");
+		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	if ((rc = collect(r, macs, pl, err, errlen)) < 0)
@@ -331,7 +337,7 @@ vs_perf_plot(const struct vs_perf_report *r, const char *x_axis, const char *png
 	snprintf(dir, sizeof(dir), "%s/vsperf-plot.XXXXXX", tmp && tmp[0] ? tmp : "/tmp");
 	if (mkdtemp(dir) == NULL) {
 		rc = -errno;
-		snprintf(err, errlen, "plot: temporary directory in %s: %s",
+		snprintf(err, errlen, "temporary directory in %s: %s",
 			 tmp && tmp[0] ? tmp : "/tmp", strerror(errno));
 		goto out;
 	}
@@ -340,23 +346,23 @@ vs_perf_plot(const struct vs_perf_report *r, const char *x_axis, const char *png
 	snprintf(log, sizeof(log), "%s/gnuplot.log", dir);
 	rc = -EIO;
 	if ((f = fopen(data, "w")) == NULL) {
-		snprintf(err, errlen, "plot: %s: %s", data, strerror(errno));
+		snprintf(err, errlen, "%s: %s", data, strerror(errno));
 		goto clean;
 	}
 	write_data(f, pl);
 	if (fclose(f) != 0 || (f = fopen(script, "w")) == NULL) {
-		snprintf(err, errlen, "plot: writing %s: %s", dir, strerror(errno));
+		snprintf(err, errlen, "writing %s: %s", dir, strerror(errno));
 		goto clean;
 	}
 	write_script(f, r, pl, macs, data, png);
 	if (fclose(f) != 0) {
-		snprintf(err, errlen, "plot: %s: %s", script, strerror(errno));
+		snprintf(err, errlen, "%s: %s", script, strerror(errno));
 		goto clean;
 	}
 	if ((rc = run_gnuplot(script, log, err, errlen)) < 0)
 		goto clean;
 	if (stat(png, &st) != 0 || st.st_size == 0) {
-		snprintf(err, errlen, "plot: gnuplot wrote no image to %s", png);
+		snprintf(err, errlen, "gnuplot wrote no image to %s", png);
 		rc = -EIO;
 	}
 clean:

@@ -16,6 +16,8 @@ CU_ErrorCode vs_perf_test_workload_suites(void);
 CU_ErrorCode vs_perf_test_cmd_gen_suites(void);
 /* Histogram, summaries, table, JSON, compare and plot. */
 CU_ErrorCode vs_perf_test_report_suites(void);
+/* The histogram's suite (test_hist.c), added by the one above. */
+CU_ErrorCode vs_perf_test_hist_suite(void);
 
 /* name inside the binary's temporary directory (removed after the run). */
 void vs_perf_test_path(const char *name, char *out, size_t outlen);
