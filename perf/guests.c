@@ -26,6 +26,9 @@
 #include "run_priv.h"
 
 #define VS_PERF_GUEST_BATCH 32u
+/* RNDIS (NDIS) OID_GEN_CURRENT_PACKET_FILTER and its promiscuous bit. */
+#define VS_PERF_OID_PACKET_FILTER 0x0001010Eu
+#define VS_PERF_FILTER_PROMISCUOUS 0x20u
 
 struct vs_perf_guest {
 	const struct vs_perf_topo_guest *tg;
@@ -33,9 +36,9 @@ struct vs_perf_guest {
 	/* replay */
 	uint32_t next;
 	uint8_t *stamp;
-	/* loop: frames received and not yet sent */
+	/* loop: frames received and not yet sent, from pend[head] */
 	struct vs_netvsp_guest_frame *pend;
-	uint32_t n_pend;
+	uint32_t head, n_pend;
 	/* announcements */
 	const struct vs_perf_station *st;
 	uint32_t n_st, next_st;
@@ -67,6 +70,7 @@ vs_perf_guest_open(struct vs_perf_guests *gs, const char *chan_dir, const char *
 		   struct vs_netvsp_guest **out, char *err, size_t errlen)
 {
 	struct vs_netvsp_guest_opts go = {.idle = vs_perf_guest_idle, .idle_arg = gs->dp};
+	uint32_t filter = VS_PERF_FILTER_PROMISCUOUS, status = 0;
 	char path[512];
 	int rc;
 
@@ -79,6 +83,14 @@ vs_perf_guest_open(struct vs_perf_guests *gs, const char *chan_dir, const char *
 	if ((rc = vs_netvsp_guest_bringup(*out)) != 0) {
 		snprintf(err, errlen, "guest %s: bring-up failed: %s", port, strerror(-rc));
 		return rc;
+	}
+	/* The stations it receives for are not its NIC's MAC: like a
+	 * bridge in a VM, it listens promiscuously. */
+	rc = vs_netvsp_guest_set(*out, VS_PERF_OID_PACKET_FILTER, &filter, sizeof(filter), &status);
+	if (rc != 0 || status != 0) {
+		snprintf(err, errlen, "guest %s: promiscuous packet filter refused: %s, status %#x",
+			 port, strerror(-rc), status);
+		return rc ? rc : -EPROTO;
 	}
 	return 0;
 }
@@ -146,6 +158,28 @@ nomem:
 	return -ENOMEM;
 }
 
+/* How many of the frames one send-buffer section takes: the host's
+ * packets-per-message limit, and the section's size with each packet's
+ * RNDIS header, PPIs and alignment (as the simulator lays them out). */
+static uint32_t
+vs_perf_guest_fit(struct vs_netvsp_guest *g, const uint32_t *lens, uint32_t n)
+{
+	struct vs_netvsp_guest_stats st;
+	uint32_t i, used = 0;
+
+	vs_netvsp_guest_stats(g, &st);
+	if (st.max_pkts != 0 && n > st.max_pkts)
+		n = st.max_pkts;
+	for (i = 0; i < n; i++) {
+		uint32_t need = (44 + 64 + lens[i] + 63) & ~63u;
+
+		if (used + need > st.section_size)
+			break;
+		used += need;
+	}
+	return i ? i : 1;
+}
+
 static void
 vs_perf_guest_announce(struct vs_perf_guest *g)
 {
@@ -172,6 +206,7 @@ vs_perf_guest_announce(struct vs_perf_guest *g)
 		fp[n] = f;
 		lens[n++] = 60;
 	}
+	n = vs_perf_guest_fit(g->g, lens, n);
 	if (vs_netvsp_guest_send(g->g, fp, lens, NULL, n, VS_GUEST_TX_SECTION) == 0)
 		g->next_st += n;
 }
@@ -180,7 +215,7 @@ static void
 vs_perf_guest_replay(struct vs_perf_guests *gs, struct vs_perf_guest *g)
 {
 	const struct vs_perf_workload *w = gs->w;
-	uint8_t *fr[VS_PERF_GUEST_BATCH];
+	uint32_t idx[VS_PERF_GUEST_BATCH];
 	const void *fp[VS_PERF_GUEST_BATCH];
 	uint32_t lens[VS_PERF_GUEST_BATCH], n = 0, i = g->next;
 	uint64_t now = rte_rdtsc();
@@ -190,10 +225,12 @@ vs_perf_guest_replay(struct vs_perf_guests *gs, struct vs_perf_guest *g)
 	 * change and the next pass overwrites it. */
 	while (n < VS_PERF_GUEST_BATCH) {
 		if (w->len[i] <= VS_NETVSP_GUEST_FRAME_MAX) {
-			fr[n] = w->data + w->off[i];
+			uint8_t *f = w->data + w->off[i];
+
 			if (g->stamp[i])
-				vs_perf_stamp_write(fr[n], w->len[i], now);
-			fp[n] = fr[n];
+				vs_perf_stamp_write(f, w->len[i], now);
+			fp[n] = f;
+			idx[n] = i;
 			lens[n++] = w->len[i];
 		}
 		if (++i == w->n)
@@ -201,10 +238,11 @@ vs_perf_guest_replay(struct vs_perf_guests *gs, struct vs_perf_guest *g)
 		if (i == g->next)
 			break; /* a workload smaller than a batch */
 	}
+	n = vs_perf_guest_fit(g->g, lens, n);
 	rc = vs_netvsp_guest_send(g->g, fp, lens, NULL, n, VS_GUEST_TX_SECTION);
 	if (rc == 0) {
 		g->c.sent += n;
-		g->next = i;
+		g->next = idx[n - 1] + 1 == w->n ? 0 : idx[n - 1] + 1;
 	} else {
 		g->c.busy++;
 	}
@@ -233,19 +271,24 @@ vs_perf_guest_loop(struct vs_perf_guest *g)
 	uint32_t lens[VS_PERF_GUEST_BATCH], i;
 	int rc;
 
-	while (g->n_pend < VS_PERF_GUEST_BATCH && vs_netvsp_guest_recv(g->g, &g->pend[g->n_pend]) == 0)
+	if (g->n_pend == 0)
+		g->head = 0;
+	while (g->head + g->n_pend < VS_PERF_GUEST_BATCH &&
+	       vs_netvsp_guest_recv(g->g, &g->pend[g->head + g->n_pend]) == 0)
 		g->n_pend++;
 	if (g->n_pend == 0)
 		return;
 	for (i = 0; i < g->n_pend; i++) {
-		fp[i] = g->pend[i].data;
-		lens[i] = g->pend[i].len;
+		fp[i] = g->pend[g->head + i].data;
+		lens[i] = g->pend[g->head + i].len;
 	}
-	rc = vs_netvsp_guest_send(g->out, fp, lens, NULL, g->n_pend, VS_GUEST_TX_SECTION);
+	i = vs_perf_guest_fit(g->out, lens, g->n_pend);
+	rc = vs_netvsp_guest_send(g->out, fp, lens, NULL, i, VS_GUEST_TX_SECTION);
 	if (rc == 0) {
-		g->c.received += g->n_pend;
-		g->c.sent += g->n_pend;
-		g->n_pend = 0;
+		g->c.received += i;
+		g->c.sent += i;
+		g->n_pend -= i;
+		g->head += i;
 	} else {
 		g->c.busy++; /* kept: retried on the next round */
 	}

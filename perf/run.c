@@ -43,21 +43,17 @@ struct vs_perf_io_worker {
 	bool stop;
 } __rte_cache_aligned;
 
-/* Stations a sink port announces. */
-struct vs_perf_announce {
-	struct vs_perf_station *st;
-	uint32_t n;
-};
-
 struct vs_perf_bench {
 	const struct vs_perf_run_conf *c;
 	const struct vs_perf_workload *w;
 	struct vs_perf_topo *t;
-	struct vs_perf_announce ann[VS_PERF_TOPO_PORTS];
+	struct vs_perf_announce ann[VS_PERF_ANNOUNCERS];
 	bool ann_done;
 	uint32_t unannounced;
+	char chan_dir[64];
 	/* the subject being measured */
 	struct vs_dp *dp;
+	struct vs_perf_guests *guests;
 	struct rte_mempool *io_mp;
 	struct vs_perf_io_worker *io;
 	unsigned int n_io;
@@ -67,7 +63,7 @@ struct vs_perf_bench {
 };
 
 struct vs_perf_snap {
-	uint64_t tsc, offered, delivered, bytes, unstamped, no_mbuf, tx_full;
+	uint64_t tsc, offered, delivered, bytes, unstamped, no_mbuf, tx_full, guest_dropped;
 	uint64_t cycles, packets;
 	uint64_t drops[VS_DROP_MAX];
 	struct vs_perf_hist lat;
@@ -105,47 +101,71 @@ vs_perf_station_fits(const struct vs_vlan_policy *v, const struct vs_perf_statio
 	return false;
 }
 
-/* Deals the workload's destinations to the sink ports that can own them,
- * in turn, from the datapath's view of each port's VLAN policy. */
+/* The port behind announcer k (a sink-side perf port or a receiving
+ * guest), or NULL if k announces nothing. */
+static const char *
+vs_perf_announcer_port(const struct vs_perf_topo *t, unsigned int k)
+{
+	if (k < VS_PERF_TOPO_PORTS)
+		return k < t->n_ports && t->ports[k].role != VS_PERF_REPLAY ? t->ports[k].name
+									     : NULL;
+	k -= VS_PERF_TOPO_PORTS;
+	return k < t->n_guests && t->guests[k].role != VS_PERF_GUEST_REPLAY ? t->guests[k].port
+									      : NULL;
+}
+
+/* Deals the workload's destinations, switch by switch, to the announcers
+ * there that can own them, in turn, from the datapath's view of each
+ * port's VLAN policy: every switch learns every destination once. */
 static int
 vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen)
 {
 	const struct vs_perf_workload *w = b->w;
-	struct vs_vlan_policy pol[VS_PERF_TOPO_PORTS];
-	unsigned int i, turn = 0, n_sinks = b->t->n_ports;
+	static struct vs_vlan_policy pol[VS_PERF_ANNOUNCERS];
+	int sw[VS_PERF_ANNOUNCERS];
+	unsigned int k, j, turn;
 	uint32_t s;
 
-	for (i = 0; i < b->t->n_ports; i++) {
+	for (k = 0; k < VS_PERF_ANNOUNCERS; k++) {
+		const char *port = vs_perf_announcer_port(b->t, k);
 		struct vs_port_conf pc;
-		int idx = vs_dp_port_index(b->dp, b->t->ports[i].name);
+		int idx = port ? vs_dp_port_index(b->dp, port) : -1;
 
-		memset(&pol[i], 0, sizeof(pol[i]));
-		if (b->t->ports[i].role == VS_PERF_REPLAY)
+		sw[k] = -1;
+		if (idx < 0 || vs_dp_port_conf(b->dp, (unsigned int)idx, &pc) != 0)
 			continue;
-		if (idx >= 0 && vs_dp_port_conf(b->dp, (unsigned int)idx, &pc) == 0)
-			pol[i] = pc.vlan;
-		b->ann[i].st = calloc(w->n_dsts ? w->n_dsts : 1, sizeof(*b->ann[i].st));
-		if (b->ann[i].st == NULL) {
+		pol[k] = pc.vlan;
+		sw[k] = vs_dp_switch_index(b->dp, pc.switch_name);
+		b->ann[k].st = calloc(w->n_dsts ? w->n_dsts : 1, sizeof(*b->ann[k].st));
+		if (b->ann[k].st == NULL) {
 			snprintf(err, errlen, "out of memory for %u stations", w->n_dsts);
 			return -ENOMEM;
 		}
 	}
-	for (s = 0; s < w->n_dsts; s++) {
-		bool placed = false;
+	for (j = 0; j < VS_PERF_ANNOUNCERS; j++) {
+		/* Each switch once: at its first announcer. */
+		for (k = 0; k < j && (sw[j] < 0 || sw[k] != sw[j]); k++)
+			;
+		if (sw[j] < 0 || k < j)
+			continue;
+		turn = j;
+		for (s = 0; s < w->n_dsts; s++) {
+			bool placed = false;
 
-		for (i = 0; i < n_sinks && !placed; i++) {
-			unsigned int k = (turn + i) % n_sinks;
-			uint16_t tag;
+			for (k = 0; k < VS_PERF_ANNOUNCERS && !placed; k++) {
+				unsigned int a = (turn + k) % VS_PERF_ANNOUNCERS;
+				uint16_t tag;
 
-			if (b->t->ports[k].role == VS_PERF_REPLAY ||
-			    !vs_perf_station_fits(&pol[k], &w->dsts[s], &tag))
-				continue;
-			b->ann[k].st[b->ann[k].n] = w->dsts[s];
-			b->ann[k].st[b->ann[k].n++].vlan = tag;
-			turn = k + 1;
-			placed = true;
+				if (sw[a] != sw[j] ||
+				    !vs_perf_station_fits(&pol[a], &w->dsts[s], &tag))
+					continue;
+				b->ann[a].st[b->ann[a].n] = w->dsts[s];
+				b->ann[a].st[b->ann[a].n++].vlan = tag;
+				turn = a + 1;
+				placed = true;
+			}
+			b->unannounced += !placed;
 		}
-		b->unannounced += !placed;
 	}
 	b->ann_done = true;
 	return 0;
@@ -173,6 +193,8 @@ vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announc
 			pc.replay = b->w;
 			pc.rate_pps = b->c->rate_pps;
 			pc.speed = b->c->speed;
+			/* Through a guest the mbuf does not travel. */
+			pc.stamp_payload = b->t->n_guests > 0;
 		} else if (announce) {
 			pc.announce = b->ann[i].st;
 			pc.n_announce = b->ann[i].n;
@@ -374,6 +396,7 @@ vs_perf_switch_start(struct vs_perf_bench *b, char *err, size_t errlen)
 		dc.fdb_size = (uint32_t)RTE_MIN(stations * 2, (uint64_t)UINT32_MAX);
 	/* Destinations are announced once: they must not age out mid-run. */
 	dc.fdb_aging_s = 86400;
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", b->chan_dir);
 	b->dp = vs_dp_create(&dc, err, errlen);
 	if (b->dp == NULL)
 		return -EINVAL;
@@ -383,7 +406,12 @@ vs_perf_switch_start(struct vs_perf_bench *b, char *err, size_t errlen)
 		return rc;
 	if ((rc = vs_perf_attach_all(b, vs_dp_mempool(b->dp), true, err, errlen)) != 0)
 		return rc;
-	return vs_dp_start(b->dp, err, errlen);
+	if ((rc = vs_dp_start(b->dp, err, errlen)) != 0)
+		return rc;
+	if (b->t->n_guests > 0)
+		rc = vs_perf_guests_start(&b->guests, b->dp, b->chan_dir, b->t, b->w, b->ann, err,
+					  errlen);
+	return rc;
 }
 
 static void
@@ -391,6 +419,9 @@ vs_perf_switch_stop(struct vs_perf_bench *b)
 {
 	if (b->dp == NULL)
 		return;
+	/* Guests leave first: their teardown talks to the host. */
+	vs_perf_guests_stop(b->guests);
+	b->guests = NULL;
 	vs_dp_stop(b->dp);
 	vs_perf_detach_all(b);
 	vs_dp_destroy(b->dp);
@@ -432,6 +463,16 @@ vs_perf_snapshot(const struct vs_perf_bench *b, struct vs_perf_snap *s)
 				s->bytes += st.obytes;
 			}
 		}
+	}
+	if (b->guests != NULL) {
+		struct vs_perf_guest_counters gc;
+
+		vs_perf_guests_read(b->guests, &gc, &s->lat);
+		s->offered += gc.sent;
+		s->delivered += gc.received;
+		s->bytes += gc.bytes;
+		s->unstamped += gc.unstamped;
+		s->guest_dropped += gc.dropped;
 	}
 	for (i = 0; i < b->n_io; i++) {
 		s->cycles += __atomic_load_n(&b->io[i].cycles, __ATOMIC_RELAXED);
@@ -524,6 +565,7 @@ vs_perf_sample_from(const struct vs_perf_snap *a, const struct vs_perf_snap *b,
 	vs_perf_drop_add(out, "tx_full", b->tx_full - a->tx_full);
 	vs_perf_drop_add(out, "replay_no_mbuf", b->no_mbuf - a->no_mbuf);
 	vs_perf_drop_add(out, "sink_unstamped", b->unstamped - a->unstamped);
+	vs_perf_drop_add(out, "guest_rx_queue_full", b->guest_dropped - a->guest_dropped);
 }
 
 /* Sleeps until the monotonic time `until`, keeping the datapath's control
@@ -532,10 +574,16 @@ static void
 vs_perf_wait(struct vs_perf_bench *b, double until, const char *what, struct vs_perf_snap *tmp)
 {
 	double last_t = vs_perf_now_s(), now;
-	uint64_t last_n = 0;
+	uint64_t last_n = 0, iter = 0;
 	bool first = true;
 
 	while ((now = vs_perf_now_s()) < until) {
+		if (b->guests != NULL) {
+			/* This thread is the guests' CPU: no sleeping. */
+			vs_perf_guests_pump(b->guests);
+			if (++iter % 64 != 0)
+				continue;
+		}
 		if (b->dp != NULL)
 			(void)vs_dp_ctl_poll(b->dp, NULL);
 		if (b->c->progress && (first || now - last_t >= 0.5)) {
@@ -548,7 +596,8 @@ vs_perf_wait(struct vs_perf_bench *b, double until, const char *what, struct vs_
 			last_t = now;
 			first = false;
 		}
-		usleep(b->dp != NULL ? 1000 : 20000);
+		if (b->guests == NULL)
+			usleep(b->dp != NULL ? 1000 : 20000);
 	}
 }
 
@@ -588,6 +637,16 @@ vs_perf_measure(struct vs_perf_bench *b, bool io, unsigned int rep, struct vs_pe
 			usleep(1000);
 		}
 	}
+	while (!vs_perf_guests_announce_done(b->guests)) {
+		if (vs_perf_now_s() > t) {
+			snprintf(err, errlen, "guests: announcements not taken within %.0f s",
+				 VS_PERF_ANNOUNCE_TIMEOUT_S);
+			rc = -ETIMEDOUT;
+			goto out;
+		}
+		vs_perf_guests_pump(b->guests);
+		(void)vs_dp_ctl_poll(b->dp, NULL);
+	}
 	snprintf(what, sizeof(what), "%s %u/%u warm-up", subj, rep + 1, b->c->repeats);
 	vs_perf_wait(b, vs_perf_now_s() + b->c->warmup_s, what, &s[2]);
 	vs_perf_snapshot(b, &s[0]);
@@ -623,7 +682,8 @@ vs_perf_run_describe(const struct vs_perf_run_conf *c, const struct vs_perf_work
 	out->workers = c->workers;
 	out->duration_s = c->duration_s;
 	out->warmup_s = c->warmup_s;
-	snprintf(out->baseline, sizeof(out->baseline), "%s", c->no_io ? "" : "io");
+	snprintf(out->baseline, sizeof(out->baseline), "%s",
+		 c->no_io || t->n_guests > 0 ? "" : "io");
 }
 
 int
@@ -661,8 +721,16 @@ vs_perf_run(const struct vs_perf_run_conf *c, const struct vs_perf_workload *w,
 	b.c = c;
 	b.w = w;
 	b.t = t;
+	snprintf(b.chan_dir, sizeof(b.chan_dir), "/tmp/vswitch-perf-chan.XXXXXX");
+	if (mkdtemp(b.chan_dir) == NULL) {
+		snprintf(err, errlen, "cannot make a channel directory: %s", strerror(errno));
+		vs_perf_topo_free(t);
+		free(t);
+		return -errno;
+	}
 	vs_perf_run_describe(c, w, t, out);
-	if (!c->no_io) {
+	/* A guest's port is no device: there is nothing for a bare loop. */
+	if (!c->no_io && t->n_guests == 0) {
 		snprintf(out->subj[out->n_subjects++].name, sizeof(out->subj[0].name), "io");
 	}
 	snprintf(out->subj[out->n_subjects++].name, sizeof(out->subj[0].name), "vswitch");
@@ -680,8 +748,9 @@ vs_perf_run(const struct vs_perf_run_conf *c, const struct vs_perf_workload *w,
 		fprintf(stderr,
 			"  note: %u destinations fit no sink port's VLANs: their frames flood\n",
 			b.unannounced);
-	for (i = 0; i < VS_PERF_TOPO_PORTS; i++)
+	for (i = 0; i < VS_PERF_ANNOUNCERS; i++)
 		free(b.ann[i].st);
+	rmdir(b.chan_dir);
 	vs_perf_topo_free(t);
 	free(t);
 	return rc;

@@ -11,8 +11,13 @@
  * control module's own parser.  The built-in scenarios are documents of
  * this form made from the worker count and the workload.
  *
+ * A netvsc port may carry "guest": "replay", "sink" or "loop:PORT" (a VM
+ * whose NIC on this port hands what it receives to its NIC on PORT): a
+ * guest simulator is attached to it while the switch runs (guests.c).
+ *
  * For the I/O baseline every replay port is paired with a sink: the k-th
- * replay port with the (k mod sinks)-th sink.
+ * replay port with the (k mod sinks)-th sink.  Topologies with guests
+ * have no I/O baseline: their ports are not devices.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -76,6 +81,52 @@ vs_perf_topo_add_role(struct vs_perf_topo *t, const char *name, enum vs_perf_rol
 	return vs_perf_topo_add(t, name, role, t->ext_devargs, err, errlen);
 }
 
+/* A netvsc port's "guest": recorded in t and removed from the document
+ * (the datapath's configuration has no such key). */
+static int
+vs_perf_topo_guest(cJSON *o, unsigned int i, struct vs_perf_topo *t, char *err, size_t errlen)
+{
+	const cJSON *g = cJSON_GetObjectItemCaseSensitive(o, "guest");
+	const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
+	struct vs_perf_topo_guest *tg;
+
+	if (g == NULL)
+		return 0;
+	if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "netvsc") != 0 ||
+	    !cJSON_IsString(name) || !cJSON_IsString(g)) {
+		snprintf(err, errlen,
+			 "ports[%u].guest: only a named netvsc port takes it (\"replay\", \"sink\" "
+			 "or \"loop:PORT\")",
+			 i);
+		return -EINVAL;
+	}
+	if (t->n_guests == VS_PERF_TOPO_GUESTS) {
+		snprintf(err, errlen, "ports[%u].guest: more than %u guests", i,
+			 VS_PERF_TOPO_GUESTS);
+		return -E2BIG;
+	}
+	tg = &t->guests[t->n_guests];
+	memset(tg, 0, sizeof(*tg));
+	snprintf(tg->port, sizeof(tg->port), "%s", name->valuestring);
+	if (strcmp(g->valuestring, "replay") == 0)
+		tg->role = VS_PERF_GUEST_REPLAY;
+	else if (strcmp(g->valuestring, "sink") == 0)
+		tg->role = VS_PERF_GUEST_SINK;
+	else if (strncmp(g->valuestring, "loop:", 5) == 0 && g->valuestring[5] != '\0' &&
+		 strlen(g->valuestring + 5) < sizeof(tg->peer)) {
+		tg->role = VS_PERF_GUEST_LOOP;
+		snprintf(tg->peer, sizeof(tg->peer), "%s", g->valuestring + 5);
+	} else {
+		snprintf(err, errlen, "ports[%u].guest: '%s' is not replay, sink or loop:PORT", i,
+			 g->valuestring);
+		return -EINVAL;
+	}
+	t->n_guests++;
+	cJSON_DeleteItemFromObjectCaseSensitive(o, "guest");
+	return 0;
+}
+
 /* Rewrites the perf ports of doc in place and lists them in t. */
 static int
 vs_perf_topo_rewrite(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errlen)
@@ -110,6 +161,8 @@ vs_perf_topo_rewrite(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errle
 		const cJSON *kind = cJSON_GetObjectItemCaseSensitive(o, "kind");
 		const cJSON *name = cJSON_GetObjectItemCaseSensitive(o, "name");
 
+		if ((rc = vs_perf_topo_guest(o, i, t, err, errlen)) != 0)
+			return rc;
 		if (!cJSON_IsString(kind) || vs_perf_role_parse(kind->valuestring, &role) != 0) {
 			i++;
 			continue;
@@ -150,6 +203,10 @@ vs_perf_topo_finish(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errlen
 		else
 			n_sink++; /* an external port sinks too */
 	}
+	for (i = 0; i < t->n_guests; i++) {
+		n_replay += t->guests[i].role == VS_PERF_GUEST_REPLAY;
+		n_sink += t->guests[i].role == VS_PERF_GUEST_SINK;
+	}
 	if (n_replay == 0 || n_sink == 0) {
 		snprintf(err, errlen,
 			 "topology: needs at least one replay and one sink port (has %u and %u)",
@@ -164,6 +221,8 @@ vs_perf_topo_finish(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errlen
 		/* The k-th replay port pairs with the (k mod n_sink)-th sink. */
 		for (j = 0; j < i; j++)
 			k += t->ports[j].role == VS_PERF_REPLAY;
+		if (n_sink == 0)
+			break;
 		k %= n_sink;
 		for (j = 0; j < t->n_ports; j++) {
 			if (t->ports[j].role != VS_PERF_REPLAY && k-- == 0) {
@@ -293,6 +352,24 @@ vs_perf_topo_builtin(const char *scenario, unsigned int workers, const char *ext
 			     "\"vlan\":{\"mode\":\"access\",\"vid\":%u}}",
 			     k ? "," : "", vids[k], vids[k]);
 		EMIT("]}");
+	} else if (strcmp(scenario, "pvp") == 0) {
+		/* Physical-VM-physical: a VM with a NIC on each of two
+		 * switches forwards between them; netvsc takes one worker. */
+		EMIT("{\"switches\":[{\"name\":\"perf-a\",\"type\":\"private\"},"
+		     "{\"name\":\"perf-b\",\"type\":\"private\"}],\"ports\":["
+		     "{\"switch\":\"perf-a\",\"name\":\"in0\",\"kind\":\"replay\"},"
+		     "{\"switch\":\"perf-a\",\"name\":\"vm-a\",\"kind\":\"netvsc\","
+		     "\"mac_spoofing\":true,\"guest\":\"loop:vm-b\"},"
+		     "{\"switch\":\"perf-b\",\"name\":\"vm-b\",\"kind\":\"netvsc\","
+		     "\"mac_spoofing\":true},"
+		     "{\"switch\":\"perf-b\",\"name\":\"out0\",\"kind\":\"sink\"}]}");
+	} else if (strcmp(scenario, "v2v") == 0) {
+		/* VM to VM: both ends are guests on netvsc channels. */
+		EMIT("{\"switches\":[{\"name\":\"perf\",\"type\":\"private\"}],\"ports\":["
+		     "{\"switch\":\"perf\",\"name\":\"vm1\",\"kind\":\"netvsc\","
+		     "\"mac_spoofing\":true,\"guest\":\"replay\"},"
+		     "{\"switch\":\"perf\",\"name\":\"vm2\",\"kind\":\"netvsc\","
+		     "\"mac_spoofing\":true,\"guest\":\"sink\"}]}");
 	} else if (strcmp(scenario, "ext") == 0) {
 		/* A VM replays; the switch's uplink is a real device. */
 		if (ext_devargs == NULL || *ext_devargs == '\0') {
@@ -307,7 +384,7 @@ vs_perf_topo_builtin(const char *scenario, unsigned int workers, const char *ext
 			     k ? "," : "", k);
 		EMIT("]}");
 	} else {
-		snprintf(err, errlen, "scenario: unknown '%s' (p2p, vlan, ext)", scenario);
+		snprintf(err, errlen, "scenario: unknown '%s' (p2p, vlan, pvp, v2v, ext)", scenario);
 		free(doc);
 		return -EINVAL;
 	}
