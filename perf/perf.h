@@ -282,7 +282,7 @@ struct vs_perf_sample {
 	uint64_t offered;        /* replayed in the window */
 	uint64_t wire_bits;      /* of the delivered frames */
 	double mpps, gbps;
-	double cycles_per_packet; /* worker TSC cycles / packets received; 0: unknown */
+	double cycles_per_packet; /* workers' busy TSC cycles (loops that received) per frame received; 0: unknown */
 	struct vs_perf_latency lat;
 	unsigned int n_drops;
 	struct vs_perf_drop drops[VS_PERF_DROPS_MAX];

@@ -74,7 +74,7 @@ vs_perf_rxq_init(struct vs_perf_rxq *q, const struct vs_perf_port_conf *c, char 
 			q->period_ns = (uint64_t)w->n * 1000; /* all stamped alike: 1 µs apart */
 	} else if (c->rate_pps > 0) {
 		q->cycles_per_frame = hz / (double)c->rate_pps;
-		q->max_debt = (double)c->rate_pps / 1000.0 + 32.0;
+		q->max_debt = (double)c->rate_pps / 100.0 + 32.0;
 	}
 	return 0;
 }

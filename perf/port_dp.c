@@ -72,8 +72,9 @@ vs_perf_budget(struct vs_perf_rxq *q, uint16_t max, uint64_t now)
 	if (q->cycles_per_frame != 0) {
 		double due = (double)(now - q->t0) / q->cycles_per_frame - (double)q->paced;
 
-		/* More than a millisecond behind: the receiver cannot keep
-		 * up; forget the debt rather than burst to repay it. */
+		/* More than 10 ms behind (longer than a scheduler tick): the
+		 * poller cannot keep up; forget the debt rather than burst
+		 * to repay it. */
 		if (due > q->max_debt) {
 			q->t0 = now;
 			q->paced = 0;

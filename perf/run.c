@@ -301,9 +301,13 @@ vs_perf_io_main(void *arg)
 			got += n;
 		}
 		t1 = rte_rdtsc();
-		/* Single writer; the reader sees whole words. */
-		wk->cycles += t1 - t0;
-		wk->packets += got;
+		/* Single writer; the reader sees whole words.  Only loops that
+		 * moved frames count, as the datapath's busy cycles: a paced
+		 * run's idle polling is not a cost of its frames. */
+		if (got > 0) {
+			wk->cycles += t1 - t0;
+			wk->packets += got;
+		}
 		t0 = t1;
 	}
 	return 0;
@@ -484,7 +488,7 @@ vs_perf_snapshot(const struct vs_perf_bench *b, struct vs_perf_snap *s)
 			struct vs_worker_stats ws;
 
 			if (vs_dp_worker_stats(b->dp, i, &ws) == 0) {
-				s->cycles += ws.cycles;
+				s->cycles += ws.busy_cycles;
 				s->packets += ws.packets;
 			}
 		}
