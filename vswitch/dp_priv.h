@@ -111,6 +111,7 @@ struct vs_worker {
 	uint64_t loops, busy_loops, packets;
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
+	struct vs_fdb_cache fdb_cache;
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
 	struct vs_port_stats stats[VS_MAX_PORTS];

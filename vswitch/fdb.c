@@ -60,6 +60,7 @@ vs_fdb_init(struct vs_fdb *fdb, const char *name, uint32_t capacity, uint32_t ag
 	}
 	fdb->capacity = capacity;
 	fdb->aging_s = aging_s;
+	fdb->epoch = 1;
 	return 0;
 }
 
@@ -104,6 +105,63 @@ vs_fdb_lookup_two(const struct vs_fdb *fdb, const struct vs_fdb_key *a, unsigned
 	if (rte_hash_lookup_bulk(fdb->hash, kp, na + nb, positions) != 0) {
 		for (i = 0; i < na + nb; i++)
 			positions[i] = -ENOENT;
+	}
+}
+
+static inline bool
+vs_fdb_key_eq(const struct vs_fdb_key *x, const struct vs_fdb_key *y)
+{
+	const uint64_t *a = (const uint64_t *)x, *b = (const uint64_t *)y;
+
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+}
+
+void
+vs_fdb_lookup_cached(const struct vs_fdb *fdb, struct vs_fdb_cache *c,
+		     const struct vs_fdb_key *a, unsigned int na, const struct vs_fdb_key *b,
+		     unsigned int nb, int32_t *positions)
+{
+	const void *kp[2 * VS_BURST];
+	hash_sig_t msig[2 * VS_BURST];
+	uint16_t miss[2 * VS_BURST];
+	int32_t mpos[2 * VS_BURST];
+	uint32_t epoch = __atomic_load_n(&fdb->epoch, __ATOMIC_ACQUIRE);
+	unsigned int i, n = na + nb, nm = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct vs_fdb_key *k = i < na ? &a[i] : &b[i - na];
+		const struct vs_fdb_cache_entry *e;
+		/* The table's own hash (rte_hash_crc, seed 0): computed once,
+		 * it indexes the cache and feeds rte_hash on a miss. */
+		hash_sig_t sig = rte_hash_crc(k, sizeof(*k), 0);
+
+		e = &c->e[sig & (VS_FDB_CACHE_SIZE - 1)];
+		if (e->epoch == epoch && vs_fdb_key_eq(&e->key, k)) {
+			positions[i] = e->pos;
+			continue;
+		}
+		kp[nm] = k;
+		msig[nm] = sig;
+		miss[nm++] = (uint16_t)i;
+	}
+	c->hits += n - nm;
+	c->misses += nm;
+	if (nm == 0)
+		return;
+	if (rte_hash_lookup_with_hash_bulk(fdb->hash, kp, msig, nm, mpos) != 0) {
+		for (i = 0; i < nm; i++)
+			positions[miss[i]] = -ENOENT;
+		return;
+	}
+	for (i = 0; i < nm; i++) {
+		struct vs_fdb_cache_entry *e = &c->e[msig[i] & (VS_FDB_CACHE_SIZE - 1)];
+
+		positions[miss[i]] = mpos[i];
+		if (mpos[i] < 0)
+			continue;
+		e->key = *(const struct vs_fdb_key *)kp[i];
+		e->pos = mpos[i];
+		e->epoch = epoch;
 	}
 }
 
@@ -233,6 +291,9 @@ vs_fdb_delete_collected(struct vs_fdb *fdb, struct vs_fdb_victims *v)
 {
 	unsigned int i, n = 0;
 
+	/* Workers' caches forget every position before any is freed. */
+	if (v->n > 0)
+		__atomic_add_fetch(&fdb->epoch, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < v->n; i++) {
 		if (rte_hash_del_key(fdb->hash, &v->keys[i]) < 0)
 			continue;

@@ -192,7 +192,8 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 	bool learned = false;
 	uint16_t j;
 
-	vs_fdb_lookup_two(fdb, b->src_key, b->n_learn, b->dst_key, b->n_lookup, pos);
+	vs_fdb_lookup_cached(fdb, &w->fdb_cache, b->src_key, b->n_learn, b->dst_key, b->n_lookup,
+			     pos);
 	for (j = 0; j < b->n_learn; j++) {
 		enum vs_fdb_learn_result r;
 

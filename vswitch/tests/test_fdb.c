@@ -11,6 +11,17 @@
 #include "test_env.h"
 
 static unsigned int fdb_seq;
+/* When set, lookups go through this worker cache, as the pipeline's do. */
+static struct vs_fdb_cache *cache;
+
+static void
+lookup(struct vs_fdb *f, const struct vs_fdb_key *k, int32_t *pos)
+{
+	if (cache != NULL)
+		vs_fdb_lookup_cached(f, cache, k, 1, NULL, 0, pos);
+	else
+		vs_fdb_lookup_burst(f, k, 1, pos);
+}
 
 static void
 mac_of(unsigned int n, struct rte_ether_addr *a)
@@ -41,7 +52,7 @@ learn(struct vs_fdb *f, uint16_t sw, uint16_t vlan, unsigned int mac, uint16_t p
 
 	mac_of(mac, &a);
 	vs_fdb_key_set(&k, sw, vlan, &a);
-	vs_fdb_lookup_burst(f, &k, 1, &pos);
+	lookup(f, &k, &pos);
 	return vs_fdb_learn(f, &k, pos, port, 1, now);
 }
 
@@ -55,7 +66,7 @@ port_of(struct vs_fdb *f, uint16_t sw, uint16_t vlan, unsigned int mac)
 
 	mac_of(mac, &a);
 	vs_fdb_key_set(&k, sw, vlan, &a);
-	vs_fdb_lookup_burst(f, &k, 1, &pos);
+	lookup(f, &k, &pos);
 	if (pos < 0)
 		return -1;
 	return vs_fdb_value_port(f->values[pos]);
@@ -239,6 +250,57 @@ test_against_reference(void)
 	vs_fdb_fini(&f);
 }
 
+/* The same random sequence with every lookup through a worker cache: its
+ * answers must never differ from the table's, across aging and reuse. */
+static void
+test_cache_against_reference(void)
+{
+	cache = calloc(1, sizeof(*cache));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
+	test_against_reference();
+	CU_ASSERT(cache->hits > 0 && cache->misses > 0);
+	free(cache);
+	cache = NULL;
+}
+
+/* A deleted key's cached position is never followed, even once the slot
+ * holds another key. */
+static void
+test_cache_after_delete(void)
+{
+	struct vs_fdb f;
+	struct vs_fdb_key ka, kb;
+	struct rte_ether_addr a;
+	int32_t pos[2], pa;
+	unsigned int i;
+
+	cache = calloc(1, sizeof(*cache));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
+	CU_ASSERT_FATAL(make_fdb(&f, 64, 10) == 0);
+	CU_ASSERT_EQUAL(learn(&f, 0, 1, 1, 3, 100), VS_FDB_LEARNED);
+	mac_of(1, &a);
+	vs_fdb_key_set(&ka, 0, 1, &a);
+	vs_fdb_lookup_cached(&f, cache, &ka, 1, NULL, 0, &pa);
+	CU_ASSERT(pa >= 0);
+	vs_fdb_lookup_cached(&f, cache, &ka, 1, NULL, 0, pos);
+	CU_ASSERT_EQUAL(pos[0], pa);
+	CU_ASSERT(cache->hits >= 1);
+	CU_ASSERT_EQUAL(vs_fdb_age(&f, 200), 1);
+	/* Refill the table so that the freed slot is taken again. */
+	for (i = 2; i < 60; i++)
+		CU_ASSERT_EQUAL(learn(&f, 0, 1, i, 4, 200), VS_FDB_LEARNED);
+	mac_of(2, &a);
+	vs_fdb_key_set(&kb, 0, 1, &a);
+	vs_fdb_lookup_cached(&f, cache, &ka, 1, &kb, 1, pos);
+	CU_ASSERT(pos[0] < 0);
+	CU_ASSERT(pos[1] >= 0);
+	CU_ASSERT_EQUAL(port_of(&f, 0, 1, 1), -1);
+	CU_ASSERT_EQUAL(port_of(&f, 0, 1, 2), 4);
+	vs_fdb_fini(&f);
+	free(cache);
+	cache = NULL;
+}
+
 CU_ErrorCode
 vs_test_register_fdb(void)
 {
@@ -249,7 +311,9 @@ vs_test_register_fdb(void)
 	    !CU_add_test(s, "size bound is exact", test_bound_exact) ||
 	    !CU_add_test(s, "aging", test_aging) ||
 	    !CU_add_test(s, "static entries: held, never aged", test_static_entries) ||
-	    !CU_add_test(s, "random ops vs reference table", test_against_reference))
+	    !CU_add_test(s, "random ops vs reference table", test_against_reference) ||
+	    !CU_add_test(s, "the same through a worker cache", test_cache_against_reference) ||
+	    !CU_add_test(s, "worker cache forgets deleted keys", test_cache_after_delete))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }
