@@ -266,6 +266,7 @@ if setup_hugepages; then
 	MEM_ARGS=(--huge-unlink)
 	MEM_DESC="hugepages ($(huge_free_mb) MB free)"
 	MEM_JSON=hugepages
+	NO_HUGE_IN_USE=0
 else
 	((NO_HUGE)) || warn "no usable hugepages (need root, or 512 MB of free 2 MB pages" \
 		"and a hugetlbfs mount): running with --no-huge; absolute figures can be" \
@@ -273,6 +274,7 @@ else
 	MEM_ARGS=(--no-huge -m 1024)
 	MEM_DESC="no hugepages (--no-huge)"
 	MEM_JSON=no-huge
+	NO_HUGE_IN_USE=1
 fi
 EAL=(-l "$LCORES" --no-pci "${MEM_ARGS[@]}" --log-level=lib.*:notice)
 
@@ -382,7 +384,7 @@ start_logged() {
 	PIDS+=("$STARTED_PID")
 }
 
-RUN_S=$((WARMUP + DURATION + 3))
+RUN_S=$((WARMUP + DURATION + 4))
 
 # watch_run PID...: lets the processes run RUN_S seconds (or until the first
 # exits) and takes the CPU snapshots of the window into OTHER and STEAL.
@@ -577,6 +579,9 @@ ovs_start() {
 	VSCTL=(ovs-vsctl --db="unix:$d/db.sock" --timeout=120)
 	APPCTL=(ovs-appctl -t "$d/ovs-vswitchd.ctl")
 	extra="--no-pci --file-prefix $prefix ${MEM_ARGS[*]}"
+	# OVS adds --in-memory unless told --legacy-mem, which --no-huge implies
+	# and which --in-memory refuses.
+	((NO_HUGE_IN_USE)) && extra+=" --legacy-mem"
 	"${VSCTL[@]}" --no-wait init
 	"${VSCTL[@]}" --no-wait set Open_vSwitch . \
 		other_config:dpdk-init=true \
@@ -590,6 +595,16 @@ ovs_start() {
 		--log-file="$d/ovs-vswitchd.log" -vconsole:off </dev/null >>"$d/ovs-vswitchd.out" 2>&1 &
 	OVS_PID=$!
 	PIDS+=("$OVS_PID")
+	# DPDK initialises before the control socket appears.
+	for ((i = 0; i < 600; i++)); do
+		[[ -S $d/ovs-vswitchd.ctl ]] && break
+		alive "$OVS_PID" || break
+		sleep 0.1
+	done
+	if ! [[ -S $d/ovs-vswitchd.ctl ]] || ! alive "$OVS_PID"; then
+		tail -20 "$d/ovs-vswitchd.log" >&2
+		die "ovs-vswitchd did not start (log above)"
+	fi
 }
 
 ovs_stop() {
