@@ -16,8 +16,9 @@
 #   --duration S      measured window per run, seconds (10)
 #   --warmup S        seconds after forwarding starts before the window (2)
 #   --repeats N       runs of each subject per workload, alternating (3)
-#   --workloads LIST  comma-separated subset of: 1k-macs, 64k-macs, vlan
-#                     (default: all)
+#   --workloads LIST  comma-separated list of: 1-mac (one station to one, the
+#                     former baseline), 1k-macs, 64k-macs, vlan
+#                     (default: 1k-macs,64k-macs,vlan)
 #   --subjects LIST   comma-separated subset of: vswitchd, ovs-normal,
 #                     ovs-vlan, testpmd-io, testpmd-mac (default: all);
 #                     ovs-normal runs on the untagged workloads, ovs-vlan on
@@ -62,9 +63,9 @@ LCORES=0-1
 NO_HUGE=0
 KEEP=0
 JSON=
-ALL_WORKLOADS=(1k-macs 64k-macs vlan)
+ALL_WORKLOADS=(1-mac 1k-macs 64k-macs vlan)
 ALL_SUBJECTS=(vswitchd ovs-normal ovs-vlan testpmd-io testpmd-mac)
-WORKLOADS=("${ALL_WORKLOADS[@]}")
+WORKLOADS=(1k-macs 64k-macs vlan)
 SUBJECTS=("${ALL_SUBJECTS[@]}")
 TESTPMD=${TESTPMD:-dpdk-testpmd}
 OVS_VSWITCHD=${OVS_VSWITCHD:-/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}
@@ -298,6 +299,7 @@ gen_capture() {
 # destinations), W_VLAN (0: untagged), W_FRAMES (frames in the capture).
 workload_params() {
 	case $1 in
+	1-mac) W_MACS=1 W_VLAN=0 ;;
 	1k-macs) W_MACS=1000 W_VLAN=0 ;;
 	64k-macs) W_MACS=65536 W_VLAN=0 ;;
 	vlan) W_MACS=1000 W_VLAN=$VLAN_ID ;;
@@ -360,7 +362,8 @@ cpu_snap() {
 interference() {
 	awk -v ncpu="$(nproc)" 'NR == 1 {b = $1; s = $2; t = $3; o = $4}
 		NR == 2 {w = ($3 - t) / ncpu; if (w <= 0) w = 1
-			 printf "%.0f %.0f\n", (($1 - b) - ($4 - o)) / w * 100, ($2 - s) / w * 100}' \
+			 x = (($1 - b) - ($4 - o)) / w * 100; if (x < 0) x = 0
+			 printf "%.0f %.0f\n", x, ($2 - s) / w * 100}' \
 		<(echo "$1") <(echo "$2")
 }
 
