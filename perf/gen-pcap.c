@@ -4,17 +4,19 @@
  * replaying through a pcap port.
  *
  *   vs-gen-pcap -o FILE [--size BYTES] [--count N] [--src-mac MAC]
- *               [--src-macs N] [--dst-mac MAC]
+ *               [--src-macs N] [--dst-mac MAC] [--dst-macs N] [--vlan VID]
  *
  * --size is the frame size on the wire including the 4-byte FCS, as frame
  * sizes are usually quoted (64 by default); the capture holds size - 4 bytes
- * per frame, since captures carry no FCS.  Frames go from --src-mac (or, with
- * --src-macs N > 1, from N consecutive addresses starting there, in turn) to
- * --dst-mac.  The IPv4 header checksum is correct; the UDP checksum is zero
- * ("none", allowed over IPv4); the payload holds the frame's sequence number.
+ * per frame, since captures carry no FCS.  Frame i goes from source MAC
+ * number (i mod --src-macs) to destination MAC number (i mod --dst-macs),
+ * the addresses counted up from --src-mac and --dst-mac.  With --vlan the
+ * frames carry an 802.1Q tag of that VLAN (PCP 0), included in --size.  The
+ * IPv4 header checksum is correct; the UDP checksum is zero ("none", allowed
+ * over IPv4); the payload holds the frame's sequence number.
  *
- * This is a fixed-workload helper, not a traffic generator: one size, one
- * destination, no randomness.
+ * This is a fixed-workload helper, not a traffic generator: one size, no
+ * randomness.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -39,7 +41,8 @@
 struct gen_opts {
 	unsigned long size;
 	unsigned long count;
-	unsigned long src_macs;
+	unsigned long src_macs, dst_macs;
+	unsigned long vlan; /* 0: untagged */
 	struct rte_ether_addr src, dst;
 	const char *out;
 };
@@ -49,12 +52,14 @@ gen_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: vs-gen-pcap -o FILE [--size BYTES] [--count N] [--src-mac MAC]\n"
-		"                   [--src-macs N] [--dst-mac MAC]\n"
+		"                   [--src-macs N] [--dst-mac MAC] [--dst-macs N] [--vlan VID]\n"
 		"  --size      frame size including FCS, %u..%u (default 64)\n"
 		"  --count     frames to write (default 1024)\n"
 		"  --src-mac   first source MAC (default 02:00:00:00:00:01)\n"
 		"  --src-macs  number of consecutive source MACs used in turn (default 1)\n"
-		"  --dst-mac   destination MAC, unicast (default 02:00:01:00:00:01)\n",
+		"  --dst-mac   first destination MAC, unicast (default 02:00:01:00:00:01)\n"
+		"  --dst-macs  number of consecutive destination MACs used in turn (default 1)\n"
+		"  --vlan      802.1Q-tag the frames with this VLAN, 1..4094 (default untagged)\n",
 		GEN_MIN_SIZE, GEN_MAX_SIZE);
 }
 
@@ -98,14 +103,19 @@ bad:
 	return -EINVAL;
 }
 
+static uint32_t
+gen_mac_low(const struct rte_ether_addr *a)
+{
+	return ((uint32_t)a->addr_bytes[3] << 16) | ((uint32_t)a->addr_bytes[4] << 8) |
+	       a->addr_bytes[5];
+}
+
 /* base + k, carried across the low three bytes (the OUI is kept). */
 static void
 gen_mac_add(const struct rte_ether_addr *base, unsigned long k, struct rte_ether_addr *out)
 {
-	uint32_t low = ((uint32_t)base->addr_bytes[3] << 16) | ((uint32_t)base->addr_bytes[4] << 8) |
-		       base->addr_bytes[5];
+	uint32_t low = (gen_mac_low(base) + (uint32_t)k) & 0xffffffu;
 
-	low = (low + (uint32_t)k) & 0xffffffu;
 	*out = *base;
 	out->addr_bytes[3] = (uint8_t)(low >> 16);
 	out->addr_bytes[4] = (uint8_t)(low >> 8);
@@ -121,6 +131,8 @@ gen_parse_opts(int argc, char **argv, struct gen_opts *o)
 		{"src-mac", required_argument, NULL, 'S'},
 		{"src-macs", required_argument, NULL, 'm'},
 		{"dst-mac", required_argument, NULL, 'd'},
+		{"dst-macs", required_argument, NULL, 'D'},
+		{"vlan", required_argument, NULL, 'v'},
 		{"output", required_argument, NULL, 'o'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -140,6 +152,14 @@ gen_parse_opts(int argc, char **argv, struct gen_opts *o)
 			break;
 		case 'm':
 			if (gen_parse_ul("src-macs", optarg, 1, 1ul << 24, &o->src_macs))
+				return -EINVAL;
+			break;
+		case 'D':
+			if (gen_parse_ul("dst-macs", optarg, 1, 1ul << 24, &o->dst_macs))
+				return -EINVAL;
+			break;
+		case 'v':
+			if (gen_parse_ul("vlan", optarg, 1, 4094, &o->vlan))
 				return -EINVAL;
 			break;
 		case 'S':
@@ -178,13 +198,16 @@ gen_parse_opts(int argc, char **argv, struct gen_opts *o)
 		fprintf(stderr, "vs-gen-pcap: --dst-mac must be unicast\n");
 		return -EINVAL;
 	}
-	for (i = 0; i < o->src_macs; i++) {
-		struct rte_ether_addr a;
+	/* No destination may be one of the sources: both are runs of the low
+	 * three bytes under a fixed OUI. */
+	if (memcmp(o->src.addr_bytes, o->dst.addr_bytes, 3) == 0) {
+		uint32_t slow = gen_mac_low(&o->src), dlow = gen_mac_low(&o->dst);
 
-		gen_mac_add(&o->src, i, &a);
-		if (rte_is_same_ether_addr(&a, &o->dst)) {
-			fprintf(stderr, "vs-gen-pcap: --dst-mac is one of the source MACs\n");
-			return -EINVAL;
+		for (i = 0; i < o->dst_macs; i++) {
+			if (((dlow + (uint32_t)i - slow) & 0xffffffu) < o->src_macs) {
+				fprintf(stderr, "vs-gen-pcap: a destination MAC is one of the source MACs\n");
+				return -EINVAL;
+			}
 		}
 	}
 	return 0;
@@ -195,17 +218,26 @@ static void
 gen_frame(const struct gen_opts *o, unsigned long seq, uint8_t *buf, size_t caplen)
 {
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)buf;
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(eh + 1);
+	size_t l2_len = sizeof(*eh) + (o->vlan ? sizeof(struct rte_vlan_hdr) : 0);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + l2_len);
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
 	uint8_t *payload = (uint8_t *)(udp + 1);
-	unsigned long mac_idx = seq % o->src_macs;
-	size_t ip_len = caplen - sizeof(*eh);
+	unsigned long mac_idx = seq % o->src_macs, dst_idx = seq % o->dst_macs;
+	size_t ip_len = caplen - l2_len;
 	uint32_t seq32 = rte_cpu_to_be_32((uint32_t)seq);
 
 	memset(buf, 0, caplen);
 	gen_mac_add(&o->src, mac_idx, &eh->src_addr);
-	eh->dst_addr = o->dst;
-	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	gen_mac_add(&o->dst, dst_idx, &eh->dst_addr);
+	if (o->vlan) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+		vh->vlan_tci = rte_cpu_to_be_16((uint16_t)o->vlan);
+		vh->eth_proto = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	} else {
+		eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	}
 
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)ip_len);
@@ -214,7 +246,7 @@ gen_frame(const struct gen_opts *o, unsigned long seq, uint8_t *buf, size_t capl
 	ip->next_proto_id = IPPROTO_UDP;
 	/* 198.18.0.0/15 is set aside for benchmarking (RFC 2544). */
 	ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 0) + (uint32_t)(mac_idx & 0xffff) + 1);
-	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 1));
+	ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 0) + (uint32_t)(dst_idx & 0xffff) + 1);
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 
@@ -233,6 +265,7 @@ main(int argc, char **argv)
 		.size = 64,
 		.count = 1024,
 		.src_macs = 1,
+		.dst_macs = 1,
 		.src = {.addr_bytes = {0x02, 0, 0, 0, 0, 0x01}},
 		.dst = {.addr_bytes = {0x02, 0, 0x01, 0, 0, 0x01}},
 	};
@@ -247,7 +280,8 @@ main(int argc, char **argv)
 	if (gen_parse_opts(argc, argv, &o) != 0)
 		return 2;
 	caplen = o.size - GEN_FCS_LEN;
-	_Static_assert(GEN_MIN_SIZE - GEN_FCS_LEN >= GEN_HDRS_LEN + 4, "no room for the sequence");
+	_Static_assert(GEN_MIN_SIZE - GEN_FCS_LEN >= GEN_HDRS_LEN + sizeof(struct rte_vlan_hdr) + 4,
+		       "no room for the sequence");
 
 	p = pcap_open_dead(DLT_EN10MB, (int)(GEN_MAX_SIZE));
 	if (p == NULL) {
