@@ -116,6 +116,19 @@ vs_fdb_key_eq(const struct vs_fdb_key *x, const struct vs_fdb_key *y)
 	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
 }
 
+/*
+ * CRC is linear over GF(2): the CRCs of keys that differ in the same bits
+ * differ by the same constant, so its low bits would put whole families of
+ * MACs (02:00:00:xx:xx vs 02:00:01:xx:xx) on the same few slots.  An odd
+ * multiplier mixes by carries instead (Fibonacci hashing); the slot is
+ * taken from the product's top bits.
+ */
+static inline uint32_t
+vs_fdb_cache_slot(hash_sig_t sig)
+{
+	return (uint32_t)(sig * 0x9E3779B1u) >> (32 - VS_FDB_CACHE_BITS);
+}
+
 void
 vs_fdb_lookup_cached(const struct vs_fdb *fdb, struct vs_fdb_cache *c,
 		     const struct vs_fdb_key *a, unsigned int na, const struct vs_fdb_key *b,
@@ -135,7 +148,7 @@ vs_fdb_lookup_cached(const struct vs_fdb *fdb, struct vs_fdb_cache *c,
 		 * it indexes the cache and feeds rte_hash on a miss. */
 		hash_sig_t sig = rte_hash_crc(k, sizeof(*k), 0);
 
-		e = &c->e[sig & (VS_FDB_CACHE_SIZE - 1)];
+		e = &c->e[vs_fdb_cache_slot(sig)];
 		if (e->epoch == epoch && vs_fdb_key_eq(&e->key, k)) {
 			positions[i] = e->pos;
 			continue;
@@ -154,7 +167,7 @@ vs_fdb_lookup_cached(const struct vs_fdb *fdb, struct vs_fdb_cache *c,
 		return;
 	}
 	for (i = 0; i < nm; i++) {
-		struct vs_fdb_cache_entry *e = &c->e[msig[i] & (VS_FDB_CACHE_SIZE - 1)];
+		struct vs_fdb_cache_entry *e = &c->e[vs_fdb_cache_slot(msig[i])];
 
 		positions[miss[i]] = mpos[i];
 		if (mpos[i] < 0)

@@ -83,7 +83,8 @@ struct vs_fdb {
 	uint64_t aged;        /* control thread only */
 };
 
-#define VS_FDB_CACHE_SIZE 8192u /* entries, a power of two: 192 KB a worker */
+#define VS_FDB_CACHE_BITS 13
+#define VS_FDB_CACHE_SIZE (1u << VS_FDB_CACHE_BITS) /* entries: 192 KB a worker */
 
 struct vs_fdb_cache_entry {
 	struct vs_fdb_key key;

@@ -194,6 +194,11 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 
 	vs_fdb_lookup_cached(fdb, &w->fdb_cache, b->src_key, b->n_learn, b->dst_key, b->n_lookup,
 			     pos);
+	/* Values sit one per cache line at scattered positions: start every
+	 * load now, before the loops below wait on them one by one. */
+	for (j = 0; j < b->n_learn + b->n_lookup; j++)
+		if (pos[j] >= 0)
+			rte_prefetch0(&fdb->values[pos[j]]);
 	for (j = 0; j < b->n_learn; j++) {
 		enum vs_fdb_learn_result r;
 
