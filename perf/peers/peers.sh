@@ -10,7 +10,7 @@
 # started in a private run directory and stopped afterwards.  Prints one
 # table (median/min/max Mpps per subject and workload, ratios) and, with
 # --json, the vswitch-perf report JSON.  Run as root from anywhere after
-# building vswitchd and vs-gen-pcap; see perf/README.md.
+# building vswitchd and vswitch-perf; see perf/README.md.
 #
 # Usage: perf/peers/peers.sh [options]
 #   --duration S      measured window per run, seconds (10)
@@ -28,11 +28,11 @@
 #   --no-huge         run DPDK without hugepages (figures can halve)
 #   --keep            keep the captures, configurations and logs
 #   --build DIR       the build tree holding vswitch/vswitchd and
-#                     perf/vs-gen-pcap (repository's build/)
+#                     perf/vswitch-perf (repository's build/)
 #   --json FILE       also write the report as JSON
 #   -h, --help        this text
 #
-# Environment: VSWITCHD, VS_GEN_PCAP, TESTPMD, OVS_VSWITCHD override the
+# Environment: VSWITCHD, VSWITCH_PERF, TESTPMD, OVS_VSWITCHD override the
 # programs' paths.  Exit status: 0, 1 on an error or when a run's counters
 # do not add up (frames lost, flooded instead of switched as unicast).
 #
@@ -153,13 +153,13 @@ parse_args() {
 parse_args "$@"
 
 VSWITCHD=${VSWITCHD:-$BUILD/vswitch/vswitchd}
-GEN=${VS_GEN_PCAP:-$BUILD/perf/vs-gen-pcap}
+GEN=${VSWITCH_PERF:-$BUILD/perf/vswitch-perf}
 
 check_programs() {
 	local b t
 	for b in "$VSWITCHD" "$GEN"; do
 		[[ -x $b ]] || die "$b not found; build first: cmake -S . -B build &&" \
-			"cmake --build build -j2 --target vswitchd vs-gen-pcap"
+			"cmake --build build -j2 --target vswitchd vswitch-perf"
 	done
 	command -v "$TESTPMD" >/dev/null || die "$TESTPMD not found (Debian package dpdk)"
 	for t in taskset stdbuf python3 awk; do
@@ -289,9 +289,9 @@ EAL=(-l "$LCORES" --no-pci "${MEM_ARGS[@]}" --log-level=lib.*:notice)
 gen_capture() {
 	local file=$1 size=$2 count=$3 src=$4 nsrc=$5 dst=$6 ndst=$7 vlan=$8
 	local -a tag=()
-	((vlan == 0)) || tag=(--vlan "$vlan")
-	"$GEN" -o "$file" --size "$size" --count "$count" --src-mac "$src" --src-macs "$nsrc" \
-		--dst-mac "$dst" --dst-macs "$ndst" "${tag[@]}" ||
+	((vlan == 0)) || tag=(--vlans "$vlan")
+	"$GEN" gen -o "$file" --size "$size" --count "$count" --src-mac "$src" --src-macs "$nsrc" \
+		--dst-mac "$dst" --dst-macs "$ndst" "${tag[@]}" >/dev/null ||
 		die "generating $file failed"
 }
 
