@@ -31,36 +31,7 @@
 #include "ctl.h"
 #include "run_priv.h"
 
-#define VS_PERF_POOL_DEFAULT 16383u
-#define VS_PERF_POOL_CACHE 256u
-#define VS_PERF_DESC 1024u
 #define VS_PERF_ANNOUNCE_TIMEOUT_S 10.0
-
-struct vs_perf_io_worker {
-	unsigned int lcore, idx, n;
-	uint16_t in[VS_PERF_TOPO_PORTS], out[VS_PERF_TOPO_PORTS];
-	uint64_t cycles, packets, tx_full;
-	bool stop;
-} __rte_cache_aligned;
-
-struct vs_perf_bench {
-	const struct vs_perf_run_conf *c;
-	const struct vs_perf_workload *w;
-	struct vs_perf_topo *t;
-	struct vs_perf_announce ann[VS_PERF_ANNOUNCERS];
-	bool ann_done;
-	uint32_t unannounced;
-	char chan_dir[64];
-	/* the subject being measured */
-	struct vs_dp *dp;
-	struct vs_perf_guests *guests;
-	struct rte_mempool *io_mp;
-	struct vs_perf_io_worker *io;
-	unsigned int n_io;
-	uint16_t eth[VS_PERF_TOPO_PORTS];
-	bool probed[VS_PERF_TOPO_PORTS];
-	struct vs_perf_port *pp[VS_PERF_TOPO_PORTS];
-};
 
 struct vs_perf_snap {
 	uint64_t tsc, offered, delivered, bytes, unstamped, no_mbuf, tx_full, guest_dropped;
@@ -173,7 +144,7 @@ vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen)
 
 /* ---- devices ----------------------------------------------------------- */
 
-static int
+int
 vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announce, char *err,
 		   size_t errlen)
 {
@@ -207,7 +178,7 @@ vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announc
 	return 0;
 }
 
-static void
+void
 vs_perf_detach_all(struct vs_perf_bench *b)
 {
 	unsigned int i;
@@ -218,168 +189,7 @@ vs_perf_detach_all(struct vs_perf_bench *b)
 	}
 }
 
-static int
-vs_perf_io_open(struct vs_perf_bench *b, unsigned int i, char *err, size_t errlen)
-{
-	const struct vs_perf_topo_port *tp = &b->t->ports[i];
-	struct rte_eth_conf conf;
-	char name[VS_DEVARGS_MAX];
-	uint16_t id, q;
-	int rc;
-
-	memset(&conf, 0, sizeof(conf));
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(tp->devargs, ","), tp->devargs);
-	rc = rte_dev_probe(tp->devargs);
-	if (rc != 0 || rte_eth_dev_get_port_by_name(name, &id) != 0) {
-		snprintf(err, errlen, "port %s: cannot open %s: %s", tp->name, tp->devargs,
-			 rte_strerror(rc ? -rc : ENODEV));
-		return rc ? rc : -ENODEV;
-	}
-	b->probed[i] = true;
-	b->eth[i] = id;
-	if ((rc = rte_eth_dev_configure(id, 1, (uint16_t)b->c->workers, &conf)) != 0 ||
-	    (rc = rte_eth_rx_queue_setup(id, 0, VS_PERF_DESC, (unsigned int)rte_socket_id(), NULL,
-					 b->io_mp)) != 0)
-		goto fail;
-	for (q = 0; q < b->c->workers; q++)
-		if ((rc = rte_eth_tx_queue_setup(id, q, VS_PERF_DESC,
-						 (unsigned int)rte_socket_id(), NULL)) != 0)
-			goto fail;
-	if ((rc = rte_eth_dev_start(id)) != 0)
-		goto fail;
-	(void)rte_eth_promiscuous_enable(id);
-	return 0;
-fail:
-	snprintf(err, errlen, "port %s: cannot set up %s: %s", tp->name, name, rte_strerror(-rc));
-	return rc;
-}
-
-static void
-vs_perf_io_close(struct vs_perf_bench *b)
-{
-	unsigned int i;
-
-	for (i = 0; i < b->t->n_ports; i++) {
-		struct rte_eth_dev_info info;
-		struct rte_device *dev = NULL;
-
-		if (!b->probed[i])
-			continue;
-		(void)rte_eth_dev_stop(b->eth[i]);
-		if (rte_eth_dev_info_get(b->eth[i], &info) == 0)
-			dev = info.device;
-		(void)rte_eth_dev_close(b->eth[i]);
-		if (dev != NULL)
-			(void)rte_dev_remove(dev);
-		b->probed[i] = false;
-	}
-}
-
 /* ---- subjects ---------------------------------------------------------- */
-
-static int
-vs_perf_io_main(void *arg)
-{
-	struct vs_perf_io_worker *wk = arg;
-	struct rte_mbuf *pkts[VS_BURST];
-	uint64_t t0 = rte_rdtsc(), t1;
-	unsigned int i;
-
-	while (!__atomic_load_n(&wk->stop, __ATOMIC_ACQUIRE)) {
-		uint64_t got = 0;
-
-		for (i = 0; i < wk->n; i++) {
-			uint16_t n = rte_eth_rx_burst(wk->in[i], 0, pkts, VS_BURST), sent;
-
-			if (n == 0)
-				continue;
-			sent = rte_eth_tx_burst(wk->out[i], (uint16_t)wk->idx, pkts, n);
-			if (sent < n) {
-				rte_pktmbuf_free_bulk(pkts + sent, n - sent);
-				wk->tx_full += n - sent;
-			}
-			got += n;
-		}
-		t1 = rte_rdtsc();
-		/* Single writer; the reader sees whole words.  Only loops that
-		 * moved frames count, as the datapath's busy cycles: a paced
-		 * run's idle polling is not a cost of its frames. */
-		if (got > 0) {
-			wk->cycles += t1 - t0;
-			wk->packets += got;
-		}
-		t0 = t1;
-	}
-	return 0;
-}
-
-static int
-vs_perf_io_start(struct vs_perf_bench *b, char *err, size_t errlen)
-{
-	uint32_t n_mbufs = b->c->n_mbufs ? b->c->n_mbufs : VS_PERF_POOL_DEFAULT;
-	unsigned int i, lcore, k = 0;
-	int rc;
-
-	b->io_mp = rte_pktmbuf_pool_create("vs_perf_io", n_mbufs, VS_PERF_POOL_CACHE, 0,
-					   RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
-	b->io = rte_zmalloc("vs_perf_io", sizeof(*b->io) * b->c->workers, RTE_CACHE_LINE_SIZE);
-	if (b->io_mp == NULL || b->io == NULL) {
-		snprintf(err, errlen, "io: cannot allocate %u mbufs: %s", n_mbufs,
-			 rte_strerror(rte_errno));
-		return -ENOMEM;
-	}
-	for (i = 0; i < b->t->n_ports; i++)
-		if ((rc = vs_perf_io_open(b, i, err, errlen)) != 0)
-			return rc;
-	if ((rc = vs_perf_attach_all(b, b->io_mp, false, err, errlen)) != 0)
-		return rc;
-	for (i = 0; i < b->t->n_ports; i++) {
-		struct vs_perf_io_worker *wk = &b->io[k % b->c->workers];
-
-		if (b->t->ports[i].role != VS_PERF_REPLAY)
-			continue;
-		wk->in[wk->n] = b->eth[i];
-		wk->out[wk->n++] = b->eth[b->t->ports[i].pair];
-		k++;
-	}
-	k = 0;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (k == b->c->workers)
-			break;
-		b->io[k].lcore = lcore;
-		b->io[k].idx = k;
-		if ((rc = rte_eal_remote_launch(vs_perf_io_main, &b->io[k], lcore)) != 0) {
-			snprintf(err, errlen, "io: cannot launch on lcore %u: %s", lcore,
-				 rte_strerror(-rc));
-			return rc;
-		}
-		b->n_io = ++k;
-	}
-	if (k < b->c->workers) {
-		snprintf(err, errlen, "workers: %u asked, %u worker lcores available",
-			 b->c->workers, k);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static void
-vs_perf_io_stop(struct vs_perf_bench *b)
-{
-	unsigned int k;
-
-	for (k = 0; k < b->n_io; k++) {
-		__atomic_store_n(&b->io[k].stop, true, __ATOMIC_RELEASE);
-		rte_eal_wait_lcore(b->io[k].lcore);
-	}
-	b->n_io = 0;
-	vs_perf_detach_all(b);
-	vs_perf_io_close(b);
-	rte_free(b->io);
-	b->io = NULL;
-	rte_mempool_free(b->io_mp);
-	b->io_mp = NULL;
-}
 
 static int
 vs_perf_switch_start(struct vs_perf_bench *b, char *err, size_t errlen)

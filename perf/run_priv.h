@@ -74,6 +74,45 @@ void vs_perf_guests_read(const struct vs_perf_guests *gs, struct vs_perf_guest_c
 			 struct vs_perf_hist *lat);
 void vs_perf_guests_stop(struct vs_perf_guests *gs);
 
+/* The measured bench: one subject at a time on the topology's devices. */
+struct vs_perf_io_worker {
+	unsigned int lcore, idx, n;
+	uint16_t in[VS_PERF_TOPO_PORTS], out[VS_PERF_TOPO_PORTS];
+	uint64_t cycles, packets, tx_full;
+	bool stop;
+} __rte_cache_aligned;
+
+struct vs_perf_bench {
+	const struct vs_perf_run_conf *c;
+	const struct vs_perf_workload *w;
+	struct vs_perf_topo *t;
+	struct vs_perf_announce ann[VS_PERF_ANNOUNCERS];
+	bool ann_done;
+	uint32_t unannounced;
+	char chan_dir[64];
+	/* the subject being measured */
+	struct vs_dp *dp;
+	struct vs_perf_guests *guests;
+	struct rte_mempool *io_mp;
+	struct vs_perf_io_worker *io;
+	unsigned int n_io;
+	uint16_t eth[VS_PERF_TOPO_PORTS];
+	bool probed[VS_PERF_TOPO_PORTS];
+	struct vs_perf_port *pp[VS_PERF_TOPO_PORTS];
+};
+
+#define VS_PERF_POOL_DEFAULT 16383u
+#define VS_PERF_POOL_CACHE 256u
+
+/* Callbacks on every perf device of the topology (run.c); announce: sinks
+ * announce their stations. */
+int vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announce, char *err,
+		       size_t errlen);
+void vs_perf_detach_all(struct vs_perf_bench *b);
+/* The io subject (run_io.c). */
+int vs_perf_io_start(struct vs_perf_bench *b, char *err, size_t errlen);
+void vs_perf_io_stop(struct vs_perf_bench *b);
+
 int vs_perf_topo_parse(const char *json, const char *name, const char *ext_devargs,
 		       struct vs_perf_topo *t, char *err, size_t errlen);
 int vs_perf_topo_load(const char *path, const char *ext_devargs, struct vs_perf_topo *t,
