@@ -30,8 +30,10 @@ vs_vlan_move_macs(uint8_t *dst, const uint8_t *src)
 	memcpy(dst + sizeof(a), &b, sizeof(b));
 }
 
-int
-vs_vlan_pop(struct rte_mbuf *m, uint16_t *tci)
+/* Inlined into the ingress loop: a call per tagged frame costs more than
+ * the pop. */
+static inline int
+vs_vlan_pop_one(struct rte_mbuf *m, uint16_t *tci)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_vlan_hdr *vh;
@@ -45,6 +47,12 @@ vs_vlan_pop(struct rte_mbuf *m, uint16_t *tci)
 	vs_vlan_move_macs(p + sizeof(struct rte_vlan_hdr), p);
 	rte_pktmbuf_adj(m, sizeof(struct rte_vlan_hdr));
 	return 0;
+}
+
+int
+vs_vlan_pop(struct rte_mbuf *m, uint16_t *tci)
+{
+	return vs_vlan_pop_one(m, tci);
 }
 
 int
@@ -141,7 +149,7 @@ vs_vlan_classify(const struct vs_vlan_policy *p, struct rte_mbuf *m, uint16_t *v
 			return VS_VLAN_NOT_ALLOWED;
 		if (vid == 0 && p->mode == VS_VLAN_MODE_TRUNK && p->native_vid == 0)
 			return VS_VLAN_UNTAGGED;
-		vs_vlan_pop(m, &tag);
+		vs_vlan_pop_one(m, &tag);
 	}
 	vid = tag & VS_VLAN_VID_MASK;
 	if (vid == VS_VLAN_VID_MASK)
