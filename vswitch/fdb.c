@@ -119,14 +119,41 @@ vs_fdb_key_eq(const struct vs_fdb_key *x, const struct vs_fdb_key *y)
 /*
  * CRC is linear over GF(2): the CRCs of keys that differ in the same bits
  * differ by the same constant, so its low bits would put whole families of
- * MACs (02:00:00:xx:xx vs 02:00:01:xx:xx) on the same few slots.  An odd
- * multiplier mixes by carries instead (Fibonacci hashing); the slot is
+ * MACs (02:00:00:xx:xx vs 02:00:01:xx:xx) on the same few sets.  An odd
+ * multiplier mixes by carries instead (Fibonacci hashing); the set is
  * taken from the product's top bits.
  */
-static inline uint32_t
-vs_fdb_cache_slot(hash_sig_t sig)
+static inline struct vs_fdb_cache_entry *
+vs_fdb_cache_set(struct vs_fdb_cache *c, hash_sig_t sig)
 {
-	return (uint32_t)(sig * 0x9E3779B1u) >> (32 - VS_FDB_CACHE_BITS);
+	uint32_t set = (uint32_t)(sig * 0x9E3779B1u) >> (32 - VS_FDB_CACHE_SET_BITS);
+
+	return &c->e[set * VS_FDB_CACHE_WAYS];
+}
+
+static inline bool
+vs_fdb_cache_hit(const struct vs_fdb_cache_entry *e, const struct vs_fdb_key *k, uint32_t epoch)
+{
+	return e->epoch == epoch && vs_fdb_key_eq(&e->key, k);
+}
+
+/* A found key enters its set in an empty or stale way, else in the way
+ * the hash's low bit picks (random replacement, no LRU state to write on
+ * every hit). */
+static inline void
+vs_fdb_cache_fill(struct vs_fdb_cache_entry *set, hash_sig_t sig, const struct vs_fdb_key *k,
+		  int32_t pos, uint32_t epoch)
+{
+	struct vs_fdb_cache_entry *e = set[0].epoch != epoch	 ? &set[0]
+				       : set[1].epoch != epoch ? &set[1]
+							       : &set[sig & 1];
+
+	/* A key twice in one burst missed twice: one way is enough. */
+	if (vs_fdb_cache_hit(&set[0], k, epoch) || vs_fdb_cache_hit(&set[1], k, epoch))
+		return;
+	e->key = *k;
+	e->pos = pos;
+	e->epoch = epoch;
 }
 
 void
@@ -141,24 +168,47 @@ vs_fdb_lookup_cached(const struct vs_fdb *fdb, struct vs_fdb_cache *c,
 	uint32_t epoch = __atomic_load_n(&fdb->epoch, __ATOMIC_ACQUIRE);
 	unsigned int i, n = na + nb, nm = 0;
 
+	if (c->bypass > 0)
+		c->bypass--;
 	for (i = 0; i < n; i++) {
 		const struct vs_fdb_key *k = i < na ? &a[i] : &b[i - na];
-		const struct vs_fdb_cache_entry *e;
-		/* The table's own hash (rte_hash_crc, seed 0): computed once,
-		 * it indexes the cache and feeds rte_hash on a miss. */
+		/* The table's own hash (rte_hash_crc, seed 0), inline: it
+		 * indexes the cache and feeds rte_hash on a miss. */
 		hash_sig_t sig = rte_hash_crc(k, sizeof(*k), 0);
+		const struct vs_fdb_cache_entry *set;
 
-		e = &c->e[vs_fdb_cache_slot(sig)];
-		if (e->epoch == epoch && vs_fdb_key_eq(&e->key, k)) {
-			positions[i] = e->pos;
+		if (c->bypass > 0) {
+			kp[nm] = k;
+			msig[nm] = sig;
+			miss[nm++] = (uint16_t)i;
+			continue;
+		}
+		set = vs_fdb_cache_set(c, sig);
+		if (vs_fdb_cache_hit(&set[0], k, epoch)) {
+			positions[i] = set[0].pos;
+			continue;
+		}
+		if (vs_fdb_cache_hit(&set[1], k, epoch)) {
+			positions[i] = set[1].pos;
 			continue;
 		}
 		kp[nm] = k;
 		msig[nm] = sig;
 		miss[nm++] = (uint16_t)i;
 	}
-	c->hits += n - nm;
-	c->misses += nm;
+	if (c->bypass > 0) {
+		c->bypassed += n;
+	} else {
+		c->hits += n - nm;
+		c->misses += nm;
+		c->win_hits += n - nm;
+		c->win_lookups += n;
+	}
+	if (c->win_lookups >= VS_FDB_CACHE_WINDOW) {
+		if (c->win_hits * VS_FDB_CACHE_POOR < c->win_lookups)
+			c->bypass = VS_FDB_CACHE_BYPASS;
+		c->win_hits = c->win_lookups = 0;
+	}
 	if (nm == 0)
 		return;
 	if (rte_hash_lookup_with_hash_bulk(fdb->hash, kp, msig, nm, mpos) != 0) {
@@ -167,14 +217,10 @@ vs_fdb_lookup_cached(const struct vs_fdb *fdb, struct vs_fdb_cache *c,
 		return;
 	}
 	for (i = 0; i < nm; i++) {
-		struct vs_fdb_cache_entry *e = &c->e[vs_fdb_cache_slot(msig[i])];
-
 		positions[miss[i]] = mpos[i];
-		if (mpos[i] < 0)
-			continue;
-		e->key = *(const struct vs_fdb_key *)kp[i];
-		e->pos = mpos[i];
-		e->epoch = epoch;
+		if (mpos[i] >= 0 && c->bypass == 0)
+			vs_fdb_cache_fill(vs_fdb_cache_set(c, msig[i]), msig[i], kp[i], mpos[i],
+					  epoch);
 	}
 }
 

@@ -35,7 +35,7 @@
  *   within one burst ends on the later one).
  *
  * Worker caches
- *   Each worker keeps a direct-mapped cache of key -> position in front of
+ *   Each worker keeps a two-way set-associative cache of key -> position in front of
  *   rte_hash (as Open vSwitch's exact-match cache sits in front of its
  *   classifier): a hit costs one hash and one 16-byte compare instead of a
  *   bucket walk.  Values are always read from the table, so moves and
@@ -83,18 +83,30 @@ struct vs_fdb {
 	uint64_t aged;        /* control thread only */
 };
 
-#define VS_FDB_CACHE_BITS 13
-#define VS_FDB_CACHE_SIZE (1u << VS_FDB_CACHE_BITS) /* entries: 192 KB a worker */
+#define VS_FDB_CACHE_SET_BITS 12
+#define VS_FDB_CACHE_WAYS 2u
+/* entries: 8192, 256 KB a worker; a set is one cache line */
+#define VS_FDB_CACHE_SIZE ((1u << VS_FDB_CACHE_SET_BITS) * VS_FDB_CACHE_WAYS)
 
 struct vs_fdb_cache_entry {
 	struct vs_fdb_key key;
 	int32_t pos;
 	uint32_t epoch; /* 0: empty */
+	uint64_t pad[1];
 };
 
+/* A cache that hits less than one lookup in VS_FDB_CACHE_POOR over a
+ * window of VS_FDB_CACHE_WINDOW lookups (far more stations than entries)
+ * is bypassed for the next VS_FDB_CACHE_BYPASS bursts, then tried again:
+ * probing and filling it would only add to every lookup. */
+#define VS_FDB_CACHE_WINDOW 4096u
+#define VS_FDB_CACHE_POOR 8u
+#define VS_FDB_CACHE_BYPASS 1024u
+
 struct vs_fdb_cache {
-	uint64_t hits, misses;
-	struct vs_fdb_cache_entry e[VS_FDB_CACHE_SIZE];
+	uint64_t hits, misses, bypassed;
+	uint32_t win_hits, win_lookups, bypass;
+	struct vs_fdb_cache_entry e[VS_FDB_CACHE_SIZE] __rte_cache_aligned;
 };
 
 /* A value's last-seen time meaning "configured, never aged or moved": the

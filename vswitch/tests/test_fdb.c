@@ -301,6 +301,43 @@ test_cache_after_delete(void)
 	cache = NULL;
 }
 
+/* Far more stations than cache entries: the cache stands aside, and
+ * answers the same as the table before, during and after. */
+static void
+test_cache_bypass(void)
+{
+	enum { MACS = 40000 };
+	struct vs_fdb f;
+	struct vs_fdb_key k[VS_BURST];
+	struct rte_ether_addr a;
+	int32_t want[VS_BURST], got[VS_BURST];
+	unsigned int i, j, pass, wrong = 0;
+
+	cache = calloc(1, sizeof(*cache));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cache);
+	CU_ASSERT_FATAL(make_fdb(&f, MACS, 100) == 0);
+	for (i = 0; i < MACS; i++)
+		learn(&f, 0, 1, i, (uint16_t)(i % 7 + 1), 10);
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i + VS_BURST <= MACS; i += VS_BURST) {
+			for (j = 0; j < VS_BURST; j++) {
+				mac_of(i + j, &a);
+				vs_fdb_key_set(&k[j], 0, 1, &a);
+			}
+			vs_fdb_lookup_burst(&f, k, VS_BURST, want);
+			vs_fdb_lookup_cached(&f, cache, k, VS_BURST / 2, k + VS_BURST / 2,
+					     VS_BURST / 2, got);
+			wrong += memcmp(want, got, sizeof(want)) != 0;
+		}
+	}
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT(cache->bypassed > 0);
+	CU_ASSERT(cache->hits + cache->misses > 0); /* it was tried again */
+	vs_fdb_fini(&f);
+	free(cache);
+	cache = NULL;
+}
+
 CU_ErrorCode
 vs_test_register_fdb(void)
 {
@@ -313,7 +350,8 @@ vs_test_register_fdb(void)
 	    !CU_add_test(s, "static entries: held, never aged", test_static_entries) ||
 	    !CU_add_test(s, "random ops vs reference table", test_against_reference) ||
 	    !CU_add_test(s, "the same through a worker cache", test_cache_against_reference) ||
-	    !CU_add_test(s, "worker cache forgets deleted keys", test_cache_after_delete))
+	    !CU_add_test(s, "worker cache forgets deleted keys", test_cache_after_delete) ||
+	    !CU_add_test(s, "worker cache stands aside when it cannot hit", test_cache_bypass))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }
