@@ -98,8 +98,10 @@ check "$TMP/pvp.json" \
 	'list(s) == ["vswitch"] and s["vswitch"]["packets"] > 0' \
 	's["vswitch"]["latency_ns"]["samples"] > 0'
 run v2v --scenario v2v --macs 100 "${SHORT[@]}"
+# (A window may deliver frames offered just before it: in flight, at most
+# the guests' queues and the pool.)
 check "$TMP/v2v.json" \
-	's["vswitch"]["packets"] > 0 and s["vswitch"]["packets"] <= s["vswitch"]["offered"]' \
+	's["vswitch"]["packets"] > 0 and s["vswitch"]["packets"] <= s["vswitch"]["offered"] + 16384' \
 	's["vswitch"]["latency_ns"]["samples"] > 0'
 
 # A user's capture (pcapng), paced: never faster than asked.
