@@ -275,6 +275,14 @@ struct vs_perf_drop {
 	uint64_t count;
 };
 
+#define VS_PERF_WORKERS_MAX 16u
+
+/* One worker's share of a window. */
+struct vs_perf_worker_sample {
+	uint64_t packets;         /* frames it received */
+	double cycles_per_packet; /* its busy cycles per frame; 0: unknown */
+};
+
 /* One repetition of one subject. */
 struct vs_perf_sample {
 	double seconds;          /* measured window */
@@ -286,6 +294,8 @@ struct vs_perf_sample {
 	struct vs_perf_latency lat;
 	unsigned int n_drops;
 	struct vs_perf_drop drops[VS_PERF_DROPS_MAX];
+	unsigned int n_workers;   /* 0: no per-worker figures */
+	struct vs_perf_worker_sample worker[VS_PERF_WORKERS_MAX];
 };
 
 /* "io", "vswitch", or a peer: "testpmd-io", "testpmd-mac", "ovs-normal", ... */

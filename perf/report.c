@@ -157,7 +157,7 @@ vs_perf_summarize(const struct vs_perf_subject *subj, struct vs_perf_summary *ou
 {
 	double dv[VS_PERF_REPEATS_MAX];
 	uint64_t uv[VS_PERF_REPEATS_MAX];
-	unsigned int i, n_lat = 0;
+	unsigned int i, w, n_lat = 0;
 
 	memset(out, 0, sizeof(*out));
 	SUMMARIZE_D(seconds, true);
@@ -172,8 +172,17 @@ vs_perf_summarize(const struct vs_perf_subject *subj, struct vs_perf_summary *ou
 	SUMMARIZE_U(lat.p999, s->lat.valid);
 	SUMMARIZE_U(lat.max, s->lat.valid);
 	SUMMARIZE_U(lat.samples, s->lat.valid);
-	for (i = 0; i < subj->n && i < VS_PERF_REPEATS_MAX; i++)
+	for (i = 0; i < subj->n && i < VS_PERF_REPEATS_MAX; i++) {
 		n_lat += subj->s[i].lat.valid;
+		if (subj->s[i].n_workers > out->median.n_workers)
+			out->median.n_workers = out->min.n_workers = out->max.n_workers =
+				subj->s[i].n_workers;
+	}
+	for (w = 0; w < out->median.n_workers; w++) {
+		SUMMARIZE_U(worker[w].packets, s->n_workers > w);
+		SUMMARIZE_D(worker[w].cycles_per_packet,
+			    s->n_workers > w && s->worker[w].cycles_per_packet > 0);
+	}
 	out->median.lat.valid = out->min.lat.valid = out->max.lat.valid = n_lat > 0;
 	summarize_drops(subj, out);
 }
@@ -268,6 +277,13 @@ table_run(FILE *f, const struct vs_perf_run *run, unsigned int idx, unsigned int
 				bs != NULL && base.median.mpps > 0
 					? sum.median.mpps / base.median.mpps
 					: 0));
+		if (sum.median.n_workers > 1) {
+			fprintf(f, "  %-14s     per worker:", "");
+			for (k = 0; k < sum.median.n_workers; k++)
+				fprintf(f, " w%u %.1f cyc/pkt%s", k,
+					sum.median.worker[k].cycles_per_packet,
+					k + 1 < sum.median.n_workers ? "," : "\n");
+		}
 		for (k = 0; k < sum.median.n_drops && sum.median.drops[k].count == 0; k++)
 			;
 		if (k == sum.median.n_drops)

@@ -33,6 +33,8 @@
  *                                        preamble and inter-frame gap
  *         "mpps": 17.623, "gbps": 11.84, derived: ignored on reading
  *         "cycles_per_packet": 130.2,    0 or absent: unknown
+ *         "workers": [{"packets": N, "cycles_per_packet": X}, ...]
+ *                                        optional: each worker's share
  *         "latency_ns": {"p50": 1200, "p99": 5000, "p999": 12000,
  *                        "max": 200000, "samples": 100000},
  *                                        absent: not measured
@@ -114,6 +116,20 @@ put_sample(struct wr *w, cJSON *o, const struct vs_perf_sample *s)
 	d = put_obj(w, o, "drops");
 	for (i = 0; i < s->n_drops && i < VS_PERF_DROPS_MAX; i++)
 		put_num(w, d, s->drops[i].name, (double)s->drops[i].count);
+	if (s->n_workers > 0) {
+		cJSON *a = cJSON_CreateArray();
+
+		w->oom |= a == NULL || !cJSON_AddItemToObject(o, "workers", a);
+		for (i = 0; a != NULL && i < s->n_workers && i < VS_PERF_WORKERS_MAX; i++) {
+			cJSON *e = cJSON_CreateObject();
+
+			w->oom |= e == NULL || !cJSON_AddItemToArray(a, e);
+			if (e == NULL)
+				break;
+			put_num(w, e, "packets", (double)s->worker[i].packets);
+			put_num(w, e, "cycles_per_packet", s->worker[i].cycles_per_packet);
+		}
+	}
 }
 
 static void
@@ -345,6 +361,33 @@ read_latency(struct rd *c, const cJSON *o, const char *path, struct vs_perf_late
 	return 0;
 }
 
+/* "workers": [{"packets": N, "cycles_per_packet": X}, ...] (optional). */
+static int
+read_workers(struct rd *c, const cJSON *o, const char *path, struct vs_perf_sample *s)
+{
+	const cJSON *a, *e;
+	char sub[352];
+	int rc;
+
+	if (!cJSON_HasObjectItem(o, "workers"))
+		return 0;
+	if ((rc = get_array(c, o, path, "workers", VS_PERF_WORKERS_MAX, &a)) < 0)
+		return rc;
+	cJSON_ArrayForEach(e, a) {
+		struct vs_perf_worker_sample *w = &s->worker[s->n_workers];
+
+		snprintf(sub, sizeof(sub), "%s.workers[%u]", path, s->n_workers);
+		if (!cJSON_IsObject(e))
+			return bad(c, sub, "", "expected an object");
+		if ((rc = get_u64(c, e, sub, "packets", true, UINT64_MAX, &w->packets)) < 0 ||
+		    (rc = get_double(c, e, sub, "cycles_per_packet", false,
+				     &w->cycles_per_packet)) < 0)
+			return rc;
+		s->n_workers++;
+	}
+	return 0;
+}
+
 static int
 read_drops(struct rd *c, const cJSON *o, const char *path, struct vs_perf_sample *s)
 {
@@ -402,7 +445,7 @@ read_sample(struct rd *c, const cJSON *o, const char *path, struct vs_perf_sampl
 		if ((rc = read_drops(c, v, sub, s)) < 0)
 			return rc;
 	}
-	return 0;
+	return read_workers(c, o, path, s);
 }
 
 static int

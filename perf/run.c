@@ -36,6 +36,8 @@
 struct vs_perf_snap {
 	uint64_t tsc, offered, delivered, bytes, unstamped, no_mbuf, tx_full, guest_dropped;
 	uint64_t cycles, packets;
+	unsigned int n_workers;
+	uint64_t w_cycles[VS_PERF_WORKERS_MAX], w_packets[VS_PERF_WORKERS_MAX];
 	uint64_t drops[VS_DROP_MAX];
 	struct vs_perf_hist lat;
 };
@@ -288,18 +290,24 @@ vs_perf_snapshot(const struct vs_perf_bench *b, struct vs_perf_snap *s)
 		s->unstamped += gc.unstamped;
 		s->guest_dropped += gc.dropped;
 	}
-	for (i = 0; i < b->n_io; i++) {
-		s->cycles += __atomic_load_n(&b->io[i].cycles, __ATOMIC_RELAXED);
-		s->packets += __atomic_load_n(&b->io[i].packets, __ATOMIC_RELAXED);
+	for (i = 0; i < b->n_io && i < VS_PERF_WORKERS_MAX; i++) {
+		s->w_cycles[i] = __atomic_load_n(&b->io[i].cycles, __ATOMIC_RELAXED);
+		s->w_packets[i] = __atomic_load_n(&b->io[i].packets, __ATOMIC_RELAXED);
+		s->cycles += s->w_cycles[i];
+		s->packets += s->w_packets[i];
 		s->tx_full += __atomic_load_n(&b->io[i].tx_full, __ATOMIC_RELAXED);
+		s->n_workers = i + 1;
 	}
 	if (b->dp != NULL) {
 		for (i = 0; i < vs_dp_worker_count(b->dp); i++) {
 			struct vs_worker_stats ws;
 
-			if (vs_dp_worker_stats(b->dp, i, &ws) == 0) {
+			if (i < VS_PERF_WORKERS_MAX && vs_dp_worker_stats(b->dp, i, &ws) == 0) {
+				s->w_cycles[i] = ws.busy_cycles;
+				s->w_packets[i] = ws.packets;
 				s->cycles += ws.busy_cycles;
 				s->packets += ws.packets;
+				s->n_workers = i + 1;
 			}
 		}
 		for (i = 0; i < VS_MAX_PORTS; i++) {
@@ -372,6 +380,15 @@ vs_perf_sample_from(const struct vs_perf_snap *a, const struct vs_perf_snap *b,
 	if (b->packets > a->packets)
 		out->cycles_per_packet =
 			(double)(b->cycles - a->cycles) / (double)(b->packets - a->packets);
+	out->n_workers = b->n_workers;
+	for (r = 0; r < b->n_workers; r++) {
+		struct vs_perf_worker_sample *ws = &out->worker[r];
+
+		ws->packets = b->w_packets[r] - a->w_packets[r];
+		if (ws->packets > 0)
+			ws->cycles_per_packet =
+				(double)(b->w_cycles[r] - a->w_cycles[r]) / (double)ws->packets;
+	}
 	vs_perf_sample_rates(out);
 	vs_perf_latency(&a->lat, &b->lat, &out->lat, scratch);
 	for (r = 0; r < VS_DROP_MAX; r++)

@@ -83,6 +83,7 @@ run mw --workers 2 --sizes 9000 --macs 2 --ipv6 --tcp "${SHORT[@]}" --eal "--lco
 check "$TMP/mw.json" \
 	's["vswitch"]["packets"] > 0 and not s["vswitch"]["drops"]' \
 	'r["workload"]["size"] == 9000 and r["workers"] == 2' \
+	'all(len(x["workers"]) == 2 and all(w["packets"] > 0 for w in x["workers"]) for x in s.values())' \
 	's["vswitch"]["wire_bits"] == s["vswitch"]["packets"] * (9000 + 20) * 8'
 
 # Trunk in, access ports out: tags popped, nothing refused.

@@ -250,6 +250,11 @@ check_same(const struct vs_perf_report *a, const struct vs_perf_report *b)
 				for (d = 0; d < s->n_drops && d < t->n_drops; d++)
 					bad += strcmp(s->drops[d].name, t->drops[d].name) != 0 ||
 					       s->drops[d].count != t->drops[d].count;
+				bad += s->n_workers != t->n_workers;
+				for (d = 0; d < s->n_workers && d < t->n_workers; d++)
+					bad += s->worker[d].packets != t->worker[d].packets ||
+					       s->worker[d].cycles_per_packet !=
+						       t->worker[d].cycles_per_packet;
 			}
 		}
 	}
@@ -274,6 +279,9 @@ test_json_round_trip(void)
 	run->workers = 2;
 	run->workload.vlans = 3;
 	snprintf(run->scenario, sizeof(run->scenario), "pvp");
+	run->subj[1].s[0].n_workers = 2;
+	run->subj[1].s[0].worker[0] = (struct vs_perf_worker_sample){7000000, 121.5};
+	run->subj[1].s[0].worker[1] = (struct vs_perf_worker_sample){3000000, 0};
 	text = vs_perf_report_to_json(r);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"tool\":\t\"vswitch-perf\""));
@@ -286,6 +294,8 @@ test_json_round_trip(void)
 	check_same(r, back);
 	CU_ASSERT_EQUAL(back->runs[2].workload.size, UINT32_MAX); /* no "size" key */
 	CU_ASSERT(!back->runs[0].subj[0].s[0].lat.valid);         /* no "latency_ns" */
+	CU_ASSERT_EQUAL(back->runs[2].subj[1].s[0].n_workers, 2);
+	CU_ASSERT_EQUAL(back->runs[0].subj[1].s[0].n_workers, 0); /* no "workers" */
 	/* Writing what was read gives the same text. */
 	again = vs_perf_report_to_json(back);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(again);
@@ -328,6 +338,8 @@ test_json_errors(void)
 		 "runs[0].subjects[0].repeats[0].latency_ns.p99: missing"},
 		{W, SUBJ("io", REP(", \"drops\": {\"no_dst\": \"many\"}")),
 		 "runs[0].subjects[0].repeats[0].drops.no_dst: expected a number"},
+		{W, SUBJ("io", REP(", \"workers\": [{\"packets\": 1}, {\"cycles_per_packet\": 2}]")),
+		 "runs[0].subjects[0].repeats[0].workers[1].packets: missing"},
 		{W, S1 ", " S1, "runs[0].subjects[1].name: the same name as an earlier subject"},
 		{W, "{\"repeats\": []}", "runs[0].subjects[0].name: missing"},
 		{W, SUBJ("io", "1"), "runs[0].subjects[0].repeats[0]: expected an object"},
