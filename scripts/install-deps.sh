@@ -2,13 +2,13 @@
 # Installs what building and testing vswitch needs from Debian's packages.
 # Idempotent: when everything is present it does not call apt-get at all.
 #
-#   scripts/install-deps.sh [--perf]
+#   scripts/install-deps.sh
 #
-# --perf also installs what perf/peers/peers.sh compares vswitchd against
-# besides dpdk-testpmd: Open vSwitch with DPDK (openvswitch-switch-dpdk, which
-# pulls openvswitch-switch).  The peers script runs its own private
-# ovsdb-server and ovs-vswitchd; the Debian service is left stopped and
-# disabled so that no system-wide ovs-vswitchd runs.
+# It includes what perf/peers/peers.sh compares vswitchd against besides
+# dpdk-testpmd: Open vSwitch with DPDK (openvswitch-switch-dpdk, which pulls
+# openvswitch-switch), exercised by the test suite too.  The peers script
+# runs its own private ovsdb-server and ovs-vswitchd; the Debian service is
+# left stopped and disabled so that no system-wide ovs-vswitchd runs.
 set -eu
 
 PKGS="build-essential cmake pkg-config git
@@ -16,13 +16,11 @@ libdpdk-dev dpdk-dev libpcap-dev libnl-3-dev libnl-route-3-dev libcjson-dev libc
 iproute2 iputils-ping tcpdump iperf3 arping python3 procps
 qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
 groff-base gnuplot-nox
-clang libclang-rt-14-dev"
-PERF_PKGS="openvswitch-switch-dpdk"
+clang libclang-rt-14-dev
+openvswitch-switch-dpdk"
 
-PERF=0
 for a in "$@"; do
 	case $a in
-	--perf) PERF=1 ;;
 	-h | --help)
 		sed -n '5,11p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
@@ -33,9 +31,6 @@ for a in "$@"; do
 		;;
 	esac
 done
-if [ "$PERF" = 1 ]; then
-	PKGS="$PKGS $PERF_PKGS"
-fi
 
 # The Debian openvswitch-switch service must not run: the peers measurement
 # starts its own daemons on its own cores.  Stops it if the package install
@@ -73,7 +68,7 @@ done
 
 if [ -z "$missing" ]; then
 	echo "install-deps: all packages present"
-	if [ "$PERF" = 1 ] && [ "$(id -u)" -eq 0 ]; then
+	if [ "$(id -u)" -eq 0 ]; then
 		stop_ovs_service
 	fi
 	exit 0
@@ -88,6 +83,4 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $missing </dev/null
-if [ "$PERF" = 1 ]; then
-	stop_ovs_service
-fi
+stop_ovs_service

@@ -177,7 +177,7 @@ check_programs() {
 		done
 		if ((${#skipped[@]})); then
 			warn "Open vSwitch with DPDK is not installed ($OVS_VSWITCHD): skipping" \
-				"${skipped[*]}; install it with: scripts/install-deps.sh --perf"
+				"${skipped[*]}; install it with: scripts/install-deps.sh"
 		fi
 	fi
 	if pgrep -x ovs-vswitchd >/dev/null 2>&1 || pgrep -x ovs-vswitchd-dp >/dev/null 2>&1; then

@@ -3,8 +3,8 @@
 #
 # smoke.sh BUILD-DIR: a short perf/peers/peers.sh run for the test suite.
 #
-# testpmd io and vswitchd on the 1k-MAC workload (and OVS NORMAL when Open
-# vSwitch with DPDK is installed: scripts/install-deps.sh --perf), without
+# testpmd io, Open vSwitch NORMAL and vswitchd on the 1k-MAC workload
+# (scripts/install-deps.sh installs Open vSwitch with DPDK), without
 # hugepages, 3 s each.  Passes when frames flowed through every subject and
 # the counters add up (peers.sh checks them and exits 1 otherwise: vswitchd's
 # frames switched as known unicast, the out port's transmissions equal to
@@ -17,11 +17,10 @@ BUILD=${1:?usage: smoke.sh BUILD-DIR}
 WORK=$(mktemp -d /tmp/vspeers-smoke.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-subjects=vswitchd,testpmd-io
-if [[ -x /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk ]] && command -v ovs-vsctl >/dev/null; then
-	subjects+=,ovs-normal
-else
-	echo "smoke: Open vSwitch with DPDK not installed: testpmd io and vswitchd only"
+subjects=vswitchd,testpmd-io,ovs-normal
+if ! [[ -x /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk ]] || ! command -v ovs-vsctl >/dev/null; then
+	echo "smoke: FAIL: Open vSwitch with DPDK is not installed (scripts/install-deps.sh)"
+	exit 1
 fi
 
 if ! "$HERE/peers.sh" --build "$BUILD" --duration 3 --warmup 1 --repeats 1 --no-huge \
