@@ -15,7 +15,7 @@
 #include <rte_errno.h>
 #include <rte_lcore.h>
 
-#include "perf.h"
+#include "perf_priv.h"
 
 #define VS_PERF_MAX_PCAPS 16u
 #define VS_PERF_MAX_SWEEP 16u
@@ -374,88 +374,6 @@ vs_perf_run_parse(int argc, char **argv, struct vs_perf_run_opts *o)
 	return -1;
 }
 
-static bool
-vs_perf_hugepages(void)
-{
-	char line[256];
-	unsigned long free_pages = 0;
-	bool mounted = false;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f))
-			sscanf(line, "HugePages_Free: %lu", &free_pages);
-		fclose(f);
-	}
-	f = fopen("/proc/mounts", "r");
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f))
-			mounted |= strstr(line, " hugetlbfs ") != NULL;
-		fclose(f);
-	}
-	return mounted && free_pages >= 256; /* 512 MB in 2-MB pages */
-}
-
-static int
-vs_perf_eal_init(const struct vs_perf_run_opts *o, bool *huge)
-{
-	char lcores[16], prefix[48], buf[1024], *argv[64], *save = NULL, *tok;
-	int argc = 0;
-
-	argv[argc++] = "vswitch-perf";
-	*huge = false;
-	if (o->eal != NULL) {
-		snprintf(buf, sizeof(buf), "%s", o->eal);
-		for (tok = strtok_r(buf, " ", &save); tok && argc < 63;
-		     tok = strtok_r(NULL, " ", &save))
-			argv[argc++] = tok;
-		*huge = strstr(o->eal, "--no-huge") == NULL;
-	} else {
-		snprintf(lcores, sizeof(lcores), "0-%u", o->rc.workers);
-		snprintf(prefix, sizeof(prefix), "--file-prefix=vsperf%d", (int)getpid());
-		argv[argc++] = "-l";
-		argv[argc++] = lcores;
-		argv[argc++] = "--no-pci";
-		argv[argc++] = "--log-level=lib.*:warning";
-		if (o->rc.ext_devargs != NULL && strncmp(o->rc.ext_devargs, "net_", 4) != 0)
-			argc--; /* a PCI device: keep the bus */
-		if (vs_perf_hugepages()) {
-			argv[argc++] = "--in-memory";
-			*huge = true;
-		} else {
-			argv[argc++] = "--no-huge";
-			argv[argc++] = "--no-shconf";
-			argv[argc++] = "-m";
-			argv[argc++] = "2048";
-			argv[argc++] = prefix;
-		}
-	}
-	argv[argc] = NULL;
-	return rte_eal_init(argc, argv);
-}
-
-static void
-vs_perf_machine(char *out, size_t len, bool huge)
-{
-	char line[256], model[128] = "unknown CPU";
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (f != NULL) {
-		while (fgets(line, sizeof(line), f)) {
-			char *c = strchr(line, ':');
-
-			if (strncmp(line, "model name", 10) == 0 && c != NULL) {
-				snprintf(model, sizeof(model), "%s", c + 2);
-				model[strcspn(model, "\n")] = '\0';
-				break;
-			}
-		}
-		fclose(f);
-	}
-	snprintf(out, len, "%ld CPUs, %s, %s", sysconf(_SC_NPROCESSORS_ONLN), model,
-		 huge ? "hugepages" : "no hugepages (figures about halve)");
-}
-
 /* One run: load (or generate) its workload and measure it. */
 static int
 vs_perf_run_one(struct vs_perf_run_opts *o, const char *pcap, const struct vs_perf_gen_conf *g,
@@ -572,7 +490,7 @@ vs_perf_run_main(int argc, char **argv)
 
 	if (rc >= 0)
 		return rc;
-	if (vs_perf_eal_init(&o, &huge) < 0) {
+	if (vs_perf_eal_init(o.eal, o.rc.workers, o.rc.ext_devargs, &huge) < 0) {
 		fprintf(stderr, "vswitch-perf run: EAL init failed: %s\n",
 			rte_strerror(rte_errno));
 		return 1;

@@ -72,6 +72,12 @@ vs_perf_stamp_read(const uint8_t *frame, uint32_t len, uint64_t *tsc)
 extern int vs_perf_ts_off;
 extern uint64_t vs_perf_ts_flag;
 
+/* run_env.c: EAL from the user's arguments, or -l 0-workers, no PCI unless
+ * ext_devargs names a bus device, hugepages when reserved; *huge says which.
+ * Returns rte_eal_init's result. */
+int vs_perf_eal_init(const char *eal, unsigned int workers, const char *ext_devargs, bool *huge);
+void vs_perf_machine(char *out, size_t len, bool huge);
+
 uint16_t vs_perf_rx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb,
 		       uint16_t max, void *arg);
 uint16_t vs_perf_tx_cb(uint16_t port, uint16_t queue, struct rte_mbuf **pkts, uint16_t nb,

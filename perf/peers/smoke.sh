@@ -31,6 +31,10 @@ if ! "$HERE/peers.sh" --build "$BUILD" --duration 3 --warmup 1 --repeats 1 --no-
 fi
 cat "$WORK/out"
 
+# vswitch-perf reads the peers' report (one schema for both tools).
+"$BUILD/perf/vswitch-perf" compare "$WORK/report.json" "$WORK/report.json" >"$WORK/compare" ||
+	{ cat "$WORK/compare"; echo "smoke: FAIL: vswitch-perf compare cannot read the report"; exit 1; }
+
 # The report names every subject, each with packets in its window.
 python3 - "$WORK/report.json" "$subjects" <<'EOF'
 import json, sys

@@ -369,7 +369,11 @@ test_json_errors(void)
 	CU_ASSERT_EQUAL(vs_perf_report_from_json("{\"tool\": \"x\", \"runs\": []}", r, err,
 						 sizeof(err)),
 			-EINVAL);
-	CU_ASSERT_STRING_EQUAL(err, "tool: expected \"vswitch-perf\"");
+	CU_ASSERT_STRING_EQUAL(err, "tool: expected \"vswitch-perf\" or \"vswitch-perf-peers\"");
+	/* What perf/peers/peers.sh writes is read as well. */
+	CU_ASSERT_EQUAL(vs_perf_report_from_json("{\"tool\": \"vswitch-perf-peers\", \"runs\": []}",
+						 r, err, sizeof(err)),
+			0);
 	CU_ASSERT_EQUAL(vs_perf_report_from_json("{\"tool\": \"vswitch-perf\",\n  \"runs\": [,]}",
 						 r, err, sizeof(err)),
 			-EINVAL);
