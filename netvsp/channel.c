@@ -138,9 +138,8 @@ vs_chan_signal(struct vs_netvsp *ch, enum vs_netvsp_counter c)
 }
 
 int
-vs_chan_send_locked(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,
-		    const void *ext, uint32_t ext_len, const void *payload, uint32_t plen,
-		    enum vs_netvsp_counter sig_counter)
+vs_chan_send(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid, const void *ext,
+	     uint32_t ext_len, const void *payload, uint32_t plen, enum vs_netvsp_counter sig_counter)
 {
 	bool sig;
 	int rc = vs_ring_send(&ch->out, type, flags, tid, ext, ext_len, payload, plen, &sig);
@@ -151,15 +150,40 @@ vs_chan_send_locked(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_
 }
 
 int
-vs_chan_send(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid, const void *ext,
-	     uint32_t ext_len, const void *payload, uint32_t plen, enum vs_netvsp_counter sig_counter)
+vs_chan_post(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid, const void *ext,
+	     uint32_t ext_len, const void *payload, uint32_t plen)
 {
-	int rc;
+	struct vs_out_item *it;
 
-	rte_spinlock_lock(&ch->out_lock);
-	rc = vs_chan_send_locked(ch, type, flags, tid, ext, ext_len, payload, plen, sig_counter);
-	rte_spinlock_unlock(&ch->out_lock);
-	return rc;
+	if (ch->outq_tail - LOAD_ACQ(&ch->outq_head) >= VS_OUTQ_LEN || ext_len > sizeof(it->ext) ||
+	    plen > sizeof(it->pl))
+		return -ENOBUFS;
+	it = &ch->outq[ch->outq_tail % VS_OUTQ_LEN];
+	it->type = type;
+	it->flags = flags;
+	it->tid = tid;
+	it->ext_len = (uint16_t)ext_len;
+	it->plen = (uint16_t)plen;
+	if (ext_len)
+		memcpy(it->ext, ext, ext_len);
+	memcpy(it->pl, payload, plen);
+	__atomic_store_n(&ch->outq_tail, ch->outq_tail + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+vs_chan_flush_replies(struct vs_netvsp *ch)
+{
+	uint32_t head = ch->outq_head, tail = LOAD_ACQ(&ch->outq_tail);
+
+	for (; head != tail; head++) {
+		const struct vs_out_item *it = &ch->outq[head % VS_OUTQ_LEN];
+
+		if (vs_chan_send(ch, it->type, it->flags, it->tid, it->ext_len ? it->ext : NULL,
+				 it->ext_len, it->pl, it->plen, VS_NETVSP_C_ctl_signals) != 0)
+			break; /* ring full: the rest waits, in order */
+	}
+	__atomic_store_n(&ch->outq_head, head, __ATOMIC_RELEASE);
 }
 
 /* ---- create / destroy ---- */
@@ -225,7 +249,6 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	ch->arena = ch->map + arena_off;
 	ch->arena_size = arena;
 	ch->l2_mtu = mtu + 14;
-	rte_spinlock_init(&ch->out_lock);
 	vs_ring_attach(&ch->in, ch->map + VS_PAGE, ring);
 	vs_ring_attach(&ch->out, ch->map + VS_PAGE + ring, ring);
 	/* A poll-mode host never wants signals for guest→host packets (ref
@@ -301,8 +324,8 @@ vs_netvsp_rescind(struct vs_netvsp *ch)
 /* ---- guest open and close ---- */
 
 /* The guest opened or closed the channel: start a fresh protocol session.
- * Holding the token and out_lock keeps R and T off the rings meanwhile (R
- * holds the token for one burst at most). */
+ * Holding the token keeps R and T off the rings meanwhile (each holds it
+ * for one burst at most). */
 static void
 session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 {
@@ -312,13 +335,14 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 
 	while (!vs_token_try(ch))
 		rte_pause();
-	rte_spinlock_lock(&ch->out_lock);
 	vs_ring_resync(&ch->in);
 	vs_ring_resync(&ch->out);
 	vs_ring_set_mask(&ch->in, 1);
 	ch->rx.n_pend = 0;
 	free_stash(ch);
 	ch->ctlq_head = ch->ctlq_tail = 0;
+	ch->outq_head = ch->outq_tail = ch->outq_seen = 0;
+	ch->outq_waiting = false;
 	__atomic_store_n(&ch->dead, 0, __ATOMIC_RELAXED);
 	memset(c, 0, sizeof(*c));
 	c->guest_state = guest_state;
@@ -330,7 +354,6 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	c->oid.link_speed = oid.link_speed;
 	c->oid.link_up = oid.link_up;
 	vs_chan_publish(ch);
-	rte_spinlock_unlock(&ch->out_lock);
 	vs_token_put(ch);
 }
 
@@ -362,8 +385,8 @@ ctl_sections(struct vs_netvsp *ch)
 	}
 }
 
-/* Sends one RNDIS message to the guest in a control section (ref §5.3,
- * channel type 1).  Caller holds out_lock and checked ring room. */
+/* Queues one RNDIS message to the guest in a control section (ref §5.3,
+ * channel type 1). */
 static int
 send_rndis_ctl(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len)
 {
@@ -388,8 +411,8 @@ send_rndis_ctl(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len)
 	memcpy(ext + 8, &r, 8);
 	memcpy(nv, &pkt, sizeof(pkt));
 	__atomic_store_n(&ch->sub_state[id], SUB_HEAD, __ATOMIC_RELEASE);
-	rc = vs_chan_send_locked(ch, VMBUS_PKT_XFER_PAGES, VMBUS_FLAG_RC, id, ext, sizeof(ext), nv,
-				 vs_nvsp_wire_len(c->nvsp_version, NVSP_RNDIS_PKT), VS_NETVSP_C_ctl_signals);
+	rc = vs_chan_post(ch, VMBUS_PKT_XFER_PAGES, VMBUS_FLAG_RC, id, ext, sizeof(ext), nv,
+			  vs_nvsp_wire_len(c->nvsp_version, NVSP_RNDIS_PKT));
 	if (rc != 0) {
 		__atomic_store_n(&ch->sub_state[id], SUB_FREE, __ATOMIC_RELAXED);
 		c->ctl_free[c->n_ctl_free++] = id;
@@ -406,7 +429,13 @@ static const enum vs_netvsp_counter rr_counter[] = {
 	[RR_OID_BAD_INPUT] = VS_NETVSP_C_oid_bad_input,
 };
 
-/* Handles one queued item; false if it must wait (no ring room or no
+static bool
+outq_has_room(const struct vs_netvsp *ch)
+{
+	return ch->outq_tail - LOAD_ACQ(&ch->outq_head) < VS_OUTQ_LEN;
+}
+
+/* Handles one queued item; false if it must wait (reply queue full or no
  * control section), in which case nothing was changed. */
 static bool
 handle_item(struct vs_netvsp *ch, const struct vs_ctl_item *it)
@@ -416,24 +445,17 @@ handle_item(struct vs_netvsp *ch, const struct vs_ctl_item *it)
 	bool was_up = c->rndis_up;
 	enum vs_rndis_result res;
 
-	rte_spinlock_lock(&ch->out_lock);
-	if (!vs_ring_has_room(&ch->out, vs_ring_pkt_bytes(16, NVSP_MSG_V61))) {
-		rte_spinlock_unlock(&ch->out_lock);
+	if (!outq_has_room(ch) || (it->kind == ITEM_RNDIS && c->n_ctl_free == 0)) {
 		CNT_INC(ch, ctl_deferred);
 		return false;
 	}
 	if (it->kind == ITEM_NVSP) {
 		n = vs_nvsp_handle(ch, it->buf, it->len, it->flags & VMBUS_FLAG_RC, c->reply);
+		/* Queued before the state it announces is published. */
 		if (n > 0)
-			vs_chan_send_locked(ch, VMBUS_PKT_COMP, 0, it->tid, NULL, 0, c->reply, n,
-					    VS_NETVSP_C_ctl_signals);
-		rte_spinlock_unlock(&ch->out_lock);
+			vs_chan_post(ch, VMBUS_PKT_COMP, 0, it->tid, NULL, 0, c->reply, n);
+		vs_chan_publish(ch);
 		return true;
-	}
-	if (c->n_ctl_free == 0) {
-		rte_spinlock_unlock(&ch->out_lock);
-		CNT_INC(ch, ctl_deferred);
-		return false;
 	}
 	res = vs_rndis_control(&c->oid, &c->rndis_up, it->buf, it->len, c->reply,
 			       sizeof(c->reply), &n);
@@ -446,7 +468,6 @@ handle_item(struct vs_netvsp *ch, const struct vs_ctl_item *it)
 	if (c->rndis_up && !was_up)
 		c->link_told_up = c->oid.link_up; /* the guest queries it next */
 	vs_chan_publish(ch);
-	rte_spinlock_unlock(&ch->out_lock);
 	return true;
 }
 
@@ -464,14 +485,11 @@ link_indication(struct vs_netvsp *ch)
 		return;
 	}
 	n = vs_rndis_indicate(c->oid.link_up ? RNDIS_MEDIA_CONNECT : RNDIS_MEDIA_DISCONNECT, msg);
-	rte_spinlock_lock(&ch->out_lock);
-	if (vs_ring_has_room(&ch->out, vs_ring_pkt_bytes(16, NVSP_MSG_V61)) &&
-	    send_rndis_ctl(ch, msg, n) == 0) {
+	if (send_rndis_ctl(ch, msg, n) == 0) {
 		c->link_told_up = c->oid.link_up;
 		c->link_dirty = false;
 		CNT_INC(ch, status_indications);
 	}
-	rte_spinlock_unlock(&ch->out_lock);
 }
 
 void
@@ -480,6 +498,24 @@ vs_netvsp_set_link(struct vs_netvsp *ch, bool up)
 	ch->c.oid.link_up = up;
 	ch->c.link_dirty = true;
 	vs_chan_publish(ch);
+}
+
+/* The data path writes C's replies as it runs.  Before it runs, or when
+ * they sat unsent through a whole poll (its worker stopped, or the ring is
+ * full), C writes them itself: the token keeps the worker out meanwhile,
+ * costing it at most one burst. */
+static void
+flush_own_replies(struct vs_netvsp *ch)
+{
+	uint32_t head = LOAD_ACQ(&ch->outq_head);
+	bool stuck = ch->outq_waiting && head == ch->outq_seen;
+
+	if (head != ch->outq_tail && (!LOAD_ACQ(&ch->rx_active) || stuck) && vs_token_try(ch)) {
+		vs_chan_flush_replies(ch);
+		vs_token_put(ch);
+	}
+	ch->outq_seen = LOAD_ACQ(&ch->outq_head);
+	ch->outq_waiting = ch->outq_seen != ch->outq_tail;
 }
 
 int
@@ -513,6 +549,7 @@ vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 		ctl_sections(ch);
 	}
 	link_indication(ch);
+	flush_own_replies(ch);
 	return LOAD_ACQ(&ch->dead) ? -EPIPE : done;
 }
 

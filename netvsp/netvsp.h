@@ -24,11 +24,14 @@
  *                        guest's frames (counted rx_no_datapath).
  *   vs_netvsp_tx_burst   one worker (may be the rx one): frames for the guest.
  * Each function must not run concurrently with itself on one channel;
- * different ones may.  The host→guest ring has three writers (control
- * replies, guest-TX completions, receive indications): each ring write is a
- * short critical section under a per-channel spinlock (a few hundred bytes
- * of copy, never a frame), contended only by the contexts of this channel.
- * Frames are copied into the guest's receive buffer outside it.
+ * rx_burst and tx_burst belong on one worker thread.  The host→guest ring
+ * has one writer at a time, without a lock: a token the worker takes for
+ * each burst (the control thread takes it only before the data path has
+ * run, to reset a session, or when the worker left its replies unsent for
+ * a whole poll).  The control thread's replies (NVSP completions, RNDIS
+ * messages) travel through a bounded queue that the token holder writes to
+ * the ring before its own packets.  Should tx_burst find the token taken,
+ * it refuses the burst (counted tx_busy) rather than wait.
  *
  * tx_burst copies: it never keeps or frees the mbufs given to it.  It returns
  * how many frames, from the front, it took (delivered, or dropped by the
@@ -93,7 +96,6 @@ struct vs_netvsp_params {
 	X(ctl_no_rxbuf, ctl)       /* control reply impossible: no receive buffer */                \
 	X(ctl_deferred, ctl)       /* reply postponed: ring or control sections busy */             \
 	X(status_indications, ctl) /* link indications sent */                                      \
-	X(ctl_signals, ctl)        /* guest signalled by the control thread */                      \
 	X(rx_packets, rx)          /* frames received from the guest */                             \
 	X(rx_bytes, rx)                                                                             \
 	X(ring_corrupt, rx)        /* guest→host ring indices or descriptor invalid */              \
@@ -113,6 +115,7 @@ struct vs_netvsp_params {
 	X(comp_deferred, rx)       /* completion waited for ring space */                           \
 	X(ctl_queue_full, rx)      /* control queue full: reading paused */                         \
 	X(rx_signals, rx)          /* guest signalled by the rx worker */                           \
+	X(ctl_signals, rx)         /* guest signalled for a control reply (by the ring writer) */   \
 	X(tx_packets, tx)          /* frames delivered to the guest */                              \
 	X(tx_bytes, tx)                                                                             \
 	X(tx_indications, tx)      /* transfer-page packets (frames are batched) */                 \
@@ -121,6 +124,7 @@ struct vs_netvsp_params {
 	X(tx_no_section, tx)       /* guest holds every receive section: refused */                 \
 	X(tx_ring_full, tx)        /* host→guest ring full: refused */                              \
 	X(tx_bad_len, tx)          /* frame shorter than 14 or larger than a section */             \
+	X(tx_busy, tx)             /* rings held by the control thread: refused */                  \
 	X(tx_signals, tx)          /* guest signalled by the tx worker */
 
 enum vs_netvsp_counter {

@@ -4,11 +4,21 @@
  *
  * Who touches what (C = control thread, R = rx_burst worker, T = tx_burst
  * worker):
- *   in (guest→host ring)   whoever holds in_token: C until R first runs,
+ *   in (guest→host ring)   whoever holds the token: C until R first runs,
  *                           then R.  Token taken with acquire, released
  *                           with release, so each holder sees the last one's
  *                           cursor and counters.
- *   out (host→guest ring)   C, R and T, each write under out_lock.
+ *   out (host→guest ring)   whoever holds the token, alone: R, T, or C
+ *                           before the data path runs.  R and T run on one
+ *                           worker, so they never contend; C takes the
+ *                           token only before R runs, to reset a session,
+ *                           or when its replies sat unsent for a whole
+ *                           poll (the worker stopped, or the ring is full).
+ *   outq                    SPSC: C produces its replies (NVSP completions,
+ *                           RNDIS messages in control sections), the token
+ *                           holder writes them to the ring before any data
+ *                           of its own, so a reply published before the
+ *                           state it announces reaches the guest first.
  *   ctlq                    SPSC: R (or C holding the token) produces, C
  *                           consumes; head/tail acquire/release.
  *   pub                     C writes under the seqlock; R and T copy it when
@@ -32,7 +42,6 @@
 #include <stdint.h>
 
 #include <rte_common.h>
-#include <rte_spinlock.h>
 
 #include "netvsp.h"
 #include "proto_priv.h"
@@ -43,6 +52,7 @@
 #define VS_SEND_SECTION 6144u   /* send-buffer section size (ref §3.5) */
 #define VS_MAX_BUF (64u << 20)  /* largest receive or send buffer accepted */
 #define VS_CTLQ_LEN 16u         /* control messages queued from R to C */
+#define VS_OUTQ_LEN 16u         /* control replies queued from C to the ring writer */
 #define VS_CTL_MSG_MAX 4096u    /* largest RNDIS control message accepted */
 #define VS_MAX_MC 32u           /* multicast list entries (802_3_MAXIMUM_LIST_SIZE) */
 #define VS_RX_MAX_PKTS 8u       /* RNDIS packets per message (INIT_CMPLT) */
@@ -88,6 +98,15 @@ struct vs_ctl_item {
 	uint8_t buf[VS_CTL_MSG_MAX];
 };
 enum { ITEM_NVSP, ITEM_RNDIS };
+
+/* One control reply, as the ring packet it becomes. */
+struct vs_out_item {
+	uint16_t type, flags;
+	uint16_t ext_len, plen;
+	uint64_t tid;
+	uint8_t ext[16];
+	uint8_t pl[NVSP_MSG_V61];
+};
 
 /* State of the RNDIS device model (rndis_oid.c); C only. */
 struct vs_oid_state {
@@ -187,8 +206,7 @@ struct vs_netvsp {
 	int signal_fd;
 
 	struct vs_ring in, out;
-	rte_spinlock_t out_lock;
-	uint32_t in_token;
+	uint32_t token; /* the rings' token: its holder reads in and writes out */
 	uint32_t rx_active;
 	uint32_t dead;
 
@@ -199,6 +217,10 @@ struct vs_netvsp {
 	struct vs_ctl c;
 	struct vs_ctl_item ctlq[VS_CTLQ_LEN];
 	uint32_t ctlq_head, ctlq_tail;
+	struct vs_out_item outq[VS_OUTQ_LEN];
+	uint32_t outq_head, outq_tail; /* head: the token holder, tail: C */
+	uint32_t outq_seen;            /* C: head at its last poll */
+	bool outq_waiting;             /* C: replies were queued at its last poll */
 
 	uint8_t sub_state[VS_MAX_SUBS];
 	struct vs_idxq ret_ctl, ret_tx;
@@ -212,15 +234,17 @@ struct vs_netvsp {
 #define CNT_ADD(ch, name, v) __atomic_store_n(&CNT(ch, name), CNT(ch, name) + (v), __ATOMIC_RELAXED)
 #define CNT_INC(ch, name) CNT_ADD(ch, name, 1)
 
-/* vmbus_ring helpers on the channel: write one packet to the guest under
- * out_lock and signal it if the rules say so. */
+/* Writes one packet to the guest and signals it if the rules say so;
+ * token held. */
 int vs_chan_send(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,
 		 const void *ext, uint32_t ext_len, const void *payload, uint32_t plen,
 		 enum vs_netvsp_counter sig_counter);
-/* Same, lock already held. */
-int vs_chan_send_locked(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,
-			const void *ext, uint32_t ext_len, const void *payload, uint32_t plen,
-			enum vs_netvsp_counter sig_counter);
+/* C: queues one reply for the ring writer; -ENOBUFS when the queue is
+ * full. */
+int vs_chan_post(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,
+		 const void *ext, uint32_t ext_len, const void *payload, uint32_t plen);
+/* Token held: writes C's queued replies while the ring has room. */
+void vs_chan_flush_replies(struct vs_netvsp *ch);
 void vs_chan_signal(struct vs_netvsp *ch, enum vs_netvsp_counter c);
 /* Pads an NVSP message to what this version's guests accept (ref §3.4). */
 uint32_t vs_nvsp_wire_len(uint32_t version, uint32_t type);
@@ -262,13 +286,13 @@ vs_token_try(struct vs_netvsp *ch)
 {
 	uint32_t z = 0;
 
-	return __atomic_compare_exchange_n(&ch->in_token, &z, 1, false, __ATOMIC_ACQUIRE,
+	return __atomic_compare_exchange_n(&ch->token, &z, 1, false, __ATOMIC_ACQUIRE,
 					   __ATOMIC_RELAXED);
 }
 static inline void
 vs_token_put(struct vs_netvsp *ch)
 {
-	__atomic_store_n(&ch->in_token, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&ch->token, 0, __ATOMIC_RELEASE);
 }
 /* channel.c: publishes the control state for the workers (C). */
 void vs_chan_publish(struct vs_netvsp *ch);

@@ -316,8 +316,9 @@ vs_nvsp_handle(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len, bool rc, 
 			CNT_INC(ch, nvsp_bad_state);
 			return fail_reply(v, type, reply);
 		}
+		/* Published by the caller once the completion is queued, so the
+		 * guest learns of the buffer before its first indication. */
 		out = type == NVSP_RECV_BUF ? recv_buf(ch, &m, reply) : send_buf(ch, &m, reply);
-		vs_chan_publish(ch);
 		return rc ? out : 0;
 	}
 	case NVSP_REVOKE_RECV_BUF:

@@ -3,9 +3,9 @@
  * Guest → host: reads the guest→host ring, turns the guest's RNDIS packets
  * into mbufs, completes the guest's packets, takes receive completions and
  * queues control messages for the control thread (ref §5.2).  Runs with
- * in_token held: in rx_burst on a worker, or in ctl_poll before the data path
+ * the rings' token held: in rx_burst on a worker, or in ctl_poll before the data path
  * ran (mp NULL: frames are completed and dropped).  No allocation besides
- * mbufs, no locks besides the short ring write for completions, no logs.
+ * mbufs, no locks, no logs.
  *
  * Guest-controlled fields and their bounds (ref §6.1, §6.2, §6.3):
  *   field                       bound
@@ -441,6 +441,9 @@ vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 	}
 	if (rx->n_stash == 0)
 		rx->stash_head = 0;
+	/* The control thread's replies first (netvsp_priv.h: outq). */
+	if (ch->outq_head != __atomic_load_n(&ch->outq_tail, __ATOMIC_ACQUIRE))
+		vs_chan_flush_replies(ch);
 	flush_pending(ch);
 	while (budget-- > 0 && rx->n_stash == 0 && (mp == NULL || nb < n) &&
 	       rx->n_pend < VS_PEND_MAX) {

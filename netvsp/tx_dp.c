@@ -211,19 +211,14 @@ indicate(struct vs_netvsp *ch, uint32_t k)
 	return rc;
 }
 
-uint16_t
-vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
+/* Token held. */
+static uint16_t
+deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct vs_tx *tx = &ch->tx;
 	const struct vs_pub *pub = &tx->pub;
 	uint16_t i = 0;
 
-	vs_pub_refresh(ch, &tx->seq, &tx->pub);
-	if (!pub->open || !pub->rxbuf || !pub->rndis_up || !pub->link_up ||
-	    __atomic_load_n(&ch->dead, __ATOMIC_RELAXED)) {
-		CNT_ADD(ch, tx_not_ready, n);
-		return n; /* a NIC that is down drops what it is given */
-	}
 	if (tx->gen != pub->rxbuf_gen)
 		tx_reinit(ch);
 	tx_reclaim(ch);
@@ -294,4 +289,31 @@ vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 		}
 	}
 	return n;
+}
+
+uint16_t
+vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct vs_pub *pub = &ch->tx.pub;
+	uint16_t took;
+
+	vs_pub_refresh(ch, &ch->tx.seq, &ch->tx.pub);
+	if (!pub->open || !pub->rxbuf || !pub->rndis_up || !pub->link_up ||
+	    __atomic_load_n(&ch->dead, __ATOMIC_RELAXED)) {
+		CNT_ADD(ch, tx_not_ready, n);
+		return n; /* a NIC that is down drops what it is given */
+	}
+	/* Only the control thread resetting the session, or writing replies
+	 * the worker left unsent for a whole poll, holds it meanwhile. */
+	if (!vs_token_try(ch)) {
+		CNT_ADD(ch, tx_busy, n);
+		return 0;
+	}
+	/* The control thread's replies go first: one may announce the
+	 * state these frames rely on. */
+	if (ch->outq_head != __atomic_load_n(&ch->outq_tail, __ATOMIC_ACQUIRE))
+		vs_chan_flush_replies(ch);
+	took = deliver(ch, pkts, n);
+	vs_token_put(ch);
+	return took;
 }

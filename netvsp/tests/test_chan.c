@@ -441,6 +441,48 @@ test_link(void)
 	teardown(&h, g);
 }
 
+/* One writer on the host→guest ring: the control thread's replies go out
+ * with the worker's next burst, or through the control thread itself once
+ * they sat a whole poll; a burst meeting the token taken is refused. */
+static void
+test_one_writer(void)
+{
+	struct vs_netvsp_guest_opts o = {0};
+	struct host h = {0};
+	struct vs_netvsp_guest *g = setup(&h, &o, true);
+	struct vs_netvsp_guest_stats gs;
+	struct rte_mbuf *m[1], *rx[4];
+
+	vs_netvsp_set_link(h.ch, false);
+	vs_netvsp_ctl_poll(h.ch); /* queued, not written: the data path runs */
+	vs_netvsp_guest_poll(g);
+	vs_netvsp_guest_stats(g, &gs);
+	CU_ASSERT_EQUAL(gs.link_events, 0);
+	CU_ASSERT_EQUAL(vs_netvsp_rx_burst(h.ch, rx, 4, test_mp), 0);
+	vs_netvsp_guest_poll(g);
+	vs_netvsp_guest_stats(g, &gs);
+	CU_ASSERT_EQUAL(gs.link_events, 1);
+	vs_netvsp_set_link(h.ch, true);
+	vs_netvsp_ctl_poll(h.ch);
+	vs_netvsp_guest_poll(g);
+	vs_netvsp_guest_stats(g, &gs);
+	CU_ASSERT_EQUAL(gs.link_events, 1);
+	vs_netvsp_ctl_poll(h.ch); /* the worker stopped: written by C */
+	vs_netvsp_guest_poll(g);
+	vs_netvsp_guest_stats(g, &gs);
+	CU_ASSERT_EQUAL(gs.link_events, 2);
+	CU_ASSERT(gs.link_up);
+	CU_ASSERT_FATAL(vs_token_try(h.ch));
+	m[0] = mk_mbuf(GMAC, 60, 0);
+	CU_ASSERT_EQUAL(vs_netvsp_tx_burst(h.ch, m, 1), 0);
+	CU_ASSERT_EQUAL(C(&h, tx_busy), 1);
+	vs_token_put(h.ch);
+	CU_ASSERT_EQUAL(deliver(&h, g, m, 1), 1);
+	CU_ASSERT_EQUAL(drain(g, NULL), 1);
+	CU_ASSERT(C(&h, ctl_signals) + C(&h, rx_signals) + C(&h, tx_signals) > 0);
+	teardown(&h, g);
+}
+
 int test_bad_register(CU_pSuite s);
 
 static void *
@@ -548,6 +590,7 @@ test_chan_register(void)
 	       !CU_add_test(s, "packet filter and multicast list", test_filter) ||
 	       !CU_add_test(s, "guest stops completing: counted drops", test_stop_completing) ||
 	       !CU_add_test(s, "link indications and rescind", test_link) ||
+	       !CU_add_test(s, "one writer on the host to guest ring", test_one_writer) ||
 	       !CU_add_test(s, "two threads: 20000 frames echoed", test_two_threads) ||
 	       test_bad_register(s);
 }
