@@ -2,8 +2,8 @@
 /* The host channel driven by the guest simulator in-process: bring-up at
  * every NVSP version and with optional steps skipped, frames both ways with
  * VLAN/checksum/LSO info, packet filter, a guest that stops completing,
- * link indications, each bad field refused and counted, and a two-thread
- * run. */
+ * link indications, each bad field refused and counted
+ * (test_chan_threads.c: the ring's writers, and threads). */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -18,19 +18,11 @@
 #include "guest.h"
 #include "netvsp.h"
 #include "netvsp_priv.h"
+#include "test_chan_priv.h"
 #include "test_priv.h"
 
-static const uint8_t GMAC[6] = {0x00, 0x15, 0x5d, 0x10, 0x20, 0x30};
-static const uint8_t OTHER[6] = {0x02, 0, 0, 0, 0, 0x99};
 
-struct host {
-	struct vs_netvsp *ch;
-	bool ctl_only;
-	struct rte_mbuf *rx[512];
-	uint32_t nrx;
-};
-
-static void
+void
 host_poll(void *arg)
 {
 	struct host *h = arg;
@@ -50,7 +42,7 @@ host_free_rx(struct host *h)
 
 static int chan_seq;
 
-static struct vs_netvsp_guest *
+struct vs_netvsp_guest *
 setup(struct host *h, struct vs_netvsp_guest_opts *o, bool bringup)
 {
 	struct vs_netvsp_params p = {.arena_size = 16u << 20};
@@ -78,7 +70,7 @@ setup(struct host *h, struct vs_netvsp_guest_opts *o, bool bringup)
 	return g;
 }
 
-static void
+void
 teardown(struct host *h, struct vs_netvsp_guest *g)
 {
 	vs_netvsp_guest_close(g);
@@ -87,7 +79,7 @@ teardown(struct host *h, struct vs_netvsp_guest *g)
 	vs_netvsp_destroy(h->ch);
 }
 
-static void
+void
 pump(struct host *h, struct vs_netvsp_guest *g, int rounds)
 {
 	for (int i = 0; i < rounds; i++) {
@@ -96,10 +88,9 @@ pump(struct host *h, struct vs_netvsp_guest *g, int rounds)
 	}
 }
 
-#define C(h, name) vs_netvsp_counter((h)->ch, VS_NETVSP_C_##name)
 
 /* An Ethernet + IPv4 + TCP frame of len bytes. */
-static uint32_t
+uint32_t
 tcp_frame(uint8_t *f, uint32_t len, const uint8_t *dst, uint8_t seed)
 {
 	memset(f, 0, len);
@@ -236,7 +227,7 @@ test_guest_to_host(void)
 	teardown(&h, g);
 }
 
-static struct rte_mbuf *
+struct rte_mbuf *
 mk_mbuf(const uint8_t *dst, uint32_t len, uint8_t seed)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(test_mp);
@@ -248,7 +239,7 @@ mk_mbuf(const uint8_t *dst, uint32_t len, uint8_t seed)
 	return m;
 }
 
-static uint32_t
+uint32_t
 deliver(struct host *h, struct vs_netvsp_guest *g, struct rte_mbuf **m, uint16_t n)
 {
 	uint16_t took = vs_netvsp_tx_burst(h->ch, m, n);
@@ -259,7 +250,7 @@ deliver(struct host *h, struct vs_netvsp_guest *g, struct rte_mbuf **m, uint16_t
 	return took;
 }
 
-static uint32_t
+uint32_t
 drain(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *last)
 {
 	static struct vs_netvsp_guest_frame f;
@@ -441,142 +432,7 @@ test_link(void)
 	teardown(&h, g);
 }
 
-/* One writer on the host→guest ring: the control thread's replies go out
- * with the worker's next burst, or through the control thread itself once
- * they sat a whole poll; a burst meeting the token taken is refused. */
-static void
-test_one_writer(void)
-{
-	struct vs_netvsp_guest_opts o = {0};
-	struct host h = {0};
-	struct vs_netvsp_guest *g = setup(&h, &o, true);
-	struct vs_netvsp_guest_stats gs;
-	struct rte_mbuf *m[1], *rx[4];
-
-	vs_netvsp_set_link(h.ch, false);
-	vs_netvsp_ctl_poll(h.ch); /* queued, not written: the data path runs */
-	vs_netvsp_guest_poll(g);
-	vs_netvsp_guest_stats(g, &gs);
-	CU_ASSERT_EQUAL(gs.link_events, 0);
-	CU_ASSERT_EQUAL(vs_netvsp_rx_burst(h.ch, rx, 4, test_mp), 0);
-	vs_netvsp_guest_poll(g);
-	vs_netvsp_guest_stats(g, &gs);
-	CU_ASSERT_EQUAL(gs.link_events, 1);
-	vs_netvsp_set_link(h.ch, true);
-	vs_netvsp_ctl_poll(h.ch);
-	vs_netvsp_guest_poll(g);
-	vs_netvsp_guest_stats(g, &gs);
-	CU_ASSERT_EQUAL(gs.link_events, 1);
-	vs_netvsp_ctl_poll(h.ch); /* the worker stopped: written by C */
-	vs_netvsp_guest_poll(g);
-	vs_netvsp_guest_stats(g, &gs);
-	CU_ASSERT_EQUAL(gs.link_events, 2);
-	CU_ASSERT(gs.link_up);
-	CU_ASSERT_FATAL(vs_token_try(h.ch));
-	m[0] = mk_mbuf(GMAC, 60, 0);
-	CU_ASSERT_EQUAL(vs_netvsp_tx_burst(h.ch, m, 1), 0);
-	CU_ASSERT_EQUAL(C(&h, tx_busy), 1);
-	vs_token_put(h.ch);
-	CU_ASSERT_EQUAL(deliver(&h, g, m, 1), 1);
-	CU_ASSERT_EQUAL(drain(g, NULL), 1);
-	CU_ASSERT(C(&h, ctl_signals) + C(&h, rx_signals) + C(&h, tx_signals) > 0);
-	teardown(&h, g);
-}
-
 int test_bad_register(CU_pSuite s);
-
-static void *
-host_thread(void *arg)
-{
-	struct host *h = arg;
-	struct rte_mbuf *pend[64];
-	uint16_t np = 0;
-
-	while (!__atomic_load_n(&h->ctl_only, __ATOMIC_ACQUIRE)) {
-		uint16_t n, took;
-
-		vs_netvsp_ctl_poll(h->ch);
-		n = vs_netvsp_rx_burst(h->ch, pend + np, (uint16_t)(64 - np), test_mp);
-		for (uint16_t i = np; i < np + n; i++) /* echo back to the guest */
-			memcpy(rte_pktmbuf_mtod(pend[i], uint8_t *), GMAC, 6);
-		np += n;
-		if (n == 0 && np == 0)
-			sched_yield(); /* the test machine may have fewer cores than threads */
-		took = vs_netvsp_tx_burst(h->ch, pend, np);
-		for (uint16_t i = 0; i < took; i++)
-			rte_pktmbuf_free(pend[i]);
-		memmove(pend, pend + took, (np - took) * sizeof(pend[0]));
-		np -= took;
-	}
-	for (uint16_t i = 0; i < np; i++)
-		rte_pktmbuf_free(pend[i]);
-	return NULL;
-}
-
-static void
-test_two_threads(void)
-{
-	struct vs_netvsp_guest_opts o = {0};
-	struct host h = {0};
-	struct vs_netvsp_guest *g = setup(&h, &o, false);
-	pthread_t t;
-	uint32_t sent = 0, got = 0, want = 20000;
-	static uint8_t f[8][200];
-	const void *fr[8];
-	uint32_t len[8];
-	struct vs_netvsp_guest_stats gs;
-
-	vs_netvsp_guest_set_idle(g, NULL, NULL); /* the host runs in its own thread */
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, host_thread, &h), 0);
-	CU_ASSERT_EQUAL(vs_netvsp_guest_bringup(g), 0);
-	for (int i = 0; i < 8; i++) {
-		fr[i] = f[i];
-		len[i] = tcp_frame(f[i], 60 + 16 * i, OTHER, (uint8_t)i);
-	}
-	for (time_t end = time(NULL) + 20; (sent < want || got < sent) && time(NULL) < end;) {
-		static struct vs_netvsp_guest_frame rf;
-
-		enum vs_netvsp_guest_path path = (sent / 8) % 4 ? VS_GUEST_TX_SECTION
-							       : VS_GUEST_TX_GPA;
-
-		if (sent < want) {
-			int rc = vs_netvsp_guest_send(g, fr, len, NULL, 8, path);
-
-			/* A part-way GPA send counts what went; the next round
-			 * starts a new batch of 8 (the frames are alike). */
-			if (rc == 0)
-				sent += 8;
-			else if (rc > 0)
-				sent += (uint32_t)rc;
-		}
-		vs_netvsp_guest_poll(g);
-		while (vs_netvsp_guest_recv(g, &rf) == 0)
-			got++;
-	}
-	__atomic_store_n(&h.ctl_only, true, __ATOMIC_RELEASE);
-	pthread_join(t, NULL);
-	vs_netvsp_guest_stats(g, &gs);
-	if (got != sent)
-		printf("\n  sent %u got %u completed %lu failed %lu dropped %lu perr %lu rxp %lu txp %lu nosec %lu ring %lu\n",
-		       sent, got, gs.tx_completed, gs.tx_failed, gs.rx_dropped, gs.protocol_errors,
-		       C(&h, rx_packets), C(&h, tx_packets), C(&h, tx_no_section), C(&h, tx_ring_full));
-	if (got != sent) {
-		uint64_t c[VS_NETVSP_N_COUNTERS];
-
-		vs_netvsp_counters(h.ch, c);
-		for (int i = 0; i < VS_NETVSP_N_COUNTERS; i++)
-			if (c[i])
-				printf("  %s=%lu", vs_netvsp_counter_name(i), (unsigned long)c[i]);
-		printf("\n outstanding %u\n", vs_netvsp_guest_tx_outstanding(g));
-	}
-	CU_ASSERT(sent >= want);
-	CU_ASSERT_EQUAL(got, sent); /* every frame sent came back, once */
-	CU_ASSERT_EQUAL(gs.protocol_errors, 0);
-	CU_ASSERT_EQUAL(gs.tx_failed, 0);
-	vs_netvsp_guest_set_idle(g, host_poll, &h);
-	h.ctl_only = false;
-	teardown(&h, g);
-}
 
 int
 test_chan_register(void)
@@ -590,7 +446,6 @@ test_chan_register(void)
 	       !CU_add_test(s, "packet filter and multicast list", test_filter) ||
 	       !CU_add_test(s, "guest stops completing: counted drops", test_stop_completing) ||
 	       !CU_add_test(s, "link indications and rescind", test_link) ||
-	       !CU_add_test(s, "one writer on the host to guest ring", test_one_writer) ||
-	       !CU_add_test(s, "two threads: 20000 frames echoed", test_two_threads) ||
+	       test_chan_threads_register(s) ||
 	       test_bad_register(s);
 }
