@@ -15,6 +15,9 @@ function(vs_add_unit_test name)
     set_tests_properties(${name} PROPERTIES ENVIRONMENT
       "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
   endif()
+  if(VS_TSAN)
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1")
+  endif()
 endfunction()
 
 # vs_add_script_test(<name> <script> [LABEL l] [TIMEOUT s] [ARGS ...])

@@ -23,14 +23,14 @@
 static struct vs_dp *dp;
 static struct vs_ctl *ctl;
 static char rundir[64], sock_path[96];
-static volatile int stop;
+static int stop; /* atomic: the server thread reads it */
 static pthread_t server;
 
 static void *
 serve(void *arg)
 {
 	(void)arg;
-	while (!stop)
+	while (!__atomic_load_n(&stop, __ATOMIC_ACQUIRE))
 		vs_ctl_poll(ctl, 20);
 	return NULL;
 }
@@ -62,7 +62,7 @@ setup(void)
 static int
 teardown(void)
 {
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
 	pthread_join(server, NULL);
 	vs_ctl_destroy(ctl);
 	vs_dp_destroy(dp);
