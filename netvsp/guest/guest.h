@@ -127,6 +127,19 @@ int vs_netvsp_guest_set(struct vs_netvsp_guest *g, uint32_t oid, const void *in,
  * and not waited for. */
 int vs_netvsp_guest_rndis(struct vs_netvsp_guest *g, void *msg, uint32_t len, bool expect_reply,
 			  void *reply, uint32_t *rlen);
+/* NDIS packet filter bits (ref §4.6). */
+#define VS_GUEST_FILTER_DIRECTED 0x01u
+#define VS_GUEST_FILTER_MULTICAST 0x02u      /* the multicast list only */
+#define VS_GUEST_FILTER_ALL_MULTICAST 0x04u
+#define VS_GUEST_FILTER_BROADCAST 0x08u
+#define VS_GUEST_FILTER_PROMISCUOUS 0x20u
+/* What Linux's netvsc_set_rx_mode does when the interface's flags change
+ * (promiscuous, all-multicast): SET CURRENT_PACKET_FILTER.  -EPROTO if the
+ * host refused it. */
+int vs_netvsp_guest_set_filter(struct vs_netvsp_guest *g, uint32_t filter);
+/* SET 802_3_MULTICAST_LIST with n addresses (n = 0 empties it). */
+int vs_netvsp_guest_set_multicast(struct vs_netvsp_guest *g, const uint8_t (*macs)[6],
+				  uint32_t n);
 /* Raw NVSP message (tests): sent in-band; with rc, waits for the completion
  * and copies its payload to reply (≤ *rlen bytes). */
 int vs_netvsp_guest_nvsp(struct vs_netvsp_guest *g, const void *msg, uint32_t len, bool rc,

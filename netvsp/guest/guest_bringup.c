@@ -164,8 +164,28 @@ device_setup(struct vs_netvsp_guest *g)
 	}
 	if (g->o.no_filter)
 		return 0;
-	v = NDIS_FILTER_DIRECTED | NDIS_FILTER_ALL_MULTICAST | NDIS_FILTER_BROADCAST;
-	rc = vs_netvsp_guest_set(g, OID_GEN_CURRENT_PACKET_FILTER, &v, 4, &st);
+	return vs_netvsp_guest_set_filter(g, NDIS_FILTER_DIRECTED | NDIS_FILTER_ALL_MULTICAST |
+						     NDIS_FILTER_BROADCAST);
+}
+
+int
+vs_netvsp_guest_set_filter(struct vs_netvsp_guest *g, uint32_t filter)
+{
+	uint32_t st;
+	int rc = vs_netvsp_guest_set(g, OID_GEN_CURRENT_PACKET_FILTER, &filter, 4, &st);
+
+	return rc != 0 ? rc : st != RNDIS_SUCCESS ? -EPROTO : 0;
+}
+
+int
+vs_netvsp_guest_set_multicast(struct vs_netvsp_guest *g, const uint8_t (*macs)[6], uint32_t n)
+{
+	uint32_t st;
+	int rc;
+
+	if (n > 1024 / 6)
+		return -EINVAL;
+	rc = vs_netvsp_guest_set(g, OID_802_3_MULTICAST_LIST, macs, 6 * n, &st);
 	return rc != 0 ? rc : st != RNDIS_SUCCESS ? -EPROTO : 0;
 }
 
