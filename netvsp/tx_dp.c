@@ -253,12 +253,14 @@ vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			uint32_t len = rte_pktmbuf_pkt_len(m), id, mlen;
 			uint64_t at;
 
-			if (len < RTE_ETHER_HDR_LEN || len + VS_HDR_ROOM > pub->sub_size) {
-				CNT_INC(ch, tx_bad_len);
-				continue;
-			}
+			/* Sections hold a frame of the port's MTU, so a frame
+			 * within the guest's fits one. */
 			if (len > max && !(len <= max + 4 && tag_in_data(m))) {
 				CNT_INC(ch, tx_over_mtu);
+				continue;
+			}
+			if (len < RTE_ETHER_HDR_LEN || len + VS_HDR_ROOM > pub->sub_size) {
+				CNT_INC(ch, tx_bad_len);
 				continue;
 			}
 			if (!filter_pass(pub, m)) {
