@@ -377,9 +377,16 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		}
 		snprintf(c->addrs[na++], sizeof(c->addrs[0]), "%s", a->valuestring);
 	}
-	if (c->kind != VS_PORT_HOST && (c->mtu != 0 || na != 0)) {
-		snprintf(err, errlen, "%s%s%s: only a host port takes it", where, *where ? "." : "",
-			 c->mtu ? "mtu" : "addresses");
+	if (c->kind != VS_PORT_HOST && na != 0) {
+		snprintf(err, errlen, "%s%saddresses: only a host port takes it", where,
+			 *where ? "." : "");
+		return -EINVAL;
+	}
+	/* A netvsc port's MTU is the one offered to the guest (its largest
+	 * frame, with the guest's own NDIS-config MTU). */
+	if (c->kind != VS_PORT_HOST && c->kind != VS_PORT_NETVSC && c->mtu != 0) {
+		snprintf(err, errlen, "%s%smtu: only host and netvsc ports take it", where,
+			 *where ? "." : "");
 		return -EINVAL;
 	}
 	if (c->kind != VS_PORT_EMULATED && (c->adopt || c->owner[0] || c->group[0])) {

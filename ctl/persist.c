@@ -109,6 +109,8 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		cJSON_AddStringToObject(o, "group", c.group);
 	if (c.adopt)
 		cJSON_AddBoolToObject(o, "adopt", true);
+	if (c.kind == VS_PORT_NETVSC && c.mtu)
+		cJSON_AddNumberToObject(o, "mtu", c.mtu);
 	vs_ctl_port_settings_json(o, &c, c.kind == VS_PORT_HOST || c.kind == VS_PORT_EMULATED);
 	return o;
 }

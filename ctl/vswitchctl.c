@@ -79,11 +79,12 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--adopt", "adopt", false},
 	  {"--rx-pcap", "rx_pcap", false},
 	  {"--tx-pcap", "tx_pcap", false},
-	  {"--loop", "loop", false}},
+	  {"--loop", "loop", false},
+	  {"--mtu", "mtu", true}},
 	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap|vdev [--devargs ARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
-	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off]",
+	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off] [--mtu N (netvsc)]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,

@@ -318,8 +318,8 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 	 uint16_t i, struct rte_mbuf *m)
 {
 	const struct vs_snap_switch *ss = &snap->switches[b->sw];
-	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS];
-	uint16_t n_as_is = 0, n_tagged = 0, k;
+	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS], hw[VS_MAX_PORTS];
+	uint16_t n_as_is = 0, n_tagged = 0, n_hw = 0, k;
 	struct rte_mbuf *t;
 
 	if (b->unicast[i]) {
@@ -361,17 +361,40 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 			as_is[n_as_is++] = p;
 			break;
 		case VS_VLAN_TAG:
-			tagged[n_tagged++] = p;
+			if (snap->ports[p].hw_vlan_insert)
+				hw[n_hw++] = p;
+			else
+				tagged[n_tagged++] = p;
 			break;
 		}
 	}
-	if (n_as_is + n_tagged == 0)
+	if (n_as_is + n_tagged + n_hw == 0)
 		return 0;
+	if (n_hw > 0) {
+		/* Ports that tag by themselves (a netvsc port: 802.1Q
+		 * per-packet info) share a clone: the tag is its metadata, the
+		 * untagged data stays shared with the ports that take it as is. */
+		struct rte_mbuf *h = n_as_is + n_tagged > 0 ? rte_pktmbuf_clone(m, w->dp->mp) : m;
+
+		if (h == NULL) {
+			for (k = 0; k < n_hw; k++)
+				w->stats[hw[k]].drops[VS_DROP_NO_MBUF]++;
+		} else {
+			h->vlan_tci = b->tci[i];
+			h->ol_flags |= RTE_MBUF_F_TX_VLAN;
+			rte_pktmbuf_refcnt_update(h, (int16_t)(n_hw - 1));
+			for (k = 0; k < n_hw; k++)
+				vs_tx_enqueue(w, snap, hw[k], h);
+		}
+		if (h == m)
+			return n_hw;
+	}
 	t = m;
 	if (n_tagged > 0) {
 		/* The untagged form stays shared; the tagged form is one more
-		 * frame, shared in turn by every port that tags. */
-		if (n_as_is > 0)
+		 * frame, shared in turn by every port that tags.  A clone
+		 * shares the data too, so it is never tagged in place. */
+		if (n_as_is > 0 || n_hw > 0)
 			t = rte_pktmbuf_copy(m, w->dp->mp, 0, UINT32_MAX);
 		if (t == NULL || vs_vlan_push(&t, b->tci[i], w->dp->mp) != 0) {
 			for (k = 0; k < n_tagged; k++)
@@ -380,13 +403,15 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 				rte_pktmbuf_free(t);
 			if (n_as_is == 0) {
 				rte_pktmbuf_free(m);
-				return n_tagged;
+				return (uint16_t)(n_tagged + n_hw);
 			}
 			n_tagged = 0;
 		} else {
 			rte_pktmbuf_refcnt_update(t, (int16_t)(n_tagged - 1));
 			for (k = 0; k < n_tagged; k++)
 				vs_tx_enqueue(w, snap, tagged[k], t);
+			if (n_as_is == 0 && t != m)
+				rte_pktmbuf_free(m); /* the clone keeps what it needs */
 		}
 	}
 	if (n_as_is > 0) {
@@ -394,7 +419,7 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 		for (k = 0; k < n_as_is; k++)
 			vs_tx_enqueue(w, snap, as_is[k], m);
 	}
-	return (uint16_t)(n_as_is + n_tagged);
+	return (uint16_t)(n_as_is + n_tagged + n_hw);
 }
 
 /* Stage 6. */

@@ -45,6 +45,7 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 	memset(&np, 0, sizeof(np));
 	memcpy(np.mac, p->conf.mac, 6);
 	np.link_down = p->conf.admin_down;
+	np.mtu = p->conf.mtu; /* 0: 1500 */
 	rc = vs_netvsp_create(p->chan_dir, p->conf.name, &np, &p->netvsp, why, sizeof(why));
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: channel: %s", p->conf.name, why);

@@ -161,7 +161,7 @@ struct vs_port_conf {
 	char ifname[VS_IFNAME_MAX];
 	char owner[VS_NAME_MAX], group[VS_NAME_MAX];
 	bool adopt;
-	uint32_t mtu;                              /* host: 0 = keep */
+	uint32_t mtu; /* host: 0 = keep; netvsc: the L3 MTU offered to the guest, 0 = 1500 */
 	char addrs[VS_HOST_ADDRS][48];             /* host: "10.0.0.1/24", "fd00::1/64" */
 	bool admin_down;
 	struct vs_vlan_policy vlan;   /* zeroed = untagged (VLAN-unaware) */
