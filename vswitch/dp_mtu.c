@@ -160,11 +160,15 @@ vs_dp_port_set_mtu(struct vs_dp *dp, const char *name, uint32_t mtu, char *err, 
 {
 	struct vs_port *p;
 	char why[256];
-	int rc = vs_dp_port_set_mtu_check(dp, name, mtu, err, errlen);
+	int rc = vs_dp_port_set_mtu_check(dp, name, mtu ? mtu : VS_MTU_MIN, err, errlen);
 
 	if (rc != 0)
 		return rc;
 	p = &dp->ports[vs_dp_port_index(dp, name)];
+	if (mtu == 0) {
+		p->conf.mtu = 0;
+		return 0;
+	}
 	rc = vs_nl_link_set(p->nl, vs_port_ifname(p), NULL, mtu, -1, why, sizeof(why));
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: %s", name, why);

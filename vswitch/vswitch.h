@@ -360,6 +360,8 @@ void vs_dp_set_notice(struct vs_dp *dp, vs_notice_fn fn, void *arg);
  * external switch that shares its uplink with the management OS, an MTU
  * larger than the uplink interface's (when the uplink is a kernel
  * interface) is refused, naming both.  The _check variant changes nothing.
+ * vs_dp_port_set_mtu with mtu 0 forgets the configured MTU and leaves the
+ * interface as it is (what an undo needs); _check refuses 0.
  */
 int vs_dp_port_set_mtu(struct vs_dp *dp, const char *name, uint32_t mtu, char *err,
 		       size_t errlen);
