@@ -160,7 +160,10 @@ vs_dp_port_set_mtu(struct vs_dp *dp, const char *name, uint32_t mtu, char *err, 
 {
 	struct vs_port *p;
 	char why[256];
-	int rc = vs_dp_port_set_mtu_check(dp, name, mtu ? mtu : VS_MTU_MIN, err, errlen);
+	int rc;
+
+	(void)vs_dp_link_poll(dp); /* the check reads the link cache */
+	rc = vs_dp_port_set_mtu_check(dp, name, mtu ? mtu : VS_MTU_MIN, err, errlen);
 
 	if (rc != 0)
 		return rc;

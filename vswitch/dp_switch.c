@@ -288,7 +288,10 @@ int
 vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen)
 {
 	unsigned int i;
-	int rc = vs_dp_switch_check(dp, c, err, errlen);
+	int rc;
+
+	(void)vs_dp_link_poll(dp); /* the rules read the link cache: bring it up to date */
+	rc = vs_dp_switch_check(dp, c, err, errlen);
 
 	if (rc != 0)
 		return rc;
@@ -411,6 +414,7 @@ vs_dp_switch_set(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, si
 	bool have_up, have_host, drop_up, drop_host, add_up, add_host;
 	int sw, rc;
 
+	(void)vs_dp_link_poll(dp); /* the rules read the link cache: bring it up to date */
 	if ((rc = vs_dp_switch_set_check(dp, c, err, errlen)) != 0)
 		return rc;
 	sw = vs_dp_switch_index(dp, c->name);
