@@ -436,8 +436,9 @@ main(int argc, char **argv)
 	       VS_VERSION, rte_version(), vs_dp_switch_count(dp), vs_dp_port_count(dp),
 	       dc.n_workers, o.rundir);
 	fflush(stdout);
-	/* The control loop: requests as they come, aging once a second,
-	 * counters on request. */
+	/* The control loop: requests as they come, kernel link notifications
+	 * at each turn (vs_dp_ctl_poll), aging once a second, counters on
+	 * request. */
 	clock_gettime(CLOCK_MONOTONIC, &t_last);
 	while (!vs_quit) {
 		struct timespec now;
