@@ -16,7 +16,9 @@
 static int
 vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"fdb_size", "fdb_aging_s", "workers", "mbufs", NULL};
+	static const char *const keys[] = {"fdb_size", "fdb_aging_s", "workers", "mbufs",
+					   "mac_pool", NULL};
+	const cJSON *pool = cJSON_GetObjectItemCaseSensitive(d, "mac_pool");
 	uint32_t workers = out->n_workers;
 	int rc;
 
@@ -29,6 +31,9 @@ vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t 
 				 errlen)) != 0 ||
 	    (rc = vs_ctl_get_u32(d, "datapath", "mbufs", 1023, 1u << 24, &out->n_mbufs, err,
 				 errlen)) != 0)
+		return rc;
+	if (pool != NULL && (rc = vs_ctl_parse_mac_pool(pool, "datapath.mac_pool", out->mac_min,
+							 out->mac_max, err, errlen)) != 0)
 		return rc;
 	out->n_workers = workers;
 	return 0;
@@ -332,7 +337,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "group", 0, c->group, sizeof(c->group), err, errlen)) !=
 		    0 ||
 	    (rc = vs_ctl_get_bool(o, where, "adopt", &c->adopt, err, errlen)) != 0 ||
-	    (rc = vs_ctl_get_u32(o, where, "mtu", 68, 9000, &c->mtu, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, where, "mtu", VS_MTU_MIN, VS_MTU_MAX, &c->mtu, err, errlen)) !=
+		    0 ||
 	    (rc = vs_ctl_get_str(o, where, "rx_pcap", 0, c->rx_pcap, sizeof(c->rx_pcap), err,
 				 errlen)) != 0 ||
 	    (rc = vs_ctl_get_str(o, where, "tx_pcap", 0, c->tx_pcap, sizeof(c->tx_pcap), err,

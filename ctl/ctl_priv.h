@@ -47,6 +47,11 @@ cJSON *vs_ctl_vlan_json(const struct vs_vlan_policy *p);
  * "router_guard" of a port object; absent keys leave c as it is. */
 int vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 			  size_t errlen);
+/* methods_macpool.c: a "mac_pool" object ({"min": MAC, "max": MAC}), the
+ * range checked; errors name "<where>.min" / "<where>.max". */
+int vs_ctl_parse_mac_pool(const cJSON *o, const char *where, uint8_t min[6], uint8_t max[6],
+			  char *err, size_t errlen);
+cJSON *vs_ctl_mac_pool_json(const uint8_t min[6], const uint8_t max[6]);
 /* The configuration document of a running datapath (config.get). */
 cJSON *vs_ctl_config_build(const struct vs_dp *dp);
 cJSON *vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx);

@@ -165,6 +165,9 @@ vs_ctl_config_build(const struct vs_dp *dp)
 	cJSON_AddNumberToObject(d, "fdb_aging_s", dc.fdb_aging_s);
 	cJSON_AddNumberToObject(d, "workers", dc.n_workers);
 	cJSON_AddNumberToObject(d, "mbufs", dc.n_mbufs);
+	/* Written even when it is the default: the default is this host's,
+	 * and a VM moved elsewhere keeps its address, not its pool. */
+	cJSON_AddItemToObject(d, "mac_pool", vs_ctl_mac_pool_json(dc.mac_min, dc.mac_max));
 	for (i = 0; i < VS_MAX_SWITCHES; i++) {
 		cJSON *o = vs_ctl_switch_json(dp, i);
 

@@ -198,7 +198,9 @@ vs_print_port(const cJSON *r)
 											   : "down");
 		if (vs_num(l, "speed_mbps"))
 			printf(", %.0f Mbit/s", vs_num(l, "speed_mbps"));
-		if (cJSON_HasObjectItem(l, "ifname"))
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "gone")))
+			printf(", interface %s removed", vs_str(l, "ifname"));
+		else if (cJSON_HasObjectItem(l, "ifname"))
 			printf(", interface %s mtu %.0f mac %s, kernel rx %.0f tx %.0f packets "
 			       "(dropped %.0f/%.0f)",
 			       vs_str(l, "ifname"), vs_num(l, "mtu"), vs_str(l, "mac"),
@@ -267,4 +269,12 @@ vs_print_info(const cJSON *r)
 	       vs_str(r, "version"), vs_str(r, "dpdk"), vs_num(r, "workers"),
 	       vs_num(r, "uptime_s"), vs_num(r, "switches"), vs_num(r, "ports"),
 	       vs_str(r, "config_file"), vs_str(r, "socket"));
+}
+
+void
+vs_print_mac_pool(const cJSON *r)
+{
+	printf("MAC pool:    %s - %s\n", vs_str(r, "min"), vs_str(r, "max"));
+	printf("addresses:   %.0f, %.0f used by ports, next %s\n", vs_num(r, "size"),
+	       vs_num(r, "used"), vs_str(r, "next"));
 }

@@ -53,7 +53,13 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].port = p;
 		s->ports[i].sw = p->sw;
 		s->ports[i].gen = p->gen;
-		s->ports[i].up = !p->conf.admin_down;
+		/* A kernel link known to be down downs the port for the workers;
+		 * an unknown one (not read yet) does not. */
+		s->ports[i].link_down = !p->conf.admin_down && p->kl.known && !p->kl.up;
+		s->ports[i].up = !p->conf.admin_down && !s->ports[i].link_down;
+		s->ports[i].max_frame = p->kl.known && p->kl.mtu != 0
+						? p->kl.mtu + RTE_ETHER_HDR_LEN
+						: UINT32_MAX;
 		s->ports[i].hw_vlan_insert = p->hw_vlan_insert;
 		s->ports[i].vlan = p->conf.vlan;
 		s->ports[i].mac_locked = p->conf.has_mac && !p->conf.mac_spoofing;
@@ -103,6 +109,8 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 		dp->conf.n_mbufs = VS_MBUFS_DEFAULT;
 	dp->n_workers = conf->n_workers ? conf->n_workers : 1;
 	dp->clock = vs_dp_tsc_clock;
+	if (vs_dp_mac_pool_init(dp, err, errlen) != 0)
+		goto fail;
 
 	snprintf(name, sizeof(name), "vs_mbufs%u", seq);
 	dp->mp = rte_pktmbuf_pool_create(name, dp->conf.n_mbufs, VS_MBUF_CACHE, 0,

@@ -21,8 +21,10 @@
  * Transmission happens in vs_pipeline_flush, once per worker loop.
  *
  * Drops: every frame not forwarded is counted under exactly one reason on its
- * ingress port (TX_FULL and NO_MBUF on the egress port) and freed in one
- * bulk call.  No locks, no logs; the only allocations are the tagged copy of
+ * ingress port (TX_FULL, NO_MBUF and MTU_EXCEEDED on the egress port,
+ * LINK_DOWN on the port whose kernel link is down, either way) and freed
+ * in one bulk call.  A port whose link is down is not in the flood sets
+ * (dp.c), so only frames sent to it alone count there.  No locks, no logs; the only allocations are the tagged copy of
  * a mixed flood and a tag's new segment when a frame has no headroom.
  */
 #include <rte_byteorder.h>
@@ -246,10 +248,10 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 			continue;
 		if (port == b->in_port)
 			b->drop[i] = VS_DROP_HAIRPIN;
-		else if (!sp->up)
+		else if (!sp->up && !sp->link_down)
 			b->drop[i] = VS_DROP_PORT_DOWN;
 		else
-			b->out[i] = port;
+			b->out[i] = port; /* a link down is the egress port's count */
 	}
 }
 
@@ -294,6 +296,38 @@ vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port
 		vs_txbuf_send(w, snap->ports[port].port, port, tb);
 }
 
+/* The frame is longer than the egress interface takes (only called past
+ * max_frame, its MTU plus the Ethernet header).  The kernel allows one
+ * 802.1Q tag more: a tag the switch adds (tagging), or one the frame
+ * carries as data through a VLAN-unaware port. */
+static inline bool
+vs_too_big(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging)
+{
+	const struct rte_ether_hdr *eh;
+	struct rte_ether_hdr copy;
+	uint16_t type;
+
+	if (tagging || rte_pktmbuf_pkt_len(m) > op->max_frame + RTE_VLAN_HLEN)
+		return true;
+	eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
+	if (eh == NULL)
+		return true;
+	type = rte_be_to_cpu_16(eh->ether_type);
+	return type != RTE_ETHER_TYPE_VLAN && type != RTE_ETHER_TYPE_QINQ;
+}
+
+/* Why a port refuses a frame on egress, or VS_DROP_MAX: its kernel link is
+ * down, or the frame is longer than its interface's MTU allows. */
+static inline uint8_t
+vs_egress_refused(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging)
+{
+	if (unlikely(op->link_down))
+		return VS_DROP_LINK_DOWN;
+	if (unlikely(rte_pktmbuf_pkt_len(m) > op->max_frame) && vs_too_big(op, m, tagging))
+		return VS_DROP_MTU_EXCEEDED;
+	return VS_DROP_MAX;
+}
+
 /* One frame to one port that wants it tagged: the port's hardware inserts
  * the tag when it can, software does otherwise. */
 static inline void
@@ -312,14 +346,16 @@ vs_tx_tagged(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
 }
 
 /* Sends one frame of VLAN vlan to every port of its flood domain but the
- * ingress.  Returns how many ports it went to. */
+ * ingress.  Returns how many ports it went to; *refused counts the ports
+ * that would have taken it but for their MTU (counted there). */
 static uint16_t
 vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
-	 uint16_t i, struct rte_mbuf *m)
+	 uint16_t i, struct rte_mbuf *m, uint16_t *refused)
 {
 	const struct vs_snap_switch *ss = &snap->switches[b->sw];
 	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS], hw[VS_MAX_PORTS];
 	uint16_t n_as_is = 0, n_tagged = 0, n_hw = 0, k;
+	enum vs_vlan_encap e;
 	struct rte_mbuf *t;
 
 	if (b->unicast[i]) {
@@ -330,7 +366,6 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 
 		for (k = 0; eh != NULL && k < ss->n_flood; k++) {
 			uint16_t p = ss->flood[k];
-			enum vs_vlan_encap e;
 
 			if (p == b->in_port || !snap->ports[p].mac_locked ||
 			    !rte_is_same_ether_addr(&eh->dst_addr, &snap->ports[p].mac))
@@ -338,6 +373,12 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 			e = vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i]);
 			if (e == VS_VLAN_NOT_MEMBER)
 				continue;
+			if (unlikely(rte_pktmbuf_pkt_len(m) > snap->ports[p].max_frame) &&
+			    vs_too_big(&snap->ports[p], m, e == VS_VLAN_TAG)) {
+				w->stats[p].drops[VS_DROP_MTU_EXCEEDED]++;
+				(*refused)++;
+				return 0;
+			}
 			if (e == VS_VLAN_TAG)
 				vs_tx_tagged(w, snap, p, m, b->tci[i]);
 			else
@@ -354,19 +395,21 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 		 * whose MAC is known and locked; it cannot own an unknown MAC. */
 		if (b->unicast[i] && snap->ports[p].mac_locked)
 			continue;
-		switch (vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i])) {
-		case VS_VLAN_NOT_MEMBER:
-			break;
-		case VS_VLAN_AS_IS:
-			as_is[n_as_is++] = p;
-			break;
-		case VS_VLAN_TAG:
-			if (snap->ports[p].hw_vlan_insert)
-				hw[n_hw++] = p;
-			else
-				tagged[n_tagged++] = p;
-			break;
+		e = vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i]);
+		if (e == VS_VLAN_NOT_MEMBER)
+			continue;
+		if (unlikely(rte_pktmbuf_pkt_len(m) > snap->ports[p].max_frame) &&
+		    vs_too_big(&snap->ports[p], m, e == VS_VLAN_TAG)) {
+			w->stats[p].drops[VS_DROP_MTU_EXCEEDED]++;
+			(*refused)++;
+			continue;
 		}
+		if (e == VS_VLAN_AS_IS)
+			as_is[n_as_is++] = p;
+		else if (snap->ports[p].hw_vlan_insert)
+			hw[n_hw++] = p;
+		else
+			tagged[n_tagged++] = p;
 	}
 	if (n_as_is + n_tagged + n_hw == 0)
 		return 0;
@@ -433,20 +476,35 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 
 	for (i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		uint16_t refused = 0;
 
 		if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
 			uint16_t o = b->out[i];
+			bool tag = vs_vlan_egress_encap(&snap->ports[o].vlan, b->vlan[i]) ==
+				   VS_VLAN_TAG;
+			uint8_t why = vs_egress_refused(&snap->ports[o], m, tag);
 
+			if (unlikely(why != VS_DROP_MAX)) {
+				w->stats[o].drops[why]++;
+				b->drop[i] = why; /* for a trace; counted on the egress port */
+				dropped[n_dropped++] = m;
+				continue;
+			}
 			in->fwd_unicast++;
-			if (vs_vlan_egress_encap(&snap->ports[o].vlan, b->vlan[i]) == VS_VLAN_TAG)
+			if (tag)
 				vs_tx_tagged(w, snap, o, m, b->tci[i]);
 			else
 				vs_tx_enqueue(w, snap, o, m);
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX) {
-			if (vs_flood(w, snap, b, i, m) > 0) {
+			if (vs_flood(w, snap, b, i, m, &refused) > 0) {
 				in->fwd_flood++;
+				continue;
+			}
+			if (refused > 0) { /* counted on the ports that refused it */
+				b->drop[i] = VS_DROP_MTU_EXCEEDED;
+				dropped[n_dropped++] = m;
 				continue;
 			}
 			b->drop[i] = VS_DROP_NO_EGRESS;
@@ -472,7 +530,7 @@ vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 		in->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	in->rx_packets += n;
 	if (sp->port == NULL || !sp->up) {
-		in->drops[VS_DROP_PORT_DOWN] += n;
+		in->drops[sp->link_down ? VS_DROP_LINK_DOWN : VS_DROP_PORT_DOWN] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
 		return false;
 	}
@@ -511,7 +569,7 @@ vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint1
 	t->learn = VS_TRACE_LEARN_NONE;
 	t->lookup_port = VS_TRACE_NOT_LOOKED_UP;
 	if (!vs_pipeline_stages(w, snap, in_port, &m, 1, 0, &b)) {
-		t->drop = VS_DROP_PORT_DOWN;
+		t->drop = snap->ports[in_port].link_down ? VS_DROP_LINK_DOWN : VS_DROP_PORT_DOWN;
 		return;
 	}
 	/* Egress turns flood failures into drops; its verdict is final. */
@@ -531,7 +589,9 @@ vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint1
 		t->learn = learn_map[b.learn_res[0]];
 		if (b.n_lookup > 0)
 			t->lookup_port = b.out[0] == VS_OUT_FLOOD ? VS_TRACE_UNKNOWN : b.out[0];
-		if (b.drop[0] == VS_DROP_HAIRPIN || b.drop[0] == VS_DROP_PORT_DOWN)
+		if (b.drop[0] == VS_DROP_HAIRPIN || b.drop[0] == VS_DROP_PORT_DOWN ||
+		    ((b.drop[0] == VS_DROP_LINK_DOWN || b.drop[0] == VS_DROP_MTU_EXCEEDED) &&
+		     b.out[0] != VS_OUT_FLOOD))
 			t->lookup_port = VS_TRACE_KNOWN_DROPPED;
 	}
 }

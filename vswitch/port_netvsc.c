@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
-#include <rte_random.h>
 
 #include "dp_priv.h"
 #include "netvsp.h"
@@ -94,20 +93,6 @@ const struct vs_port_ops vs_port_netvsc_ops = {
 	.rx_burst = vs_port_netvsc_rx,
 	.tx_burst = vs_port_netvsc_tx,
 };
-
-void
-vs_port_netvsc_mac(uint8_t mac[6])
-{
-	uint64_t r = rte_rand();
-
-	/* Hyper-V's own range, 00-15-5D, as its VMs get. */
-	mac[0] = 0x00;
-	mac[1] = 0x15;
-	mac[2] = 0x5d;
-	mac[3] = (uint8_t)r;
-	mac[4] = (uint8_t)(r >> 8);
-	mac[5] = (uint8_t)(r >> 16);
-}
 
 void
 vs_port_netvsc_link(struct vs_port *p, bool up)
