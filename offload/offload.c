@@ -42,14 +42,6 @@ vs_offload_counter_is_refusal(enum vs_offload_counter c)
 	return c >= VS_OFFLOAD_C_REFUSED_MALFORMED && c < VS_OFFLOAD_C_MAX;
 }
 
-void
-vs_offload_settings_default(struct vs_offload_settings *s)
-{
-	s->tx_csum = true;
-	s->rx_csum = true;
-	s->tso = true;
-}
-
 int
 vs_offload_settings_parse(const char *str, struct vs_offload_settings *s, char *err,
 			  size_t errlen)
@@ -82,18 +74,18 @@ vs_offload_settings_parse(const char *str, struct vs_offload_settings *s, char *
 			return -EINVAL;
 		}
 		if (klen == 7 && strncmp(p, "tx-csum", 7) == 0)
-			field = &n.tx_csum;
+			field = &n.tx_csum_off;
 		else if (klen == 7 && strncmp(p, "rx-csum", 7) == 0)
-			field = &n.rx_csum;
+			field = &n.rx_csum_off;
 		else if (klen == 3 && strncmp(p, "tso", 3) == 0)
-			field = &n.tso;
+			field = &n.tso_off;
 		else {
 			snprintf(err, errlen,
 				 "offload: unknown key '%.*s' (expected tx-csum, rx-csum or tso)",
 				 (int)(klen > 32 ? 32 : klen), p);
 			return -EINVAL;
 		}
-		*field = on;
+		*field = !on;
 		p = v + vlen;
 		if (*p == ',')
 			p++;
@@ -105,8 +97,8 @@ vs_offload_settings_parse(const char *str, struct vs_offload_settings *s, char *
 void
 vs_offload_settings_format(const struct vs_offload_settings *s, char *out, size_t len)
 {
-	snprintf(out, len, "tx-csum=%s,rx-csum=%s,tso=%s", s->tx_csum ? "on" : "off",
-		 s->rx_csum ? "on" : "off", s->tso ? "on" : "off");
+	snprintf(out, len, "tx-csum=%s,rx-csum=%s,tso=%s", s->tx_csum_off ? "off" : "on",
+		 s->rx_csum_off ? "off" : "on", s->tso_off ? "off" : "on");
 }
 
 uint32_t
@@ -151,9 +143,9 @@ vs_offload_caps_effective(uint32_t dev, const struct vs_offload_settings *s)
 {
 	uint32_t c = dev;
 
-	if (!s->tx_csum)
+	if (s->tx_csum_off)
 		c &= ~(VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL);
-	if (!s->tso)
+	if (s->tso_off)
 		c &= ~VS_OFFLOAD_TSO_ALL;
 	/* A device that segments computes the segments' checksums; one that
 	 * claims TSO without them is not trusted with it. */

@@ -93,15 +93,16 @@ enum vs_offload_cap_bit {
 	(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG |  \
 	 RTE_MBUF_F_TX_UDP_SEG)
 
-/* A port's offload settings, as the user gives them ("tx-csum=on,..."). */
+/*
+ * A port's offload settings, as the user gives them ("tx-csum=on,...").
+ * Zeroed is the default: everything the port supports is used.
+ */
 struct vs_offload_settings {
-	bool tx_csum; /* the port computes checksums of frames it sends */
-	bool rx_csum; /* the port's receive checksum validation is used */
-	bool tso;     /* the port segments TCP superframes (needs tx_csum) */
+	bool tx_csum_off; /* the port computes no checksum of frames it sends */
+	bool rx_csum_off; /* the port's receive checksum validation is not used */
+	bool tso_off;     /* the port segments nothing (TSO also needs tx-csum) */
 };
 
-/* Everything on: the default, "whatever the port supports". */
-void vs_offload_settings_default(struct vs_offload_settings *s);
 /* "tx-csum=on,rx-csum=off,tso=on": keys given change *s, others stay.
  * -EINVAL with err naming the bad key or value. */
 int vs_offload_settings_parse(const char *str, struct vs_offload_settings *s, char *err,

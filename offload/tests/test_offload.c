@@ -48,13 +48,13 @@ t_run(uint32_t caps, struct rte_mbuf *m, struct rte_mbuf **out, uint16_t max, ui
 static void
 test_settings(void)
 {
-	struct vs_offload_settings s;
+	struct vs_offload_settings s = {0};
 	char err[128], out[128];
 
-	vs_offload_settings_default(&s);
-	CU_ASSERT(s.tx_csum && s.rx_csum && s.tso);
+	vs_offload_settings_format(&s, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "tx-csum=on,rx-csum=on,tso=on"); /* zeroed: all on */
 	CU_ASSERT_EQUAL(vs_offload_settings_parse("tso=off", &s, err, sizeof(err)), 0);
-	CU_ASSERT(s.tx_csum && s.rx_csum && !s.tso);
+	CU_ASSERT(!s.tx_csum_off && !s.rx_csum_off && s.tso_off);
 	CU_ASSERT_EQUAL(vs_offload_settings_parse("tx-csum=off,rx-csum=off,tso=on", &s, err,
 						  sizeof(err)),
 			0);
@@ -74,7 +74,7 @@ test_settings(void)
 static void
 test_caps(void)
 {
-	struct vs_offload_settings s;
+	struct vs_offload_settings s = {0};
 	uint32_t dev;
 	char out[256];
 
@@ -91,17 +91,16 @@ test_caps(void)
 	vs_offload_caps_format(0, out, sizeof(out));
 	CU_ASSERT_STRING_EQUAL(out, "none");
 
-	vs_offload_settings_default(&s);
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s), VS_OFFLOAD_ALL);
-	s.tso = false;
+	s.tso_off = true;
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s),
 			VS_OFFLOAD_ALL & ~VS_OFFLOAD_TSO_ALL);
 	/* tx-csum off takes TSO with it, as ethtool does. */
-	s.tso = true;
-	s.tx_csum = false;
+	s.tso_off = false;
+	s.tx_csum_off = true;
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s), VS_OFFLOAD_VLAN_INSERT);
 	/* TSO claimed without the checksums it implies is not used. */
-	vs_offload_settings_default(&s);
+	s.tx_csum_off = false;
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_TCP6_CKSUM, &s),
 			VS_OFFLOAD_TSO6 | VS_OFFLOAD_TCP6_CKSUM);
 	CU_ASSERT_STRING_EQUAL(vs_offload_counter_name(VS_OFFLOAD_C_REFUSED_ROUTED),
