@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <CUnit/CUnit.h>
 #include <rte_mbuf.h>
 
 #include "test_frames.h"
@@ -315,3 +316,56 @@ tf_view(const uint8_t *f, uint32_t len, struct tf_view *v)
 	v->payload_len = l4len - v->l4;
 	v->ok = true;
 }
+
+void
+tf_check_segments(const struct tf_spec *s, const uint8_t *want, struct rte_mbuf *const *outs,
+		  uint16_t n, uint16_t mss, bool sw_csum)
+{
+	struct tf_view w, v;
+	uint8_t *payload = malloc(s->payload), *got;
+	uint32_t off = 0, want_n = (s->payload + mss - 1) / mss, glen;
+	uint16_t i;
+
+	tf_view(want, s->payload + 512, &w);
+	CU_ASSERT_EQUAL_FATAL(n, want_n);
+	for (i = 0; i < n; i++) {
+		uint32_t plen = i + 1u < n ? mss : s->payload - (n - 1u) * mss;
+		uint8_t fl = s->tcp_flags;
+
+		glen = tf_flatten(outs[i], &got);
+		tf_view(got, glen, &v);
+		CU_ASSERT_FATAL(v.ok);
+		CU_ASSERT_EQUAL(glen, w.payload_off + plen);
+		CU_ASSERT_EQUAL(v.payload_off, w.payload_off);
+		CU_ASSERT_EQUAL(v.payload_len, plen);
+		CU_ASSERT_EQUAL(v.seq, s->seq + i * (uint32_t)mss);
+		CU_ASSERT_EQUAL(v.vlan, s->vlan);
+		CU_ASSERT_EQUAL(v.ip_len, v.v6 ? glen - w.l2 - 40u : glen - w.l2);
+		if (!s->v6)
+			CU_ASSERT_EQUAL(v.ip_id, (uint16_t)(s->ip_id + i));
+		if (i + 1u < n)
+			fl &= (uint8_t)~(TF_FIN | TF_PSH);
+		if (i > 0)
+			fl &= (uint8_t)~TF_CWR;
+		CU_ASSERT_EQUAL(v.tcp_flags, fl);
+		if (sw_csum) {
+			CU_ASSERT(v.ip_csum_ok);
+			CU_ASSERT(v.l4_csum_ok);
+		}
+		/* Headers are the superframe's but for lengths, ids,
+		 * sequence numbers, flags and checksums: addresses, ports,
+		 * options and extension headers are carried. */
+		CU_ASSERT_EQUAL(memcmp(got, want, w.l2 + (v.v6 ? 4 : 2)), 0);
+		CU_ASSERT_EQUAL(memcmp(got + w.l2 + (v.v6 ? 8 : 12), want + w.l2 + (v.v6 ? 8 : 12),
+				       w.l3 - (v.v6 ? 8u : 12u)),
+				0);
+		if (off + plen <= s->payload)
+			memcpy(payload + off, got + v.payload_off, plen);
+		off += plen;
+		free(got);
+	}
+	CU_ASSERT_EQUAL(off, s->payload);
+	CU_ASSERT_EQUAL(memcmp(payload, want + w.payload_off, s->payload), 0);
+	free(payload);
+}
+

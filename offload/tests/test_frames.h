@@ -19,6 +19,10 @@ struct rte_mempool;
 #define TF_TCP 6
 #define TF_UDP 17
 #define TF_ICMP 1
+#define TF_FIN 0x01
+#define TF_PSH 0x08
+#define TF_ACK 0x10
+#define TF_CWR 0x80
 
 struct tf_spec {
 	bool v6;
@@ -71,5 +75,12 @@ void tf_view(const uint8_t *f, uint32_t len, struct tf_view *v);
 /* RFC 1071 over a buffer, added to acc (not folded). */
 uint32_t tf_sum(const uint8_t *p, size_t n, uint32_t acc);
 uint16_t tf_fold(uint32_t acc);
+
+/* CUnit assertions on segments outs[0..n) of superframe want (built from
+ * s, cut at mss): count, lengths, sequence numbers, IPv4 ids, FIN/PSH only
+ * on the last and CWR only on the first, the tag, the headers, both
+ * checksums (when sw_csum) and the payload, byte for byte. */
+void tf_check_segments(const struct tf_spec *s, const uint8_t *want, struct rte_mbuf *const *outs,
+		       uint16_t n, uint16_t mss, bool sw_csum);
 
 #endif

@@ -18,10 +18,6 @@
 #include "test_offload.h"
 
 #define SUPER 64000u /* TCP payload of a "64 KB" superframe */
-#define TCP_FIN 0x01
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
-#define TCP_CWR 0x80
 
 static struct rte_mbuf *outs[VS_OFFLOAD_MAX_SEGS];
 
@@ -32,61 +28,6 @@ tso_flags(bool v6)
 	       (v6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
 }
 
-/* Checks segments outs[0..n) of superframe want (spec s, MSS mss):
- * lengths, sequence numbers, ids, flags, tags, checksums (when sw_csum)
- * and the payload, byte for byte. */
-static void
-check_segments(const struct tf_spec *s, const uint8_t *want, uint16_t n, uint16_t mss,
-	       bool sw_csum)
-{
-	struct tf_view w, v;
-	uint8_t *payload = malloc(s->payload), *got;
-	uint32_t off = 0, want_n = (s->payload + mss - 1) / mss, glen;
-	uint16_t i;
-
-	tf_view(want, s->payload + 512, &w);
-	CU_ASSERT_EQUAL_FATAL(n, want_n);
-	for (i = 0; i < n; i++) {
-		uint32_t plen = i + 1u < n ? mss : s->payload - (n - 1u) * mss;
-		uint8_t fl = s->tcp_flags;
-
-		glen = tf_flatten(outs[i], &got);
-		tf_view(got, glen, &v);
-		CU_ASSERT_FATAL(v.ok);
-		CU_ASSERT_EQUAL(glen, w.payload_off + plen);
-		CU_ASSERT_EQUAL(v.payload_off, w.payload_off);
-		CU_ASSERT_EQUAL(v.payload_len, plen);
-		CU_ASSERT_EQUAL(v.seq, s->seq + i * (uint32_t)mss);
-		CU_ASSERT_EQUAL(v.vlan, s->vlan);
-		CU_ASSERT_EQUAL(v.ip_len, v.v6 ? glen - w.l2 - 40u : glen - w.l2);
-		if (!s->v6)
-			CU_ASSERT_EQUAL(v.ip_id, (uint16_t)(s->ip_id + i));
-		if (i + 1u < n)
-			fl &= (uint8_t)~(TCP_FIN | TCP_PSH);
-		if (i > 0)
-			fl &= (uint8_t)~TCP_CWR;
-		CU_ASSERT_EQUAL(v.tcp_flags, fl);
-		if (sw_csum) {
-			CU_ASSERT(v.ip_csum_ok);
-			CU_ASSERT(v.l4_csum_ok);
-		}
-		/* Headers are the superframe's but for lengths, ids,
-		 * sequence numbers, flags and checksums: addresses, ports,
-		 * options and extension headers are carried. */
-		CU_ASSERT_EQUAL(memcmp(got, want, w.l2 + (v.v6 ? 4 : 2)), 0);
-		CU_ASSERT_EQUAL(memcmp(got + w.l2 + (v.v6 ? 8 : 12), want + w.l2 + (v.v6 ? 8 : 12),
-				       w.l3 - (v.v6 ? 8u : 12u)),
-				0);
-		if (off + plen <= s->payload)
-			memcpy(payload + off, got + v.payload_off, plen);
-		off += plen;
-		free(got);
-	}
-	CU_ASSERT_EQUAL(off, s->payload);
-	CU_ASSERT_EQUAL(memcmp(payload, want + w.payload_off, s->payload), 0);
-	free(payload);
-}
-
 static void
 segment_case(struct tf_spec s, uint16_t mss)
 {
@@ -94,7 +35,7 @@ segment_case(struct tf_spec s, uint16_t mss)
 	struct rte_mbuf *m;
 	uint16_t n, dropped = 9;
 
-	s.tcp_flags = TCP_FIN | TCP_PSH | TCP_ACK | TCP_CWR;
+	s.tcp_flags = TF_FIN | TF_PSH | TF_ACK | TF_CWR;
 	s.seq = 0xffff0000; /* wraps inside the superframe */
 	s.ip_id = 0xfff0;   /* so do the ids */
 	tf_build(&s, want);
@@ -106,7 +47,7 @@ segment_case(struct tf_spec s, uint16_t mss)
 	t_reset();
 	n = t_run(0, m, outs, VS_OFFLOAD_MAX_SEGS, &dropped);
 	CU_ASSERT_EQUAL(dropped, 0);
-	check_segments(&s, want, n, mss, true);
+	tf_check_segments(&s, want, outs, n, mss, true);
 	CU_ASSERT_EQUAL(t_ctx.stats.c[VS_OFFLOAD_C_SEG_SW], n);
 	CU_ASSERT_EQUAL(t_ctx.stats.c[VS_OFFLOAD_C_TSO_SW], 1);
 	CU_ASSERT_EQUAL(t_ctx.stats.c[VS_OFFLOAD_C_CSUM_SW], (uint64_t)n * (s.v6 ? 1 : 2));
@@ -193,7 +134,7 @@ test_segment_hw_csum(void)
 
 	for (v6 = 0; v6 < 2; v6++) {
 		struct tf_spec s = {.v6 = v6, .proto = TF_TCP, .payload = SUPER, .vlan = 0x000a,
-				    .v6_routing_left = -1, .tcp_flags = TCP_ACK | TCP_PSH,
+				    .v6_routing_left = -1, .tcp_flags = TF_ACK | TF_PSH,
 				    .seq = 7};
 		uint8_t *want = malloc(SUPER + 512);
 		struct rte_mbuf *m = tf_mbuf(t_mp, &s);
@@ -204,7 +145,7 @@ test_segment_hw_csum(void)
 		m->tso_segsz = 1448;
 		t_reset();
 		n = t_run(VS_OFFLOAD_CKSUM_ALL, m, outs, VS_OFFLOAD_MAX_SEGS, NULL);
-		check_segments(&s, want, n, 1448, false);
+		tf_check_segments(&s, want, outs, n, 1448, false);
 		for (i = 0; i < n; i++) {
 			CU_ASSERT_EQUAL(outs[i]->ol_flags & (VS_OFFLOAD_TX_REQUESTS |
 							     RTE_MBUF_F_TX_IPV4 |
@@ -253,7 +194,7 @@ static void
 test_segment_split_headers(void)
 {
 	struct tf_spec s = {.proto = TF_TCP, .payload = 20000, .vlan = 0x0fff & 77,
-			    .v6_routing_left = -1, .tcp_flags = TCP_ACK};
+			    .v6_routing_left = -1, .tcp_flags = TF_ACK};
 	uint8_t *want = malloc(s.payload + 512);
 	uint32_t len = tf_build(&s, want);
 	struct rte_mbuf *head = tf_mbuf_bytes(t_mp, want, 16, 0);
@@ -265,7 +206,7 @@ test_segment_split_headers(void)
 	head->tso_segsz = 1448;
 	t_reset();
 	n = t_run(0, head, outs, VS_OFFLOAD_MAX_SEGS, NULL);
-	check_segments(&s, want, n, 1448, true);
+	tf_check_segments(&s, want, outs, n, 1448, true);
 	rte_pktmbuf_free_bulk(outs, n);
 	free(want);
 }
