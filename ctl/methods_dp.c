@@ -292,9 +292,12 @@ vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 static int
 vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
-					   "mac_spoofing", "dhcp_guard", "router_guard", NULL};
+	static const char *const keys[] = {"name",	   "admin",	 "vlan",
+					   "mac",	   "mac_spoofing", "dhcp_guard",
+					   "router_guard", "offload",	   NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
+	bool offload = cJSON_HasObjectItem(p, "offload");
+	struct vs_offload_settings ol;
 	bool security = cJSON_HasObjectItem(p, "mac") || cJSON_HasObjectItem(p, "mac_spoofing") ||
 			cJSON_HasObjectItem(p, "dhcp_guard") ||
 			cJSON_HasObjectItem(p, "router_guard");
@@ -323,17 +326,25 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &sec);
 	if (security && (rc = vs_ctl_parse_security(p, "", &sec, err, errlen)) != 0)
 		return rc;
+	ol = sec.offload;
+	if (offload && (rc = vs_ctl_parse_offload(p, "", &ol, err, errlen)) != 0)
+		return rc;
 	if (c->dry_run) {
+		char ols[64] = "";
+
+		if (offload)
+			vs_offload_settings_format(&ol, ols, sizeof(ols));
 		char allowed[256] = "";
 
 		if (vlan != NULL && policy.mode == VS_VLAN_MODE_TRUNK)
 			vs_vlan_allowed_format(&policy, allowed, sizeof(allowed));
-		*res = vs_ctl_would("set port %s%s%s%s%s%s", name, security ? " security" : "",
+		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s", name, security ? " security" : "",
 				    admin[0] ? " admin " : "", admin,
 				    vlan ? " vlan " : "",
 				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
 							  : vs_vlan_mode_name(policy.mode))
-					 : "");
+					 : "",
+				    offload ? " offload " : "", ols);
 		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
@@ -344,7 +355,9 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	if (admin[0] != '\0' &&
 	    (rc = vs_dp_port_set_admin(c->dp, name, strcmp(admin, "up") == 0, err, errlen)) != 0)
 		goto undo;
-	if (vlan == NULL && admin[0] == '\0' && !security)
+	if (offload && (rc = vs_dp_port_set_offload(c->dp, name, &ol, err, errlen)) != 0)
+		goto undo;
+	if (vlan == NULL && admin[0] == '\0' && !security && !offload)
 		return 0;
 	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
 		return 0;
@@ -356,6 +369,8 @@ undo: {
 		vs_dp_port_set_vlan(c->dp, name, &pc.vlan, e2, sizeof(e2));
 	if (security)
 		vs_dp_port_set_security(c->dp, name, &pc, e2, sizeof(e2));
+	if (offload)
+		vs_dp_port_set_offload(c->dp, name, &pc.offload, e2, sizeof(e2));
 }
 	return rc;
 }
@@ -430,6 +445,18 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		return -ENOENT;
 	}
 	*res = vs_ctl_port_json(c->dp, (unsigned int)idx);
+	{
+		/* What the port's device (or kind) can do, and what it does
+		 * under its settings. */
+		uint32_t sup, act;
+		char txt[256];
+
+		vs_dp_port_offload_caps(c->dp, (unsigned int)idx, &sup, &act);
+		vs_offload_caps_format(sup, txt, sizeof(txt));
+		cJSON_AddStringToObject(*res, "offload_supported", txt);
+		vs_offload_caps_format(act, txt, sizeof(txt));
+		cJSON_AddStringToObject(*res, "offload_active", txt);
+	}
 	cJSON_AddItemToObject(*res, "stats", vs_ctl_port_stats_json(c->dp, (unsigned int)idx));
 	{
 		struct vs_port_link l;
