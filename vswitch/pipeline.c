@@ -19,7 +19,7 @@
  *                  then the worker's tx buffer; floods share one mbuf by
  *                  reference count, one copy more when some ports want the
  *                  frame tagged and others not, and one fix-up per distinct
- *                  set of port capabilities (vs_tx_offload)
+ *                  set of port capabilities (tx.c)
  *
  * Transmission happens in vs_pipeline_flush, once per worker loop.
  *
@@ -30,15 +30,12 @@
  * headroom, and what an offload fix-up makes (segments, private headers).
  * A frame without offload requests costs one test of its ol_flags.
  */
-#include <string.h>
-
 #include <rte_byteorder.h>
-#include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
-#include "dp_priv.h"
+#include "tx_priv.h"
 
 #define VS_OUT_FLOOD UINT16_MAX
 
@@ -259,163 +256,6 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 		else
 			b->out[i] = port;
 	}
-}
-
-/* Frames with offload requests left to an ethdev get what its driver
- * needs first (pseudo-header seeds: rte_eth_tx_prepare).  A frame the
- * driver refuses is dropped and counted; the others keep their order. */
-static void
-vs_txbuf_prepare(struct vs_worker *w, struct vs_port *p, uint16_t port, struct vs_txbuf *tb)
-{
-	uint16_t k = 0;
-
-	while (k < tb->n) {
-		k = (uint16_t)(k + rte_eth_tx_prepare(p->eth_port, (uint16_t)w->idx,
-						      tb->pkts + k, (uint16_t)(tb->n - k)));
-		if (k == tb->n)
-			break;
-		rte_pktmbuf_free(tb->pkts[k]);
-		w->stats[port].drops[VS_DROP_OFFLOAD_REFUSED]++;
-		memmove(&tb->pkts[k], &tb->pkts[k + 1], sizeof(tb->pkts[0]) * (tb->n - k - 1u));
-		tb->n--;
-	}
-}
-
-/* Sends a tx buffer.  Lengths are read before the burst: a port may free
- * what it took at once (af_packet copies and frees). */
-static inline void
-vs_txbuf_send(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t port,
-	      struct vs_txbuf *tb)
-{
-	struct vs_port *p = sp->port;
-	uint32_t len[VS_TXBUF_SIZE];
-	uint64_t bytes = 0;
-	uint16_t sent = 0, k;
-
-	if (unlikely(tb->prepare)) {
-		tb->prepare = false;
-		if (p != NULL && sp->tx_prepare)
-			vs_txbuf_prepare(w, p, port, tb);
-	}
-	for (k = 0; k < tb->n; k++)
-		len[k] = rte_pktmbuf_pkt_len(tb->pkts[k]);
-	if (p != NULL && tb->n > 0)
-		sent = p->ops->tx_burst(p, (uint16_t)w->idx, tb->pkts, tb->n);
-	for (k = 0; k < sent; k++)
-		bytes += len[k];
-	w->stats[port].tx_packets += sent;
-	w->stats[port].tx_bytes += bytes;
-	if (sent < tb->n) {
-		w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
-		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
-	}
-	tb->n = 0;
-}
-
-static inline void
-vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
-	      struct rte_mbuf *m)
-{
-	struct vs_txbuf *tb = &w->tx[port];
-
-	if (!tb->dirty) {
-		tb->dirty = true;
-		w->dirty[w->n_dirty++] = port;
-	}
-	tb->pkts[tb->n++] = m;
-	/* Full: send now; the port stays on the dirty list, the flush finds
-	 * it empty. */
-	if (tb->n == VS_TXBUF_SIZE)
-		vs_txbuf_send(w, &snap->ports[port], port, tb);
-}
-
-/*
- * A frame that asks for offload work (checksums, segmentation), to ports
- * that all want it in the same encapsulation; one reference per port.
- *
- * Ports are grouped by what they can do of this frame's requests (their
- * capabilities masked by vs_offload_relevant): the fix-up runs once per
- * group, and what it yields — the frame with its metadata set, a private
- * header, or the segments of a superframe — is shared by reference count
- * among the group's ports.  A superframe flooded to eight ports of which
- * three segment in hardware and five cannot is cut once, for the five.
- * While another group holds the frame the fix-up writes none of its bytes
- * (segments and private headers carry copies of the headers), only its
- * metadata when a group leaves everything to its ports; so the frame
- * itself is enqueued last, once no group can change it any more, while
- * what the fix-up made is new and goes out at once.
- */
-static void
-vs_tx_offload(struct vs_worker *w, const struct vs_snapshot *snap, const uint16_t *ports,
-	      uint16_t n, struct rte_mbuf *m)
-{
-	uint32_t rel = vs_offload_relevant(m), keys[VS_MAX_PORTS];
-	uint16_t n_keys = 0, n_kept = 0, g, k, j;
-	uint16_t kept[VS_MAX_PORTS];
-
-	for (k = 0; k < n; k++) {
-		uint32_t key = snap->ports[ports[k]].offload_caps & rel;
-
-		for (g = 0; g < n_keys && keys[g] != key; g++)
-			;
-		if (g == n_keys)
-			keys[n_keys++] = key;
-	}
-	rte_pktmbuf_refcnt_update(m, (int16_t)(n_keys - 1));
-	for (g = 0; g < n_keys; g++) {
-		uint64_t no_mbuf = w->offload.stats.c[VS_OFFLOAD_C_REFUSED_NO_MBUF];
-		uint16_t members[VS_MAX_PORTS], n_members = 0, n_out, dropped;
-
-		for (k = 0; k < n; k++)
-			if ((snap->ports[ports[k]].offload_caps & rel) == keys[g])
-				members[n_members++] = ports[k];
-		n_out = vs_offload_tx_burst(&w->offload, keys[g], &m, 1, w->ol_out,
-					    VS_OFFLOAD_MAX_SEGS, &dropped);
-		if (dropped > 0) {
-			uint8_t why = w->offload.stats.c[VS_OFFLOAD_C_REFUSED_NO_MBUF] != no_mbuf
-					      ? VS_DROP_NO_MBUF
-					      : VS_DROP_OFFLOAD_REFUSED;
-
-			for (k = 0; k < n_members; k++)
-				w->stats[members[k]].drops[why]++;
-			continue;
-		}
-		for (j = 0; j < n_out; j++) {
-			struct rte_mbuf *o = w->ol_out[j];
-			bool prep = (o->ol_flags & VS_OFFLOAD_TX_REQUESTS) != 0;
-
-			rte_pktmbuf_refcnt_update(o, (int16_t)(n_members - 1));
-			for (k = 0; k < n_members; k++) {
-				if (o == m) {
-					kept[n_kept++] = members[k];
-					continue;
-				}
-				w->tx[members[k]].prepare |= prep;
-				vs_tx_enqueue(w, snap, members[k], o);
-			}
-		}
-	}
-	for (k = 0; k < n_kept; k++) {
-		w->tx[kept[k]].prepare |= (m->ol_flags & VS_OFFLOAD_TX_REQUESTS) != 0;
-		vs_tx_enqueue(w, snap, kept[k], m);
-	}
-}
-
-/* One frame to ports[0..n) in the form it has: shared by reference count,
- * through the offload fix-up if it asks for any. */
-static inline void
-vs_tx_out(struct vs_worker *w, const struct vs_snapshot *snap, const uint16_t *ports,
-	  uint16_t n, struct rte_mbuf *m)
-{
-	uint16_t k;
-
-	if (unlikely(m->ol_flags & VS_OFFLOAD_TX_REQUESTS)) {
-		vs_tx_offload(w, snap, ports, n, m);
-		return;
-	}
-	rte_pktmbuf_refcnt_update(m, (int16_t)(n - 1)); /* every segment */
-	for (k = 0; k < n; k++)
-		vs_tx_enqueue(w, snap, ports[k], m);
 }
 
 /* One frame to one port that wants it tagged: the port's hardware inserts
