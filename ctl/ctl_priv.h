@@ -23,6 +23,13 @@ int vs_ctl_get_str(const cJSON *obj, const char *where, const char *key, int req
 int vs_ctl_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, char *err,
 		    size_t errlen);
 
+/* "offload" of a port object: {"tx_csum": true, "rx_csum": true, "tso":
+ * false} or the command line's "tx-csum=on,tso=off"; keys absent keep
+ * *s.  Errors name "<where>.offload...". */
+int vs_ctl_parse_offload(const cJSON *o, const char *where, struct vs_offload_settings *s,
+			 char *err, size_t errlen);
+cJSON *vs_ctl_offload_json(const struct vs_offload_settings *s);
+
 /* config.c: one element of "switches" / "ports" (the params of switch.add /
  * port.add), validated on its own. */
 int vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,

@@ -294,9 +294,11 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 {
 	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
 					   "mac_spoofing", "dhcp_guard", "router_guard", "mtu",
-					   NULL};
+					   "offload",	   NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
 	bool has_mtu = cJSON_HasObjectItem(p, "mtu");
+	bool offload = cJSON_HasObjectItem(p, "offload");
+	struct vs_offload_settings ol;
 	struct vs_port_link link;
 	uint32_t mtu = 0;
 	bool security = cJSON_HasObjectItem(p, "mac") || cJSON_HasObjectItem(p, "mac_spoofing") ||
@@ -330,7 +332,14 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		return rc;
 	if (has_mtu && (rc = vs_dp_port_set_mtu_check(c->dp, name, mtu, err, errlen)) != 0)
 		return rc;
+	ol = sec.offload;
+	if (offload && (rc = vs_ctl_parse_offload(p, "", &ol, err, errlen)) != 0)
+		return rc;
 	if (c->dry_run) {
+		char ols[64] = "";
+
+		if (offload)
+			vs_offload_settings_format(&ol, ols, sizeof(ols));
 		char allowed[256] = "";
 
 		if (vlan != NULL && policy.mode == VS_VLAN_MODE_TRUNK)
@@ -339,13 +348,13 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 
 		if (has_mtu)
 			snprintf(mtus, sizeof(mtus), " mtu %u", mtu);
-		*res = vs_ctl_would("set port %s%s%s%s%s%s%s", name, security ? " security" : "",
+		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s", name, security ? " security" : "",
 				    admin[0] ? " admin " : "", admin,
 				    vlan ? " vlan " : "",
 				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
 							  : vs_vlan_mode_name(policy.mode))
 					 : "",
-				    mtus);
+				    mtus, offload ? " offload " : "", ols);
 		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
@@ -361,7 +370,9 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		goto undo;
 	if (has_mtu && (rc = vs_dp_port_set_mtu(c->dp, name, mtu, err, errlen)) != 0)
 		goto undo;
-	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu)
+	if (offload && (rc = vs_dp_port_set_offload(c->dp, name, &ol, err, errlen)) != 0)
+		goto undo;
+	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload)
 		return 0;
 	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
 		return 0;
@@ -378,6 +389,8 @@ undo: {
 		if (pc.mtu == 0) /* back to "keep" */
 			vs_dp_port_set_mtu(c->dp, name, 0, e2, sizeof(e2));
 	}
+	if (offload)
+		vs_dp_port_set_offload(c->dp, name, &pc.offload, e2, sizeof(e2));
 }
 	return rc;
 }
@@ -452,6 +465,18 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		return -ENOENT;
 	}
 	*res = vs_ctl_port_json(c->dp, (unsigned int)idx);
+	{
+		/* What the port's device (or kind) can do, and what it does
+		 * under its settings. */
+		uint32_t sup, act;
+		char txt[256];
+
+		vs_dp_port_offload_caps(c->dp, (unsigned int)idx, &sup, &act);
+		vs_offload_caps_format(sup, txt, sizeof(txt));
+		cJSON_AddStringToObject(*res, "offload_supported", txt);
+		vs_offload_caps_format(act, txt, sizeof(txt));
+		cJSON_AddStringToObject(*res, "offload_active", txt);
+	}
 	cJSON_AddItemToObject(*res, "stats", vs_ctl_port_stats_json(c->dp, (unsigned int)idx));
 	{
 		struct vs_port_link l;

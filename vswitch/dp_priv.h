@@ -68,6 +68,8 @@ struct vs_port {
 	uint16_t gen;    /* bumped each time the slot is reused; never 0 */
 	uint16_t worker; /* polls this port's receive queue */
 	bool hw_vlan_insert, hw_vlan_strip; /* device capabilities in use */
+	uint32_t offload_caps; /* VS_OFFLOAD_* the device or kind supports */
+	bool eth_offloads;     /* an ethdev with checksum/TSO enabled: tx_prepare */
 	struct rte_ring *rx_ring, *tx_ring; /* ring backend */
 	char eth_name[64];
 	struct vs_capture *cap; /* capture.c; NULL: none */
@@ -96,6 +98,9 @@ struct vs_snap_port {
 				 (its MTU + Ethernet header); UINT32_MAX:
 				 no known limit */
 	bool hw_vlan_insert;  /* the device tags on transmit */
+	bool tx_prepare;      /* frames with offload requests go through
+				 rte_eth_tx_prepare (pseudo-header seeds) */
+	uint32_t offload_caps; /* VS_OFFLOAD_* in use: supported and enabled */
 	bool mac_locked;      /* has a MAC and no spoofing: source checked, no unknown unicast */
 	bool dhcp_guard, router_guard;
 	struct rte_ether_addr mac;
@@ -119,6 +124,7 @@ struct vs_snapshot {
 struct vs_txbuf {
 	uint16_t n;
 	bool dirty; /* on the worker's dirty list */
+	bool prepare; /* holds a frame the device must prepare (offload) */
 	struct rte_mbuf *pkts[VS_TXBUF_SIZE];
 };
 
@@ -140,11 +146,14 @@ struct vs_worker {
 	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
 	struct vs_port_stats stats[VS_MAX_PORTS];
 	struct vs_txbuf tx[VS_MAX_PORTS];
+	struct vs_offload_ctx offload;   /* its counters: this worker's */
+	struct rte_mbuf *ol_out[VS_OFFLOAD_MAX_SEGS]; /* one frame's fix-up */
 } __rte_cache_aligned;
 
 struct vs_dp {
 	struct vs_dp_conf conf;
 	struct rte_mempool *mp;
+	struct rte_mempool *ol_direct, *ol_indirect; /* segments, private headers */
 	struct rte_rcu_qsbr *qsbr;
 	struct vs_nl *nl; /* opened with the first port on a kernel interface */
 	struct vs_fdb fdb;
@@ -159,6 +168,7 @@ struct vs_dp {
 	/* Counter values at the last vs_dp_stats_clear (control thread). */
 	struct vs_port_stats port_base[VS_MAX_PORTS];
 	struct vs_fdb_stats fdb_base;
+	struct vs_offload_stats offload_base;
 	struct vs_worker_stats worker_base[VS_MAX_WORKERS];
 	/* mac_pool.c: the live pool as 48-bit numbers, where the next
 	 * search starts. */
@@ -171,6 +181,9 @@ struct vs_dp {
 };
 
 /* port.c */
+/* What a port's device or kind can do (port.c for ethdevs and rings,
+ * port_netvsc.c for netvsc). */
+uint32_t vs_port_netvsc_offload_caps(const struct vs_port *p);
 const struct vs_port_ops *vs_port_ops_for(enum vs_port_kind kind);
 /* Shared by the ethdev-based backends. */
 int vs_port_open_devargs(struct vs_port *p, const char *args, unsigned int n_txq,
@@ -213,6 +226,8 @@ void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
 
 /* dp.c: compiles the control view into a new snapshot and publishes it. */
 int vs_dp_publish(struct vs_dp *dp);
+/* A worker context's offload state on the datapath's pools. */
+void vs_dp_worker_offload_init(struct vs_dp *dp, struct vs_worker *w);
 /* dp_config.c: ports; dp_switch.c: switches and their types. */
 int vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg);
 int vs_dp_name_check(const char *what, const char *name, char *err, size_t errlen);

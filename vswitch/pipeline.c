@@ -14,25 +14,31 @@
  *   5. lookup      destination -> one port, or    serves stages 4 and 5)
  *                  the VLAN's flood domain
  *   6. egress      per destination port: the VLAN's encapsulation (tag or
- *                  not), then the worker's tx buffer; floods share one mbuf
- *                  by reference count, one copy more when some ports want
- *                  the frame tagged and others not
+ *                  not), the offload fix-up (offload/: checksums and TCP
+ *                  segmentation a frame asks for and the port cannot do),
+ *                  then the worker's tx buffer; floods share one mbuf by
+ *                  reference count, one copy more when some ports want the
+ *                  frame tagged and others not, and one fix-up per distinct
+ *                  set of port capabilities (tx.c)
  *
  * Transmission happens in vs_pipeline_flush, once per worker loop.
  *
  * Drops: every frame not forwarded is counted under exactly one reason on its
- * ingress port (TX_FULL, NO_MBUF and MTU_EXCEEDED on the egress port,
- * LINK_DOWN on the port whose kernel link is down, either way) and freed
- * in one bulk call.  A port whose link is down is not in the flood sets
- * (dp.c), so only frames sent to it alone count there.  No locks, no logs; the only allocations are the tagged copy of
- * a mixed flood and a tag's new segment when a frame has no headroom.
+ * ingress port (TX_FULL, NO_MBUF, MTU_EXCEEDED and OFFLOAD_REFUSED on the
+ * egress port, LINK_DOWN on the port whose kernel link is down, either way)
+ * and freed in one bulk call.  A port whose link is down is not in the
+ * flood sets (dp.c), so only frames sent to it alone count there.  No
+ * locks, no logs; the only allocations are the tagged copy of a mixed
+ * flood, a tag's new segment when a frame has no headroom, and what an
+ * offload fix-up makes (segments, private headers).  A frame without
+ * offload requests costs one test of its ol_flags.
  */
 #include <rte_byteorder.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
-#include "dp_priv.h"
+#include "tx_priv.h"
 
 #define VS_OUT_FLOOD UINT16_MAX
 
@@ -255,47 +261,6 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 	}
 }
 
-/* Sends a tx buffer.  Lengths are read before the burst: a port may free
- * what it took at once (af_packet copies and frees). */
-static inline void
-vs_txbuf_send(struct vs_worker *w, struct vs_port *p, uint16_t port, struct vs_txbuf *tb)
-{
-	uint32_t len[VS_TXBUF_SIZE];
-	uint64_t bytes = 0;
-	uint16_t sent = 0, k;
-
-	for (k = 0; k < tb->n; k++)
-		len[k] = rte_pktmbuf_pkt_len(tb->pkts[k]);
-	if (p != NULL)
-		sent = p->ops->tx_burst(p, (uint16_t)w->idx, tb->pkts, tb->n);
-	for (k = 0; k < sent; k++)
-		bytes += len[k];
-	w->stats[port].tx_packets += sent;
-	w->stats[port].tx_bytes += bytes;
-	if (sent < tb->n) {
-		w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
-		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
-	}
-	tb->n = 0;
-}
-
-static inline void
-vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
-	      struct rte_mbuf *m)
-{
-	struct vs_txbuf *tb = &w->tx[port];
-
-	if (!tb->dirty) {
-		tb->dirty = true;
-		w->dirty[w->n_dirty++] = port;
-	}
-	tb->pkts[tb->n++] = m;
-	/* Full: send now; the port stays on the dirty list, the flush finds
-	 * it empty. */
-	if (tb->n == VS_TXBUF_SIZE)
-		vs_txbuf_send(w, snap->ports[port].port, port, tb);
-}
-
 /* The frame is longer than the egress interface takes (only called past
  * max_frame, its MTU plus the Ethernet header).  The kernel allows one
  * 802.1Q tag more: a tag the switch adds (tagging), or one the frame
@@ -307,6 +272,9 @@ vs_too_big(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging
 	struct rte_ether_hdr copy;
 	uint16_t type;
 
+	/* A superframe leaves as segments its sender sized (offload/). */
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
+		return false;
 	if (tagging || rte_pktmbuf_pkt_len(m) > op->max_frame + RTE_VLAN_HLEN)
 		return true;
 	eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
@@ -342,7 +310,7 @@ vs_tx_tagged(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	vs_tx_enqueue(w, snap, port, m);
+	vs_tx_out(w, snap, &port, 1, m);
 }
 
 /* Sends one frame of VLAN vlan to every port of its flood domain but the
@@ -382,7 +350,7 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 			if (e == VS_VLAN_TAG)
 				vs_tx_tagged(w, snap, p, m, b->tci[i]);
 			else
-				vs_tx_enqueue(w, snap, p, m);
+				vs_tx_out(w, snap, &p, 1, m);
 			return 1;
 		}
 	}
@@ -425,9 +393,7 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 		} else {
 			h->vlan_tci = b->tci[i];
 			h->ol_flags |= RTE_MBUF_F_TX_VLAN;
-			rte_pktmbuf_refcnt_update(h, (int16_t)(n_hw - 1));
-			for (k = 0; k < n_hw; k++)
-				vs_tx_enqueue(w, snap, hw[k], h);
+			vs_tx_out(w, snap, hw, n_hw, h);
 		}
 		if (h == m)
 			return n_hw;
@@ -450,18 +416,13 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 			}
 			n_tagged = 0;
 		} else {
-			rte_pktmbuf_refcnt_update(t, (int16_t)(n_tagged - 1));
-			for (k = 0; k < n_tagged; k++)
-				vs_tx_enqueue(w, snap, tagged[k], t);
+			vs_tx_out(w, snap, tagged, n_tagged, t);
 			if (n_as_is == 0 && t != m)
 				rte_pktmbuf_free(m); /* the clone keeps what it needs */
 		}
 	}
-	if (n_as_is > 0) {
-		rte_pktmbuf_refcnt_update(m, (int16_t)(n_as_is - 1)); /* every segment */
-		for (k = 0; k < n_as_is; k++)
-			vs_tx_enqueue(w, snap, as_is[k], m);
-	}
+	if (n_as_is > 0)
+		vs_tx_out(w, snap, as_is, n_as_is, m);
 	return (uint16_t)(n_as_is + n_tagged + n_hw);
 }
 
@@ -494,7 +455,7 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 			if (tag)
 				vs_tx_tagged(w, snap, o, m, b->tci[i]);
 			else
-				vs_tx_enqueue(w, snap, o, m);
+				vs_tx_out(w, snap, &o, 1, m);
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX) {
@@ -607,7 +568,7 @@ vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap)
 
 		tb->dirty = false;
 		if (tb->n > 0)
-			vs_txbuf_send(w, snap->ports[port].port, port, tb);
+			vs_txbuf_send(w, &snap->ports[port], port, tb);
 	}
 	w->n_dirty = 0;
 }

@@ -53,7 +53,26 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 	/* A tag the switch adds travels as 802.1Q per-packet info, as a
 	 * Hyper-V host hands it to the guest (and the guest's as ours). */
 	p->hw_vlan_insert = true;
+	p->offload_caps = vs_port_netvsc_offload_caps(p);
 	return 0;
+}
+
+/*
+ * What a guest's synthetic NIC takes from the switch.  Never LSO: a guest
+ * receives frames no larger than its MTU.  Checksums: a guest that
+ * enabled receive checksum offload (OID_TCP_OFFLOAD_PARAMETERS) trusts the
+ * checksum-validated info the VSP attaches to a frame that asked for a
+ * checksum (netvsp/tx_dp.c), so such frames could pass unchecksummed, as
+ * Hyper-V passes them between VMs.  This is the hook for it: until the
+ * VSP exports what the guest negotiated (and a change republishes the
+ * port), every checksum a guest receives is computed in software, which
+ * is right whatever the guest chose.
+ */
+uint32_t
+vs_port_netvsc_offload_caps(const struct vs_port *p)
+{
+	(void)p;
+	return VS_OFFLOAD_VLAN_INSERT;
 }
 
 static void

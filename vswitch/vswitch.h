@@ -65,6 +65,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "offload.h"
 #include "vlan.h"
 
 struct rte_mbuf;
@@ -133,7 +134,9 @@ enum vs_port_kind {
 	X(TX_FULL, "tx_full")               /* egress queue refused the frame */    \
 	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */    \
 	X(LINK_DOWN, "link_down")           /* the port's kernel link is down (either way) */ \
-	X(MTU_EXCEEDED, "mtu_exceeded")     /* longer than the egress interface's MTU */
+	X(MTU_EXCEEDED, "mtu_exceeded")     /* longer than the egress interface's MTU */ \
+	X(OFFLOAD_REFUSED, "offload_refused") /* checksum/TSO request that cannot be
+						 honoured correctly (egress) */
 
 enum vs_drop_reason {
 #define VS_DROP_ENUM(id, name) VS_DROP_##id,
@@ -183,6 +186,9 @@ struct vs_port_conf {
 	bool mac_spoofing;
 	bool dhcp_guard;   /* drop DHCP server messages (UDP from port 67/547) */
 	bool router_guard; /* drop ICMPv6 RA and redirects, ICMPv4 redirects */
+	/* Transmit offloads (offload/offload.h): zeroed, everything the
+	 * port's device (or kind) supports is used. */
+	struct vs_offload_settings offload;
 	/* pcap: frames received from rx_pcap (replayed forever if loop), frames
 	 * transmitted written to tx_pcap (optional). */
 	char rx_pcap[256], tx_pcap[256];
@@ -211,9 +217,10 @@ struct vs_port_stats {
 	uint64_t fwd_unicast;  /* received frames sent to one learned port */
 	uint64_t fwd_flood;    /* received frames sent to the flood set */
 	uint64_t drops[VS_DROP_MAX]; /* rx-side reasons on the ingress port;
-					TX_FULL, NO_MBUF, MTU_EXCEEDED on the
-					egress port; LINK_DOWN on the port
-					whose link is down */
+					TX_FULL, NO_MBUF, MTU_EXCEEDED and
+					OFFLOAD_REFUSED on the egress port;
+					LINK_DOWN on the port whose link is
+					down */
 };
 
 struct vs_fdb_stats {
@@ -312,6 +319,13 @@ int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err,
  * live, re-installing its static MAC entry. */
 int vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port_conf *sec,
 			    char *err, size_t errlen);
+/* Replaces a port's offload settings live. */
+int vs_dp_port_set_offload(struct vs_dp *dp, const char *name, const struct vs_offload_settings *o,
+			   char *err, size_t errlen);
+/* What the port's device (or kind) can do, and what it does once its
+ * settings apply: VS_OFFLOAD_* bits. */
+int vs_dp_port_offload_caps(const struct vs_dp *dp, unsigned int idx, uint32_t *supported,
+			    uint32_t *active);
 /* Replaces a port's VLAN policy live; its learned stations are forgotten. */
 int vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
 			char *err, size_t errlen);
@@ -469,6 +483,9 @@ int vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out
 
 /* Sum of the workers' counters for one port since the last clear. */
 int vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats *out);
+/* Sum of the workers' offload counters since the last clear (software
+ * checksums and segments, refusals by reason). */
+void vs_dp_offload_stats(const struct vs_dp *dp, struct vs_offload_stats *out);
 /* Workers: conf.n_workers of them (0 when the caller drives the pipeline). */
 unsigned int vs_dp_worker_count(const struct vs_dp *dp);
 int vs_dp_worker_stats(const struct vs_dp *dp, unsigned int idx, struct vs_worker_stats *out);
