@@ -61,6 +61,7 @@ vs_dp_publish(struct vs_dp *dp)
 						? p->kl.mtu + RTE_ETHER_HDR_LEN
 						: UINT32_MAX;
 		s->ports[i].hw_vlan_insert = p->hw_vlan_insert;
+		s->ports[i].tag_meta = p->hw_vlan_insert && p->conf.kind == VS_PORT_NETVSC;
 		s->ports[i].offload_caps = vs_offload_caps_effective(p->offload_caps, &p->conf.offload);
 		s->ports[i].tx_prepare =
 			p->eth_offloads &&

@@ -98,6 +98,10 @@ struct vs_snap_port {
 				 (its MTU + Ethernet header); UINT32_MAX:
 				 no known limit */
 	bool hw_vlan_insert;  /* the device tags on transmit */
+	/* It reads the tag from metadata alone (netvsc: a PPI), so a flood may
+	 * hand it a shared clone; an ethdev may write the tag into the frame
+	 * itself (af_packet, tap: rte_vlan_insert refuses shared mbufs). */
+	bool tag_meta;
 	bool tx_prepare;      /* frames with offload requests go through
 				 rte_eth_tx_prepare (pseudo-header seeds) */
 	uint32_t offload_caps; /* VS_OFFLOAD_* in use: supported and enabled */

@@ -374,7 +374,7 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 		}
 		if (e == VS_VLAN_AS_IS)
 			as_is[n_as_is++] = p;
-		else if (snap->ports[p].hw_vlan_insert)
+		else if (snap->ports[p].tag_meta)
 			hw[n_hw++] = p;
 		else
 			tagged[n_tagged++] = p;
