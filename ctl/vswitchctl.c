@@ -47,18 +47,22 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--uplink", "uplink", false},
 	  {"--allow-management-os", "allow_management_os", false},
 	  {"--host-ifname", "host.ifname", false},
-	  {"--host-address", "host.address", false}},
+	  {"--host-address", "host.address", false},
+	  {"--host-mtu", "host.mtu", true}},
 	 "switch add NAME [--type external|internal|private] [--uplink DEVARGS] "
-	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]... "
+	 "[--host-mtu MTU]",
 	 NULL},
 	{"switch", "set", "switch.set", {"name"}, NULL,
 	 {{"--type", "type", false},
 	  {"--uplink", "uplink", false},
 	  {"--allow-management-os", "allow_management_os", false},
 	  {"--host-ifname", "host.ifname", false},
-	  {"--host-address", "host.address", false}},
+	  {"--host-address", "host.address", false},
+	  {"--host-mtu", "host.mtu", true}},
 	 "switch set NAME [--type external|internal|private] [--uplink DEVARGS] "
-	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]... "
+	 "[--host-mtu MTU]",
 	 NULL},
 	{"switch", "del", "switch.del", {"name"}, NULL, {{0}}, "switch del NAME", NULL},
 	{"switch", "list", "switch.list", {0}, NULL, {{0}}, "switch list", vs_print_switches},
@@ -79,11 +83,12 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--adopt", "adopt", false},
 	  {"--rx-pcap", "rx_pcap", false},
 	  {"--tx-pcap", "tx_pcap", false},
-	  {"--loop", "loop", false}},
+	  {"--loop", "loop", false},
+	  {"--mtu", "mtu", true}},
 	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap|vdev [--devargs ARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
-	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off]",
+	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off] [--mtu N (netvsc)]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
@@ -94,10 +99,12 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--mac", "mac", false},
 	  {"--mac-spoofing", "mac_spoofing", false},
 	  {"--dhcp-guard", "dhcp_guard", false},
-	  {"--router-guard", "router_guard", false}},
+	  {"--router-guard", "router_guard", false},
+	  {"--mtu", "mtu", true},
+	  {"--offload", "offload", false}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
 	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
-	 "[--router-guard on|off]",
+	 "[--router-guard on|off] [--mtu MTU] [--offload tx-csum=on|off,rx-csum=on|off,tso=on|off]",
 	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
@@ -109,6 +116,9 @@ static const struct vs_cmd vs_cmds[] = {
 	{"stats", "show", "stats.get", {0}, "port", {{0}}, "stats show [PORT]", vs_print_stats},
 	{"stats", "clear", "stats.clear", {0}, NULL, {{0}}, "stats clear", NULL},
 	{"config", "show", "config.get", {0}, NULL, {{0}}, "config show", vs_print_json},
+	{"mac-pool", "show", "mac_pool.get", {0}, NULL, {{0}}, "mac-pool show", vs_print_mac_pool},
+	{"mac-pool", "set", "mac_pool.set", {"min", "max"}, NULL, {{0}}, "mac-pool set MIN MAX",
+	 vs_print_mac_pool},
 	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
 	{"capture", "start", "capture.start", {"port"}, NULL,
 	 {{"--file", "file", false},
@@ -133,7 +143,8 @@ static const struct vs_cmd vs_cmds[] = {
 static const char *
 vs_default_verb(const char *noun)
 {
-	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0)
+	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0 ||
+	    strcmp(noun, "mac-pool") == 0)
 		return "show";
 	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0)
 		return "list";
