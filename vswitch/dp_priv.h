@@ -331,7 +331,7 @@ int vs_dp_mac_pool_init(struct vs_dp *dp, char *err, size_t errlen);
  * + 1 (0: none) and *flags VS_NLB_F_*. */
 #define VS_NLB_F_HEARTBEAT 1
 #define VS_NLB_F_NO_LEARN 2 /* the source is a cluster MAC: not learned */
-uint8_t vs_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw,
+uint8_t vs_dp_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw,
 			uint16_t vlan, uint16_t in_port, struct rte_mbuf *m, uint8_t *cluster,
 			uint8_t *flags);
 

@@ -25,7 +25,7 @@ vs_be32(const uint8_t *p)
 /* Hands what an IGMP message says about the switch's IGMP clusters to the
  * control thread; the frame itself goes on like any other. */
 static void
-vs_nlb_snoop(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw, uint16_t vlan,
+vs_dp_nlb_snoop(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw, uint16_t vlan,
 	     uint16_t in_port, const struct rte_mbuf *m)
 {
 	uint8_t buf[RTE_ETHER_MTU], proto_copy;
@@ -69,7 +69,7 @@ vs_nlb_snoop(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw, u
 }
 
 uint8_t
-vs_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw, uint16_t vlan,
+vs_dp_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw, uint16_t vlan,
 		uint16_t in_port, struct rte_mbuf *m, uint8_t *cluster, uint8_t *flags)
 {
 	const struct vs_snap_switch *ss = &snap->switches[sw];
@@ -112,7 +112,7 @@ vs_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw
 	    (e = vs_nlb_view_by_mac(&snap->nlb, sw, vlan, dst)) != NULL)
 		*cluster = (uint8_t)(e - snap->nlb.e + 1);
 	if (ss->nlb_igmp && type == RTE_ETHER_TYPE_IPV4)
-		vs_nlb_snoop(w, snap, sw, vlan, in_port, m);
+		vs_dp_nlb_snoop(w, snap, sw, vlan, in_port, m);
 	return VS_DROP_MAX;
 }
 

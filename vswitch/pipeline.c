@@ -183,7 +183,7 @@ vs_stage_nlb(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burs
 		b->nlb[i] = 0;
 		b->nlb_flags[i] = 0;
 		if (b->drop[i] == VS_DROP_MAX)
-			b->drop[i] = vs_nlb_classify(w, snap, b->sw, b->vlan[i], b->in_port, pkts[i],
+			b->drop[i] = vs_dp_nlb_classify(w, snap, b->sw, b->vlan[i], b->in_port, pkts[i],
 						     &b->nlb[i], &b->nlb_flags[i]);
 	}
 }
