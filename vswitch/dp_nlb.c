@@ -62,10 +62,11 @@ vs_dp_nlb_resolve(const struct vs_dp *dp, const struct vs_nlb_conf *c,
 		  struct vs_nlb_cluster_conf *out, char *err, size_t errlen)
 {
 	int sw = vs_dp_switch_index(dp, c->switch_name);
-	char ip[16];
+	char masked[24];
 
 	memset(out, 0, sizeof(*out));
-	ip_str(c->ip, ip, sizeof(ip));
+	snprintf(masked, sizeof(masked), "02-<priority>-%02X-%02X-%02X-%02X", c->ip >> 24,
+		 (c->ip >> 16) & 0xff, (c->ip >> 8) & 0xff, c->ip & 0xff);
 	if (sw < 0) {
 		snprintf(err, errlen, "switch: no switch named '%s'", c->switch_name);
 		return -ENOENT;
@@ -83,12 +84,8 @@ vs_dp_nlb_resolve(const struct vs_dp *dp, const struct vs_nlb_conf *c,
 			 VS_NLB_MAX_MEMBERS);
 		return -EINVAL;
 	}
-	if (c->n_members == 0 && c->mode != VS_NLB_IGMP) {
-		snprintf(err, errlen, "members: a %s cluster needs its member ports (only IGMP "
-				      "mode learns them from the VMs' reports)",
-			 vs_nlb_mode_name(c->mode));
-		return -EINVAL;
-	}
+	/* No members is allowed here: a cluster whose last member port was
+	 * deleted is saved and loaded that way (nlb.add asks for members). */
 	out->sw = (uint16_t)sw;
 	out->vlan = c->vlan;
 	out->ip = c->ip;
@@ -118,10 +115,10 @@ vs_dp_nlb_resolve(const struct vs_dp *dp, const struct vs_nlb_conf *c,
 		if (c->mode == VS_NLB_UNICAST && !pc->mac_spoofing) {
 			snprintf(err, errlen,
 				 "members[%u]: port %s has MAC spoofing off; NLB unicast members send "
-				 "with the cluster's masked source MAC (02-<priority>-%s), so turn it "
-				 "on first: vswitchctl port set %s --mac-spoofing on",
-				 i, c->members[i], ip, c->members[i]);
-			return -EPERM;
+				 "with the cluster's masked source MAC (%s), so turn it on first: "
+				 "vswitchctl port set %s --mac-spoofing on",
+				 i, c->members[i], masked, c->members[i]);
+			return -EBUSY;
 		}
 		vs_nlb_portset_add(&out->members, (unsigned int)p);
 	}
@@ -238,7 +235,7 @@ vs_dp_nlb_del(struct vs_dp *dp, const char *switch_name, uint16_t vlan, uint32_t
 }
 
 void
-vs_dp_nlb_walk(struct vs_dp *dp, vs_nlb_walk_fn fn, void *arg)
+vs_dp_nlb_walk(const struct vs_dp *dp, vs_nlb_walk_fn fn, void *arg)
 {
 	struct vs_nlb_info *info = malloc(sizeof(*info));
 	unsigned int order[VS_NLB_MAX_CLUSTERS], n = 0;

@@ -518,7 +518,7 @@ int vs_dp_nlb_del(struct vs_dp *dp, const char *switch_name, uint16_t vlan, uint
 		  char *err, size_t errlen);
 typedef void (*vs_nlb_walk_fn)(const struct vs_nlb_info *i, void *arg);
 /* Calls fn for every cluster, by switch, VLAN and IP. */
-void vs_dp_nlb_walk(struct vs_dp *dp, vs_nlb_walk_fn fn, void *arg);
+void vs_dp_nlb_walk(const struct vs_dp *dp, vs_nlb_walk_fn fn, void *arg);
 /* Applies what the workers snooped (IGMP reports, leaves, queries) and
  * expires silent members on the datapath's clock; the control loop calls
  * it on every turn.  Returns true if a member set changed. */
