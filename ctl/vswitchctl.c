@@ -26,10 +26,17 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
+enum vs_opt_type {
+	VS_OPT_STR,
+	VS_OPT_NUM,
+	VS_OPT_LIST, /* "a,b,c": an array of strings */
+	VS_OPT_FLAG, /* takes no value: the key is true when given */
+};
+
 struct vs_opt {
 	const char *flag;  /* "--type" */
 	const char *key;   /* params key */
-	bool number;       /* else string */
+	enum vs_opt_type type;
 };
 
 struct vs_cmd {
@@ -43,20 +50,20 @@ struct vs_cmd {
 
 static const struct vs_cmd vs_cmds[] = {
 	{"switch", "add", "switch.add", {"name"}, NULL,
-	 {{"--type", "type", false},
-	  {"--uplink", "uplink", false},
-	  {"--allow-management-os", "allow_management_os", false},
-	  {"--host-ifname", "host.ifname", false},
-	  {"--host-address", "host.address", false}},
+	 {{"--type", "type", VS_OPT_STR},
+	  {"--uplink", "uplink", VS_OPT_STR},
+	  {"--allow-management-os", "allow_management_os", VS_OPT_STR},
+	  {"--host-ifname", "host.ifname", VS_OPT_STR},
+	  {"--host-address", "host.address", VS_OPT_STR}},
 	 "switch add NAME [--type external|internal|private] [--uplink DEVARGS] "
 	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
 	 NULL},
 	{"switch", "set", "switch.set", {"name"}, NULL,
-	 {{"--type", "type", false},
-	  {"--uplink", "uplink", false},
-	  {"--allow-management-os", "allow_management_os", false},
-	  {"--host-ifname", "host.ifname", false},
-	  {"--host-address", "host.address", false}},
+	 {{"--type", "type", VS_OPT_STR},
+	  {"--uplink", "uplink", VS_OPT_STR},
+	  {"--allow-management-os", "allow_management_os", VS_OPT_STR},
+	  {"--host-ifname", "host.ifname", VS_OPT_STR},
+	  {"--host-address", "host.address", VS_OPT_STR}},
 	 "switch set NAME [--type external|internal|private] [--uplink DEVARGS] "
 	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
 	 NULL},
@@ -65,21 +72,21 @@ static const struct vs_cmd vs_cmds[] = {
 	{"switch", "show", "switch.get", {"name"}, NULL, {{0}}, "switch show NAME",
 	 vs_print_switch},
 	{"port", "add", "port.add", {"switch", "name"}, NULL,
-	 {{"--kind", "kind", false},
-	  {"--devargs", "devargs", false},
-	  {"--ring-size", "ring_size", true},
-	  {"--admin", "admin", false},
-	  {"--vlan", "vlan", false},
-	  {"--native", "vlan.native", true},
-	  {"--mac", "mac", false},
-	  {"--mac-spoofing", "mac_spoofing", false},
-	  {"--ifname", "ifname", false},
-	  {"--owner", "owner", false},
-	  {"--group", "group", false},
-	  {"--adopt", "adopt", false},
-	  {"--rx-pcap", "rx_pcap", false},
-	  {"--tx-pcap", "tx_pcap", false},
-	  {"--loop", "loop", false}},
+	 {{"--kind", "kind", VS_OPT_STR},
+	  {"--devargs", "devargs", VS_OPT_STR},
+	  {"--ring-size", "ring_size", VS_OPT_NUM},
+	  {"--admin", "admin", VS_OPT_STR},
+	  {"--vlan", "vlan", VS_OPT_STR},
+	  {"--native", "vlan.native", VS_OPT_NUM},
+	  {"--mac", "mac", VS_OPT_STR},
+	  {"--mac-spoofing", "mac_spoofing", VS_OPT_STR},
+	  {"--ifname", "ifname", VS_OPT_STR},
+	  {"--owner", "owner", VS_OPT_STR},
+	  {"--group", "group", VS_OPT_STR},
+	  {"--adopt", "adopt", VS_OPT_STR},
+	  {"--rx-pcap", "rx_pcap", VS_OPT_STR},
+	  {"--tx-pcap", "tx_pcap", VS_OPT_STR},
+	  {"--loop", "loop", VS_OPT_STR}},
 	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap|vdev [--devargs ARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
@@ -87,14 +94,14 @@ static const struct vs_cmd vs_cmds[] = {
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
-	 {{"--admin", "admin", false},
-	  {"--vlan", "vlan", false},
-	  {"--native", "vlan.native", true},
-	  {"--pcp", "vlan.pcp", true},
-	  {"--mac", "mac", false},
-	  {"--mac-spoofing", "mac_spoofing", false},
-	  {"--dhcp-guard", "dhcp_guard", false},
-	  {"--router-guard", "router_guard", false}},
+	 {{"--admin", "admin", VS_OPT_STR},
+	  {"--vlan", "vlan", VS_OPT_STR},
+	  {"--native", "vlan.native", VS_OPT_NUM},
+	  {"--pcp", "vlan.pcp", VS_OPT_NUM},
+	  {"--mac", "mac", VS_OPT_STR},
+	  {"--mac-spoofing", "mac_spoofing", VS_OPT_STR},
+	  {"--dhcp-guard", "dhcp_guard", VS_OPT_STR},
+	  {"--router-guard", "router_guard", VS_OPT_STR}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
 	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
 	 "[--router-guard on|off]",
@@ -102,7 +109,7 @@ static const struct vs_cmd vs_cmds[] = {
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
 	{"fdb", "show", "fdb.show", {0}, "switch",
-	 {{"--vlan", "vlan", true}, {"--port", "port", false}},
+	 {{"--vlan", "vlan", VS_OPT_NUM}, {"--port", "port", VS_OPT_STR}},
 	 "fdb show [SWITCH] [--vlan VID] [--port PORT]", vs_print_fdb},
 	{"fdb", "flush", "fdb.flush", {0}, "switch", {{0}}, "fdb flush [SWITCH]",
 	 vs_print_flushed},
@@ -111,19 +118,32 @@ static const struct vs_cmd vs_cmds[] = {
 	{"config", "show", "config.get", {0}, NULL, {{0}}, "config show", vs_print_json},
 	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
 	{"capture", "start", "capture.start", {"port"}, NULL,
-	 {{"--file", "file", false},
-	  {"--dir", "dir", false},
-	  {"--count", "count", true},
-	  {"--max-bytes", "max_bytes", true},
-	  {"--format", "format", false}},
+	 {{"--file", "file", VS_OPT_STR},
+	  {"--dir", "dir", VS_OPT_STR},
+	  {"--count", "count", VS_OPT_NUM},
+	  {"--max-bytes", "max_bytes", VS_OPT_NUM},
+	  {"--format", "format", VS_OPT_STR}},
 	 "capture [start] PORT --file FILE [--dir rx|tx|both] [--count N] [--max-bytes B] "
 	 "[--format pcap|pcapng]",
 	 vs_print_capture},
 	{"capture", "stop", "capture.stop", {"port"}, NULL, {{0}}, "capture stop PORT",
 	 vs_print_capture},
 	{"capture", "list", "capture.list", {0}, NULL, {{0}}, "capture list", vs_print_captures},
+	{"nlb", "add", "nlb.add", {"switch"}, NULL,
+	 {{"--ip", "ip", VS_OPT_STR},
+	  {"--mode", "mode", VS_OPT_STR},
+	  {"--vlan", "vlan", VS_OPT_NUM},
+	  {"--members", "members", VS_OPT_LIST},
+	  {"--local-only", "local_only", VS_OPT_FLAG}},
+	 "nlb add SWITCH --ip A.B.C.D --mode unicast|multicast|igmp [--vlan VID] "
+	 "[--members PORT,...] [--local-only]",
+	 vs_print_nlb_added},
+	{"nlb", "del", "nlb.del", {"switch"}, NULL,
+	 {{"--ip", "ip", VS_OPT_STR}, {"--vlan", "vlan", VS_OPT_NUM}},
+	 "nlb del SWITCH --ip A.B.C.D [--vlan VID]", NULL},
+	{"nlb", "list", "nlb.list", {0}, "switch", {{0}}, "nlb list [SWITCH]", vs_print_nlb},
 	{"trace", "frame", "trace", {"port"}, NULL,
-	 {{"--frame", "frame", false}, {"--pcap", "pcap", false}, {"--index", "index", true}},
+	 {{"--frame", "frame", VS_OPT_STR}, {"--pcap", "pcap", VS_OPT_STR}, {"--index", "index", VS_OPT_NUM}},
 	 "trace PORT --frame HEX | --pcap FILE [--index N]", vs_print_trace},
 };
 
@@ -135,7 +155,7 @@ vs_default_verb(const char *noun)
 {
 	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0)
 		return "show";
-	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0)
+	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0 || strcmp(noun, "nlb") == 0)
 		return "list";
 	if (strcmp(noun, "daemon") == 0)
 		return "info";
@@ -278,7 +298,12 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 					cmd->verb, argv[i]);
 				goto usage;
 			}
-			if (strcmp(o->key, "vlan") == 0) {
+			if (o->type == VS_OPT_FLAG) {
+				cJSON_AddBoolToObject(params, o->key, true);
+				continue;
+			}
+			/* A port's VLAN policy; elsewhere --vlan is one VLAN id. */
+			if (strcmp(o->key, "vlan") == 0 && o->type == VS_OPT_STR) {
 				int used = vs_add_vlan(params, argc - i - 1, argv + i + 1);
 
 				if (used < 0)
@@ -290,7 +315,10 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 				fprintf(stderr, "vswitchctl: %s needs a value\n", argv[i]);
 				goto usage;
 			}
-			if (vs_add_param(params, o->key, argv[i + 1], o->number, o->flag) != 0)
+			if ((o->type == VS_OPT_LIST
+				     ? vs_add_name_list(params, o->key, argv[i + 1])
+				     : vs_add_param(params, o->key, argv[i + 1], o->type == VS_OPT_NUM,
+						    o->flag)) != 0)
 				goto usage;
 			i++;
 			continue;
