@@ -281,6 +281,7 @@ int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts
 	 * an entry idle past the aging time is gone when they arrive. */
 	s->now_ns = ts_ns;
 	vs_dp_fdb_age(s->dp);
+	vs_dp_nlb_tick(s->dp); /* IGMP membership timers, on the same clock */
 	if (n > rte_ring_free_count(rx)) {
 		vs_golden_errf(err, errlen, "port %s: %u frames at one timestamp do not fit its "
 			 "receive ring (%u free)", p->name, n, rte_ring_free_count(rx));
@@ -315,6 +316,8 @@ int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts
 			return -ELOOP;
 		}
 	}
+	/* What the frames told IGMP snooping holds for the next ones. */
+	vs_dp_nlb_tick(s->dp);
 	if (rte_ring_count(rx) != 0) {
 		vs_golden_errf(err, errlen, "port %s: %u frames left on its receive ring after the "
 			 "pipeline went idle", p->name, rte_ring_count(rx));

@@ -417,6 +417,7 @@ vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen)
 
 	p = &dp->ports[idx];
 	p->in_use = false;
+	vs_dp_nlb_port_gone(dp, (unsigned int)idx);
 	rc = vs_dp_publish(dp);
 	if (rc != 0) {
 		p->in_use = true;
@@ -458,6 +459,9 @@ vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port
 	want.mac_spoofing = sec->mac_spoofing;
 	want.dhcp_guard = sec->dhcp_guard;
 	want.router_guard = sec->router_guard;
+	if (old.mac_spoofing && !want.mac_spoofing &&
+	    (rc = vs_dp_nlb_spoofing_check(dp, (unsigned int)idx, err, errlen)) != 0)
+		return rc;
 	rc = vs_dp_mac_check(dp, p->conf.switch_name, &want, err, errlen);
 	if (rc != 0)
 		return rc;

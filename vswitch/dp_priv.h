@@ -80,12 +80,16 @@ struct vs_snap_port {
 
 struct vs_snap_switch {
 	uint16_t n_flood;
+	uint16_t uplink1;             /* the uplink's index + 1; 0: none */
+	uint8_t n_nlb;                /* NLB clusters: 0 spares frames the look */
+	bool nlb_igmp;                /* one is in IGMP mode: IGMP is snooped */
 	uint16_t flood[VS_MAX_PORTS]; /* ports that are up, in index order */
 };
 
 struct vs_snapshot {
 	struct vs_snap_port ports[VS_MAX_PORTS];
 	struct vs_snap_switch switches[VS_MAX_SWITCHES];
+	struct vs_nlb_view nlb;
 	uint16_t n_rx[VS_MAX_WORKERS];
 	uint16_t rx[VS_MAX_WORKERS][VS_MAX_PORTS]; /* ports whose queue 0 I poll */
 };
@@ -102,6 +106,22 @@ struct vs_worker_fdb_stats {
 	uint64_t learned, moved, overflow, static_held;
 };
 
+/* Per cluster slot (nlb.h: vs_nlb_entry.id). */
+struct vs_worker_nlb_stats {
+	uint64_t delivered, heartbeats;
+};
+
+/* What a worker snooped, for the control thread (dp_nlb.c). */
+enum { VS_NLB_EV_JOIN, VS_NLB_EV_LEAVE, VS_NLB_EV_QUERY };
+struct vs_nlb_event {
+	uint8_t kind;
+	uint8_t robustness;
+	uint16_t sw, vlan, port;
+	uint32_t group; /* query: 0 = general */
+	uint32_t max_resp_ms;
+	uint32_t query_interval_s;
+};
+
 struct vs_worker {
 	struct vs_dp *dp;
 	unsigned int idx;
@@ -111,6 +131,8 @@ struct vs_worker {
 	uint64_t loops, busy_loops, packets;
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
+	struct vs_worker_nlb_stats nlb[VS_NLB_MAX_CLUSTERS];
+	uint64_t igmp_snooped, igmp_ignored, igmp_lost; /* parsed; malformed; ring full */
 	struct vs_fdb_cache fdb_cache;
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
@@ -136,6 +158,13 @@ struct vs_dp {
 	struct vs_port_stats port_base[VS_MAX_PORTS];
 	struct vs_fdb_stats fdb_base;
 	struct vs_worker_stats worker_base[VS_MAX_WORKERS];
+	/* NLB (dp_nlb.c): the clusters, the workers' snooped IGMP, and each
+	 * slot's counters at its cluster's creation. */
+	struct vs_nlb_table *nlb;
+	struct rte_ring *nlb_events;
+	struct vs_worker_nlb_stats nlb_base[VS_NLB_MAX_CLUSTERS];
+	uint64_t nlb_igmp[VS_NLB_MAX_CLUSTERS][3]; /* joins, leaves, expired */
+	uint64_t nlb_last_expire_ms;
 };
 
 /* port.c */
@@ -190,6 +219,16 @@ int vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_a
 int vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen);
 /* The index of a switch's uplink (host false) or host vNIC, or -ENOENT. */
 int vs_dp_auto_index(const struct vs_dp *dp, const char *sw, bool host);
+
+/* dp_nlb.c: the datapath's NLB state; a port or switch going away. */
+int vs_dp_nlb_init(struct vs_dp *dp, char *err, size_t errlen);
+void vs_dp_nlb_fini(struct vs_dp *dp);
+void vs_dp_nlb_port_gone(struct vs_dp *dp, unsigned int idx);
+void vs_dp_nlb_switch_gone(struct vs_dp *dp, uint16_t sw);
+void vs_dp_nlb_stats_clear(struct vs_dp *dp);
+/* -EBUSY and why, if turning spoofing off on this port would break a
+ * unicast cluster. */
+int vs_dp_nlb_spoofing_check(const struct vs_dp *dp, unsigned int idx, char *err, size_t errlen);
 
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);

@@ -9,11 +9,15 @@
  *                  VLAN and TCI of each frame, its 802.1Q tag removed
  *   2b. security   a port with a known MAC sends only from it; DHCP and
  *                  router guards
+ *   2c. nlb        in switches with NLB clusters: frames to a cluster MAC
+ *                  and heartbeats marked for the cluster's members, masked
+ *                  sources of non-members refused, IGMP snooped (nlb/)
  *   3. keys        (switch, VLAN, MAC) keys of source and destination
  *   4. learn       source -> ingress port        (one bulk hash lookup
  *   5. lookup      destination -> one port, or    serves stages 4 and 5)
  *                  the VLAN's flood domain
- *   6. egress      per destination port: the VLAN's encapsulation (tag or
+ *   6. egress      per destination port (or every port of the flood domain,
+ *                  or a cluster's members): the VLAN's encapsulation (tag or
  *                  not), then the worker's tx buffer; floods share one mbuf
  *                  by reference count, one copy more when some ports want
  *                  the frame tagged and others not
@@ -25,14 +29,22 @@
  * bulk call.  No locks, no logs; the only allocations are the tagged copy of
  * a mixed flood and a tag's new segment when a frame has no headroom.
  */
+#include <netinet/in.h>
+
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
 #include "dp_priv.h"
 
 #define VS_OUT_FLOOD UINT16_MAX
+#define VS_OUT_NLB (UINT16_MAX - 1) /* the members of cluster snap->nlb.e[nlb[i] - 1] */
+
+#define VS_NLB_F_HEARTBEAT 1
+#define VS_NLB_F_NO_LEARN 2 /* the source is a cluster MAC */
 
 struct vs_burst {
 	uint16_t n;
@@ -41,7 +53,10 @@ struct vs_burst {
 	uint16_t in_port;
 	uint16_t sw;
 	uint16_t in_gen;
+	bool has_nlb;               /* the switch has clusters: nlb[] is valid */
 	uint8_t drop[VS_BURST];     /* VS_DROP_MAX = kept */
+	uint8_t nlb[VS_BURST];      /* the cluster's place in snap->nlb + 1; 0: none */
+	uint8_t nlb_flags[VS_BURST];
 	uint16_t vlan[VS_BURST];
 	uint16_t tci[VS_BURST];     /* PCP | DEI | VID, for tagging on egress */
 	uint16_t out[VS_BURST];     /* port index or VS_OUT_FLOOD */
@@ -151,6 +166,125 @@ vs_stage_security(struct vs_burst *b, const struct vs_snap_port *in, struct rte_
 	}
 }
 
+static inline uint32_t
+vs_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Hands what an IGMP message says about the switch's IGMP clusters to the
+ * control thread; the frame itself goes on like any other. */
+static void
+vs_nlb_snoop(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
+	     const struct rte_mbuf *m, uint16_t i)
+{
+	uint8_t buf[RTE_ETHER_MTU], proto_copy;
+	uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, (uint32_t)sizeof(buf));
+	const uint8_t *proto = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN + 9, 1, &proto_copy);
+	struct vs_nlb_event ev[VS_NLB_IGMP_MAX_GROUPS];
+	struct vs_nlb_igmp g;
+	const uint8_t *ip;
+	unsigned int n = 0, k;
+
+	if (proto == NULL || *proto != IPPROTO_IGMP)
+		return;
+	ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, len, buf);
+	if (ip == NULL || vs_nlb_igmp_parse(ip, len, &g) != VS_IGMP_OK) {
+		w->igmp_ignored++;
+		return;
+	}
+	w->igmp_snooped++;
+	if (g.kind == VS_IGMP_QUERY) {
+		ev[n++] = (struct vs_nlb_event){VS_NLB_EV_QUERY, g.robustness, b->sw, b->vlan[i],
+						b->in_port, g.group, g.max_resp_ms,
+						g.query_interval_s};
+	} else {
+		for (k = 0; k < g.n; k++)
+			for (unsigned int c = 0; c < snap->nlb.n; c++) {
+				const struct vs_nlb_entry *e = &snap->nlb.e[c];
+
+				if (e->mode != VS_NLB_IGMP || e->sw != b->sw ||
+				    e->vlan != b->vlan[i] || vs_nlb_igmp_group(e->ip) != g.g[k].group)
+					continue;
+				ev[n++] = (struct vs_nlb_event){
+					g.g[k].join ? VS_NLB_EV_JOIN : VS_NLB_EV_LEAVE, 0, b->sw,
+					b->vlan[i], b->in_port, g.g[k].group, 0, 0};
+				break;
+			}
+	}
+	if (n > 0) {
+		k = rte_ring_enqueue_burst_elem(w->dp->nlb_events, ev, sizeof(ev[0]), n, NULL);
+		w->igmp_lost += n - k;
+	}
+}
+
+/* One frame of a switch with clusters: marks it for a cluster's members,
+ * or refuses it. */
+static inline uint8_t
+vs_stage_nlb_one(struct vs_worker *w, const struct vs_snapshot *snap,
+		 const struct vs_snap_switch *ss, struct vs_burst *b, struct rte_mbuf *m, uint16_t i)
+{
+	const struct rte_ether_hdr *eh = rte_pktmbuf_read(m, 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
+	const uint8_t *src = eh->src_addr.addr_bytes, *dst = eh->dst_addr.addr_bytes;
+	uint16_t type = rte_be_to_cpu_16(eh->ether_type);
+	bool from_uplink = b->in_port + 1u == ss->uplink1;
+	const struct vs_nlb_entry *e;
+
+	if (src[0] == 0x02) {
+		/* 02-BF-w-x-y-z is the cluster's own MAC: never learned; 02-<1..32>-
+		 * w-x-y-z a member's masked source: members only. */
+		uint32_t ip = vs_be32(src + 2);
+
+		e = vs_nlb_view_by_ip(&snap->nlb, b->sw, b->vlan[i], ip);
+		if (e != NULL && e->mode == VS_NLB_UNICAST) {
+			if (src[1] == 0xbf)
+				b->nlb_flags[i] |= VS_NLB_F_NO_LEARN;
+			else if (vs_nlb_src_is_masked(ip, src) && !from_uplink &&
+				 !vs_nlb_portset_has(&e->members, b->in_port))
+				return VS_DROP_NLB_NOT_MEMBER;
+		}
+	}
+	if (type == VS_NLB_ETHERTYPE_HEARTBEAT) {
+		uint8_t copy[4];
+		const uint8_t *ip = rte_pktmbuf_read(
+			m, RTE_ETHER_HDR_LEN + VS_NLB_HB_CLUSTER_IP_OFF, 4, copy);
+
+		e = ip == NULL ? NULL : vs_nlb_view_by_ip(&snap->nlb, b->sw, b->vlan[i], vs_be32(ip));
+		if (e != NULL) {
+			if (!from_uplink && !vs_nlb_portset_has(&e->members, b->in_port))
+				return VS_DROP_NLB_NOT_MEMBER;
+			b->nlb[i] = (uint8_t)(e - snap->nlb.e + 1);
+			b->nlb_flags[i] |= VS_NLB_F_HEARTBEAT;
+			return VS_DROP_MAX;
+		}
+	}
+	if (vs_nlb_mac_maybe_cluster(dst) &&
+	    (e = vs_nlb_view_by_mac(&snap->nlb, b->sw, b->vlan[i], dst)) != NULL)
+		b->nlb[i] = (uint8_t)(e - snap->nlb.e + 1);
+	if (ss->nlb_igmp && type == RTE_ETHER_TYPE_IPV4)
+		vs_nlb_snoop(w, snap, b, m, i);
+	return VS_DROP_MAX;
+}
+
+/* Stage 2c.  Only switches with clusters pay for it. */
+static void
+vs_stage_nlb(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burst *b,
+	     struct rte_mbuf **pkts)
+{
+	const struct vs_snap_switch *ss = &snap->switches[b->sw];
+	uint16_t i;
+
+	b->has_nlb = ss->n_nlb > 0;
+	if (likely(!b->has_nlb))
+		return;
+	for (i = 0; i < b->n; i++) {
+		b->nlb[i] = 0;
+		b->nlb_flags[i] = 0;
+		if (b->drop[i] == VS_DROP_MAX)
+			b->drop[i] = vs_stage_nlb_one(w, snap, ss, b, pkts[i], i);
+	}
+}
+
 /* Stage 3.  After stage 2 the addresses are at the frame's start again. */
 static void
 vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
@@ -163,10 +297,24 @@ vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
 		if (b->drop[i] != VS_DROP_MAX)
 			continue;
 		eh = rte_pktmbuf_read(pkts[i], 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
-		vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
-		b->learn_idx[b->n_learn++] = i;
 		b->out[i] = VS_OUT_FLOOD;
 		b->unicast[i] = !rte_is_multicast_ether_addr(&eh->dst_addr);
+		if (unlikely(b->has_nlb) && (b->nlb[i] || b->nlb_flags[i])) {
+			/* A cluster's MAC is never learned; its frames are not
+			 * looked up: the cluster says where they go. */
+			if (!(b->nlb_flags[i] & VS_NLB_F_NO_LEARN)) {
+				vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i],
+					       &eh->src_addr);
+				b->learn_idx[b->n_learn++] = i;
+			}
+			if (b->nlb[i]) {
+				b->out[i] = VS_OUT_NLB;
+				continue;
+			}
+		} else {
+			vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
+			b->learn_idx[b->n_learn++] = i;
+		}
 		if (b->unicast[i]) {
 			vs_fdb_key_set(&b->dst_key[b->n_lookup], b->sw, b->vlan[i], &eh->dst_addr);
 			b->lookup_idx[b->n_lookup++] = i;
@@ -312,17 +460,19 @@ vs_tx_tagged(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
 }
 
 /* Sends one frame of VLAN vlan to every port of its flood domain but the
- * ingress.  Returns how many ports it went to. */
+ * ingress; with a cluster, only to its members that are up, and to the
+ * uplink unless the frame came from it or the cluster is local-only.
+ * Returns how many ports it went to. */
 static uint16_t
 vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
-	 uint16_t i, struct rte_mbuf *m)
+	 uint16_t i, struct rte_mbuf *m, const struct vs_nlb_entry *nlb)
 {
 	const struct vs_snap_switch *ss = &snap->switches[b->sw];
 	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS];
 	uint16_t n_as_is = 0, n_tagged = 0, k;
 	struct rte_mbuf *t;
 
-	if (b->unicast[i]) {
+	if (b->unicast[i] && nlb == NULL) {
 		/* A VM's MAC is its own in every VLAN its port carries, though the
 		 * static entry lives in one: the owner, if any, gets the frame. */
 		struct rte_ether_hdr copy;
@@ -350,10 +500,16 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 
 		if (p == b->in_port)
 			continue;
-		/* Unknown unicast, as the Hyper-V switch sends it: not to a port
-		 * whose MAC is known and locked; it cannot own an unknown MAC. */
-		if (b->unicast[i] && snap->ports[p].mac_locked)
+		if (nlb != NULL) {
+			if (!vs_nlb_portset_has(&nlb->members, p) &&
+			    (p + 1u != ss->uplink1 || nlb->local_only))
+				continue;
+		} else if (b->unicast[i] && snap->ports[p].mac_locked) {
+			/* Unknown unicast, as the Hyper-V switch sends it: not to a
+			 * port whose MAC is known and locked; it cannot own an
+			 * unknown MAC. */
 			continue;
+		}
 		switch (vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i])) {
 		case VS_VLAN_NOT_MEMBER:
 			break;
@@ -409,7 +565,20 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 	for (i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = pkts[i];
 
-		if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
+		if (b->drop[i] == VS_DROP_MAX && b->out[i] == VS_OUT_NLB) {
+			const struct vs_nlb_entry *e = &snap->nlb.e[b->nlb[i] - 1];
+			struct vs_worker_nlb_stats *c = &w->nlb[e->id];
+
+			if (vs_flood(w, snap, b, i, m, e) > 0) {
+				in->fwd_flood++;
+				if (b->nlb_flags[i] & VS_NLB_F_HEARTBEAT)
+					c->heartbeats++;
+				else
+					c->delivered++;
+				continue;
+			}
+			b->drop[i] = VS_DROP_NO_EGRESS;
+		} else if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
 			uint16_t o = b->out[i];
 
 			in->fwd_unicast++;
@@ -420,7 +589,7 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX) {
-			if (vs_flood(w, snap, b, i, m) > 0) {
+			if (vs_flood(w, snap, b, i, m, NULL) > 0) {
 				in->fwd_flood++;
 				continue;
 			}
@@ -461,6 +630,7 @@ vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 	vs_stage_parse(b, pkts);
 	vs_stage_vlan(b, sp, pkts);
 	vs_stage_security(b, sp, pkts);
+	vs_stage_nlb(w, snap, b, pkts);
 	vs_stage_keys(b, pkts);
 	vs_stage_learn_lookup(w, snap, b, now_s);
 	vs_stage_egress(w, snap, b, pkts);
