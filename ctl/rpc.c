@@ -81,7 +81,6 @@ vs_ctl_errno_to_code(int rc)
 		return VS_CTL_E_EXISTS;
 	case -EBUSY:
 	case -ENOSPC:
-	case -EPERM: /* a setting of another object forbids it (MAC spoofing off) */
 		return VS_CTL_E_CONFLICT;
 	case -EIO:
 		return VS_CTL_E_PERSIST;

@@ -158,9 +158,20 @@ test_refusals(void)
 	expect_refused("{\"switches\":[{\"name\":\"s1\"}]}", "s1");
 }
 
+#define NLB_DOC(nlb)                                                                           \
+	(snprintf(doc, sizeof(doc),                                                            \
+		  "{\"switches\":[{\"name\":\"dq\"},{\"name\":\"dr\"}],\"ports\":["                  \
+		  "{\"switch\":\"dq\",\"name\":\"d1\",\"kind\":\"ring\",\"mac_spoofing\":true},"      \
+		  "{\"switch\":\"dq\",\"name\":\"d2\",\"kind\":\"ring\"},"                          \
+		  "{\"switch\":\"dr\",\"name\":\"d3\",\"kind\":\"ring\"}],\"nlb\":%s}",             \
+		  nlb),                                                                        \
+	 doc)
+#define MC(ip, members)                                                                        \
+	"{\"switch\":\"dq\",\"ip\":\"" ip "\",\"mode\":\"multicast\",\"members\":[" members "]}"
+
 /* The document's "nlb": a refusal names nlb[i] and its field (so the file's
- * line can be shown), a cluster the datapath refuses undoes the whole
- * document, and clusters whose member ports were all deleted load. */
+ * line can be shown), and a cluster the datapath refuses undoes the whole
+ * document. */
 static void
 test_nlb_document(void)
 {
@@ -174,17 +185,6 @@ test_nlb_document(void)
 					 "  ]\n"
 					 "}\n";
 	char doc[2048], err[256];
-
-#define NLB_DOC(nlb)                                                                           \
-	(snprintf(doc, sizeof(doc),                                                            \
-		  "{\"switches\":[{\"name\":\"dq\"},{\"name\":\"dr\"}],\"ports\":["                  \
-		  "{\"switch\":\"dq\",\"name\":\"d1\",\"kind\":\"ring\",\"mac_spoofing\":true},"      \
-		  "{\"switch\":\"dq\",\"name\":\"d2\",\"kind\":\"ring\"},"                          \
-		  "{\"switch\":\"dr\",\"name\":\"d3\",\"kind\":\"ring\"}],\"nlb\":%s}",             \
-		  nlb),                                                                        \
-	 doc)
-#define MC(ip, members)                                                                        \
-	"{\"switch\":\"dq\",\"ip\":\"" ip "\",\"mode\":\"multicast\",\"members\":[" members "]}"
 
 	expect_refused(NLB_DOC("{}"), "config.nlb: expected an array");
 	expect_refused(NLB_DOC("[{\"switch\":\"dq\",\"ip\":\"1.2.3\",\"mode\":\"igmp\"}]"),
@@ -210,25 +210,34 @@ test_nlb_document(void)
 	CU_ASSERT(vs_dp_switch_index(dp, "dq") < 0);
 	CU_ASSERT(vs_dp_port_index(dp, "d1") < 0);
 
+	CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, text, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nlb[0].members[1]: no port 'd9'"));
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(text, err), 7);
+}
+
+/* Clusters whose member ports were all deleted are saved without members:
+ * the document must load them. */
+static void
+test_nlb_document_memberless(void)
+{
+	char doc[2048], err[256];
+
 	if (vs_ctl_config_apply(dp, NLB_DOC("[" MC("10.2.0.1", "") ",{\"switch\":\"dq\",\"ip\":"
 					    "\"10.2.0.1\",\"mode\":\"unicast\",\"vlan\":5,"
 					    "\"members\":[]}]"),
 				err, sizeof(err)) != 0) {
 		fprintf(stderr, "\n  %s\n", err);
 		CU_FAIL("clusters without members do not load");
+		return;
 	}
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "d1", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "d2", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "d3", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_switch_del(dp, "dq", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_switch_del(dp, "dr", err, sizeof(err)), 0);
-
-	CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, text, err, sizeof(err)), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nlb[0].members[1]: no port 'd9'"));
-	CU_ASSERT_EQUAL(vs_ctl_locate_line(text, err), 7);
+}
 #undef MC
 #undef NLB_DOC
-}
 
 static void
 test_locate_line(void)
@@ -304,7 +313,9 @@ vs_test_ctl_init(void)
 	    !CU_add_test(s, "refusals name the field and change nothing", test_refusals) ||
 	    !CU_add_test(s, "read file", test_read_file) ||
 	    !CU_add_test(s, "a refused field's line in the file", test_locate_line) ||
-	    !CU_add_test(s, "NLB clusters in the document", test_nlb_document))
+	    !CU_add_test(s, "NLB clusters in the document", test_nlb_document) ||
+	    !CU_add_test(s, "NLB clusters without members in the document",
+			 test_nlb_document_memberless))
 		return CU_get_error();
 	if ((rc = vs_test_register_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_server()) != CUE_SUCCESS ||

@@ -533,11 +533,13 @@ keep_switch(cJSON *doc, const char *key, const char *field, const char *sw)
 			cJSON_DeleteItemFromArray(a, i);
 }
 
-/* The saved document, loaded into another datapath, gives the same
- * clusters: one of each mode, VLANs, local_only, and one whose member
- * ports were all deleted. */
+/*
+ * Switch sw as saved, with its ports and clusters, deleted from this
+ * datapath (whose ring devices these are) and loaded into another: the
+ * document it saves is the same, and so are the clusters nlb.list shows.
+ */
 static void
-test_saved_and_loaded(void)
+reload_switch(const char *sw, const char *const *ports, unsigned int n_ports)
 {
 	struct vs_dp_conf dc = {.fdb_size = 4096};
 	struct vs_ctl_conf cc = {.sock_gid = -1};
@@ -545,40 +547,30 @@ test_saved_and_loaded(void)
 	cJSON *before, *after, *doc;
 	struct vs_dp *dp2;
 	struct vs_ctl *ctl2;
+	unsigned int i;
 
-	cJSON_Delete(ok("switch.add", "{'name':'rl'}"));
-	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r1','kind':'ring','mac_spoofing':true}"));
-	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r2','kind':'ring','mac_spoofing':true}"));
-	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r3','kind':'ring'}"));
-	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r4','kind':'ring'}"));
-	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.10','mode':'unicast',"
-				   "'members':['r1','r2'],'local_only':true}"));
-	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.11','mode':'multicast','vlan':20,"
-				   "'members':['r3','r1']}"));
-	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.12','mode':'igmp','vlan':20}"));
-	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.13','mode':'multicast',"
-				   "'members':['r4']}"));
-	cJSON_Delete(ok("port.del", "{'name':'r4'}"));
-	before = ok("nlb.list", "{'switch':'rl'}");
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(before), 4);
+	before = ok("nlb.list", "{'switch':'%s'}", sw);
 	doc = saved();
-	keep_switch(doc, "switches", "name", "rl");
-	keep_switch(doc, "ports", "switch", "rl");
-	keep_switch(doc, "nlb", "switch", "rl");
-	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "nlb")), 4);
+	keep_switch(doc, "switches", "name", sw);
+	keep_switch(doc, "ports", "switch", sw);
+	keep_switch(doc, "nlb", "switch", sw);
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(doc, "nlb")),
+			cJSON_GetArraySize(before));
 	text = cJSON_Print(doc);
 	cJSON_Delete(doc);
-	/* The ring devices are this datapath's: free them before loading. */
-	cJSON_Delete(ok("port.del", "{'name':'r1'}"));
-	cJSON_Delete(ok("port.del", "{'name':'r2'}"));
-	cJSON_Delete(ok("port.del", "{'name':'r3'}"));
-	cJSON_Delete(ok("switch.del", "{'name':'rl'}"));
+	for (i = 0; i < n_ports; i++)
+		cJSON_Delete(ok("port.del", "{'name':'%s'}", ports[i]));
+	cJSON_Delete(ok("switch.del", "{'name':'%s'}", sw));
 
 	dp2 = vs_dp_create(&dc, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dp2);
 	if (vs_ctl_config_apply(dp2, text, err, sizeof(err)) != 0) {
 		fprintf(stderr, "\n  apply: %s\n", err);
 		CU_FAIL("the saved document does not load");
+		vs_dp_destroy(dp2);
+		cJSON_Delete(before);
+		free(text);
+		return;
 	}
 	doc = vs_ctl_config_build(dp2);
 	back = cJSON_Print(doc);
@@ -604,6 +596,48 @@ test_saved_and_loaded(void)
 	vs_dp_destroy(dp2);
 	free(text);
 	free(back);
+}
+
+/* The saved clusters, loaded into another datapath, are the same: one of
+ * each mode, VLANs, local_only. */
+static void
+test_saved_and_loaded(void)
+{
+	static const char *const ports[] = {"r1", "r2", "r3"};
+	cJSON *l;
+
+	cJSON_Delete(ok("switch.add", "{'name':'rl'}"));
+	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r1','kind':'ring','mac_spoofing':true}"));
+	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r2','kind':'ring','mac_spoofing':true}"));
+	cJSON_Delete(ok("port.add", "{'switch':'rl','name':'r3','kind':'ring'}"));
+	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.10','mode':'unicast',"
+				   "'members':['r1','r2'],'local_only':true}"));
+	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.11','mode':'multicast','vlan':20,"
+				   "'members':['r3','r1']}"));
+	cJSON_Delete(ok("nlb.add", "{'switch':'rl','ip':'10.1.0.12','mode':'igmp','vlan':20}"));
+	l = ok("nlb.list", "{'switch':'rl'}");
+	CU_ASSERT_EQUAL(cJSON_GetArraySize(l), 3);
+	cJSON_Delete(l);
+	reload_switch("rl", ports, 3);
+}
+
+/* A unicast or multicast cluster whose member ports were all deleted is
+ * saved without members, and must load back so (a restart would fail
+ * otherwise). */
+static void
+test_memberless_loaded(void)
+{
+	static const char *const ports[] = {"e2"};
+
+	cJSON_Delete(ok("switch.add", "{'name':'re'}"));
+	cJSON_Delete(ok("port.add", "{'switch':'re','name':'e1','kind':'ring','mac_spoofing':true}"));
+	cJSON_Delete(ok("port.add", "{'switch':'re','name':'e2','kind':'ring'}"));
+	cJSON_Delete(ok("nlb.add", "{'switch':'re','ip':'10.1.1.1','mode':'multicast',"
+				   "'members':['e1']}"));
+	cJSON_Delete(ok("nlb.add", "{'switch':'re','ip':'10.1.1.2','mode':'unicast',"
+				   "'members':['e1']}"));
+	cJSON_Delete(ok("port.del", "{'name':'e1'}"));
+	reload_switch("re", ports, 1);
 }
 
 /* ---- frames through the pipeline, counted in nlb.list ---- */
@@ -786,6 +820,7 @@ vs_test_register_nlb_rpc(void)
 	    !CU_add_test(s, "a deleted port leaves its clusters", test_port_del_leaves) ||
 	    !CU_add_test(s, "a deleted switch takes its clusters", test_switch_del_takes_clusters) ||
 	    !CU_add_test(s, "saved clusters load back the same", test_saved_and_loaded) ||
+	    !CU_add_test(s, "clusters whose ports were deleted load back", test_memberless_loaded) ||
 	    !CU_add_test(s, "delivered and IGMP counters", test_counters) ||
 	    !CU_add_test(s, "a change that cannot be saved is undone", test_save_failure_undoes))
 		return CU_get_error();
