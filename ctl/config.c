@@ -18,7 +18,9 @@
 static int
 vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"fdb_size", "fdb_aging_s", "workers", "mbufs", NULL};
+	static const char *const keys[] = {"fdb_size", "fdb_aging_s", "workers", "mbufs",
+					   "mac_pool", NULL};
+	const cJSON *pool = cJSON_GetObjectItemCaseSensitive(d, "mac_pool");
 	uint32_t workers = out->n_workers;
 	int rc;
 
@@ -31,6 +33,9 @@ vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t 
 				 errlen)) != 0 ||
 	    (rc = vs_ctl_get_u32(d, "datapath", "mbufs", 1023, 1u << 24, &out->n_mbufs, err,
 				 errlen)) != 0)
+		return rc;
+	if (pool != NULL && (rc = vs_ctl_parse_mac_pool(pool, "datapath.mac_pool", out->mac_min,
+							 out->mac_max, err, errlen)) != 0)
 		return rc;
 	out->n_workers = workers;
 	return 0;
@@ -88,9 +93,10 @@ vs_ctl_parse_auto_port(const cJSON *o, const char *where, bool host, struct vs_p
 	static const char *const hkeys[] = {"ifname",	    "mac",	  "mtu",
 					    "addresses",    "vlan",	  "admin",
 					    "mac_spoofing", "dhcp_guard", "router_guard",
-					    NULL};
-	static const char *const ukeys[] = {"vlan",	  "admin",	"mac", "mac_spoofing",
-					    "dhcp_guard", "router_guard", NULL};
+					    "offload",	    NULL};
+	static const char *const ukeys[] = {"vlan",	    "admin",	  "mac",
+					    "mac_spoofing", "dhcp_guard", "router_guard",
+					    "offload",	    NULL};
 	cJSON *dup;
 	int rc;
 
@@ -295,7 +301,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "dhcp_guard", "router_guard", "ifname",
 					   "owner",	   "group",	 "adopt",
 					   "mtu",	   "addresses",	 "rx_pcap",
-					   "tx_pcap",	   "loop",	 NULL};
+					   "tx_pcap",	   "loop",	 "offload",
+					   NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -325,7 +332,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		return -EINVAL;
 	}
 	c->admin_down = strcmp(admin, "down") == 0;
-	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0)
+	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0 ||
+	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0)
 		return rc;
 	if ((rc = vs_ctl_get_str(o, where, "ifname", 0, c->ifname, sizeof(c->ifname), err,
 				 errlen)) != 0 ||
@@ -334,7 +342,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	    (rc = vs_ctl_get_str(o, where, "group", 0, c->group, sizeof(c->group), err, errlen)) !=
 		    0 ||
 	    (rc = vs_ctl_get_bool(o, where, "adopt", &c->adopt, err, errlen)) != 0 ||
-	    (rc = vs_ctl_get_u32(o, where, "mtu", 68, 9000, &c->mtu, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, where, "mtu", VS_MTU_MIN, VS_MTU_MAX, &c->mtu, err, errlen)) !=
+		    0 ||
 	    (rc = vs_ctl_get_str(o, where, "rx_pcap", 0, c->rx_pcap, sizeof(c->rx_pcap), err,
 				 errlen)) != 0 ||
 	    (rc = vs_ctl_get_str(o, where, "tx_pcap", 0, c->tx_pcap, sizeof(c->tx_pcap), err,
@@ -379,9 +388,16 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		}
 		snprintf(c->addrs[na++], sizeof(c->addrs[0]), "%s", a->valuestring);
 	}
-	if (c->kind != VS_PORT_HOST && (c->mtu != 0 || na != 0)) {
-		snprintf(err, errlen, "%s%s%s: only a host port takes it", where, *where ? "." : "",
-			 c->mtu ? "mtu" : "addresses");
+	if (c->kind != VS_PORT_HOST && na != 0) {
+		snprintf(err, errlen, "%s%saddresses: only a host port takes it", where,
+			 *where ? "." : "");
+		return -EINVAL;
+	}
+	/* A netvsc port's MTU is the one offered to the guest (its largest
+	 * frame, with the guest's own NDIS-config MTU). */
+	if (c->kind != VS_PORT_HOST && c->kind != VS_PORT_NETVSC && c->mtu != 0) {
+		snprintf(err, errlen, "%s%smtu: only host and netvsc ports take it", where,
+			 *where ? "." : "");
 		return -EINVAL;
 	}
 	if (c->kind != VS_PORT_EMULATED && (c->adopt || c->owner[0] || c->group[0])) {

@@ -6,7 +6,8 @@
  * config.get), one JSON object:
  *
  *   {
- *     "datapath": { "fdb_size": 262144, "fdb_aging_s": 300, "workers": 1 },
+ *     "datapath": { "fdb_size": 262144, "fdb_aging_s": 300, "workers": 1,
+ *                   "mac_pool": { "min": "00:15:5d:2a:07:00", "max": "00:15:5d:2a:07:ff" } },
  *     "switches": [ { "name": "sw0", "type": "external",
  *                     "uplink": "net_af_packet0,iface=eth1",
  *                     "uplink_port": { "vlan": { "mode": "trunk", "allowed": "10,20" } },

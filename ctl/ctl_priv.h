@@ -23,6 +23,13 @@ int vs_ctl_get_str(const cJSON *obj, const char *where, const char *key, int req
 int vs_ctl_get_bool(const cJSON *obj, const char *where, const char *key, bool *out, char *err,
 		    size_t errlen);
 
+/* "offload" of a port object: {"tx_csum": true, "rx_csum": true, "tso":
+ * false} or the command line's "tx-csum=on,tso=off"; keys absent keep
+ * *s.  Errors name "<where>.offload...". */
+int vs_ctl_parse_offload(const cJSON *o, const char *where, struct vs_offload_settings *s,
+			 char *err, size_t errlen);
+cJSON *vs_ctl_offload_json(const struct vs_offload_settings *s);
+
 /* config.c: one element of "switches" / "ports" (the params of switch.add /
  * port.add), validated on its own. */
 int vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,
@@ -47,6 +54,11 @@ cJSON *vs_ctl_vlan_json(const struct vs_vlan_policy *p);
  * "router_guard" of a port object; absent keys leave c as it is. */
 int vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 			  size_t errlen);
+/* methods_macpool.c: a "mac_pool" object ({"min": MAC, "max": MAC}), the
+ * range checked; errors name "<where>.min" / "<where>.max". */
+int vs_ctl_parse_mac_pool(const cJSON *o, const char *where, uint8_t min[6], uint8_t max[6],
+			  char *err, size_t errlen);
+cJSON *vs_ctl_mac_pool_json(const uint8_t min[6], const uint8_t max[6]);
 /* config_nlb.c: an NLB cluster, the params of nlb.add and an element of
  * the document's "nlb" (its fields only: the caller checks that the switch
  * and the member ports exist).  allow_no_members: a saved document may hold

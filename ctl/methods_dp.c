@@ -308,8 +308,14 @@ static int
 vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
-					   "mac_spoofing", "dhcp_guard", "router_guard", NULL};
+					   "mac_spoofing", "dhcp_guard", "router_guard", "mtu",
+					   "offload",	   NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
+	bool has_mtu = cJSON_HasObjectItem(p, "mtu");
+	bool offload = cJSON_HasObjectItem(p, "offload");
+	struct vs_offload_settings ol;
+	struct vs_port_link link;
+	uint32_t mtu = 0;
 	bool security = cJSON_HasObjectItem(p, "mac") || cJSON_HasObjectItem(p, "mac_spoofing") ||
 			cJSON_HasObjectItem(p, "dhcp_guard") ||
 			cJSON_HasObjectItem(p, "router_guard");
@@ -321,7 +327,8 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 
 	(void)res;
 	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0 ||
-	    (rc = vs_ctl_get_str(p, "", "admin", 0, admin, sizeof(admin), err, errlen)) != 0)
+	    (rc = vs_ctl_get_str(p, "", "admin", 0, admin, sizeof(admin), err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(p, "", "mtu", 0, UINT32_MAX, &mtu, err, errlen)) != 0)
 		return rc;
 	idx = vs_dp_port_index(c->dp, name);
 	if (idx < 0) {
@@ -338,20 +345,37 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &sec);
 	if (security && (rc = vs_ctl_parse_security(p, "", &sec, err, errlen)) != 0)
 		return rc;
+	if (has_mtu && (rc = vs_dp_port_set_mtu_check(c->dp, name, mtu, err, errlen)) != 0)
+		return rc;
+	ol = sec.offload;
+	if (offload && (rc = vs_ctl_parse_offload(p, "", &ol, err, errlen)) != 0)
+		return rc;
 	if (c->dry_run) {
+		char ols[64] = "";
+
+		if (offload)
+			vs_offload_settings_format(&ol, ols, sizeof(ols));
 		char allowed[256] = "";
 
 		if (vlan != NULL && policy.mode == VS_VLAN_MODE_TRUNK)
 			vs_vlan_allowed_format(&policy, allowed, sizeof(allowed));
-		*res = vs_ctl_would("set port %s%s%s%s%s%s", name, security ? " security" : "",
+		char mtus[24] = "";
+
+		if (has_mtu)
+			snprintf(mtus, sizeof(mtus), " mtu %u", mtu);
+		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s", name, security ? " security" : "",
 				    admin[0] ? " admin " : "", admin,
 				    vlan ? " vlan " : "",
 				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
 							  : vs_vlan_mode_name(policy.mode))
-					 : "");
+					 : "",
+				    mtus, offload ? " offload " : "", ols);
 		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
+	/* An MTU of 0 ("keep") is undone to what the interface had. */
+	if (vs_dp_port_link(c->dp, (unsigned int)idx, &link) != 0)
+		link.mtu = 0;
 	if (vlan != NULL && (rc = vs_dp_port_set_vlan(c->dp, name, &policy, err, errlen)) != 0)
 		return rc;
 	if (security && (rc = vs_dp_port_set_security(c->dp, name, &sec, err, errlen)) != 0)
@@ -359,7 +383,11 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	if (admin[0] != '\0' &&
 	    (rc = vs_dp_port_set_admin(c->dp, name, strcmp(admin, "up") == 0, err, errlen)) != 0)
 		goto undo;
-	if (vlan == NULL && admin[0] == '\0' && !security)
+	if (has_mtu && (rc = vs_dp_port_set_mtu(c->dp, name, mtu, err, errlen)) != 0)
+		goto undo;
+	if (offload && (rc = vs_dp_port_set_offload(c->dp, name, &ol, err, errlen)) != 0)
+		goto undo;
+	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload)
 		return 0;
 	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
 		return 0;
@@ -371,6 +399,13 @@ undo: {
 		vs_dp_port_set_vlan(c->dp, name, &pc.vlan, e2, sizeof(e2));
 	if (security)
 		vs_dp_port_set_security(c->dp, name, &pc, e2, sizeof(e2));
+	if (has_mtu && (pc.mtu ? pc.mtu : link.mtu) != 0) {
+		vs_dp_port_set_mtu(c->dp, name, pc.mtu ? pc.mtu : link.mtu, e2, sizeof(e2));
+		if (pc.mtu == 0) /* back to "keep" */
+			vs_dp_port_set_mtu(c->dp, name, 0, e2, sizeof(e2));
+	}
+	if (offload)
+		vs_dp_port_set_offload(c->dp, name, &pc.offload, e2, sizeof(e2));
 }
 	return rc;
 }
@@ -445,6 +480,18 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		return -ENOENT;
 	}
 	*res = vs_ctl_port_json(c->dp, (unsigned int)idx);
+	{
+		/* What the port's device (or kind) can do, and what it does
+		 * under its settings. */
+		uint32_t sup, act;
+		char txt[256];
+
+		vs_dp_port_offload_caps(c->dp, (unsigned int)idx, &sup, &act);
+		vs_offload_caps_format(sup, txt, sizeof(txt));
+		cJSON_AddStringToObject(*res, "offload_supported", txt);
+		vs_offload_caps_format(act, txt, sizeof(txt));
+		cJSON_AddStringToObject(*res, "offload_active", txt);
+	}
 	cJSON_AddItemToObject(*res, "stats", vs_ctl_port_stats_json(c->dp, (unsigned int)idx));
 	{
 		struct vs_port_link l;
@@ -465,6 +512,9 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 				cJSON_AddNumberToObject(o, "speed_mbps", l.speed_mbps);
 			if (l.kernel) {
 				char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+				if (l.gone)
+					cJSON_AddBoolToObject(o, "gone", true);
 
 				{
 					struct rte_ether_addr ea_; /* the bytes may sit at any address */

@@ -134,6 +134,15 @@ vs_m_stats_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t 
 	cJSON_AddNumberToObject(fdb, "aged", (double)fs.aged);
 	cJSON_AddNumberToObject(fdb, "overflow", (double)fs.overflow);
 	cJSON_AddNumberToObject(fdb, "static_held", (double)fs.static_held);
+	{
+		struct vs_offload_stats os;
+		cJSON *ol = cJSON_AddObjectToObject(*res, "offload");
+		unsigned int k;
+
+		vs_dp_offload_stats(c->dp, &os);
+		for (k = 0; k < VS_OFFLOAD_C_MAX; k++)
+			cJSON_AddNumberToObject(ol, vs_offload_counter_name(k), (double)os.c[k]);
+	}
 	workers = cJSON_AddArrayToObject(*res, "workers");
 	for (i = 0; i < vs_dp_worker_count(c->dp); i++) {
 		struct vs_worker_stats ws;

@@ -94,3 +94,53 @@ vs_ctl_get_bool(const cJSON *obj, const char *where, const char *key, bool *out,
 	*out = cJSON_IsTrue(v);
 	return 0;
 }
+
+int
+vs_ctl_parse_offload(const cJSON *o, const char *where, struct vs_offload_settings *s, char *err,
+		     size_t errlen)
+{
+	static const char *const keys[] = {"tx_csum", "rx_csum", "tso", NULL};
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "offload");
+	struct vs_offload_settings n = *s;
+	bool tx = !n.tx_csum_off, rx = !n.rx_csum_off, tso = !n.tso_off;
+	char at[96], why[128];
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	snprintf(at, sizeof(at), "%s%soffload", where, *where ? "." : "");
+	if (cJSON_IsString(v)) { /* the command line's "tx-csum=on,tso=off" */
+		if (vs_offload_settings_parse(v->valuestring, &n, why, sizeof(why)) != 0) {
+			/* why starts with "offload: " */
+			snprintf(err, errlen, "%s%s", at, why + strlen("offload"));
+			return -EINVAL;
+		}
+		*s = n;
+		return 0;
+	}
+	if (!cJSON_IsObject(v)) {
+		snprintf(err, errlen, "%s: expected an object like {\"tso\": false} or a string "
+				      "like \"tx-csum=on,tso=off\"", at);
+		return -EINVAL;
+	}
+	if ((rc = vs_ctl_check_keys(v, at, keys, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(v, at, "tx_csum", &tx, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(v, at, "rx_csum", &rx, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_bool(v, at, "tso", &tso, err, errlen)) != 0)
+		return rc;
+	s->tx_csum_off = !tx;
+	s->rx_csum_off = !rx;
+	s->tso_off = !tso;
+	return 0;
+}
+
+cJSON *
+vs_ctl_offload_json(const struct vs_offload_settings *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddBoolToObject(o, "tx_csum", !s->tx_csum_off);
+	cJSON_AddBoolToObject(o, "rx_csum", !s->rx_csum_off);
+	cJSON_AddBoolToObject(o, "tso", !s->tso_off);
+	return o;
+}

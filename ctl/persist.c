@@ -109,6 +109,8 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		cJSON_AddStringToObject(o, "group", c.group);
 	if (c.adopt)
 		cJSON_AddBoolToObject(o, "adopt", true);
+	if (c.kind == VS_PORT_NETVSC && c.mtu)
+		cJSON_AddNumberToObject(o, "mtu", c.mtu);
 	vs_ctl_port_settings_json(o, &c, c.kind == VS_PORT_HOST || c.kind == VS_PORT_EMULATED);
 	return o;
 }
@@ -146,6 +148,7 @@ vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
 	cJSON_AddBoolToObject(o, "mac_spoofing", c.mac_spoofing);
 	cJSON_AddBoolToObject(o, "dhcp_guard", c.dhcp_guard);
 	cJSON_AddBoolToObject(o, "router_guard", c.router_guard);
+	cJSON_AddItemToObject(o, "offload", vs_ctl_offload_json(&c.offload));
 }
 
 static void
@@ -169,6 +172,9 @@ vs_ctl_config_build(const struct vs_dp *dp)
 	cJSON_AddNumberToObject(d, "fdb_aging_s", dc.fdb_aging_s);
 	cJSON_AddNumberToObject(d, "workers", dc.n_workers);
 	cJSON_AddNumberToObject(d, "mbufs", dc.n_mbufs);
+	/* Written even when it is the default: the default is this host's,
+	 * and a VM moved elsewhere keeps its address, not its pool. */
+	cJSON_AddItemToObject(d, "mac_pool", vs_ctl_mac_pool_json(dc.mac_min, dc.mac_max));
 	for (i = 0; i < VS_MAX_SWITCHES; i++) {
 		cJSON *o = vs_ctl_switch_json(dp, i);
 

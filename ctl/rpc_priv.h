@@ -41,6 +41,7 @@ struct vs_ctl {
 	bool bound; /* sock_path is ours to remove */
 	uint64_t started_s;
 	bool dry_run; /* the request being served only asks what would happen */
+	uint64_t self_saved; /* vs_dp_self_changes when last saved */
 	unsigned int n_methods;
 	struct vs_ctl_method methods[VS_CTL_MAX_METHODS];
 	struct vs_ctl_client clients[VS_CTL_MAX_CLIENTS];
@@ -66,6 +67,7 @@ int vs_ctl_register_info_methods(struct vs_ctl *c);
 /* A port's counters as JSON (methods_dp.c; stats.get uses it too). */
 cJSON *vs_ctl_port_stats_json(const struct vs_dp *dp, unsigned int idx);
 int vs_ctl_register_capture_methods(struct vs_ctl *c);
+int vs_ctl_register_mac_pool_methods(struct vs_ctl *c);
 int vs_ctl_register_nlb_methods(struct vs_ctl *c);
 /* methods_nlb.c: the clusters that deleting a switch (port NULL) or a port
  * is about to change, as they are (malloc'd: free() it if not applied);

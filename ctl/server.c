@@ -54,11 +54,12 @@ vs_ctl_create(struct vs_dp *dp, const struct vs_ctl_conf *conf, char *err, size_
 		c->clients[i].fd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	c->started_s = (uint64_t)ts.tv_sec;
+	c->self_saved = vs_dp_self_changes(dp);
 	if (conf->config_path != NULL)
 		snprintf(c->config_path, sizeof(c->config_path), "%s", conf->config_path);
 	if (vs_ctl_register_dp_methods(c) != 0 || vs_ctl_register_info_methods(c) != 0 ||
 	    vs_ctl_register_trace_methods(c) != 0 || vs_ctl_register_capture_methods(c) != 0 ||
-	    vs_ctl_register_nlb_methods(c) != 0) {
+	    vs_ctl_register_mac_pool_methods(c) != 0 || vs_ctl_register_nlb_methods(c) != 0) {
 		snprintf(err, errlen, "control: method table full");
 		goto fail;
 	}
@@ -242,7 +243,12 @@ vs_ctl_poll(struct vs_ctl *c, int timeout_ms)
 	struct pollfd pfd[VS_CTL_MAX_CLIENTS + 1];
 	struct vs_ctl_client *who[VS_CTL_MAX_CLIENTS + 1];
 	unsigned int i, n = 0;
+	char err[256];
 
+	/* What the datapath changed by itself (a host vNIC following its
+	 * uplink's MTU) is saved like any change; retried until it is. */
+	if (vs_dp_self_changes(c->dp) != c->self_saved && vs_ctl_persist(c, err, sizeof(err)) == 0)
+		c->self_saved = vs_dp_self_changes(c->dp);
 	if (c->listen_fd < 0) {
 		poll(NULL, 0, timeout_ms);
 		return;

@@ -26,9 +26,11 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
+/* What an option's value becomes.  The table writes false and true for the
+ * first two, as when the field was "bool number". */
 enum vs_opt_type {
-	VS_OPT_STR,
-	VS_OPT_NUM,
+	VS_OPT_STR = false,
+	VS_OPT_NUM = true,
 	VS_OPT_LIST, /* "a,b,c": an array of strings */
 	VS_OPT_FLAG, /* takes no value: the key is true when given */
 };
@@ -50,79 +52,89 @@ struct vs_cmd {
 
 static const struct vs_cmd vs_cmds[] = {
 	{"switch", "add", "switch.add", {"name"}, NULL,
-	 {{"--type", "type", VS_OPT_STR},
-	  {"--uplink", "uplink", VS_OPT_STR},
-	  {"--allow-management-os", "allow_management_os", VS_OPT_STR},
-	  {"--host-ifname", "host.ifname", VS_OPT_STR},
-	  {"--host-address", "host.address", VS_OPT_STR}},
+	 {{"--type", "type", false},
+	  {"--uplink", "uplink", false},
+	  {"--allow-management-os", "allow_management_os", false},
+	  {"--host-ifname", "host.ifname", false},
+	  {"--host-address", "host.address", false},
+	  {"--host-mtu", "host.mtu", true}},
 	 "switch add NAME [--type external|internal|private] [--uplink DEVARGS] "
-	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]... "
+	 "[--host-mtu MTU]",
 	 NULL},
 	{"switch", "set", "switch.set", {"name"}, NULL,
-	 {{"--type", "type", VS_OPT_STR},
-	  {"--uplink", "uplink", VS_OPT_STR},
-	  {"--allow-management-os", "allow_management_os", VS_OPT_STR},
-	  {"--host-ifname", "host.ifname", VS_OPT_STR},
-	  {"--host-address", "host.address", VS_OPT_STR}},
+	 {{"--type", "type", false},
+	  {"--uplink", "uplink", false},
+	  {"--allow-management-os", "allow_management_os", false},
+	  {"--host-ifname", "host.ifname", false},
+	  {"--host-address", "host.address", false},
+	  {"--host-mtu", "host.mtu", true}},
 	 "switch set NAME [--type external|internal|private] [--uplink DEVARGS] "
-	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]...",
+	 "[--allow-management-os on|off] [--host-ifname IF] [--host-address ADDR/LEN]... "
+	 "[--host-mtu MTU]",
 	 NULL},
 	{"switch", "del", "switch.del", {"name"}, NULL, {{0}}, "switch del NAME", NULL},
 	{"switch", "list", "switch.list", {0}, NULL, {{0}}, "switch list", vs_print_switches},
 	{"switch", "show", "switch.get", {"name"}, NULL, {{0}}, "switch show NAME",
 	 vs_print_switch},
 	{"port", "add", "port.add", {"switch", "name"}, NULL,
-	 {{"--kind", "kind", VS_OPT_STR},
-	  {"--devargs", "devargs", VS_OPT_STR},
-	  {"--ring-size", "ring_size", VS_OPT_NUM},
-	  {"--admin", "admin", VS_OPT_STR},
-	  {"--vlan", "vlan", VS_OPT_STR},
-	  {"--native", "vlan.native", VS_OPT_NUM},
-	  {"--mac", "mac", VS_OPT_STR},
-	  {"--mac-spoofing", "mac_spoofing", VS_OPT_STR},
-	  {"--ifname", "ifname", VS_OPT_STR},
-	  {"--owner", "owner", VS_OPT_STR},
-	  {"--group", "group", VS_OPT_STR},
-	  {"--adopt", "adopt", VS_OPT_STR},
-	  {"--rx-pcap", "rx_pcap", VS_OPT_STR},
-	  {"--tx-pcap", "tx_pcap", VS_OPT_STR},
-	  {"--loop", "loop", VS_OPT_STR}},
+	 {{"--kind", "kind", false},
+	  {"--devargs", "devargs", false},
+	  {"--ring-size", "ring_size", true},
+	  {"--admin", "admin", false},
+	  {"--vlan", "vlan", false},
+	  {"--native", "vlan.native", true},
+	  {"--mac", "mac", false},
+	  {"--mac-spoofing", "mac_spoofing", false},
+	  {"--ifname", "ifname", false},
+	  {"--owner", "owner", false},
+	  {"--group", "group", false},
+	  {"--adopt", "adopt", false},
+	  {"--rx-pcap", "rx_pcap", false},
+	  {"--tx-pcap", "tx_pcap", false},
+	  {"--loop", "loop", false},
+	  {"--mtu", "mtu", true}},
 	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap|vdev [--devargs ARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
-	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off]",
+	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off] [--mtu N (netvsc)]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
-	 {{"--admin", "admin", VS_OPT_STR},
-	  {"--vlan", "vlan", VS_OPT_STR},
-	  {"--native", "vlan.native", VS_OPT_NUM},
-	  {"--pcp", "vlan.pcp", VS_OPT_NUM},
-	  {"--mac", "mac", VS_OPT_STR},
-	  {"--mac-spoofing", "mac_spoofing", VS_OPT_STR},
-	  {"--dhcp-guard", "dhcp_guard", VS_OPT_STR},
-	  {"--router-guard", "router_guard", VS_OPT_STR}},
+	 {{"--admin", "admin", false},
+	  {"--vlan", "vlan", false},
+	  {"--native", "vlan.native", true},
+	  {"--pcp", "vlan.pcp", true},
+	  {"--mac", "mac", false},
+	  {"--mac-spoofing", "mac_spoofing", false},
+	  {"--dhcp-guard", "dhcp_guard", false},
+	  {"--router-guard", "router_guard", false},
+	  {"--mtu", "mtu", true},
+	  {"--offload", "offload", false}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
 	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
-	 "[--router-guard on|off]",
+	 "[--router-guard on|off] [--mtu MTU] [--offload tx-csum=on|off,rx-csum=on|off,tso=on|off]",
 	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
 	{"fdb", "show", "fdb.show", {0}, "switch",
-	 {{"--vlan", "vlan", VS_OPT_NUM}, {"--port", "port", VS_OPT_STR}},
+	 {{"--vlan", "vlan", true}, {"--port", "port", false}},
 	 "fdb show [SWITCH] [--vlan VID] [--port PORT]", vs_print_fdb},
 	{"fdb", "flush", "fdb.flush", {0}, "switch", {{0}}, "fdb flush [SWITCH]",
 	 vs_print_flushed},
 	{"stats", "show", "stats.get", {0}, "port", {{0}}, "stats show [PORT]", vs_print_stats},
 	{"stats", "clear", "stats.clear", {0}, NULL, {{0}}, "stats clear", NULL},
 	{"config", "show", "config.get", {0}, NULL, {{0}}, "config show", vs_print_json},
+	{"mac-pool", "show", "mac_pool.get", {0}, NULL, {{0}}, "mac-pool show", vs_print_mac_pool},
+	{"mac-pool", "set", "mac_pool.set", {"min", "max"}, NULL, {{0}}, "mac-pool set MIN MAX",
+	 vs_print_mac_pool},
 	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
 	{"capture", "start", "capture.start", {"port"}, NULL,
-	 {{"--file", "file", VS_OPT_STR},
-	  {"--dir", "dir", VS_OPT_STR},
-	  {"--count", "count", VS_OPT_NUM},
-	  {"--max-bytes", "max_bytes", VS_OPT_NUM},
-	  {"--format", "format", VS_OPT_STR}},
+	 {{"--file", "file", false},
+	  {"--dir", "dir", false},
+	  {"--count", "count", true},
+	  {"--max-bytes", "max_bytes", true},
+	  {"--format", "format", false}},
 	 "capture [start] PORT --file FILE [--dir rx|tx|both] [--count N] [--max-bytes B] "
 	 "[--format pcap|pcapng]",
 	 vs_print_capture},
@@ -130,20 +142,20 @@ static const struct vs_cmd vs_cmds[] = {
 	 vs_print_capture},
 	{"capture", "list", "capture.list", {0}, NULL, {{0}}, "capture list", vs_print_captures},
 	{"nlb", "add", "nlb.add", {"switch"}, NULL,
-	 {{"--ip", "ip", VS_OPT_STR},
-	  {"--mode", "mode", VS_OPT_STR},
-	  {"--vlan", "vlan", VS_OPT_NUM},
+	 {{"--ip", "ip", false},
+	  {"--mode", "mode", false},
+	  {"--vlan", "vlan", true},
 	  {"--members", "members", VS_OPT_LIST},
 	  {"--local-only", "local_only", VS_OPT_FLAG}},
 	 "nlb add SWITCH --ip A.B.C.D --mode unicast|multicast|igmp [--vlan VID] "
 	 "[--members PORT,...] [--local-only]",
 	 vs_print_nlb_added},
 	{"nlb", "del", "nlb.del", {"switch"}, NULL,
-	 {{"--ip", "ip", VS_OPT_STR}, {"--vlan", "vlan", VS_OPT_NUM}},
+	 {{"--ip", "ip", false}, {"--vlan", "vlan", true}},
 	 "nlb del SWITCH --ip A.B.C.D [--vlan VID]", NULL},
 	{"nlb", "list", "nlb.list", {0}, "switch", {{0}}, "nlb list [SWITCH]", vs_print_nlb},
 	{"trace", "frame", "trace", {"port"}, NULL,
-	 {{"--frame", "frame", VS_OPT_STR}, {"--pcap", "pcap", VS_OPT_STR}, {"--index", "index", VS_OPT_NUM}},
+	 {{"--frame", "frame", false}, {"--pcap", "pcap", false}, {"--index", "index", true}},
 	 "trace PORT --frame HEX | --pcap FILE [--index N]", vs_print_trace},
 };
 
@@ -153,7 +165,8 @@ static const struct vs_cmd vs_cmds[] = {
 static const char *
 vs_default_verb(const char *noun)
 {
-	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0)
+	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0 ||
+	    strcmp(noun, "mac-pool") == 0)
 		return "show";
 	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0 || strcmp(noun, "nlb") == 0)
 		return "list";

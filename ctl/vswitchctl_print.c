@@ -175,6 +175,16 @@ vs_print_port(const cJSON *r)
 	printf("guards:      dhcp %s, router %s\n",
 	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dhcp_guard")) ? "on" : "off",
 	       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "router_guard")) ? "on" : "off");
+	{
+		const cJSON *ol = cJSON_GetObjectItemCaseSensitive(r, "offload");
+
+		printf("offload:     tx-csum=%s,rx-csum=%s,tso=%s\n",
+		       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ol, "tx_csum")) ? "off" : "on",
+		       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ol, "rx_csum")) ? "off" : "on",
+		       cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(ol, "tso")) ? "off" : "on");
+		printf("  active:    %s\n  supported: %s\n", vs_str(r, "offload_active"),
+		       vs_str(r, "offload_supported"));
+	}
 	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
 	       vs_num(st, "rx_bytes"));
@@ -198,7 +208,9 @@ vs_print_port(const cJSON *r)
 											   : "down");
 		if (vs_num(l, "speed_mbps"))
 			printf(", %.0f Mbit/s", vs_num(l, "speed_mbps"));
-		if (cJSON_HasObjectItem(l, "ifname"))
+		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "gone")))
+			printf(", interface %s removed", vs_str(l, "ifname"));
+		else if (cJSON_HasObjectItem(l, "ifname"))
 			printf(", interface %s mtu %.0f mac %s, kernel rx %.0f tx %.0f packets "
 			       "(dropped %.0f/%.0f)",
 			       vs_str(l, "ifname"), vs_num(l, "mtu"), vs_str(l, "mac"),
@@ -250,6 +262,14 @@ vs_print_stats(const cJSON *r)
 	printf("\nfdb: %.0f/%.0f entries, learned %.0f, moved %.0f, aged %.0f, overflow %.0f\n",
 	       vs_num(fdb, "entries"), vs_num(fdb, "capacity"), vs_num(fdb, "learned"),
 	       vs_num(fdb, "moved"), vs_num(fdb, "aged"), vs_num(fdb, "overflow"));
+	if (cJSON_HasObjectItem(r, "offload")) {
+		const cJSON *ol = cJSON_GetObjectItemCaseSensitive(r, "offload"), *k;
+
+		printf("offload:");
+		cJSON_ArrayForEach(k, ol)
+			printf(" %s %.0f", k->string, k->valuedouble);
+		printf("\n");
+	}
 	printf("\n%-6s %5s %6s %14s %14s %10s %6s\n", "WORKER", "LCORE", "QUEUES", "PACKETS",
 	       "LOOPS", "CYC/PKT", "IDLE");
 	cJSON_ArrayForEach(w, cJSON_GetObjectItemCaseSensitive(r, "workers"))
@@ -267,4 +287,12 @@ vs_print_info(const cJSON *r)
 	       vs_str(r, "version"), vs_str(r, "dpdk"), vs_num(r, "workers"),
 	       vs_num(r, "uptime_s"), vs_num(r, "switches"), vs_num(r, "ports"),
 	       vs_str(r, "config_file"), vs_str(r, "socket"));
+}
+
+void
+vs_print_mac_pool(const cJSON *r)
+{
+	printf("MAC pool:    %s - %s\n", vs_str(r, "min"), vs_str(r, "max"));
+	printf("addresses:   %.0f, %.0f used by ports, next %s\n", vs_num(r, "size"),
+	       vs_num(r, "used"), vs_str(r, "next"));
 }

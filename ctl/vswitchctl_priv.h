@@ -17,6 +17,7 @@ void vs_print_flushed(const cJSON *r);
 void vs_print_stats(const cJSON *r);
 void vs_print_info(const cJSON *r);
 void vs_print_trace(const cJSON *r);
+void vs_print_mac_pool(const cJSON *r);
 /* trace --pcap FILE [--index N]: replaces them with "frame", the hex of
  * record N (1-based, default 1) read with libpcap.  0 or -1 (message
  * printed). */

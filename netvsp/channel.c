@@ -567,6 +567,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	info->ndis_major = p.ndis_major;
 	info->ndis_minor = p.ndis_minor;
 	info->guest_mtu = p.guest_mtu;
+	info->frame_max = vs_frame_max(ch->l2_mtu, p.guest_mtu);
 	info->sub_size = p.rxbuf ? p.sub_size : 0;
 	info->num_sub = p.rxbuf ? p.num_sub : 0;
 	info->send_sections = p.txbuf ? p.num_sec : 0;

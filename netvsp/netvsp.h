@@ -48,6 +48,15 @@
  * RTE_MBUF_F_TX_VLAN + vlan_tci become an 802.1Q PPI, and good or requested
  * checksums a checksum-validated PPI.
  *
+ * MTU: frames are bounded both ways by the L2 MTU the guest declared in its
+ * NVSP NDIS config (netdev MTU + 14, ref §3.5; taken in [1514, 9216]),
+ * never above the port's own (params.mtu + 14), which is also what RNDIS
+ * answers for the maximum frame size.  A guest that sent no NDIS config
+ * (NVSP 1) gets the port's.  One 802.1Q tag in the frame's data may come on
+ * top (a tag carried as per-packet info is not in the frame).  Longer
+ * frames are dropped: rx_over_mtu (the guest's packet fails) and
+ * tx_over_mtu (taken and dropped, like a filtered frame).
+ *
  * Counters: one block per context, each with a single writer; reading sums
  * them with relaxed loads.  All functions returning int return 0 or a
  * negative errno.
@@ -105,7 +114,8 @@ struct vs_netvsp_params {
 	X(section_bad, rx)         /* send-buffer section index or size invalid */                  \
 	X(rndis_bad_packet, rx)    /* RNDIS PACKET header malformed */                              \
 	X(ppi_bad, rx)             /* per-packet info malformed */                                  \
-	X(frame_bad_len, rx)       /* frame shorter than 14 or longer than the MTU */              \
+	X(frame_bad_len, rx)       /* frame shorter than 14, or LSO frame over 62780 + 14 */        \
+	X(rx_over_mtu, rx)         /* frame longer than the guest's MTU: its packet fails */        \
 	X(lso_bad, rx)             /* LSO info impossible for the frame */                          \
 	X(csum_bad, rx)            /* checksum info impossible for the frame */                     \
 	X(vlan_bad, rx)            /* 802.1Q info with VLAN id 4095 */                              \
@@ -125,6 +135,7 @@ struct vs_netvsp_params {
 	X(tx_ring_full, tx)        /* host→guest ring full: refused */                              \
 	X(tx_bad_len, tx)          /* frame shorter than 14 or larger than a section */             \
 	X(tx_busy, tx)             /* rings held by the control thread: refused */                  \
+	X(tx_over_mtu, tx)         /* frame longer than the guest's MTU: dropped */                 \
 	X(tx_signals, tx)          /* guest signalled by the tx worker */
 
 enum vs_netvsp_counter {
@@ -146,6 +157,7 @@ struct vs_netvsp_info {
 	uint32_t nvsp_version;  /* 0 until INIT succeeded */
 	uint32_t ndis_major, ndis_minor;
 	uint32_t guest_mtu;     /* L2, from NDIS config; 0 if not sent */
+	uint32_t frame_max;     /* L2 bound on frames both ways (see above) */
 	uint32_t sub_size, num_sub; /* receive-buffer sections; 0 if none */
 	uint32_t send_sections; /* send-buffer sections of 6144 bytes; 0 if none */
 	bool rndis_up;          /* INITIALIZE done and not halted */

@@ -111,7 +111,8 @@ struct vs_out_item {
 /* State of the RNDIS device model (rndis_oid.c); C only. */
 struct vs_oid_state {
 	uint8_t perm_mac[6], mac[6];
-	uint32_t l3_mtu;
+	uint32_t l3_mtu;     /* the port's */
+	uint32_t guest_mtu;  /* L2, from NDIS config; 0 if not sent */
 	uint64_t link_speed; /* bit/s */
 	bool link_up;
 	uint32_t filter;
@@ -229,6 +230,14 @@ struct vs_netvsp {
 	struct vs_tx tx __rte_cache_aligned;
 	uint64_t cnt[VS_NETVSP_N_COUNTERS] __rte_cache_aligned;
 };
+
+/* Largest frame (L2, no 802.1Q tag in its data) the guest may send or be
+ * given: its NDIS-config MTU, never above the port's (netvsp.h, "MTU"). */
+static inline uint32_t
+vs_frame_max(uint32_t port_l2_mtu, uint32_t guest_mtu)
+{
+	return guest_mtu != 0 && guest_mtu < port_l2_mtu ? guest_mtu : port_l2_mtu;
+}
 
 #define CNT(ch, name) ((ch)->cnt[VS_NETVSP_C_##name])
 #define CNT_ADD(ch, name, v) __atomic_store_n(&CNT(ch, name), CNT(ch, name) + (v), __ATOMIC_RELAXED)

@@ -303,6 +303,7 @@ vs_nvsp_handle(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len, bool rc, 
 		if (!dup) {
 			c->ndis_config = true;
 			c->guest_mtu = (m.mtu >= 1514 && m.mtu <= 9216) ? m.mtu : 1514;
+			c->oid.guest_mtu = c->guest_mtu;
 			c->caps = m.caps;
 		}
 		break;

@@ -88,5 +88,13 @@ void vs_ring_skip(struct vs_ring *r, const struct vs_ring_pkt *p);
 bool vs_ring_commit_read(struct vs_ring *r);
 /* Consumer side of interrupt masking (ref §1.6): set mask = 1 while polling. */
 void vs_ring_set_mask(struct vs_ring *r, uint32_t mask);
+/* Producer side of flow control (ref §1.7), for a producer that found no
+ * room for a packet of `bytes` ring bytes (vs_ring_pkt_bytes) and wants to
+ * sleep: asks to be signalled when it fits (pending_send_sz = bytes + 8,
+ * since a packet must leave the ring not full), then re-checks, as the
+ * consumer may have freed the room before it saw the request.  True: it
+ * fits now, the request is withdrawn; false: sleep until signalled, then
+ * withdraw it with bytes = 0 (which returns true). */
+bool vs_ring_want_room(struct vs_ring *r, uint32_t bytes);
 
 #endif

@@ -100,7 +100,9 @@ vs_oid_query(const struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint
 	case OID_GEN_MAXIMUM_LOOKAHEAD:
 	case OID_GEN_CURRENT_LOOKAHEAD:
 	case OID_GEN_MAXIMUM_FRAME_SIZE:
-		v = s->l3_mtu; /* Linux lowers its MTU to this (ref §4.5) */
+		/* The bound the data path applies; Linux lowers its MTU to it
+		 * (ref §4.5). */
+		v = vs_frame_max(s->l3_mtu + 14, s->guest_mtu) - 14;
 		break;
 	case OID_GEN_LINK_SPEED:
 		v = (uint32_t)RTE_MIN(s->link_speed / 100, (uint64_t)UINT32_MAX);
@@ -112,7 +114,7 @@ vs_oid_query(const struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint
 	case OID_GEN_TRANSMIT_BLOCK_SIZE:
 	case OID_GEN_RECEIVE_BLOCK_SIZE:
 	case OID_GEN_MAXIMUM_TOTAL_SIZE:
-		v = s->l3_mtu + 14;
+		v = vs_frame_max(s->l3_mtu + 14, s->guest_mtu);
 		break;
 	case OID_GEN_VENDOR_ID:
 		v = 0x155D;

@@ -25,7 +25,8 @@
  *   stream                      ≤ VS_MAX_STREAM bytes in ≤ VS_MAX_SEGS pieces
  *   RNDIS messages per packet   ≤ VS_RX_MAX_PKTS, each ≥ 8 bytes (rndis.c)
  *   control message             first and only message, ≤ VS_CTL_MSG_MAX
- *   frame                       14 ≤ len ≤ L2 MTU + 4 (LSO: ≤ 62780 + 14)
+ *   frame                       14 ≤ len ≤ the guest's L2 MTU, + 4 with an
+ *                               802.1Q tag in the data (LSO: ≤ 62780 + 14)
  *   checksum PPI                not IPv4 and IPv6, not TCP and UDP; L4
  *                               offset 0 (minimal headers) or ≥ 14+20/40
  *                               and < len
@@ -399,9 +400,20 @@ rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *p
 			return NVSP_STAT_FAILURE;
 		}
 		if (pi.data_len < RTE_ETHER_HDR_LEN ||
-		    pi.data_len > (pi.has_lso ? NDIS_LSO_MAX + 14u : ch->l2_mtu + 4)) {
+		    (pi.has_lso && pi.data_len > NDIS_LSO_MAX + 14u)) {
 			CNT_INC(ch, frame_bad_len);
 			return NVSP_STAT_FAILURE;
+		}
+		if (!pi.has_lso && pi.data_len > vs_frame_max(ch->l2_mtu, rx->pub.guest_mtu)) {
+			uint16_t et = 0;
+
+			/* One 802.1Q tag in the data may come on top. */
+			vs_sg_copy(ch, sg, off + pi.data_off + 12, 2, &et);
+			if (et != rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN) ||
+			    pi.data_len > vs_frame_max(ch->l2_mtu, rx->pub.guest_mtu) + 4) {
+				CNT_INC(ch, rx_over_mtu);
+				return NVSP_STAT_FAILURE;
+			}
 		}
 		if (mp == NULL || !rx->pub.rndis_up) {
 			CNT_INC(ch, rx_no_datapath);

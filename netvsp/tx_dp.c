@@ -89,6 +89,16 @@ filter_pass(const struct vs_pub *pub, const struct rte_mbuf *m)
 	return (f & NDIS_FILTER_DIRECTED) && memcmp(d, pub->mac, 6) == 0;
 }
 
+/* An 802.1Q tag in the frame's data may come on top of the MTU. */
+static bool
+tag_in_data(const struct rte_mbuf *m)
+{
+	uint16_t buf;
+	const uint16_t *et = rte_pktmbuf_read(m, 12, 2, &buf);
+
+	return et != NULL && *et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+}
+
 /* L4 protocol of an IPv4/IPv6 frame (one 802.1Q tag skipped); 0 if none. */
 static uint8_t
 l4_proto(const struct rte_mbuf *m, bool *v4)
@@ -218,7 +228,9 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 	struct vs_tx *tx = &ch->tx;
 	const struct vs_pub *pub = &tx->pub;
 	uint16_t i = 0;
+	uint32_t max;
 
+	max = vs_frame_max(ch->l2_mtu, pub->guest_mtu);
 	if (tx->gen != pub->rxbuf_gen)
 		tx_reinit(ch);
 	tx_reclaim(ch);
@@ -236,6 +248,12 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			uint32_t len = rte_pktmbuf_pkt_len(m), id, mlen;
 			uint64_t at;
 
+			/* Sections hold a frame of the port's MTU, so a frame
+			 * within the guest's fits one. */
+			if (len > max && !(len <= max + 4 && tag_in_data(m))) {
+				CNT_INC(ch, tx_over_mtu);
+				continue;
+			}
 			if (len < RTE_ETHER_HDR_LEN || len + VS_HDR_ROOM > pub->sub_size) {
 				CNT_INC(ch, tx_bad_len);
 				continue;

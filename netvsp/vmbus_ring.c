@@ -220,3 +220,19 @@ vs_ring_set_mask(struct vs_ring *r, uint32_t mask)
 	STORE_REL(&r->ctl->interrupt_mask, mask);
 	FENCE();
 }
+
+bool
+vs_ring_want_room(struct vs_ring *r, uint32_t bytes)
+{
+	if (bytes != 0) {
+		/* A multiple of 8, as the consumer masks the low bits (ref
+		 * §1.6); stored before the room is looked at again, so that
+		 * the consumer either sees the request or we see the room. */
+		STORE_REL(&r->ctl->pending_send_sz, ((bytes + 7) & ~7u) + 8);
+		FENCE();
+		if (!vs_ring_has_room(r, bytes))
+			return false;
+	}
+	STORE_REL(&r->ctl->pending_send_sz, 0);
+	return true;
+}

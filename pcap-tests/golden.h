@@ -9,6 +9,9 @@
  *                        frames, read by vs-casegen, never by the runner
  *   topology.json        the control protocol's configuration document
  *                        (datapath, switches, ports); every port is a ring
+ *                        or a netvsc port, whose guest the runner plays
+ *                        (golden_netvsc.c; its optional "guest" object is
+ *                        the runner's own)
  *   in/<port>.pcap       frames injected on <port> (pcap or pcapng)
  *   expect/<port>.pcap   frames <port> must transmit, in order; a missing
  *                        file means "transmits nothing"
@@ -26,8 +29,9 @@
  *   drained.  Only the captured bytes of a record are injected, so a record
  *   cut short by the capture's snap length is a short frame.
  *
- * The datapath runs with no workers: the runner drives it from the calling
- * thread, so results are exact and repeatable.
+ * The datapath runs with no workers: the runner drives it, the netvsc
+ * control side and the guests from the calling thread, so results are
+ * exact and repeatable.
  *
  * Errors: functions return 0 or a negative errno; vs_golden_run_case
  * returns VS_GOLDEN_PASS, VS_GOLDEN_FAIL or a negative errno (the case

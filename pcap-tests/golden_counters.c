@@ -7,6 +7,10 @@
  *   { "<port>": { "rx_packets": 3, "fwd_flood": 1, "drops.runt": 1 },
  *     "fdb":    { "learned": 2, "overflow": 1 } }
  *
+ * A netvsc port also has "guest.<name>" (what its guest counted:
+ * rx_frames, rx_vlan_ppi, tx_frames, tx_vlan_ppi, tx_failed) and
+ * "netvsp.<name>" (the channel's counters, netvsp.h).
+ *
  * Only the counters named are checked.  An unknown port or counter name is
  * an error, not a pass: a typo must not turn an assertion into nothing.
  */
@@ -125,10 +129,14 @@ int vs_golden_check_counters(const struct vs_golden_session *s, const char *path
 				rc = -EINVAL;
 				break;
 			}
-			if ((is_fdb ? vs_golden_fdb_counter(&fdb, c->string, &got)
-				    : vs_golden_port_counter(&ps, c->string, &got)) < 0) {
-				vs_golden_errf(err, errlen, "%s: %s.%s: no such counter", path,
-					 obj->string, c->string);
+			if (is_fdb)
+				rc = vs_golden_fdb_counter(&fdb, c->string, &got);
+			else if ((rc = vs_golden_port_counter(&ps, c->string, &got)) == -ENOENT)
+				rc = vs_golden_guest_counter(s, (unsigned int)slot, c->string, &got);
+			if (rc < 0) {
+				vs_golden_errf(err, errlen, "%s: %s.%s: %s", path, obj->string,
+					       c->string, rc == -EINVAL ? "not a netvsc port"
+									: "no such counter");
 				rc = -EINVAL;
 				break;
 			}

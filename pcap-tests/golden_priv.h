@@ -58,11 +58,31 @@ int vs_golden_remove_pcaps(const char *dir);
 /* Port name of "<port>.pcap" / "<port>.pcapng", or false for other files. */
 bool vs_golden_pcap_port(const char *file, char *port, size_t size);
 
+/*
+ * The guest of a netvsc port (golden_netvsc.c): the simulated hv_netvsc
+ * NIC behind it, configured by the port's "guest" object in topology.json
+ * (removed before the document reaches the control protocol).
+ */
+enum vs_golden_tx_path { VS_GOLDEN_TX_AUTO, VS_GOLDEN_TX_SECTION, VS_GOLDEN_TX_GPA };
+
+struct vs_golden_guest_conf {
+	char port[VS_NAME_MAX];
+	uint32_t filter;   /* NDIS packet filter set after bring-up */
+	uint32_t mtu;      /* the guest's MTU; 0: the port's */
+	enum vs_golden_tx_path tx;
+	bool vlan_ppi;     /* an input frame's outer 802.1Q tag goes as per-packet info */
+	uint32_t n_mc;
+	uint8_t mc[32][6]; /* multicast list */
+};
+
+struct vs_golden_guest;
+
 /* A datapath driven by the runner from the calling thread. */
 struct vs_golden_port {
 	unsigned int idx; /* datapath port index */
 	char name[VS_NAME_MAX];
-	struct vs_golden_flist out; /* frames the port transmitted */
+	struct vs_golden_flist out; /* frames the port transmitted (a guest: received) */
+	struct vs_golden_guest *guest; /* netvsc ports; NULL for ring ports */
 };
 
 struct vs_golden_session {
@@ -72,10 +92,14 @@ struct vs_golden_session {
 	unsigned long transmitted;
 	unsigned int n_ports;
 	struct vs_golden_port ports[VS_MAX_PORTS]; /* sorted by name */
+	char chan_dir[64];  /* netvsc channel files; "" when there are none */
+	unsigned int n_guest_confs;
+	struct vs_golden_guest_conf *guest_confs;
 };
 
 /* Creates the datapath from a configuration document (workers forced to 0)
- * and lists its ports.  s must be zeroed. */
+ * and lists its ports; netvsc ports get a guest brought up.  s must be
+ * zeroed. */
 int vs_golden_session_open(struct vs_golden_session *s, const char *json, char *err,
 			   size_t errlen);
 void vs_golden_session_close(struct vs_golden_session *s);
@@ -86,6 +110,32 @@ int vs_golden_session_port(const struct vs_golden_session *s, const char *name);
 int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts_ns,
 		     const struct vs_golden_frame *const *frames, unsigned int n, char *err,
 		     size_t errlen);
+
+/* golden_netvsc.c */
+/* Takes the "guest" objects out of the ports of doc (a topology) into
+ * s->guest_confs, and checks that every netvsc port names its MAC. */
+struct cJSON;
+int vs_golden_guest_confs(struct vs_golden_session *s, struct cJSON *doc, char *err,
+			  size_t errlen);
+/* Opens the channel of the netvsc port in slot and brings its guest up. */
+int vs_golden_guest_open(struct vs_golden_session *s, unsigned int slot, char *err,
+			 size_t errlen);
+void vs_golden_guest_close(struct vs_golden_port *p);
+/* Sends n frames as the guest of the port in slot (not waiting for the
+ * host). */
+int vs_golden_guest_send(struct vs_golden_session *s, unsigned int slot,
+			 const struct vs_golden_frame *const *frames, unsigned int n, char *err,
+			 size_t errlen);
+/* Runs every guest's side once: reads the host→guest ring and moves what
+ * it received to the port's output.  Returns ring packets read, or a
+ * negative errno. */
+int vs_golden_guests_poll(struct vs_golden_session *s, char *err, size_t errlen);
+/* Guest transmissions still waiting for their completion. */
+unsigned int vs_golden_guests_outstanding(const struct vs_golden_session *s);
+/* A "guest.<name>" or "netvsp.<name>" counter of a netvsc port;
+ * -ENOENT if no such counter, -EINVAL if the port has no guest. */
+int vs_golden_guest_counter(const struct vs_golden_session *s, unsigned int slot,
+			    const char *name, uint64_t *out);
 
 /* Checks expect/counters.json (path) against the session's counters;
  * returns the number of differences or a negative errno. */

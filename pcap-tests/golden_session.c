@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The runner's side of the datapath: EAL set-up, creating a datapath from
- * a configuration document, and one injection (clock, age, enqueue, poll
- * until idle, drain).  Everything here runs on the calling thread with no
- * workers, which is what makes a replay exact.
+ * a configuration document (netvsc ports get their guests, golden_netvsc.c),
+ * and one injection (clock, age, enqueue on a ring port or send as a guest,
+ * poll the control side, the pipeline and the guests until idle, drain).
+ * Everything here runs on the calling thread with no workers, which is what
+ * makes a replay exact.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,6 +16,8 @@
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+
+#include <cjson/cJSON.h>
 
 #include "ctl.h"
 #include "golden.h"
@@ -78,34 +82,79 @@ static int vs_golden_cmp_port(const void *a, const void *b)
 		      ((const struct vs_golden_port *)b)->name);
 }
 
-int vs_golden_session_open(struct vs_golden_session *s, const char *json, char *err,
+/* The topology without the runner's own keys (the guests of netvsc
+ * ports), which the control protocol would refuse; NULL on error. */
+static char *vs_golden_strip_topology(struct vs_golden_session *s, const char *json,
+				      int *n_netvsc, char *err, size_t errlen)
+{
+	cJSON *doc = cJSON_Parse(json);
+	char *out = NULL;
+
+	if (!cJSON_IsObject(doc)) {
+		vs_golden_errf(err, errlen, "topology: not a JSON object");
+		*n_netvsc = -EINVAL;
+	} else if ((*n_netvsc = vs_golden_guest_confs(s, doc, err, errlen)) >= 0) {
+		out = cJSON_PrintUnformatted(doc);
+		if (!out) {
+			vs_golden_errf(err, errlen, "out of memory");
+			*n_netvsc = -ENOMEM;
+		}
+	}
+	cJSON_Delete(doc);
+	return out;
+}
+
+int vs_golden_session_open(struct vs_golden_session *s, const char *json_in, char *err,
 			   size_t errlen)
 {
 	struct vs_dp_conf conf;
-	int rc;
+	int rc, n_netvsc;
+	char *json;
 
+	json = vs_golden_strip_topology(s, json_in, &n_netvsc, err, errlen);
+	if (!json) {
+		rc = n_netvsc;
+		goto fail;
+	}
 	memset(&conf, 0, sizeof(conf));
 	rc = vs_ctl_dp_conf_parse(json, &conf, err, errlen);
 	if (rc < 0)
-		return rc;
+		goto fail;
 	/* The runner drives the pipeline itself; workers would race it. */
 	conf.n_workers = 0;
+	if (n_netvsc > 0) {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(s->chan_dir, sizeof(s->chan_dir), "%s/vsgold-chan.XXXXXX",
+			 tmp && tmp[0] && strlen(tmp) < 40 ? tmp : "/tmp");
+		if (!mkdtemp(s->chan_dir)) {
+			rc = -errno;
+			vs_golden_errf(err, errlen, "%s: %s", s->chan_dir, strerror(errno));
+			s->chan_dir[0] = '\0';
+			goto fail;
+		}
+		snprintf(conf.chan_dir, sizeof(conf.chan_dir), "%s", s->chan_dir);
+	}
 	s->dp = vs_dp_create(&conf, err, errlen);
-	if (!s->dp)
-		return -EINVAL;
+	if (!s->dp) {
+		rc = -EINVAL;
+		goto fail;
+	}
 	vs_dp_set_clock(s->dp, vs_golden_clock, &s->now_ns);
 	rc = vs_ctl_config_apply(s->dp, json, err, errlen);
 	if (rc < 0)
 		goto fail;
 	for (unsigned int idx = 0; idx < VS_MAX_PORTS; idx++) {
 		const char *name = vs_dp_port_name(s->dp, idx);
+		struct vs_port_conf pc;
 		struct vs_golden_port *p;
 
 		if (!name)
 			continue;
-		if (!vs_dp_port_rx_ring(s->dp, idx) || !vs_dp_port_tx_ring(s->dp, idx)) {
-			vs_golden_errf(err, errlen, "port %s: not a ring port (the runner needs "
-				 "\"kind\": \"ring\")", name);
+		if ((!vs_dp_port_rx_ring(s->dp, idx) || !vs_dp_port_tx_ring(s->dp, idx)) &&
+		    (vs_dp_port_conf(s->dp, idx, &pc) != 0 || pc.kind != VS_PORT_NETVSC)) {
+			vs_golden_errf(err, errlen, "port %s: the runner drives \"kind\": \"ring\" "
+				       "and \"netvsc\" ports only", name);
 			rc = -EINVAL;
 			goto fail;
 		}
@@ -121,18 +170,37 @@ int vs_golden_session_open(struct vs_golden_session *s, const char *json, char *
 	/* Slot order is name order: ties between ports at one timestamp are
 	 * broken by it, the same way vs-casegen orders its expectations. */
 	qsort(s->ports, s->n_ports, sizeof(s->ports[0]), vs_golden_cmp_port);
+	/* Guests come up in name order too, so that every run is the same. */
+	for (unsigned int i = 0; i < s->n_ports; i++) {
+		if (vs_dp_port_rx_ring(s->dp, s->ports[i].idx))
+			continue;
+		rc = vs_golden_guest_open(s, i, err, errlen);
+		if (rc < 0)
+			goto fail;
+	}
+	free(json);
 	return 0;
 fail:
+	free(json);
 	vs_golden_session_close(s);
 	return rc;
 }
 
 void vs_golden_session_close(struct vs_golden_session *s)
 {
+	/* Guests close first: their teardown still talks to the host. */
+	for (unsigned int i = 0; i < s->n_ports; i++)
+		vs_golden_guest_close(&s->ports[i]);
 	if (s->dp)
 		vs_dp_destroy(s->dp);
 	for (unsigned int i = 0; i < s->n_ports; i++)
 		vs_golden_flist_free(&s->ports[i].out);
+	if (s->chan_dir[0])
+		rmdir(s->chan_dir);
+	free(s->guest_confs);
+	s->guest_confs = NULL;
+	s->n_guest_confs = 0;
+	s->chan_dir[0] = '\0';
 	s->dp = NULL;
 	s->n_ports = 0;
 }
@@ -251,6 +319,8 @@ static int vs_golden_drain(struct vs_golden_session *s, char *err, size_t errlen
 		struct rte_ring *tx = vs_dp_port_tx_ring(s->dp, p->idx);
 		unsigned int n;
 
+		if (!tx)
+			continue; /* a guest: its frames were taken as it received them */
 		/* Every ring is emptied even after an error, so the next case
 		 * does not inherit frames. */
 		while ((n = rte_ring_dequeue_burst(tx, (void **)pkts, RTE_DIM(pkts), NULL)) > 0) {
@@ -267,21 +337,40 @@ static int vs_golden_drain(struct vs_golden_session *s, char *err, size_t errlen
 	return rc;
 }
 
-int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts_ns,
-		     const struct vs_golden_frame *const *frames, unsigned int n, char *err,
-		     size_t errlen)
+/* Polls the control side, the pipeline and every guest until none has
+ * anything left to do and every guest transmission was completed. */
+static int vs_golden_settle(struct vs_golden_session *s, char *err, size_t errlen)
 {
-	struct vs_golden_port *p = &s->ports[slot];
+	unsigned int polls = 0;
+
+	for (;;) {
+		int work = vs_dp_ctl_poll(s->dp, NULL);
+		int g = vs_golden_guests_poll(s, err, errlen);
+
+		if (g < 0)
+			return g;
+		work += (int)vs_dp_poll_once(s->dp) + g;
+		/* What IGMP snooping saw holds for the frames that follow. */
+		work += vs_dp_nlb_tick(s->dp) ? 1 : 0;
+		if (work == 0 && vs_golden_guests_outstanding(s) == 0)
+			return 0;
+		if (++polls >= VS_GOLDEN_MAX_POLLS) {
+			vs_golden_errf(err, errlen, "the pipeline did not go idle after %u polls",
+				       polls);
+			return -ELOOP;
+		}
+	}
+}
+
+/* Injection into a ring port: the frames are put on its receive ring. */
+static int vs_golden_enqueue(struct vs_golden_session *s, struct vs_golden_port *p,
+			     const struct vs_golden_frame *const *frames, unsigned int n,
+			     char *err, size_t errlen)
+{
 	struct rte_ring *rx = vs_dp_port_rx_ring(s->dp, p->idx);
 	struct rte_mempool *mp = vs_dp_mempool(s->dp);
 	struct rte_mbuf **pkts;
-	unsigned int polls = 0;
 
-	/* Aging runs with the clock at the injection time, before the frames:
-	 * an entry idle past the aging time is gone when they arrive. */
-	s->now_ns = ts_ns;
-	vs_dp_fdb_age(s->dp);
-	vs_dp_nlb_tick(s->dp); /* IGMP membership timers, on the same clock */
 	if (n > rte_ring_free_count(rx)) {
 		vs_golden_errf(err, errlen, "port %s: %u frames at one timestamp do not fit its "
 			 "receive ring (%u free)", p->name, n, rte_ring_free_count(rx));
@@ -309,16 +398,29 @@ int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts
 		return -ENOSPC;
 	}
 	free(pkts);
-	while (vs_dp_poll_once(s->dp) > 0) {
-		if (++polls >= VS_GOLDEN_MAX_POLLS) {
-			vs_golden_errf(err, errlen, "the pipeline did not go idle after %u polls",
-				 polls);
-			return -ELOOP;
-		}
-	}
-	/* What the frames told IGMP snooping holds for the next ones. */
-	vs_dp_nlb_tick(s->dp);
-	if (rte_ring_count(rx) != 0) {
+	return 0;
+}
+
+int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts_ns,
+		     const struct vs_golden_frame *const *frames, unsigned int n, char *err,
+		     size_t errlen)
+{
+	struct vs_golden_port *p = &s->ports[slot];
+	struct rte_ring *rx = vs_dp_port_rx_ring(s->dp, p->idx);
+	int rc;
+
+	/* Aging runs with the clock at the injection time, before the frames:
+	 * an entry idle past the aging time is gone when they arrive. */
+	s->now_ns = ts_ns;
+	vs_dp_fdb_age(s->dp);
+	vs_dp_nlb_tick(s->dp); /* IGMP membership timers, on the same clock */
+	rc = p->guest ? vs_golden_guest_send(s, slot, frames, n, err, errlen)
+		      : vs_golden_enqueue(s, p, frames, n, err, errlen);
+	if (rc == 0)
+		rc = vs_golden_settle(s, err, errlen);
+	if (rc < 0)
+		return rc;
+	if (rx && rte_ring_count(rx) != 0) {
 		vs_golden_errf(err, errlen, "port %s: %u frames left on its receive ring after the "
 			 "pipeline went idle", p->name, rte_ring_count(rx));
 		return -EPROTO;

@@ -89,7 +89,14 @@ vs_vlan_push(struct rte_mbuf **mp_, uint16_t tci, struct rte_mempool *mp)
 		rte_pktmbuf_free(h);
 		return -ENOMEM;
 	}
+	/* Metadata lives in the first segment: the frame's offload requests
+	 * and their header lengths move to the new one. */
 	h->port = m->port;
+	h->ol_flags = m->ol_flags & ~(RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL);
+	h->tx_offload = m->tx_offload;
+	h->vlan_tci = m->vlan_tci;
+	h->packet_type = m->packet_type;
+	h->hash = m->hash;
 	*mp_ = h;
 	return 0;
 }

@@ -53,8 +53,18 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].port = p;
 		s->ports[i].sw = p->sw;
 		s->ports[i].gen = p->gen;
-		s->ports[i].up = !p->conf.admin_down;
+		/* A kernel link known to be down downs the port for the workers;
+		 * an unknown one (not read yet) does not. */
+		s->ports[i].link_down = !p->conf.admin_down && p->kl.known && !p->kl.up;
+		s->ports[i].up = !p->conf.admin_down && !s->ports[i].link_down;
+		s->ports[i].max_frame = p->kl.known && p->kl.mtu != 0
+						? p->kl.mtu + RTE_ETHER_HDR_LEN
+						: UINT32_MAX;
 		s->ports[i].hw_vlan_insert = p->hw_vlan_insert;
+		s->ports[i].offload_caps = vs_offload_caps_effective(p->offload_caps, &p->conf.offload);
+		s->ports[i].tx_prepare =
+			p->eth_offloads &&
+			(s->ports[i].offload_caps & (VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL));
 		s->ports[i].vlan = p->conf.vlan;
 		s->ports[i].mac_locked = p->conf.has_mac && !p->conf.mac_spoofing;
 		s->ports[i].dhcp_guard = p->conf.dhcp_guard;
@@ -114,6 +124,8 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 		dp->conf.n_mbufs = VS_MBUFS_DEFAULT;
 	dp->n_workers = conf->n_workers ? conf->n_workers : 1;
 	dp->clock = vs_dp_tsc_clock;
+	if (vs_dp_mac_pool_init(dp, err, errlen) != 0)
+		goto fail;
 
 	snprintf(name, sizeof(name), "vs_mbufs%u", seq);
 	dp->mp = rte_pktmbuf_pool_create(name, dp->conf.n_mbufs, VS_MBUF_CACHE, 0,
@@ -126,6 +138,20 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 			 (unsigned int)(((uint64_t)dp->conf.n_mbufs *
 					 (RTE_MBUF_DEFAULT_BUF_SIZE + sizeof(struct rte_mbuf) + 64)) >>
 					20),
+			 rte_strerror(rte_errno));
+		goto fail;
+	}
+	/* Segments and private headers: a 64 KB superframe becomes about 45
+	 * of each, held until the ports have sent them. */
+	snprintf(name, sizeof(name), "vs_oldir%u", seq);
+	dp->ol_direct = vs_offload_direct_pool_create(name, RTE_MAX(dp->conf.n_mbufs / 2, 1023u),
+						      (int)rte_socket_id());
+	snprintf(name, sizeof(name), "vs_olind%u", seq);
+	dp->ol_indirect = vs_offload_indirect_pool_create(name, RTE_MAX(dp->conf.n_mbufs, 1023u),
+							  (int)rte_socket_id());
+	if (dp->ol_direct == NULL || dp->ol_indirect == NULL) {
+		snprintf(err, errlen, "cannot create the offload pools (%u mbufs): %s",
+			 RTE_MAX(dp->conf.n_mbufs / 2, 1023u) + RTE_MAX(dp->conf.n_mbufs, 1023u),
 			 rte_strerror(rte_errno));
 		goto fail;
 	}
@@ -151,6 +177,7 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 		}
 		dp->workers[i]->dp = dp;
 		dp->workers[i]->idx = i;
+		vs_dp_worker_offload_init(dp, dp->workers[i]);
 	}
 	if (vs_dp_publish(dp) != 0) {
 		snprintf(err, errlen, "out of memory for the configuration snapshot");
@@ -183,8 +210,17 @@ vs_dp_destroy(struct vs_dp *dp)
 	vs_nl_close(dp->nl);
 	rte_free(dp->snap);
 	rte_free(dp->qsbr);
+	/* After the ports: their rings may still hold segments. */
+	rte_mempool_free(dp->ol_direct);
+	rte_mempool_free(dp->ol_indirect);
 	rte_mempool_free(dp->mp);
 	rte_free(dp);
+}
+
+void
+vs_dp_worker_offload_init(struct vs_dp *dp, struct vs_worker *w)
+{
+	vs_offload_ctx_init(&w->offload, dp->ol_direct, dp->ol_indirect, dp->mp);
 }
 
 void

@@ -148,7 +148,7 @@ vs_dp_static_vlan(const struct vs_vlan_policy *v)
 
 /* Refuses a MAC another port of the same switch already has configured:
  * the static entry can point to one port only. */
-static int
+int
 vs_dp_mac_check(const struct vs_dp *dp, const char *sw, const struct vs_port_conf *c,
 		char *err, size_t errlen)
 {
@@ -174,7 +174,7 @@ vs_dp_mac_check(const struct vs_dp *dp, const char *sw, const struct vs_port_con
 }
 
 /* Points the port's configured MAC at it, never to be aged or moved. */
-static int
+int
 vs_dp_install_static(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen)
 {
 	const struct vs_port *p = &dp->ports[idx];
@@ -192,6 +192,15 @@ vs_dp_install_static(struct vs_dp *dp, unsigned int idx, char *err, size_t errle
 		return -ENOSPC;
 	}
 	return 0;
+}
+
+/* A VM port whose MAC the switch makes up when none is given.  An adopted
+ * interface's far end has a MAC of its own, so it gets none unless told. */
+static bool
+vs_dp_port_gets_mac(const struct vs_port_conf *c)
+{
+	return !c->has_mac &&
+	       (c->kind == VS_PORT_NETVSC || (c->kind == VS_PORT_EMULATED && !c->adopt));
 }
 
 /* Why a phy or host port cannot be added by hand to switch sw. */
@@ -276,6 +285,8 @@ vs_dp_port_check_any(const struct vs_dp *dp, const struct vs_port_conf *c, char 
 	rc = vs_dp_mac_check(dp, c->switch_name, c, err, errlen);
 	if (rc != 0)
 		return rc;
+	if (vs_dp_port_gets_mac(c) && (rc = vs_dp_mac_check_free(dp, c->name, err, errlen)) != 0)
+		return rc;
 	if (c->kind == VS_PORT_PHY) {
 		len = strcspn(c->devargs, ",");
 		if (c->devargs[0] == '\0' || len >= sizeof(dev)) {
@@ -307,6 +318,8 @@ int
 vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto, char *err,
 		   size_t errlen)
 {
+	char kbuf[VS_IFNAME_MAX];
+	const char *kif;
 	struct vs_logcap lc;
 	struct vs_port *p;
 	uint16_t gen;
@@ -328,18 +341,23 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 	p->ops = vs_port_ops_for(c->kind);
 	p->sw = (uint16_t)sw;
 	p->worker = vs_dp_pick_worker(dp);
-	if ((c->kind == VS_PORT_EMULATED || c->kind == VS_PORT_HOST) && dp->nl == NULL &&
-	    (rc = vs_nl_open(&dp->nl, err, errlen)) != 0)
-		return rc;
+	kif = vs_port_kernel_ifname(p, kbuf, sizeof(kbuf));
+	if (kif != NULL && (rc = vs_dp_nl(dp, err, errlen)) != 0 && c->kind != VS_PORT_PHY) {
+		p->gen = gen;
+		return rc; /* an uplink works without: its link is then not followed */
+	}
 	p->nl = dp->nl;
 	p->mp = dp->mp;
 	p->chan_dir = dp->conf.chan_dir;
-	if ((c->kind == VS_PORT_NETVSC || (c->kind == VS_PORT_EMULATED && !c->adopt)) &&
-	    !p->conf.has_mac) {
-		/* A VM's MAC is always known: made up once, then persisted (give
-		 * it to the VM: QEMU's -device ...,mac=).  An adopted interface's
-		 * far end has a MAC of its own, so it gets none unless told. */
-		vs_port_netvsc_mac(p->conf.mac);
+	if (vs_dp_port_gets_mac(c)) {
+		/* A VM's MAC is always known: drawn from the pool once, then
+		 * persisted with the port (give it to the VM: QEMU's -device
+		 * ...,mac=). */
+		rc = vs_dp_mac_alloc(dp, c->name, p->conf.mac, err, errlen);
+		if (rc != 0) {
+			p->gen = gen;
+			return rc;
+		}
 		p->conf.has_mac = true;
 	}
 	if (c->kind == VS_PORT_RING)
@@ -353,6 +371,9 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 		p->gen = gen; /* keep the generation moving even on failure */
 		return rc;
 	}
+	/* Followed from now on; the state read here is the snapshot's first. */
+	if (kif != NULL && dp->nl != NULL)
+		vs_klink_open(&p->kl, dp->nl, kif);
 	p->in_use = true;
 	dp->switches[sw].n_ports++;
 	rc = vs_dp_publish(dp);
@@ -373,7 +394,7 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 	return rc;
 }
 
-static int
+int
 vs_dp_key_on_port(const struct vs_fdb_key *k, uint64_t v, void *arg)
 {
 	const uint16_t *pg = arg; /* [port, gen] */
@@ -437,174 +458,3 @@ vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen)
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
 	return 0;
 }
-
-int
-vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port_conf *sec,
-			char *err, size_t errlen)
-{
-	int idx = vs_dp_port_index(dp, name);
-	struct vs_port_conf old, want;
-	struct vs_port *p;
-	uint16_t pg[2];
-	int rc;
-
-	if (idx < 0) {
-		snprintf(err, errlen, "port: no port named '%s'", name);
-		return -ENOENT;
-	}
-	p = &dp->ports[idx];
-	old = want = p->conf;
-	want.has_mac = sec->has_mac;
-	memcpy(want.mac, sec->mac, 6);
-	want.mac_spoofing = sec->mac_spoofing;
-	want.dhcp_guard = sec->dhcp_guard;
-	want.router_guard = sec->router_guard;
-	if (old.mac_spoofing && !want.mac_spoofing &&
-	    (rc = vs_dp_nlb_spoofing_check(dp, (unsigned int)idx, err, errlen)) != 0)
-		return rc;
-	rc = vs_dp_mac_check(dp, p->conf.switch_name, &want, err, errlen);
-	if (rc != 0)
-		return rc;
-	p->conf = want;
-	rc = vs_dp_publish(dp);
-	if (rc != 0) {
-		p->conf = old;
-		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
-		return rc;
-	}
-	/* The old static entry, and stations learned under the old rules. */
-	pg[0] = (uint16_t)idx;
-	pg[1] = p->gen;
-	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
-	return vs_dp_install_static(dp, (unsigned int)idx, err, errlen);
-}
-
-int
-vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
-{
-	unsigned int i, n = 0;
-	int done = 0, rc;
-
-	for (i = 0; i < VS_MAX_PORTS; i++) {
-		struct vs_port *p = &dp->ports[i];
-
-		if (!p->in_use || p->conf.kind != VS_PORT_NETVSC)
-			continue;
-		n++;
-		rc = vs_port_netvsc_ctl_poll(p);
-		if (rc > 0)
-			done += rc;
-	}
-	if (channels != NULL)
-		*channels = n;
-	return done;
-}
-
-int
-vs_dp_port_backend_counters(struct vs_dp *dp, unsigned int idx, vs_counter_fn fn, void *arg)
-{
-	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
-		return -ENOENT;
-	if (dp->ports[idx].conf.kind == VS_PORT_NETVSC)
-		vs_port_netvsc_counters(&dp->ports[idx], fn, arg);
-	return 0;
-}
-
-int
-vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out)
-{
-	char err[128];
-
-	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
-		return -ENOENT;
-	if (dp->nl == NULL)
-		(void)vs_nl_open(&dp->nl, err, sizeof(err));
-	return vs_port_link(&dp->ports[idx], dp->nl, out);
-}
-
-int
-vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err, size_t errlen)
-{
-	int idx = vs_dp_port_index(dp, name);
-
-	if (idx < 0) {
-		snprintf(err, errlen, "port: no port named '%s'", name);
-		return -ENOENT;
-	}
-	dp->ports[idx].conf.admin_down = !up;
-	if (dp->ports[idx].conf.kind == VS_PORT_NETVSC)
-		vs_port_netvsc_link(&dp->ports[idx], up);
-	return vs_dp_publish(dp);
-}
-
-int
-vs_dp_port_conf(const struct vs_dp *dp, unsigned int idx, struct vs_port_conf *out)
-{
-	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
-		return -ENOENT;
-	*out = dp->ports[idx].conf;
-	return 0;
-}
-
-int
-vs_dp_switch_conf(const struct vs_dp *dp, unsigned int idx, struct vs_switch_conf *out)
-{
-	int up, host;
-
-	if (idx >= VS_MAX_SWITCHES || !dp->switches[idx].in_use)
-		return -ENOENT;
-	*out = dp->switches[idx].conf;
-	up = vs_dp_auto_index(dp, out->name, false);
-	host = vs_dp_auto_index(dp, out->name, true);
-	if (up >= 0)
-		out->uplink_port = dp->ports[up].conf;
-	if (host >= 0)
-		out->host_port = dp->ports[host].conf;
-	return 0;
-}
-
-void
-vs_dp_conf_get(const struct vs_dp *dp, struct vs_dp_conf *out)
-{
-	*out = dp->conf;
-}
-
-int
-vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
-		    char *err, size_t errlen)
-{
-	int idx = vs_dp_port_index(dp, name);
-	struct vs_port *p;
-	struct vs_vlan_policy old;
-	uint16_t pg[2];
-	int rc;
-
-	if (idx < 0) {
-		snprintf(err, errlen, "port: no port named '%s'", name);
-		return -ENOENT;
-	}
-	p = &dp->ports[idx];
-	old = p->conf.vlan;
-	p->conf.vlan = *vlan;
-	/* Device stripping and the published policy must never disagree in
-	 * the dangerous direction: an untagged port carries tags as data, so
-	 * stripping goes off before it becomes untagged, and on only after it
-	 * has stopped being untagged (access/trunk accept either form). */
-	if (vlan->mode == VS_VLAN_MODE_UNTAGGED)
-		vs_port_apply_vlan(p);
-	rc = vs_dp_publish(dp);
-	if (rc != 0) {
-		p->conf.vlan = old;
-		vs_port_apply_vlan(p);
-		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
-		return rc;
-	}
-	if (vlan->mode != VS_VLAN_MODE_UNTAGGED)
-		vs_port_apply_vlan(p);
-	/* Stations learned in VLANs the port may no longer carry. */
-	pg[0] = (uint16_t)idx;
-	pg[1] = p->gen;
-	vs_fdb_delete_if(&dp->fdb, vs_dp_key_on_port, pg);
-	return vs_dp_install_static(dp, (unsigned int)idx, err, errlen);
-}
-

@@ -24,8 +24,27 @@
 
 struct rte_rcu_qsbr;
 struct vs_nl;
+struct vs_nl_link;
 struct vs_netvsp;
 struct vs_port;
+
+/*
+ * The kernel link cache (klink.c): what the kernel last said about the
+ * interface behind a port on one (an af_packet uplink's iface, a host
+ * vNIC, an emulated port's tap).  Control thread only; workers see it
+ * through the snapshot (vs_snap_port.link_down, max_frame).
+ */
+struct vs_klink {
+	bool tracked;  /* the port is on a kernel interface */
+	bool known;    /* its state has been read at least once */
+	bool gone;     /* the interface was removed */
+	bool seen;     /* reported by the current resync */
+	char ifname[VS_IFNAME_MAX];
+	int ifindex;   /* 0 until known; followed through renames */
+	bool up;       /* IFF_UP and operationally up */
+	uint32_t mtu;
+	uint8_t mac[6];
+};
 
 /* One small interface for every port backend. */
 struct vs_port_ops {
@@ -49,11 +68,14 @@ struct vs_port {
 	uint16_t gen;    /* bumped each time the slot is reused; never 0 */
 	uint16_t worker; /* polls this port's receive queue */
 	bool hw_vlan_insert, hw_vlan_strip; /* device capabilities in use */
+	uint32_t offload_caps; /* VS_OFFLOAD_* the device or kind supports */
+	bool eth_offloads;     /* an ethdev with checksum/TSO enabled: tx_prepare */
 	struct rte_ring *rx_ring, *tx_ring; /* ring backend */
 	char eth_name[64];
 	struct vs_capture *cap; /* capture.c; NULL: none */
 	bool made_tap;    /* emulated: the tap is ours to delete */
 	struct vs_nl *nl; /* kernel-interface ports: the datapath's handle */
+	struct vs_klink kl;
 	struct vs_netvsp *netvsp; /* netvsc: the channel */
 	const char *chan_dir;     /* netvsc: the datapath's channel directory */
 	struct rte_mempool *mp;   /* the datapath's receive pool */
@@ -70,8 +92,15 @@ struct vs_snap_port {
 	struct vs_port *port; /* NULL: empty slot */
 	uint16_t sw;
 	uint16_t gen;
-	bool up;
+	bool up;              /* admin up and, on a kernel interface, link up */
+	bool link_down;       /* down because of the kernel link (admin up) */
+	uint32_t max_frame;   /* longest untagged frame the interface takes
+				 (its MTU + Ethernet header); UINT32_MAX:
+				 no known limit */
 	bool hw_vlan_insert;  /* the device tags on transmit */
+	bool tx_prepare;      /* frames with offload requests go through
+				 rte_eth_tx_prepare (pseudo-header seeds) */
+	uint32_t offload_caps; /* VS_OFFLOAD_* in use: supported and enabled */
 	bool mac_locked;      /* has a MAC and no spoofing: source checked, no unknown unicast */
 	bool dhcp_guard, router_guard;
 	struct rte_ether_addr mac;
@@ -99,6 +128,7 @@ struct vs_snapshot {
 struct vs_txbuf {
 	uint16_t n;
 	bool dirty; /* on the worker's dirty list */
+	bool prepare; /* holds a frame the device must prepare (offload) */
 	struct rte_mbuf *pkts[VS_TXBUF_SIZE];
 };
 
@@ -138,11 +168,14 @@ struct vs_worker {
 	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
 	struct vs_port_stats stats[VS_MAX_PORTS];
 	struct vs_txbuf tx[VS_MAX_PORTS];
+	struct vs_offload_ctx offload;   /* its counters: this worker's */
+	struct rte_mbuf *ol_out[VS_OFFLOAD_MAX_SEGS]; /* one frame's fix-up */
 } __rte_cache_aligned;
 
 struct vs_dp {
 	struct vs_dp_conf conf;
 	struct rte_mempool *mp;
+	struct rte_mempool *ol_direct, *ol_indirect; /* segments, private headers */
 	struct rte_rcu_qsbr *qsbr;
 	struct vs_nl *nl; /* opened with the first port on a kernel interface */
 	struct vs_fdb fdb;
@@ -157,6 +190,7 @@ struct vs_dp {
 	/* Counter values at the last vs_dp_stats_clear (control thread). */
 	struct vs_port_stats port_base[VS_MAX_PORTS];
 	struct vs_fdb_stats fdb_base;
+	struct vs_offload_stats offload_base;
 	struct vs_worker_stats worker_base[VS_MAX_WORKERS];
 	/* NLB (dp_nlb.c): the clusters, the workers' snooped IGMP, and each
 	 * slot's counters at its cluster's creation. */
@@ -165,9 +199,20 @@ struct vs_dp {
 	struct vs_worker_nlb_stats nlb_base[VS_NLB_MAX_CLUSTERS];
 	uint64_t nlb_igmp[VS_NLB_MAX_CLUSTERS][3]; /* joins, leaves, expired */
 	uint64_t nlb_last_expire_ms;
+	/* mac_pool.c: the live pool as 48-bit numbers, where the next
+	 * search starts. */
+	uint64_t mac_min, mac_max, mac_next;
+	/* klink.c */
+	bool link_resync;      /* the current notifications include a resync */
+	uint64_t self_changes; /* vs_dp_self_changes */
+	vs_notice_fn notice;
+	void *notice_arg;
 };
 
 /* port.c */
+/* What a port's device or kind can do (port.c for ethdevs and rings,
+ * port_netvsc.c for netvsc). */
+uint32_t vs_port_netvsc_offload_caps(const struct vs_port *p);
 const struct vs_port_ops *vs_port_ops_for(enum vs_port_kind kind);
 /* Shared by the ethdev-based backends. */
 int vs_port_open_devargs(struct vs_port *p, const char *args, unsigned int n_txq,
@@ -179,9 +224,12 @@ uint16_t vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, u
 extern const struct vs_port_ops vs_port_emulated_ops;
 extern const struct vs_port_ops vs_port_host_ops;
 const char *vs_port_ifname(const struct vs_port *p);
+/* klink.c: the kernel interface behind a port, or NULL (see struct
+ * vs_klink); the iface= of net_af_packet devargs, or NULL. */
+const char *vs_port_kernel_ifname(const struct vs_port *p, char *buf, size_t len);
+const char *vs_af_packet_iface(const char *devargs, char *buf, size_t len);
 /* port_netvsc.c */
 extern const struct vs_port_ops vs_port_netvsc_ops;
-void vs_port_netvsc_mac(uint8_t mac[6]);
 void vs_port_netvsc_link(struct vs_port *p, bool up);
 int vs_port_netvsc_ctl_poll(struct vs_port *p);
 void vs_port_netvsc_link_state(const struct vs_port *p, struct vs_port_link *out);
@@ -207,6 +255,8 @@ void vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap);
 
 /* dp.c: compiles the control view into a new snapshot and publishes it. */
 int vs_dp_publish(struct vs_dp *dp);
+/* A worker context's offload state on the datapath's pools. */
+void vs_dp_worker_offload_init(struct vs_dp *dp, struct vs_worker *w);
 /* dp_config.c: ports; dp_switch.c: switches and their types. */
 int vs_dp_key_in_switch(const struct vs_fdb_key *k, uint64_t v, void *arg);
 int vs_dp_name_check(const char *what, const char *name, char *err, size_t errlen);
@@ -217,6 +267,13 @@ int vs_dp_port_check_any(const struct vs_dp *dp, const struct vs_port_conf *c, c
 int vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto, char *err,
 		       size_t errlen);
 int vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen);
+/* fdb walk filter: entries of port [idx, gen] (arg: uint16_t[2]). */
+int vs_dp_key_on_port(const struct vs_fdb_key *k, uint64_t v, void *arg);
+/* Refuses c's MAC if it is a group address or another port's of switch sw. */
+int vs_dp_mac_check(const struct vs_dp *dp, const char *sw, const struct vs_port_conf *c,
+		    char *err, size_t errlen);
+/* Points the port's configured MAC at it, never to be aged or moved. */
+int vs_dp_install_static(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen);
 /* The index of a switch's uplink (host false) or host vNIC, or -ENOENT. */
 int vs_dp_auto_index(const struct vs_dp *dp, const char *sw, bool host);
 
@@ -229,6 +286,54 @@ void vs_dp_nlb_stats_clear(struct vs_dp *dp);
 /* -EBUSY and why, if turning spoofing off on this port would break a
  * unicast cluster. */
 int vs_dp_nlb_spoofing_check(const struct vs_dp *dp, unsigned int idx, char *err, size_t errlen);
+/* klink.c: the kernel link cache. */
+#define VS_KLINK_UP 1u  /* vs_klink_apply: up changed */
+#define VS_KLINK_MTU 2u /* MTU changed */
+#define VS_KLINK_MAC 4u /* address changed */
+/* Starts following ifname; its state is read with nl (NULL: unknown). */
+void vs_klink_open(struct vs_klink *k, struct vs_nl *nl, const char *ifname);
+/* One notification for k: the VS_KLINK_* that changed, 0 if none or if
+ * it is about another interface. */
+unsigned int vs_klink_apply(struct vs_klink *k, const struct vs_nl_link *l);
+/* One notification for every port; republishes the snapshot and lowers
+ * host vNIC MTUs as needed.  Returns the VS_KLINK_* that changed. */
+unsigned int vs_dp_link_event(struct vs_dp *dp, const struct vs_nl_link *l);
+/* Drains the notification socket (vs_nl_process); returns notifications
+ * handled or a negative errno. */
+int vs_dp_link_poll(struct vs_dp *dp);
+/* Opens the datapath's netlink handle if it has none. */
+int vs_dp_nl(struct vs_dp *dp, char *err, size_t errlen);
+void vs_dp_noticef(struct vs_dp *dp, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* dp_mtu.c: the uplink's MTU against the host vNIC's. */
+/* The kernel MTU of switch c's uplink: from the cache if the uplink
+ * exists with c's devargs, else asked of the kernel; -ENOENT when the
+ * uplink is not a kernel interface (its MTU is not known). */
+int vs_dp_uplink_mtu(const struct vs_dp *dp, const struct vs_switch_conf *c, uint32_t *mtu,
+		     char ifname[VS_IFNAME_MAX]);
+/* Refuses a host vNIC MTU larger than the uplink's on a switch that shares
+ * its uplink (c: the switch as it would be, sw: its index or -1). */
+int vs_dp_host_mtu_check(const struct vs_dp *dp, const struct vs_switch_conf *c, int sw,
+			 char *err, size_t errlen);
+/* Lowers switch sw's host vNIC to its uplink's MTU when it is larger;
+ * returns 1 if it did. */
+int vs_dp_host_mtu_follow(struct vs_dp *dp, unsigned int sw);
+
+/* mac_pool.c: the next free MAC of the pool, or -ENOSPC with a message. */
+int vs_dp_mac_alloc(struct vs_dp *dp, const char *port, uint8_t mac[6], char *err,
+		    size_t errlen);
+/* The same refusal, taking nothing (checks and dry runs). */
+int vs_dp_mac_check_free(const struct vs_dp *dp, const char *port, char *err, size_t errlen);
+int vs_dp_mac_pool_init(struct vs_dp *dp, char *err, size_t errlen);
+
+/* nlb_dp.c: stage 2c for one frame of a switch with clusters: the drop
+ * reason, or VS_DROP_MAX with *cluster the frame's cluster in snap->nlb
+ * + 1 (0: none) and *flags VS_NLB_F_*. */
+#define VS_NLB_F_HEARTBEAT 1
+#define VS_NLB_F_NO_LEARN 2 /* the source is a cluster MAC: not learned */
+uint8_t vs_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw,
+			uint16_t vlan, uint16_t in_port, struct rte_mbuf *m, uint8_t *cluster,
+			uint8_t *flags);
 
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);

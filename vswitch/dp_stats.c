@@ -91,12 +91,34 @@ vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats 
 	return 0;
 }
 
+static void
+vs_offload_stats_sum(const struct vs_dp *dp, struct vs_offload_stats *out)
+{
+	unsigned int w, c;
+
+	memset(out, 0, sizeof(*out));
+	for (w = 0; w < dp->n_workers; w++)
+		for (c = 0; c < VS_OFFLOAD_C_MAX; c++)
+			out->c[c] += dp->workers[w]->offload.stats.c[c];
+}
+
+void
+vs_dp_offload_stats(const struct vs_dp *dp, struct vs_offload_stats *out)
+{
+	unsigned int c;
+
+	vs_offload_stats_sum(dp, out);
+	for (c = 0; c < VS_OFFLOAD_C_MAX; c++)
+		out->c[c] -= dp->offload_base.c[c];
+}
+
 void
 vs_dp_stats_clear(struct vs_dp *dp)
 {
 	struct vs_fdb_stats f;
 	unsigned int i;
 
+	vs_offload_stats_sum(dp, &dp->offload_base);
 	for (i = 0; i < VS_MAX_PORTS; i++)
 		if (dp->ports[i].in_use)
 			vs_port_stats_sum(dp, i, &dp->port_base[i]);

@@ -203,7 +203,7 @@ vs_dp_switch_rules(const struct vs_dp *dp, const struct vs_switch_conf *c, int s
 			return -EEXIST;
 		}
 	}
-	return 0;
+	return vs_dp_host_mtu_check(dp, c, sw, err, errlen);
 }
 
 /* Free port slots. */
@@ -257,9 +257,14 @@ vs_dp_auto_add(struct vs_dp *dp, const struct vs_switch_conf *c, bool host, char
 	       size_t errlen)
 {
 	struct vs_port_conf pc;
+	int rc;
 
 	vs_dp_auto_conf(c, host, &pc);
-	return vs_dp_port_add_any(dp, &pc, true, err, errlen);
+	rc = vs_dp_port_add_any(dp, &pc, true, err, errlen);
+	/* A vNIC on the tap's default MTU may be larger than the uplink. */
+	if (rc == 0 && vs_dp_host_mtu_follow(dp, (unsigned int)vs_dp_switch_index(dp, c->name)))
+		rc = vs_dp_publish(dp);
+	return rc;
 }
 
 /* Removes a switch's auto port, keeping its settings in the switch's conf
@@ -283,7 +288,10 @@ int
 vs_dp_switch_add(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, size_t errlen)
 {
 	unsigned int i;
-	int rc = vs_dp_switch_check(dp, c, err, errlen);
+	int rc;
+
+	(void)vs_dp_link_poll(dp); /* the rules read the link cache: bring it up to date */
+	rc = vs_dp_switch_check(dp, c, err, errlen);
 
 	if (rc != 0)
 		return rc;
@@ -410,6 +418,7 @@ vs_dp_switch_set(struct vs_dp *dp, const struct vs_switch_conf *c, char *err, si
 	bool have_up, have_host, drop_up, drop_host, add_up, add_host;
 	int sw, rc;
 
+	(void)vs_dp_link_poll(dp); /* the rules read the link cache: bring it up to date */
 	if ((rc = vs_dp_switch_set_check(dp, c, err, errlen)) != 0)
 		return rc;
 	sw = vs_dp_switch_index(dp, c->name);

@@ -330,6 +330,7 @@ vs_nl_resync(struct vs_nl *nl)
 		struct vs_nl_link l;
 
 		vs_nl_link_from((struct rtnl_link *)o, &l);
+		l.resync = true;
 		nl->on_link(&l, nl->arg);
 		nl->n_cb++;
 	}

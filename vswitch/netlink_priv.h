@@ -56,6 +56,8 @@ struct vs_nl_link {
 	bool admin_up;   /* IFF_UP */
 	bool oper_up;    /* operstate UP, or UNKNOWN with IFF_LOWER_UP (taps) */
 	bool gone;       /* notifications only: the interface was removed */
+	bool resync;     /* reported by the dump that follows lost notifications:
+			    a link known before and not reported then is gone */
 	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes, rx_dropped, tx_dropped;
 };
 
@@ -69,8 +71,10 @@ void vs_nl_close(struct vs_nl *nl);
 int vs_nl_fd(const struct vs_nl *nl);
 /*
  * Calls on_link once per queued link notification (RTM_NEWLINK, and
- * RTM_DELLINK with l->gone set), in kernel order, without blocking.
- * Returns the number of calls, or a negative errno if the socket failed.
+ * RTM_DELLINK with l->gone set), in kernel order, without blocking; after
+ * an overflow, once per existing link with l->resync set, all within the
+ * same call.  Returns the number of calls, or a negative errno if the
+ * socket failed.
  */
 int vs_nl_process(struct vs_nl *nl, vs_nl_link_fn on_link, void *arg);
 

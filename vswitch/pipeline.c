@@ -18,33 +18,35 @@
  *                  the VLAN's flood domain
  *   6. egress      per destination port (or every port of the flood domain,
  *                  or a cluster's members): the VLAN's encapsulation (tag or
- *                  not), then the worker's tx buffer; floods share one mbuf
- *                  by reference count, one copy more when some ports want
- *                  the frame tagged and others not
+ *                  not), the offload fix-up (offload/: checksums and TCP
+ *                  segmentation a frame asks for and the port cannot do),
+ *                  then the worker's tx buffer; floods share one mbuf by
+ *                  reference count, one copy more when some ports want the
+ *                  frame tagged and others not, and one fix-up per distinct
+ *                  set of port capabilities (tx.c)
  *
  * Transmission happens in vs_pipeline_flush, once per worker loop.
  *
  * Drops: every frame not forwarded is counted under exactly one reason on its
- * ingress port (TX_FULL and NO_MBUF on the egress port) and freed in one
- * bulk call.  No locks, no logs; the only allocations are the tagged copy of
- * a mixed flood and a tag's new segment when a frame has no headroom.
+ * ingress port (TX_FULL, NO_MBUF, MTU_EXCEEDED and OFFLOAD_REFUSED on the
+ * egress port, LINK_DOWN on the port whose kernel link is down, either way)
+ * and freed in one bulk call.  A port whose link is down is not in the
+ * flood sets (dp.c), so only frames sent to it alone count there.  No
+ * locks, no logs; the only allocations are the tagged copy of a mixed
+ * flood, a tag's new segment when a frame has no headroom, and what an
+ * offload fix-up makes (segments, private headers).  A frame without
+ * offload requests costs one test of its ol_flags.
  */
-#include <netinet/in.h>
-
 #include <rte_byteorder.h>
 #include <rte_ether.h>
-#include <rte_ring.h>
-#include <rte_ring_elem.h>
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 
-#include "dp_priv.h"
+#include "tx_priv.h"
 
 #define VS_OUT_FLOOD UINT16_MAX
 #define VS_OUT_NLB (UINT16_MAX - 1) /* the members of cluster snap->nlb.e[nlb[i] - 1] */
 
-#define VS_NLB_F_HEARTBEAT 1
-#define VS_NLB_F_NO_LEARN 2 /* the source is a cluster MAC */
 
 struct vs_burst {
 	uint16_t n;
@@ -166,106 +168,6 @@ vs_stage_security(struct vs_burst *b, const struct vs_snap_port *in, struct rte_
 	}
 }
 
-static inline uint32_t
-vs_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Hands what an IGMP message says about the switch's IGMP clusters to the
- * control thread; the frame itself goes on like any other. */
-static void
-vs_nlb_snoop(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
-	     const struct rte_mbuf *m, uint16_t i)
-{
-	uint8_t buf[RTE_ETHER_MTU], proto_copy;
-	uint32_t len = RTE_MIN(rte_pktmbuf_pkt_len(m) - RTE_ETHER_HDR_LEN, (uint32_t)sizeof(buf));
-	const uint8_t *proto = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN + 9, 1, &proto_copy);
-	struct vs_nlb_event ev[VS_NLB_IGMP_MAX_GROUPS];
-	struct vs_nlb_igmp g;
-	const uint8_t *ip;
-	unsigned int n = 0, k;
-
-	if (proto == NULL || *proto != IPPROTO_IGMP)
-		return;
-	ip = rte_pktmbuf_read(m, RTE_ETHER_HDR_LEN, len, buf);
-	if (ip == NULL || vs_nlb_igmp_parse(ip, len, &g) != VS_IGMP_OK) {
-		w->igmp_ignored++;
-		return;
-	}
-	w->igmp_snooped++;
-	if (g.kind == VS_IGMP_QUERY) {
-		ev[n++] = (struct vs_nlb_event){VS_NLB_EV_QUERY, g.robustness, b->sw, b->vlan[i],
-						b->in_port, g.group, g.max_resp_ms,
-						g.query_interval_s};
-	} else {
-		for (k = 0; k < g.n; k++)
-			for (unsigned int c = 0; c < snap->nlb.n; c++) {
-				const struct vs_nlb_entry *e = &snap->nlb.e[c];
-
-				if (e->mode != VS_NLB_IGMP || e->sw != b->sw ||
-				    e->vlan != b->vlan[i] || vs_nlb_igmp_group(e->ip) != g.g[k].group)
-					continue;
-				ev[n++] = (struct vs_nlb_event){
-					g.g[k].join ? VS_NLB_EV_JOIN : VS_NLB_EV_LEAVE, 0, b->sw,
-					b->vlan[i], b->in_port, g.g[k].group, 0, 0};
-				break;
-			}
-	}
-	if (n > 0) {
-		k = rte_ring_enqueue_burst_elem(w->dp->nlb_events, ev, sizeof(ev[0]), n, NULL);
-		w->igmp_lost += n - k;
-	}
-}
-
-/* One frame of a switch with clusters: marks it for a cluster's members,
- * or refuses it. */
-static inline uint8_t
-vs_stage_nlb_one(struct vs_worker *w, const struct vs_snapshot *snap,
-		 const struct vs_snap_switch *ss, struct vs_burst *b, struct rte_mbuf *m, uint16_t i)
-{
-	const struct rte_ether_hdr *eh = rte_pktmbuf_read(m, 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
-	const uint8_t *src = eh->src_addr.addr_bytes, *dst = eh->dst_addr.addr_bytes;
-	uint16_t type = rte_be_to_cpu_16(eh->ether_type);
-	bool from_uplink = b->in_port + 1u == ss->uplink1;
-	const struct vs_nlb_entry *e;
-
-	if (src[0] == 0x02) {
-		/* 02-BF-w-x-y-z is the cluster's own MAC: never learned; 02-<1..32>-
-		 * w-x-y-z a member's masked source: members only. */
-		uint32_t ip = vs_be32(src + 2);
-
-		e = vs_nlb_view_by_ip(&snap->nlb, b->sw, b->vlan[i], ip);
-		if (e != NULL && e->mode == VS_NLB_UNICAST) {
-			if (src[1] == 0xbf)
-				b->nlb_flags[i] |= VS_NLB_F_NO_LEARN;
-			else if (vs_nlb_src_is_masked(ip, src) && !from_uplink &&
-				 !vs_nlb_portset_has(&e->members, b->in_port))
-				return VS_DROP_NLB_NOT_MEMBER;
-		}
-	}
-	if (type == VS_NLB_ETHERTYPE_HEARTBEAT) {
-		uint8_t copy[4];
-		const uint8_t *ip = rte_pktmbuf_read(
-			m, RTE_ETHER_HDR_LEN + VS_NLB_HB_CLUSTER_IP_OFF, 4, copy);
-
-		e = ip == NULL ? NULL : vs_nlb_view_by_ip(&snap->nlb, b->sw, b->vlan[i], vs_be32(ip));
-		if (e != NULL) {
-			if (!from_uplink && !vs_nlb_portset_has(&e->members, b->in_port))
-				return VS_DROP_NLB_NOT_MEMBER;
-			b->nlb[i] = (uint8_t)(e - snap->nlb.e + 1);
-			b->nlb_flags[i] |= VS_NLB_F_HEARTBEAT;
-			return VS_DROP_MAX;
-		}
-	}
-	if (vs_nlb_mac_maybe_cluster(dst) &&
-	    (e = vs_nlb_view_by_mac(&snap->nlb, b->sw, b->vlan[i], dst)) != NULL)
-		b->nlb[i] = (uint8_t)(e - snap->nlb.e + 1);
-	if (ss->nlb_igmp && type == RTE_ETHER_TYPE_IPV4)
-		vs_nlb_snoop(w, snap, b, m, i);
-	return VS_DROP_MAX;
-}
-
 /* Stage 2c.  Only switches with clusters pay for it. */
 static void
 vs_stage_nlb(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burst *b,
@@ -281,7 +183,8 @@ vs_stage_nlb(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burs
 		b->nlb[i] = 0;
 		b->nlb_flags[i] = 0;
 		if (b->drop[i] == VS_DROP_MAX)
-			b->drop[i] = vs_stage_nlb_one(w, snap, ss, b, pkts[i], i);
+			b->drop[i] = vs_nlb_classify(w, snap, b->sw, b->vlan[i], b->in_port, pkts[i],
+						     &b->nlb[i], &b->nlb_flags[i]);
 	}
 }
 
@@ -394,52 +297,11 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 			continue;
 		if (port == b->in_port)
 			b->drop[i] = VS_DROP_HAIRPIN;
-		else if (!sp->up)
+		else if (!sp->up && !sp->link_down)
 			b->drop[i] = VS_DROP_PORT_DOWN;
 		else
-			b->out[i] = port;
+			b->out[i] = port; /* a link down is the egress port's count */
 	}
-}
-
-/* Sends a tx buffer.  Lengths are read before the burst: a port may free
- * what it took at once (af_packet copies and frees). */
-static inline void
-vs_txbuf_send(struct vs_worker *w, struct vs_port *p, uint16_t port, struct vs_txbuf *tb)
-{
-	uint32_t len[VS_TXBUF_SIZE];
-	uint64_t bytes = 0;
-	uint16_t sent = 0, k;
-
-	for (k = 0; k < tb->n; k++)
-		len[k] = rte_pktmbuf_pkt_len(tb->pkts[k]);
-	if (p != NULL)
-		sent = p->ops->tx_burst(p, (uint16_t)w->idx, tb->pkts, tb->n);
-	for (k = 0; k < sent; k++)
-		bytes += len[k];
-	w->stats[port].tx_packets += sent;
-	w->stats[port].tx_bytes += bytes;
-	if (sent < tb->n) {
-		w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
-		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
-	}
-	tb->n = 0;
-}
-
-static inline void
-vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
-	      struct rte_mbuf *m)
-{
-	struct vs_txbuf *tb = &w->tx[port];
-
-	if (!tb->dirty) {
-		tb->dirty = true;
-		w->dirty[w->n_dirty++] = port;
-	}
-	tb->pkts[tb->n++] = m;
-	/* Full: send now; the port stays on the dirty list, the flush finds
-	 * it empty. */
-	if (tb->n == VS_TXBUF_SIZE)
-		vs_txbuf_send(w, snap->ports[port].port, port, tb);
 }
 
 /* One frame to one port that wants it tagged: the port's hardware inserts
@@ -456,20 +318,22 @@ vs_tx_tagged(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
 		rte_pktmbuf_free(m);
 		return;
 	}
-	vs_tx_enqueue(w, snap, port, m);
+	vs_tx_out(w, snap, &port, 1, m);
 }
 
 /* Sends one frame of VLAN vlan to every port of its flood domain but the
  * ingress; with a cluster, only to its members that are up, and to the
  * uplink unless the frame came from it or the cluster is local-only.
- * Returns how many ports it went to. */
+ * Returns how many ports it went to; *refused counts the ports that would
+ * have taken it but for their MTU (counted there). */
 static uint16_t
 vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
-	 uint16_t i, struct rte_mbuf *m, const struct vs_nlb_entry *nlb)
+	 uint16_t i, struct rte_mbuf *m, const struct vs_nlb_entry *nlb, uint16_t *refused)
 {
 	const struct vs_snap_switch *ss = &snap->switches[b->sw];
-	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS];
-	uint16_t n_as_is = 0, n_tagged = 0, k;
+	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS], hw[VS_MAX_PORTS];
+	uint16_t n_as_is = 0, n_tagged = 0, n_hw = 0, k;
+	enum vs_vlan_encap e;
 	struct rte_mbuf *t;
 
 	if (b->unicast[i] && nlb == NULL) {
@@ -480,7 +344,6 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 
 		for (k = 0; eh != NULL && k < ss->n_flood; k++) {
 			uint16_t p = ss->flood[k];
-			enum vs_vlan_encap e;
 
 			if (p == b->in_port || !snap->ports[p].mac_locked ||
 			    !rte_is_same_ether_addr(&eh->dst_addr, &snap->ports[p].mac))
@@ -488,10 +351,16 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 			e = vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i]);
 			if (e == VS_VLAN_NOT_MEMBER)
 				continue;
+			if (unlikely(rte_pktmbuf_pkt_len(m) > snap->ports[p].max_frame) &&
+			    vs_too_big(&snap->ports[p], m, e == VS_VLAN_TAG)) {
+				w->stats[p].drops[VS_DROP_MTU_EXCEEDED]++;
+				(*refused)++;
+				return 0;
+			}
 			if (e == VS_VLAN_TAG)
 				vs_tx_tagged(w, snap, p, m, b->tci[i]);
 			else
-				vs_tx_enqueue(w, snap, p, m);
+				vs_tx_out(w, snap, &p, 1, m);
 			return 1;
 		}
 	}
@@ -510,24 +379,47 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 			 * unknown MAC. */
 			continue;
 		}
-		switch (vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i])) {
-		case VS_VLAN_NOT_MEMBER:
-			break;
-		case VS_VLAN_AS_IS:
-			as_is[n_as_is++] = p;
-			break;
-		case VS_VLAN_TAG:
-			tagged[n_tagged++] = p;
-			break;
+		e = vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i]);
+		if (e == VS_VLAN_NOT_MEMBER)
+			continue;
+		if (unlikely(rte_pktmbuf_pkt_len(m) > snap->ports[p].max_frame) &&
+		    vs_too_big(&snap->ports[p], m, e == VS_VLAN_TAG)) {
+			w->stats[p].drops[VS_DROP_MTU_EXCEEDED]++;
+			(*refused)++;
+			continue;
 		}
+		if (e == VS_VLAN_AS_IS)
+			as_is[n_as_is++] = p;
+		else if (snap->ports[p].hw_vlan_insert)
+			hw[n_hw++] = p;
+		else
+			tagged[n_tagged++] = p;
 	}
-	if (n_as_is + n_tagged == 0)
+	if (n_as_is + n_tagged + n_hw == 0)
 		return 0;
+	if (n_hw > 0) {
+		/* Ports that tag by themselves (a netvsc port: 802.1Q
+		 * per-packet info) share a clone: the tag is its metadata, the
+		 * untagged data stays shared with the ports that take it as is. */
+		struct rte_mbuf *h = n_as_is + n_tagged > 0 ? rte_pktmbuf_clone(m, w->dp->mp) : m;
+
+		if (h == NULL) {
+			for (k = 0; k < n_hw; k++)
+				w->stats[hw[k]].drops[VS_DROP_NO_MBUF]++;
+		} else {
+			h->vlan_tci = b->tci[i];
+			h->ol_flags |= RTE_MBUF_F_TX_VLAN;
+			vs_tx_out(w, snap, hw, n_hw, h);
+		}
+		if (h == m)
+			return n_hw;
+	}
 	t = m;
 	if (n_tagged > 0) {
 		/* The untagged form stays shared; the tagged form is one more
-		 * frame, shared in turn by every port that tags. */
-		if (n_as_is > 0)
+		 * frame, shared in turn by every port that tags.  A clone
+		 * shares the data too, so it is never tagged in place. */
+		if (n_as_is > 0 || n_hw > 0)
 			t = rte_pktmbuf_copy(m, w->dp->mp, 0, UINT32_MAX);
 		if (t == NULL || vs_vlan_push(&t, b->tci[i], w->dp->mp) != 0) {
 			for (k = 0; k < n_tagged; k++)
@@ -536,21 +428,18 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 				rte_pktmbuf_free(t);
 			if (n_as_is == 0) {
 				rte_pktmbuf_free(m);
-				return n_tagged;
+				return (uint16_t)(n_tagged + n_hw);
 			}
 			n_tagged = 0;
 		} else {
-			rte_pktmbuf_refcnt_update(t, (int16_t)(n_tagged - 1));
-			for (k = 0; k < n_tagged; k++)
-				vs_tx_enqueue(w, snap, tagged[k], t);
+			vs_tx_out(w, snap, tagged, n_tagged, t);
+			if (n_as_is == 0 && t != m)
+				rte_pktmbuf_free(m); /* the clone keeps what it needs */
 		}
 	}
-	if (n_as_is > 0) {
-		rte_pktmbuf_refcnt_update(m, (int16_t)(n_as_is - 1)); /* every segment */
-		for (k = 0; k < n_as_is; k++)
-			vs_tx_enqueue(w, snap, as_is[k], m);
-	}
-	return (uint16_t)(n_as_is + n_tagged);
+	if (n_as_is > 0)
+		vs_tx_out(w, snap, as_is, n_as_is, m);
+	return (uint16_t)(n_as_is + n_tagged + n_hw);
 }
 
 /* Stage 6. */
@@ -564,12 +453,13 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 
 	for (i = 0; i < b->n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		uint16_t refused = 0;
 
 		if (b->drop[i] == VS_DROP_MAX && b->out[i] == VS_OUT_NLB) {
 			const struct vs_nlb_entry *e = &snap->nlb.e[b->nlb[i] - 1];
 			struct vs_worker_nlb_stats *c = &w->nlb[e->id];
 
-			if (vs_flood(w, snap, b, i, m, e) > 0) {
+			if (vs_flood(w, snap, b, i, m, e, &refused) > 0) {
 				in->fwd_flood++;
 				if (b->nlb_flags[i] & VS_NLB_F_HEARTBEAT)
 					c->heartbeats++;
@@ -577,20 +467,39 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 					c->delivered++;
 				continue;
 			}
+			if (refused > 0) { /* counted on the ports that refused it */
+				b->drop[i] = VS_DROP_MTU_EXCEEDED;
+				dropped[n_dropped++] = m;
+				continue;
+			}
 			b->drop[i] = VS_DROP_NO_EGRESS;
 		} else if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
 			uint16_t o = b->out[i];
+			bool tag = vs_vlan_egress_encap(&snap->ports[o].vlan, b->vlan[i]) ==
+				   VS_VLAN_TAG;
+			uint8_t why = vs_egress_refused(&snap->ports[o], m, tag);
 
+			if (unlikely(why != VS_DROP_MAX)) {
+				w->stats[o].drops[why]++;
+				b->drop[i] = why; /* for a trace; counted on the egress port */
+				dropped[n_dropped++] = m;
+				continue;
+			}
 			in->fwd_unicast++;
-			if (vs_vlan_egress_encap(&snap->ports[o].vlan, b->vlan[i]) == VS_VLAN_TAG)
+			if (tag)
 				vs_tx_tagged(w, snap, o, m, b->tci[i]);
 			else
-				vs_tx_enqueue(w, snap, o, m);
+				vs_tx_out(w, snap, &o, 1, m);
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX) {
-			if (vs_flood(w, snap, b, i, m, NULL) > 0) {
+			if (vs_flood(w, snap, b, i, m, NULL, &refused) > 0) {
 				in->fwd_flood++;
+				continue;
+			}
+			if (refused > 0) { /* counted on the ports that refused it */
+				b->drop[i] = VS_DROP_MTU_EXCEEDED;
+				dropped[n_dropped++] = m;
 				continue;
 			}
 			b->drop[i] = VS_DROP_NO_EGRESS;
@@ -616,7 +525,7 @@ vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 		in->rx_bytes += rte_pktmbuf_pkt_len(pkts[i]);
 	in->rx_packets += n;
 	if (sp->port == NULL || !sp->up) {
-		in->drops[VS_DROP_PORT_DOWN] += n;
+		in->drops[sp->link_down ? VS_DROP_LINK_DOWN : VS_DROP_PORT_DOWN] += n;
 		rte_pktmbuf_free_bulk(pkts, n);
 		return false;
 	}
@@ -656,7 +565,7 @@ vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint1
 	t->learn = VS_TRACE_LEARN_NONE;
 	t->lookup_port = VS_TRACE_NOT_LOOKED_UP;
 	if (!vs_pipeline_stages(w, snap, in_port, &m, 1, 0, &b)) {
-		t->drop = VS_DROP_PORT_DOWN;
+		t->drop = snap->ports[in_port].link_down ? VS_DROP_LINK_DOWN : VS_DROP_PORT_DOWN;
 		return;
 	}
 	/* Egress turns flood failures into drops; its verdict is final. */
@@ -676,7 +585,9 @@ vs_pipeline_trace_one(struct vs_worker *w, const struct vs_snapshot *snap, uint1
 		t->learn = learn_map[b.learn_res[0]];
 		if (b.n_lookup > 0)
 			t->lookup_port = b.out[0] == VS_OUT_FLOOD ? VS_TRACE_UNKNOWN : b.out[0];
-		if (b.drop[0] == VS_DROP_HAIRPIN || b.drop[0] == VS_DROP_PORT_DOWN)
+		if (b.drop[0] == VS_DROP_HAIRPIN || b.drop[0] == VS_DROP_PORT_DOWN ||
+		    ((b.drop[0] == VS_DROP_LINK_DOWN || b.drop[0] == VS_DROP_MTU_EXCEEDED) &&
+		     b.out[0] != VS_OUT_FLOOD))
 			t->lookup_port = VS_TRACE_KNOWN_DROPPED;
 	}
 }
@@ -692,7 +603,7 @@ vs_pipeline_flush(struct vs_worker *w, const struct vs_snapshot *snap)
 
 		tb->dirty = false;
 		if (tb->n > 0)
-			vs_txbuf_send(w, snap->ports[port].port, port, tb);
+			vs_txbuf_send(w, &snap->ports[port], port, tb);
 	}
 	w->n_dirty = 0;
 }

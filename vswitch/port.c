@@ -75,6 +75,13 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	p->hw_vlan_strip = (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
 	if (p->hw_vlan_insert)
 		ec.txmode.offloads |= RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
+	/* Checksums and TSO: enabled on the device whenever it has them;
+	 * whether a frame asks it to is the port's offload settings' call,
+	 * which change live (offload/). */
+	p->offload_caps = vs_offload_caps_from_ethdev(info.tx_offload_capa);
+	ec.txmode.offloads |=
+		vs_offload_caps_to_ethdev(p->offload_caps & ~VS_OFFLOAD_VLAN_INSERT);
+	p->eth_offloads = (p->offload_caps & (VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL)) != 0;
 	rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
 	if (rc != 0 && ec.rxmode.mtu != RTE_ETHER_MTU) {
 		/* Some PMDs report a max_mtu they then refuse; fall back. */
@@ -217,7 +224,7 @@ vs_port_ring_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	unsigned int size = p->conf.ring_size ? p->conf.ring_size : VS_RING_DEFAULT;
 	char rname[RTE_RING_NAMESIZE];
 	unsigned int q;
-	int id;
+	int id, rc;
 
 	size = rte_align32pow2(size);
 	/* The ethdev name (set by the caller) is unique among live ports. */
@@ -243,7 +250,17 @@ vs_port_ring_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	}
 	p->eth_port = (uint16_t)id;
 	p->eth_open = true;
-	return vs_port_eth_start(p, n_txq, mp, err, errlen);
+	rc = vs_port_eth_start(p, n_txq, mp, err, errlen);
+	if (rc != 0)
+		return rc;
+	/* A ring hands mbufs to software in this process, metadata and all:
+	 * it "does" every checksum and TSO, as a port of a VM whose driver
+	 * finishes them would (settings turn them off for tests).  There is
+	 * no device to prepare frames for. */
+	p->offload_caps = VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL |
+			  (p->hw_vlan_insert ? VS_OFFLOAD_VLAN_INSERT : 0);
+	p->eth_offloads = false;
+	return 0;
 }
 
 static void

@@ -164,28 +164,6 @@ vs_port_host_close(struct vs_port *p)
 	vs_port_eth_close(p);
 }
 
-/* The kernel interface behind a port: its own for emulated and host ports,
- * the iface= of an af_packet uplink; NULL for the others. */
-static const char *
-vs_port_kernel_ifname(const struct vs_port *p, char *buf, size_t len)
-{
-	const char *at;
-	size_t n;
-
-	if (p->conf.kind == VS_PORT_EMULATED || p->conf.kind == VS_PORT_HOST)
-		return vs_port_ifname(p);
-	if (p->conf.kind != VS_PORT_PHY || strncmp(p->conf.devargs, "net_af_packet", 13) != 0 ||
-	    (at = strstr(p->conf.devargs, "iface=")) == NULL)
-		return NULL;
-	at += 6;
-	n = strcspn(at, ",");
-	if (n == 0 || n >= len)
-		return NULL;
-	memcpy(buf, at, n);
-	buf[n] = '\0';
-	return buf;
-}
-
 int
 vs_port_link(struct vs_port *p, struct vs_nl *nl, struct vs_port_link *out)
 {
@@ -199,12 +177,18 @@ vs_port_link(struct vs_port *p, struct vs_nl *nl, struct vs_port_link *out)
 		vs_port_netvsc_link_state(p, out);
 		return 0;
 	}
-	if (ifn != NULL && nl != NULL && vs_nl_link_get(nl, ifn, &l, why, sizeof(why)) == 0) {
+	if (ifn != NULL && p->kl.known) {
+		/* The cache is what the workers act on (klink.c). */
 		out->kernel = true;
-		snprintf(out->ifname, sizeof(out->ifname), "%.15s", ifn);
-		out->up = l.admin_up && l.oper_up;
-		out->mtu = l.mtu;
-		memcpy(out->mac, l.mac, 6);
+		out->gone = p->kl.gone;
+		snprintf(out->ifname, sizeof(out->ifname), "%s", p->kl.ifname);
+		out->up = p->kl.up;
+		out->mtu = p->kl.mtu;
+		memcpy(out->mac, p->kl.mac, 6);
+	}
+	/* Counters are not notified as they move: they are asked for. */
+	if (out->kernel && !out->gone && nl != NULL &&
+	    vs_nl_link_get(nl, out->ifname, &l, why, sizeof(why)) == 0) {
 		out->rx_packets = l.rx_packets;
 		out->tx_packets = l.tx_packets;
 		out->rx_bytes = l.rx_bytes;

@@ -17,7 +17,6 @@
 #include <string.h>
 
 #include <rte_mbuf.h>
-#include <rte_random.h>
 
 #include "dp_priv.h"
 #include "netvsp.h"
@@ -45,6 +44,7 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 	memset(&np, 0, sizeof(np));
 	memcpy(np.mac, p->conf.mac, 6);
 	np.link_down = p->conf.admin_down;
+	np.mtu = p->conf.mtu; /* 0: 1500 */
 	rc = vs_netvsp_create(p->chan_dir, p->conf.name, &np, &p->netvsp, why, sizeof(why));
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: channel: %s", p->conf.name, why);
@@ -53,7 +53,26 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 	/* A tag the switch adds travels as 802.1Q per-packet info, as a
 	 * Hyper-V host hands it to the guest (and the guest's as ours). */
 	p->hw_vlan_insert = true;
+	p->offload_caps = vs_port_netvsc_offload_caps(p);
 	return 0;
+}
+
+/*
+ * What a guest's synthetic NIC takes from the switch.  Never LSO: a guest
+ * receives frames no larger than its MTU.  Checksums: a guest that
+ * enabled receive checksum offload (OID_TCP_OFFLOAD_PARAMETERS) trusts the
+ * checksum-validated info the VSP attaches to a frame that asked for a
+ * checksum (netvsp/tx_dp.c), so such frames could pass unchecksummed, as
+ * Hyper-V passes them between VMs.  This is the hook for it: until the
+ * VSP exports what the guest negotiated (and a change republishes the
+ * port), every checksum a guest receives is computed in software, which
+ * is right whatever the guest chose.
+ */
+uint32_t
+vs_port_netvsc_offload_caps(const struct vs_port *p)
+{
+	(void)p;
+	return VS_OFFLOAD_VLAN_INSERT;
 }
 
 static void
@@ -93,20 +112,6 @@ const struct vs_port_ops vs_port_netvsc_ops = {
 	.rx_burst = vs_port_netvsc_rx,
 	.tx_burst = vs_port_netvsc_tx,
 };
-
-void
-vs_port_netvsc_mac(uint8_t mac[6])
-{
-	uint64_t r = rte_rand();
-
-	/* Hyper-V's own range, 00-15-5D, as its VMs get. */
-	mac[0] = 0x00;
-	mac[1] = 0x15;
-	mac[2] = 0x5d;
-	mac[3] = (uint8_t)r;
-	mac[4] = (uint8_t)(r >> 8);
-	mac[5] = (uint8_t)(r >> 16);
-}
 
 void
 vs_port_netvsc_link(struct vs_port *p, bool up)

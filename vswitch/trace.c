@@ -90,6 +90,7 @@ vs_dp_trace(struct vs_dp *dp, unsigned int in_port, const uint8_t *frame, uint32
 	}
 	w->dp = dp;
 	w->trace = true;
+	vs_dp_worker_offload_init(dp, w);
 	/* The frame as a receive path would hand it over: chained when it
 	 * does not fit one buffer. */
 	for (seg = m; off < len;) {

@@ -66,6 +66,7 @@
 #include <stdint.h>
 
 #include "nlb.h"
+#include "offload.h"
 #include "vlan.h"
 
 struct rte_mbuf;
@@ -109,6 +110,9 @@ enum vs_port_kind {
 
 #define VS_IFNAME_MAX 16
 #define VS_HOST_ADDRS 4
+/* A host vNIC's MTU: from the kernel's Ethernet minimum to jumbo frames. */
+#define VS_MTU_MIN 68u
+#define VS_MTU_MAX 9000u
 
 /*
  * Drop reasons, written once: each yields an enum value and the name shown
@@ -121,7 +125,7 @@ enum vs_port_kind {
 	X(SRC_MULTICAST, "src_multicast")   /* group bit set in source MAC */    \
 	X(HAIRPIN, "hairpin")               /* destination is the ingress port */ \
 	X(NO_EGRESS, "no_egress")           /* flood set holds only the ingress */ \
-	X(PORT_DOWN, "port_down")           /* ingress port administratively down */ \
+	X(PORT_DOWN, "port_down")           /* ingress or destination port admin down */ \
 	X(VLAN_NOT_ALLOWED, "vlan_not_allowed") /* tagged with a VID the port refuses */ \
 	X(VLAN_UNTAGGED, "vlan_untagged")   /* untagged on a trunk without native */ \
 	X(VLAN_BAD_TAG, "vlan_bad_tag")     /* truncated tag or VID 4095 */          \
@@ -130,7 +134,11 @@ enum vs_port_kind {
 	X(ROUTER_GUARD, "router_guard")     /* RA / redirect from a VM */            \
 	X(NLB_NOT_MEMBER, "nlb_not_member") /* NLB heartbeat or masked source from a non-member */ \
 	X(TX_FULL, "tx_full")               /* egress queue refused the frame */    \
-	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */
+	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */    \
+	X(LINK_DOWN, "link_down")           /* the port's kernel link is down (either way) */ \
+	X(MTU_EXCEEDED, "mtu_exceeded")     /* longer than the egress interface's MTU */ \
+	X(OFFLOAD_REFUSED, "offload_refused") /* checksum/TSO request that cannot be
+						 honoured correctly (egress) */
 
 enum vs_drop_reason {
 #define VS_DROP_ENUM(id, name) VS_DROP_##id,
@@ -148,6 +156,10 @@ struct vs_dp_conf {
 	unsigned int n_workers; /* 0 = driven by the caller (tests) */
 	uint32_t n_mbufs;       /* receive pool size; 0 = 16383 */
 	char chan_dir[256];     /* where netvsc ports' channel files go */
+	/* The MAC pool VM ports without a configured MAC draw from, first to
+	 * last address inclusive; both zero = vs_mac_pool_default.  Changed
+	 * live with vs_dp_mac_pool_set (vs_dp_conf_get reports the live one). */
+	uint8_t mac_min[6], mac_max[6];
 };
 
 struct vs_port_conf {
@@ -163,7 +175,7 @@ struct vs_port_conf {
 	char ifname[VS_IFNAME_MAX];
 	char owner[VS_NAME_MAX], group[VS_NAME_MAX];
 	bool adopt;
-	uint32_t mtu;                              /* host: 0 = keep */
+	uint32_t mtu; /* host: 0 = keep; netvsc: the L3 MTU offered to the guest, 0 = 1500 */
 	char addrs[VS_HOST_ADDRS][48];             /* host: "10.0.0.1/24", "fd00::1/64" */
 	bool admin_down;
 	struct vs_vlan_policy vlan;   /* zeroed = untagged (VLAN-unaware) */
@@ -176,6 +188,9 @@ struct vs_port_conf {
 	bool mac_spoofing;
 	bool dhcp_guard;   /* drop DHCP server messages (UDP from port 67/547) */
 	bool router_guard; /* drop ICMPv6 RA and redirects, ICMPv4 redirects */
+	/* Transmit offloads (offload/offload.h): zeroed, everything the
+	 * port's device (or kind) supports is used. */
+	struct vs_offload_settings offload;
 	/* pcap: frames received from rx_pcap (replayed forever if loop), frames
 	 * transmitted written to tx_pcap (optional). */
 	char rx_pcap[256], tx_pcap[256];
@@ -203,8 +218,11 @@ struct vs_port_stats {
 	uint64_t tx_packets, tx_bytes;
 	uint64_t fwd_unicast;  /* received frames sent to one learned port */
 	uint64_t fwd_flood;    /* received frames sent to the flood set */
-	uint64_t drops[VS_DROP_MAX]; /* rx-side reasons on the ingress port,
-					TX_FULL and NO_MBUF on the egress port */
+	uint64_t drops[VS_DROP_MAX]; /* rx-side reasons on the ingress port;
+					TX_FULL, NO_MBUF, MTU_EXCEEDED and
+					OFFLOAD_REFUSED on the egress port;
+					LINK_DOWN on the port whose link is
+					down */
 };
 
 struct vs_fdb_stats {
@@ -236,10 +254,17 @@ struct vs_worker_stats {
 	uint64_t busy_cycles;/* of which in iterations that received */
 };
 
-/* A port's link as the device or the kernel sees it. */
+/*
+ * A port's link as the device or the kernel sees it.  For a port on a
+ * kernel interface (an af_packet uplink, a host vNIC, an emulated port)
+ * up, mtu and mac come from the datapath's cache of the kernel's link
+ * notifications (what the workers act on); the counters are read when
+ * asked.
+ */
 struct vs_port_link {
 	bool up;
 	bool kernel;           /* on a kernel interface: the fields below are its */
+	bool gone;             /* kernel: the interface was removed */
 	char ifname[VS_IFNAME_MAX];
 	uint32_t speed_mbps;   /* 0: unknown */
 	uint32_t mtu;
@@ -296,6 +321,13 @@ int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err,
  * live, re-installing its static MAC entry. */
 int vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port_conf *sec,
 			    char *err, size_t errlen);
+/* Replaces a port's offload settings live. */
+int vs_dp_port_set_offload(struct vs_dp *dp, const char *name, const struct vs_offload_settings *o,
+			   char *err, size_t errlen);
+/* What the port's device (or kind) can do, and what it does once its
+ * settings apply: VS_OFFLOAD_* bits. */
+int vs_dp_port_offload_caps(const struct vs_dp *dp, unsigned int idx, uint32_t *supported,
+			    uint32_t *active);
 /* Replaces a port's VLAN policy live; its learned stations are forgotten. */
 int vs_dp_port_set_vlan(struct vs_dp *dp, const char *name, const struct vs_vlan_policy *vlan,
 			char *err, size_t errlen);
@@ -321,9 +353,60 @@ struct rte_ring *vs_dp_port_tx_ring(const struct vs_dp *dp, unsigned int idx);
 struct rte_mempool *vs_dp_mempool(const struct vs_dp *dp);
 
 /* Control-thread work of ports that have some (netvsc: the NVSP/RNDIS
- * control protocol).  Returns messages handled; *channels (may be NULL)
- * receives how many channels exist, so the caller can poll them often. */
+ * control protocol) and the kernel's link notifications (never blocks:
+ * a kernel port's link and MTU reach the workers from here).  Returns
+ * messages handled; *channels (may be NULL) receives how many channels
+ * exist, so the caller can poll them often. */
 int vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels);
+
+/*
+ * Changes the datapath makes to its own configuration, following the
+ * kernel (a host vNIC's MTU lowered to its uplink's): a count that moves
+ * with each, so that the owner of the configuration file saves it again.
+ */
+uint64_t vs_dp_self_changes(const struct vs_dp *dp);
+/* Where the datapath reports what it did by itself or saw change (links
+ * going up or down, MTUs followed), one line each without a newline;
+ * control thread only, never from workers.  NULL: silent (the default). */
+typedef void (*vs_notice_fn)(const char *msg, void *arg);
+void vs_dp_set_notice(struct vs_dp *dp, vs_notice_fn fn, void *arg);
+
+/*
+ * A host vNIC's MTU, live (host ports only; VS_MTU_MIN to VS_MTU_MAX).  On an
+ * external switch that shares its uplink with the management OS, an MTU
+ * larger than the uplink interface's (when the uplink is a kernel
+ * interface) is refused, naming both.  The _check variant changes nothing.
+ * vs_dp_port_set_mtu with mtu 0 forgets the configured MTU and leaves the
+ * interface as it is (what an undo needs); _check refuses 0.
+ */
+int vs_dp_port_set_mtu(struct vs_dp *dp, const char *name, uint32_t mtu, char *err,
+		       size_t errlen);
+int vs_dp_port_set_mtu_check(const struct vs_dp *dp, const char *name, uint32_t mtu, char *err,
+			     size_t errlen);
+
+/*
+ * The MAC pool (mac_pool.c), as Hyper-V's MacAddressMinimum/Maximum: a VM
+ * port (netvsc, emulated with a tap of its own) added without a MAC gets
+ * the next address of the pool that no port uses (configured on any
+ * switch, or the current address of a port's kernel interface), and keeps
+ * it in its configuration.  A range must not hold a group address nor the
+ * zero address: min and max share their first octet, which has its group
+ * bit clear.  Errors name "min" or "max".
+ */
+struct vs_mac_pool_info {
+	uint8_t min[6], max[6];
+	uint64_t size;  /* addresses in the range */
+	uint64_t used;  /* of them taken by a port */
+	uint8_t next[6]; /* where the next search starts */
+};
+int vs_mac_pool_check(const uint8_t min[6], const uint8_t max[6], char *err, size_t errlen);
+/* The default pool: 00-15-5D-xx-yy-00 to 00-15-5D-xx-yy-FF, where xx-yy
+ * differ between hosts (taken from the machine id, as Hyper-V takes them
+ * from the host's address) so two hosts on one LAN rarely share a pool. */
+void vs_mac_pool_default(uint8_t min[6], uint8_t max[6]);
+int vs_dp_mac_pool_set(struct vs_dp *dp, const uint8_t min[6], const uint8_t max[6], char *err,
+		       size_t errlen);
+void vs_dp_mac_pool_get(const struct vs_dp *dp, struct vs_mac_pool_info *out);
 
 /* Launches conf.n_workers poll loops on EAL worker lcores. */
 int vs_dp_start(struct vs_dp *dp, char *err, size_t errlen);
@@ -460,6 +543,9 @@ int vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out
 
 /* Sum of the workers' counters for one port since the last clear. */
 int vs_dp_port_stats(const struct vs_dp *dp, unsigned int idx, struct vs_port_stats *out);
+/* Sum of the workers' offload counters since the last clear (software
+ * checksums and segments, refusals by reason). */
+void vs_dp_offload_stats(const struct vs_dp *dp, struct vs_offload_stats *out);
 /* Workers: conf.n_workers of them (0 when the caller drives the pipeline). */
 unsigned int vs_dp_worker_count(const struct vs_dp *dp);
 int vs_dp_worker_stats(const struct vs_dp *dp, unsigned int idx, struct vs_worker_stats *out);

@@ -91,6 +91,14 @@ vs_config_error(const char *file, const char *text, const char *err)
 		fprintf(stderr, "vswitchd: %s: %s\n", file ? file : "demo", err);
 }
 
+/* What the datapath did by itself or saw change (kernel links, MTUs). */
+static void
+vs_notice(const char *msg, void *arg)
+{
+	(void)arg;
+	fprintf(stderr, "vswitchd: %s\n", msg);
+}
+
 static void
 vs_usage(FILE *f)
 {
@@ -402,6 +410,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "vswitchd: %s\n", err);
 		goto out;
 	}
+	vs_dp_set_notice(dp, vs_notice, NULL);
 	if (vs_ctl_config_apply(dp, cfg, err, sizeof(err)) != 0) {
 		vs_config_error(o.config, cfg, err);
 		goto out;
@@ -427,8 +436,9 @@ main(int argc, char **argv)
 	       VS_VERSION, rte_version(), vs_dp_switch_count(dp), vs_dp_port_count(dp),
 	       dc.n_workers, o.rundir);
 	fflush(stdout);
-	/* The control loop: requests as they come, aging once a second,
-	 * counters on request. */
+	/* The control loop: requests as they come, kernel link notifications
+	 * at each turn (vs_dp_ctl_poll), aging once a second, counters on
+	 * request. */
 	clock_gettime(CLOCK_MONOTONIC, &t_last);
 	while (!vs_quit) {
 		struct timespec now;

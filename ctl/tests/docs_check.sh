@@ -72,6 +72,9 @@ check() {
 V=$tmp/vswitchctl
 check "$V po" "port"
 check "$V s" "switch stats"
+check "$V mac" "mac-pool"
+check "$V mac-pool " "show set"
+check "$V port set vm1 --m" "--mac --mac-spoofing --mtu"
 check "$V --j" "--json"
 check "$V capture st" "start stop"
 check "$V switch add lab --type " "external internal private"

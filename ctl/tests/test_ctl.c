@@ -15,6 +15,8 @@
 CU_ErrorCode vs_test_register_rpc(void);
 CU_ErrorCode vs_test_register_server(void);
 CU_ErrorCode vs_test_register_capture_rpc(void);
+CU_ErrorCode vs_test_register_pool_rpc(void);
+CU_ErrorCode vs_test_register_offload_rpc(void);
 CU_ErrorCode vs_test_register_nlb_rpc(void);
 
 static struct vs_dp *dp;
@@ -320,6 +322,8 @@ vs_test_ctl_init(void)
 	if ((rc = vs_test_register_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_server()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_capture_rpc()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_pool_rpc()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_offload_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_nlb_rpc()) != CUE_SUCCESS)
 		return rc;
 	return CUE_SUCCESS;

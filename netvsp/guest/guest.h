@@ -8,13 +8,15 @@
  *         hv_ringbuffer_init), GPA base at header offset 80, guest state 1
  *   NVSP INIT {min = max = v} for v = 6.1, 6, 5, 4, 2, 1 (from max_version
  *         down) until the host answers status 1
- *   NVSP 125 NDIS_CONFIG {mtu = header MTU + 14, caps 802.1Q, + SR-IOV and
- *         teaming from v5, + RSC from 6.1}            (v ≥ 2; skippable)
+ *   NVSP 125 NDIS_CONFIG {mtu = opts.mtu (else the header's MTU) + 14,
+ *         caps 802.1Q, + SR-IOV and teaming from v5, + RSC from 6.1}
+ *                                                     (v ≥ 2; skippable)
  *   NVSP 100 NDIS_VERSION {6, 30} (6.1 when NVSP ≤ 4)  (skippable)
  *   GPADL + NVSP 101 {gpadl, 0xCAFE}: receive buffer (15 MiB cap for v ≤ 2)
  *   GPADL + NVSP 104 {gpadl, 0}: send buffer             (skippable)
  *   RNDIS INITIALIZE {1, 0, 0x4000}
- *   QUERY MAXIMUM_FRAME_SIZE, PERMANENT_ADDRESS, FRIENDLY_NAME*,
+ *   QUERY MAXIMUM_FRAME_SIZE (the MTU is lowered to it, never raised),
+ *   PERMANENT_ADDRESS, FRIENDLY_NAME*,
  *   TCP_OFFLOAD_HARDWARE_CAPABILITIES* (input header 0xA7/3/156),
  *   SET TCP_OFFLOAD_PARAMETERS* (28 bytes; 22 when NVSP ≤ 4, labelled rev 3
  *   as Linux does), QUERY MEDIA_CONNECT_STATUS, LINK_SPEED* (v ≥ 5),
@@ -51,6 +53,8 @@ struct vs_netvsp_guest_opts {
 	bool skip_send_buf;
 	bool skip_optional_oids;
 	bool no_filter;         /* leave the packet filter at 0 (interface down) */
+	uint32_t mtu;           /* L3 MTU the netdev asks for (a jumbo guest: 9000);
+				   0: the header's offered MTU */
 	uint64_t gpa_base;      /* guest-physical address of the arena */
 	uint32_t timeout_ms;    /* 0: 5000 */
 	void (*idle)(void *arg);
@@ -123,6 +127,19 @@ int vs_netvsp_guest_set(struct vs_netvsp_guest *g, uint32_t oid, const void *in,
  * and not waited for. */
 int vs_netvsp_guest_rndis(struct vs_netvsp_guest *g, void *msg, uint32_t len, bool expect_reply,
 			  void *reply, uint32_t *rlen);
+/* NDIS packet filter bits (ref §4.6). */
+#define VS_GUEST_FILTER_DIRECTED 0x01u
+#define VS_GUEST_FILTER_MULTICAST 0x02u      /* the multicast list only */
+#define VS_GUEST_FILTER_ALL_MULTICAST 0x04u
+#define VS_GUEST_FILTER_BROADCAST 0x08u
+#define VS_GUEST_FILTER_PROMISCUOUS 0x20u
+/* What Linux's netvsc_set_rx_mode does when the interface's flags change
+ * (promiscuous, all-multicast): SET CURRENT_PACKET_FILTER.  -EPROTO if the
+ * host refused it. */
+int vs_netvsp_guest_set_filter(struct vs_netvsp_guest *g, uint32_t filter);
+/* SET 802_3_MULTICAST_LIST with n addresses (n = 0 empties it). */
+int vs_netvsp_guest_set_multicast(struct vs_netvsp_guest *g, const uint8_t (*macs)[6],
+				  uint32_t n);
 /* Raw NVSP message (tests): sent in-band; with rc, waits for the completion
  * and copies its payload to reply (≤ *rlen bytes). */
 int vs_netvsp_guest_nvsp(struct vs_netvsp_guest *g, const void *msg, uint32_t len, bool rc,

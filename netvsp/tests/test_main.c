@@ -20,7 +20,8 @@ vs_test_netvsp_init(void)
 	snprintf(test_dir, sizeof(test_dir), "/tmp/vsnetvsp.XXXXXX");
 	if (test_mp == NULL || mkdtemp(test_dir) == NULL)
 		return CUE_NOMEMORY;
-	if (test_ring_register() || test_proto_register() || test_chan_register())
+	if (test_ring_register() || test_proto_register() || test_chan_register() ||
+	    test_mtu_register() || test_signal_register())
 		return CU_get_error();
 	return CUE_SUCCESS;
 }

@@ -12,5 +12,7 @@ extern char test_dir[];
 int test_ring_register(void);
 int test_proto_register(void);
 int test_chan_register(void);
+int test_mtu_register(void);
+int test_signal_register(void);
 
 #endif

@@ -249,6 +249,57 @@ static void test_runner_extra_frame(void)
 	vs_test_remove_case(tmp);
 }
 
+/* A guest's output is compared like a ring port's; a netvsc port without
+ * its MAC, or a guest on a ring port, is refused. */
+static void test_runner_netvsc(void)
+{
+	static const char *const bad[][2] = {
+		{ "\"mac\": \"00:15:5d:00:00:01\"", "needs its \"mac\"" },
+		{ "\"name\": \"p1\", \"kind\": \"ring\"",
+		  "only a netvsc port has a guest" },
+	};
+	static const char *const repl[] = {
+		"\"mac_spoofing\": false",
+		"\"name\": \"p1\", \"kind\": \"ring\", \"guest\": {}",
+	};
+	struct vs_golden_result res;
+	char tmp[256], path[512], report[8192], text[4096];
+
+	CU_ASSERT_FATAL(vs_test_copy_case("netvsc-unicast-flood", tmp, sizeof(tmp)) == 0);
+	snprintf(path, sizeof(path), "%s/expect/vm1.pcap", tmp);
+	CU_ASSERT_FATAL(vs_test_edit_pcap(path, 1, 20) > 20);
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.first.port, "vm1");
+	CU_ASSERT_EQUAL(res.first.frame, 1);
+	CU_ASSERT_EQUAL(res.first.byte, 20);
+	snprintf(path, sizeof(path), "%s/topology.json", tmp);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(text, 1, sizeof(text) - 1, f) : 0;
+		char *at, out[4200];
+
+		if (f)
+			fclose(f);
+		text[n] = '\0';
+		at = strstr(text, bad[i][0]);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+		snprintf(out, sizeof(out), "%.*s%s%s", (int)(at - text), text, repl[i],
+			 at + strlen(bad[i][0]));
+		f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(out, f);
+		fclose(f);
+		CU_ASSERT(vs_test_run_copy(tmp, &res, report, sizeof(report)) < 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(report, bad[i][1]));
+		/* Back as it was for the next mutation. */
+		f = fopen(path, "w");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		fputs(text, f);
+		fclose(f);
+	}
+	vs_test_remove_case(tmp);
+}
+
 static void test_runner_wrong_counter(void)
 {
 	struct vs_golden_result res;
@@ -402,6 +453,7 @@ int main(int argc, char **argv)
 	CU_add_test(runner, "flipped_byte_is_reported", test_runner_flipped_byte);
 	CU_add_test(runner, "extra_frame_is_reported", test_runner_extra_frame);
 	CU_add_test(runner, "wrong_counter_is_reported", test_runner_wrong_counter);
+	CU_add_test(runner, "netvsc_ports", test_runner_netvsc);
 	CU_add_test(runner, "update_golden_round_trip", test_runner_update_golden);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

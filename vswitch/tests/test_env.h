@@ -23,5 +23,7 @@ CU_ErrorCode vs_test_register_security(void);
 CU_ErrorCode vs_test_register_netvsc_port(void);
 CU_ErrorCode vs_test_register_netlink(void);
 CU_ErrorCode vs_test_register_types(void);
+CU_ErrorCode vs_test_register_klink(void);
+CU_ErrorCode vs_test_register_offload(void);
 
 #endif

@@ -9,7 +9,8 @@ vs_test_vswitch_init(void)
 	CU_ErrorCode (*const suites[])(void) = {
 		vs_test_register_fdb,	      vs_test_register_pipeline, vs_test_register_capture,
 		vs_test_register_security,    vs_test_register_netvsc_port, vs_test_register_netlink,
-		vs_test_register_types,
+		vs_test_register_types,	      vs_test_register_klink,
+		vs_test_register_offload,
 	};
 	unsigned int i;
 	CU_ErrorCode rc;
