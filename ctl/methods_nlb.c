@@ -114,15 +114,6 @@ vs_m_nlb_conf_one(const struct vs_nlb_info *i, void *arg)
 	g->conf = i->conf;
 }
 
-/* The datapath refuses a unicast member without MAC spoofing with -EPERM,
- * which the protocol would report as a device error: it is a conflict
- * with the port's settings. */
-static int
-vs_m_nlb_refusal(int rc)
-{
-	return rc == -EPERM ? -EBUSY : rc;
-}
-
 /* The switch exists and every member is one of its ports. */
 static int
 vs_m_nlb_names(struct vs_ctl *c, const struct vs_nlb_conf *n, char *err, size_t errlen)
@@ -176,7 +167,7 @@ vs_m_nlb_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t er
 		return rc;
 	if (c->dry_run) {
 		if ((rc = vs_dp_nlb_add_check(c->dp, &n, err, errlen)) != 0)
-			return vs_m_nlb_refusal(rc);
+			return rc;
 		vs_ctl_ipv4_format(n.ip, ip);
 		vs_nlb_cluster_mac(n.ip, n.mode, mac);
 		vs_ctl_nlb_mac_format(mac, nmac);
@@ -187,7 +178,7 @@ vs_m_nlb_add(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t er
 		return 0;
 	}
 	if ((rc = vs_dp_nlb_add(c->dp, &n, err, errlen)) != 0)
-		return vs_m_nlb_refusal(rc);
+		return rc;
 	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
 		char e2[64];
 

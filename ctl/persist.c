@@ -190,7 +190,7 @@ vs_ctl_config_build(const struct vs_dp *dp)
 	}
 	/* After the ports: loading replays nlb.add once its members exist.
 	 * The walk only reads (its prototype merely lacks the const). */
-	vs_dp_nlb_walk((struct vs_dp *)dp, vs_ctl_nlb_one, cJSON_AddArrayToObject(doc, "nlb"));
+	vs_dp_nlb_walk(dp, vs_ctl_nlb_one, cJSON_AddArrayToObject(doc, "nlb"));
 	return doc;
 }
 

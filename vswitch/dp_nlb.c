@@ -62,7 +62,7 @@ vs_dp_nlb_resolve(const struct vs_dp *dp, const struct vs_nlb_conf *c,
 		  struct vs_nlb_cluster_conf *out, char *err, size_t errlen)
 {
 	int sw = vs_dp_switch_index(dp, c->switch_name);
-	char masked[24];
+	char masked[32];
 
 	memset(out, 0, sizeof(*out));
 	snprintf(masked, sizeof(masked), "02-<priority>-%02X-%02X-%02X-%02X", c->ip >> 24,
