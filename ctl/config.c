@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The configuration document (see ctl.h): validated whole before anything is
- * applied, so a bad document changes nothing.
+ * applied, and what the datapath still refuses while it is applied (a device
+ * that does not open, an NLB cluster's rules) undoes what was added, so a
+ * bad document changes nothing.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -42,7 +44,7 @@ vs_ctl_parse_datapath(const cJSON *d, struct vs_dp_conf *out, char *err, size_t 
 static cJSON *
 vs_ctl_parse_doc(const char *json, char *err, size_t errlen)
 {
-	static const char *const keys[] = {"datapath", "switches", "ports", NULL};
+	static const char *const keys[] = {"datapath", "switches", "ports", "nlb", NULL};
 	cJSON *doc = cJSON_Parse(json);
 
 	if (doc == NULL) {
@@ -421,10 +423,39 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 }
 
 struct vs_ctl_parsed {
-	unsigned int n_sw, n_port;
+	unsigned int n_sw, n_port, n_nlb;
 	struct vs_switch_conf sw[VS_MAX_SWITCHES];
 	struct vs_port_conf port[VS_MAX_PORTS];
+	struct vs_nlb_conf nlb[VS_NLB_MAX_CLUSTERS];
 };
+
+/* "nlb": clusters whose switch and member ports the document holds. */
+static int
+vs_ctl_parse_nlb_list(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t errlen)
+{
+	const cJSON *nlb = cJSON_GetObjectItemCaseSensitive(doc, "nlb");
+	const cJSON *it;
+	char where[24];
+	int rc;
+
+	if (nlb != NULL && !cJSON_IsArray(nlb)) {
+		snprintf(err, errlen, "config.nlb: expected an array");
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(it, nlb) {
+		if (p->n_nlb == VS_NLB_MAX_CLUSTERS) {
+			snprintf(err, errlen, "nlb: more than %d clusters", VS_NLB_MAX_CLUSTERS);
+			return -ENOSPC;
+		}
+		snprintf(where, sizeof(where), "nlb[%u]", p->n_nlb);
+		if ((rc = vs_ctl_parse_nlb(it, where, true, &p->nlb[p->n_nlb], err, errlen)) != 0 ||
+		    (rc = vs_ctl_check_nlb_doc(p->nlb, p->n_nlb, p->sw, p->n_sw, p->port, p->n_port,
+					       err, errlen)) != 0)
+			return rc;
+		p->n_nlb++;
+	}
+	return 0;
+}
 
 static int
 vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t errlen)
@@ -496,15 +527,29 @@ vs_ctl_parse_lists(const cJSON *doc, struct vs_ctl_parsed *p, char *err, size_t 
 		}
 		p->n_port++;
 	}
-	return 0;
+	return vs_ctl_parse_nlb_list(doc, p, err, errlen);
+}
+
+/* A refusal half-way leaves nothing of the document behind: its ports
+ * (their clusters go with them) and then its switches. */
+static void
+vs_ctl_unapply(struct vs_dp *dp, const struct vs_ctl_parsed *p, unsigned int n_sw,
+	       unsigned int n_port)
+{
+	char e2[256];
+
+	while (n_port > 0)
+		vs_dp_port_del(dp, p->port[--n_port].name, e2, sizeof(e2));
+	while (n_sw > 0)
+		vs_dp_switch_del(dp, p->sw[--n_sw].name, e2, sizeof(e2));
 }
 
 int
 vs_ctl_config_apply(struct vs_dp *dp, const char *json, char *err, size_t errlen)
 {
 	struct vs_ctl_parsed *p;
+	unsigned int i, n_sw = 0, n_port = 0;
 	cJSON *doc;
-	unsigned int i;
 	int rc;
 
 	doc = vs_ctl_parse_doc(json, err, errlen);
@@ -518,10 +563,22 @@ vs_ctl_config_apply(struct vs_dp *dp, const char *json, char *err, size_t errlen
 	}
 	rc = vs_ctl_parse_lists(doc, p, err, errlen);
 	cJSON_Delete(doc);
-	for (i = 0; rc == 0 && i < p->n_sw; i++)
-		rc = vs_dp_switch_add(dp, &p->sw[i], err, errlen);
-	for (i = 0; rc == 0 && i < p->n_port; i++)
-		rc = vs_dp_port_add(dp, &p->port[i], err, errlen);
+	while (rc == 0 && n_sw < p->n_sw)
+		if ((rc = vs_dp_switch_add(dp, &p->sw[n_sw], err, errlen)) == 0)
+			n_sw++;
+	while (rc == 0 && n_port < p->n_port)
+		if ((rc = vs_dp_port_add(dp, &p->port[n_port], err, errlen)) == 0)
+			n_port++;
+	for (i = 0; rc == 0 && i < p->n_nlb; i++) {
+		char e2[256];
+
+		/* The datapath's own rules (a unicast member without MAC
+		 * spoofing, ...): its reason, at the element's line. */
+		if ((rc = vs_dp_nlb_add(dp, &p->nlb[i], e2, sizeof(e2))) != 0)
+			snprintf(err, errlen, "nlb[%u]: %s", i, e2);
+	}
+	if (rc != 0)
+		vs_ctl_unapply(dp, p, n_sw, n_port);
 	free(p);
 	return rc;
 }

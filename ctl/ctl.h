@@ -15,12 +15,16 @@
  *                     "host": { "ifname": "vs-sw0", "addresses": [ "10.0.0.1/24" ] } } ],
  *     "ports":    [ { "switch": "sw0", "name": "vm1", "kind": "ring" },
  *                   { "switch": "sw0", "name": "vm2", "kind": "pcap",
- *                     "rx_pcap": "in.pcap", "tx_pcap": "out.pcap" } ]
+ *                     "rx_pcap": "in.pcap", "tx_pcap": "out.pcap" } ],
+ *     "nlb":      [ { "switch": "sw0", "ip": "10.0.0.100", "mode": "multicast",
+ *                     "vlan": 1, "local_only": false, "members": [ "vm1", "vm2" ] } ]
  *   }
  *
  * Each element of "switches" is the params object of switch.add, each
- * element of "ports" the params object of port.add, so a configuration is
- * replayed by issuing those calls in order.  A switch's auto ports (its
+ * element of "ports" the params object of port.add, each element of "nlb"
+ * (an NLB cluster: its configured member ports, never the ones that joined
+ * by IGMP) the params object of nlb.add, so a configuration is replayed by
+ * issuing those calls in order.  A switch's auto ports (its
  * uplink "<switch>-uplink" and host vNIC "<switch>-host", see vswitch.h)
  * are not in "ports": switch.add creates them, with the settings of
  * "uplink_port" and "host" (port settings: admin, vlan, mac, guards; the
@@ -83,7 +87,8 @@ char *vs_ctl_handle(struct vs_ctl *c, const char *line, size_t len);
 
 /* Reads the "datapath" object (absent keys keep what *out holds). */
 int vs_ctl_dp_conf_parse(const char *json, struct vs_dp_conf *out, char *err, size_t errlen);
-/* Validates the whole document, then adds its switches and ports to dp.
+/* Validates the whole document, then adds its switches, ports and NLB
+ * clusters to dp; on a refusal nothing of it is left in dp.
  * Relative paths in devargs are not rewritten: they are the user's. */
 int vs_ctl_config_apply(struct vs_dp *dp, const char *json, char *err, size_t errlen);
 /* The line of text on which the field a refusal names ("ports[2].kind: ...",

@@ -59,6 +59,29 @@ int vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf
 int vs_ctl_parse_mac_pool(const cJSON *o, const char *where, uint8_t min[6], uint8_t max[6],
 			  char *err, size_t errlen);
 cJSON *vs_ctl_mac_pool_json(const uint8_t min[6], const uint8_t max[6]);
+/* config_nlb.c: an NLB cluster, the params of nlb.add and an element of
+ * the document's "nlb" (its fields only: the caller checks that the switch
+ * and the member ports exist).  allow_no_members: a saved document may hold
+ * a unicast or multicast cluster whose member ports were all deleted. */
+int vs_ctl_parse_nlb(const cJSON *o, const char *where, bool allow_no_members,
+		     struct vs_nlb_conf *c, char *err, size_t errlen);
+/* The names of nlb[idx] of a document against the document's switches and
+ * ports (auto ports included), and that no earlier element is the same
+ * cluster; errors name "nlb[idx].<field>". */
+int vs_ctl_check_nlb_doc(const struct vs_nlb_conf *nlb, unsigned int idx,
+			 const struct vs_switch_conf *sws, unsigned int n_sw,
+			 const struct vs_port_conf *ports, unsigned int n_port, char *err,
+			 size_t errlen);
+/* A cluster IP: dotted IPv4, a unicast address (host byte order). */
+int vs_ctl_parse_cluster_ip(const char *s, const char *where, uint32_t *out, char *err,
+			    size_t errlen);
+/* The cluster as the document saves it (the params of nlb.add). */
+cJSON *vs_ctl_nlb_conf_json(const struct vs_nlb_conf *c);
+#define VS_CTL_IPV4_LEN 16 /* "255.255.255.255" */
+#define VS_CTL_MAC_LEN 18  /* "02-BF-0A-00-00-64" */
+void vs_ctl_ipv4_format(uint32_t ip, char out[VS_CTL_IPV4_LEN]);
+/* NLB's notation of a MAC address: "02-BF-0A-00-00-64". */
+void vs_ctl_nlb_mac_format(const uint8_t mac[6], char out[VS_CTL_MAC_LEN]);
 /* The configuration document of a running datapath (config.get). */
 cJSON *vs_ctl_config_build(const struct vs_dp *dp);
 cJSON *vs_ctl_switch_json(const struct vs_dp *dp, unsigned int idx);

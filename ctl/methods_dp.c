@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_ether.h>
@@ -144,6 +145,7 @@ static int
 vs_m_switch_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"name", NULL};
+	struct vs_ctl_nlb_undo *nlb;
 	struct vs_switch_conf sc;
 	char name[VS_NAME_MAX];
 	int rc, idx;
@@ -158,12 +160,18 @@ vs_m_switch_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t
 	idx = vs_dp_switch_index(c->dp, name);
 	if (idx >= 0)
 		vs_dp_switch_conf(c->dp, (unsigned int)idx, &sc);
-	if ((rc = vs_dp_switch_del(c->dp, name, err, errlen)) != 0)
+	nlb = vs_ctl_nlb_undo_take(c, name, NULL); /* its clusters go with it */
+	if ((rc = vs_dp_switch_del(c->dp, name, err, errlen)) != 0) {
+		free(nlb);
 		return rc;
+	}
 	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
 		char e2[64];
 
 		vs_dp_switch_add(c->dp, &sc, e2, sizeof(e2));
+		vs_ctl_nlb_undo_apply(c, nlb);
+	} else {
+		free(nlb);
 	}
 	return rc;
 }
@@ -260,6 +268,7 @@ static int
 vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
 	static const char *const keys[] = {"name", NULL};
+	struct vs_ctl_nlb_undo *nlb;
 	struct vs_port_conf pc;
 	char name[VS_NAME_MAX];
 	int rc, idx;
@@ -279,12 +288,18 @@ vs_m_port_del(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
-	if ((rc = vs_dp_port_del(c->dp, name, err, errlen)) != 0)
+	nlb = vs_ctl_nlb_undo_take(c, NULL, name); /* it leaves these clusters */
+	if ((rc = vs_dp_port_del(c->dp, name, err, errlen)) != 0) {
+		free(nlb);
 		return rc;
+	}
 	if ((rc = vs_ctl_persist(c, err, errlen)) != 0) {
 		char e2[64];
 
 		vs_dp_port_add(c->dp, &pc, e2, sizeof(e2));
+		vs_ctl_nlb_undo_apply(c, nlb);
+	} else {
+		free(nlb);
 	}
 	return rc;
 }

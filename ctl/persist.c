@@ -151,6 +151,12 @@ vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
 	cJSON_AddItemToObject(o, "offload", vs_ctl_offload_json(&c.offload));
 }
 
+static void
+vs_ctl_nlb_one(const struct vs_nlb_info *i, void *arg)
+{
+	cJSON_AddItemToArray(arg, vs_ctl_nlb_conf_json(&i->conf));
+}
+
 cJSON *
 vs_ctl_config_build(const struct vs_dp *dp)
 {
@@ -182,6 +188,9 @@ vs_ctl_config_build(const struct vs_dp *dp)
 		if (o != NULL)
 			cJSON_AddItemToArray(ports, o);
 	}
+	/* After the ports: loading replays nlb.add once its members exist.
+	 * The walk only reads (its prototype merely lacks the const). */
+	vs_dp_nlb_walk(dp, vs_ctl_nlb_one, cJSON_AddArrayToObject(doc, "nlb"));
 	return doc;
 }
 

@@ -68,5 +68,13 @@ int vs_ctl_register_info_methods(struct vs_ctl *c);
 cJSON *vs_ctl_port_stats_json(const struct vs_dp *dp, unsigned int idx);
 int vs_ctl_register_capture_methods(struct vs_ctl *c);
 int vs_ctl_register_mac_pool_methods(struct vs_ctl *c);
+int vs_ctl_register_nlb_methods(struct vs_ctl *c);
+/* methods_nlb.c: the clusters that deleting a switch (port NULL) or a port
+ * is about to change, as they are (malloc'd: free() it if not applied);
+ * _apply puts them back once the deletion is undone, and frees. */
+struct vs_ctl_nlb_undo;
+struct vs_ctl_nlb_undo *vs_ctl_nlb_undo_take(struct vs_ctl *c, const char *sw,
+					     const char *port);
+void vs_ctl_nlb_undo_apply(struct vs_ctl *c, struct vs_ctl_nlb_undo *u);
 
 #endif

@@ -26,10 +26,19 @@
 
 enum { EXIT_REFUSED = 1, EXIT_USAGE = 2, EXIT_UNREACHABLE = 3 };
 
+/* What an option's value becomes.  The table writes false and true for the
+ * first two, as when the field was "bool number". */
+enum vs_opt_type {
+	VS_OPT_STR = false,
+	VS_OPT_NUM = true,
+	VS_OPT_LIST, /* "a,b,c": an array of strings */
+	VS_OPT_FLAG, /* takes no value: the key is true when given */
+};
+
 struct vs_opt {
 	const char *flag;  /* "--type" */
 	const char *key;   /* params key */
-	bool number;       /* else string */
+	enum vs_opt_type type;
 };
 
 struct vs_cmd {
@@ -132,6 +141,19 @@ static const struct vs_cmd vs_cmds[] = {
 	{"capture", "stop", "capture.stop", {"port"}, NULL, {{0}}, "capture stop PORT",
 	 vs_print_capture},
 	{"capture", "list", "capture.list", {0}, NULL, {{0}}, "capture list", vs_print_captures},
+	{"nlb", "add", "nlb.add", {"switch"}, NULL,
+	 {{"--ip", "ip", false},
+	  {"--mode", "mode", false},
+	  {"--vlan", "vlan", true},
+	  {"--members", "members", VS_OPT_LIST},
+	  {"--local-only", "local_only", VS_OPT_FLAG}},
+	 "nlb add SWITCH --ip A.B.C.D --mode unicast|multicast|igmp [--vlan VID] "
+	 "[--members PORT,...] [--local-only]",
+	 vs_print_nlb_added},
+	{"nlb", "del", "nlb.del", {"switch"}, NULL,
+	 {{"--ip", "ip", false}, {"--vlan", "vlan", true}},
+	 "nlb del SWITCH --ip A.B.C.D [--vlan VID]", NULL},
+	{"nlb", "list", "nlb.list", {0}, "switch", {{0}}, "nlb list [SWITCH]", vs_print_nlb},
 	{"trace", "frame", "trace", {"port"}, NULL,
 	 {{"--frame", "frame", false}, {"--pcap", "pcap", false}, {"--index", "index", true}},
 	 "trace PORT --frame HEX | --pcap FILE [--index N]", vs_print_trace},
@@ -146,7 +168,7 @@ vs_default_verb(const char *noun)
 	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0 ||
 	    strcmp(noun, "mac-pool") == 0)
 		return "show";
-	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0)
+	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0 || strcmp(noun, "nlb") == 0)
 		return "list";
 	if (strcmp(noun, "daemon") == 0)
 		return "info";
@@ -289,7 +311,12 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 					cmd->verb, argv[i]);
 				goto usage;
 			}
-			if (strcmp(o->key, "vlan") == 0) {
+			if (o->type == VS_OPT_FLAG) {
+				cJSON_AddBoolToObject(params, o->key, true);
+				continue;
+			}
+			/* A port's VLAN policy; elsewhere --vlan is one VLAN id. */
+			if (strcmp(o->key, "vlan") == 0 && o->type == VS_OPT_STR) {
 				int used = vs_add_vlan(params, argc - i - 1, argv + i + 1);
 
 				if (used < 0)
@@ -301,7 +328,10 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 				fprintf(stderr, "vswitchctl: %s needs a value\n", argv[i]);
 				goto usage;
 			}
-			if (vs_add_param(params, o->key, argv[i + 1], o->number, o->flag) != 0)
+			if ((o->type == VS_OPT_LIST
+				     ? vs_add_name_list(params, o->key, argv[i + 1])
+				     : vs_add_param(params, o->key, argv[i + 1], o->type == VS_OPT_NUM,
+						    o->flag)) != 0)
 				goto usage;
 			i++;
 			continue;

@@ -29,4 +29,10 @@ void vs_print_captures(const cJSON *r);
 /* Adds key = path made absolute against the current directory. */
 int vs_add_abs_path(cJSON *params, const char *key, const char *path);
 
+/* vswitchctl_nlb.c */
+void vs_print_nlb(const cJSON *r);
+void vs_print_nlb_added(const cJSON *r);
+/* Adds key = the array of the comma-separated names of list. */
+int vs_add_name_list(cJSON *params, const char *key, const char *list);
+
 #endif

@@ -350,6 +350,8 @@ static int vs_golden_settle(struct vs_golden_session *s, char *err, size_t errle
 		if (g < 0)
 			return g;
 		work += (int)vs_dp_poll_once(s->dp) + g;
+		/* What IGMP snooping saw holds for the frames that follow. */
+		work += vs_dp_nlb_tick(s->dp) ? 1 : 0;
 		if (work == 0 && vs_golden_guests_outstanding(s) == 0)
 			return 0;
 		if (++polls >= VS_GOLDEN_MAX_POLLS) {
@@ -411,6 +413,7 @@ int vs_golden_inject(struct vs_golden_session *s, unsigned int slot, uint64_t ts
 	 * an entry idle past the aging time is gone when they arrive. */
 	s->now_ns = ts_ns;
 	vs_dp_fdb_age(s->dp);
+	vs_dp_nlb_tick(s->dp); /* IGMP membership timers, on the same clock */
 	rc = p->guest ? vs_golden_guest_send(s, slot, frames, n, err, errlen)
 		      : vs_golden_enqueue(s, p, frames, n, err, errlen);
 	if (rc == 0)

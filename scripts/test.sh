@@ -40,7 +40,7 @@ tsan_pass || rc=1
 fuzz_pass() {
 	echo "=== build build-fuzz (clang, libFuzzer)"
 	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DVS_FUZZ=ON >/dev/null || return 1
-	cmake --build build-fuzz -j "$jobs" --target fuzz_nvsp fuzz_rndis fuzz_ring fuzz_pipeline fuzz_ctl || return 1
+	cmake --build build-fuzz -j "$jobs" --target fuzz_nvsp fuzz_rndis fuzz_ring fuzz_pipeline fuzz_ctl fuzz_igmp || return 1
 	echo "=== fuzz build-fuzz"
 	(cd build-fuzz && ctest -L fuzz --output-on-failure)
 }

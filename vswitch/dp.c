@@ -72,9 +72,20 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].router_guard = p->conf.router_guard;
 		memcpy(s->ports[i].mac.addr_bytes, p->conf.mac, 6);
 		s->rx[p->worker][s->n_rx[p->worker]++] = (uint16_t)i;
-		if (s->ports[i].up) {
-			ss = &s->switches[p->sw];
+		ss = &s->switches[p->sw];
+		if (s->ports[i].up)
 			ss->flood[ss->n_flood++] = (uint16_t)i;
+		/* A phy port is only ever its switch's uplink. */
+		if (p->conf.kind == VS_PORT_PHY)
+			ss->uplink1 = (uint16_t)(i + 1);
+	}
+	if (dp->nlb != NULL) {
+		vs_nlb_view_build(dp->nlb, &s->nlb);
+		for (i = 0; i < s->nlb.n; i++) {
+			struct vs_snap_switch *ss = &s->switches[s->nlb.e[i].sw];
+
+			ss->n_nlb++;
+			ss->nlb_igmp |= s->nlb.e[i].mode == VS_NLB_IGMP;
 		}
 	}
 	old = dp->snap;
@@ -152,6 +163,8 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up RCU for %u workers", n_qsbr);
 		goto fail;
 	}
+	if (vs_dp_nlb_init(dp, err, errlen) != 0)
+		goto fail;
 	snprintf(name, sizeof(name), "vs_fdb%u", seq);
 	if (vs_fdb_init(&dp->fdb, name, dp->conf.fdb_size, dp->conf.fdb_aging_s, dp->qsbr, err,
 			errlen) != 0)
@@ -194,6 +207,7 @@ vs_dp_destroy(struct vs_dp *dp)
 	for (i = 0; i < VS_MAX_WORKERS; i++)
 		rte_free(dp->workers[i]);
 	vs_fdb_fini(&dp->fdb);
+	vs_dp_nlb_fini(dp);
 	vs_nl_close(dp->nl);
 	rte_free(dp->snap);
 	rte_free(dp->qsbr);

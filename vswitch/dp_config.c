@@ -438,6 +438,7 @@ vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen)
 
 	p = &dp->ports[idx];
 	p->in_use = false;
+	vs_dp_nlb_port_gone(dp, (unsigned int)idx);
 	rc = vs_dp_publish(dp);
 	if (rc != 0) {
 		p->in_use = true;

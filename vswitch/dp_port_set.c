@@ -33,6 +33,9 @@ vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port
 	want.mac_spoofing = sec->mac_spoofing;
 	want.dhcp_guard = sec->dhcp_guard;
 	want.router_guard = sec->router_guard;
+	if (old.mac_spoofing && !want.mac_spoofing &&
+	    (rc = vs_dp_nlb_spoofing_check(dp, (unsigned int)idx, err, errlen)) != 0)
+		return rc;
 	rc = vs_dp_mac_check(dp, p->conf.switch_name, &want, err, errlen);
 	if (rc != 0)
 		return rc;

@@ -113,12 +113,16 @@ struct vs_snap_port {
 
 struct vs_snap_switch {
 	uint16_t n_flood;
+	uint16_t uplink1;             /* the uplink's index + 1; 0: none */
+	uint8_t n_nlb;                /* NLB clusters: 0 spares frames the look */
+	bool nlb_igmp;                /* one is in IGMP mode: IGMP is snooped */
 	uint16_t flood[VS_MAX_PORTS]; /* ports that are up, in index order */
 };
 
 struct vs_snapshot {
 	struct vs_snap_port ports[VS_MAX_PORTS];
 	struct vs_snap_switch switches[VS_MAX_SWITCHES];
+	struct vs_nlb_view nlb;
 	uint16_t n_rx[VS_MAX_WORKERS];
 	uint16_t rx[VS_MAX_WORKERS][VS_MAX_PORTS]; /* ports whose queue 0 I poll */
 };
@@ -136,6 +140,22 @@ struct vs_worker_fdb_stats {
 	uint64_t learned, moved, overflow, static_held;
 };
 
+/* Per cluster slot (nlb.h: vs_nlb_entry.id). */
+struct vs_worker_nlb_stats {
+	uint64_t delivered, heartbeats;
+};
+
+/* What a worker snooped, for the control thread (dp_nlb.c). */
+enum { VS_NLB_EV_JOIN, VS_NLB_EV_LEAVE, VS_NLB_EV_QUERY };
+struct vs_nlb_event {
+	uint8_t kind;
+	uint8_t robustness;
+	uint16_t sw, vlan, port;
+	uint32_t group; /* query: 0 = general */
+	uint32_t max_resp_ms;
+	uint32_t query_interval_s;
+};
+
 struct vs_worker {
 	struct vs_dp *dp;
 	unsigned int idx;
@@ -145,6 +165,8 @@ struct vs_worker {
 	uint64_t loops, busy_loops, packets;
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
+	struct vs_worker_nlb_stats nlb[VS_NLB_MAX_CLUSTERS];
+	uint64_t igmp_snooped, igmp_ignored, igmp_lost; /* parsed; malformed; ring full */
 	struct vs_fdb_cache fdb_cache;
 	uint16_t n_dirty;
 	uint16_t dirty[VS_MAX_PORTS];    /* ports with frames in tx[] */
@@ -174,6 +196,13 @@ struct vs_dp {
 	struct vs_fdb_stats fdb_base;
 	struct vs_offload_stats offload_base;
 	struct vs_worker_stats worker_base[VS_MAX_WORKERS];
+	/* NLB (dp_nlb.c): the clusters, the workers' snooped IGMP, and each
+	 * slot's counters at its cluster's creation. */
+	struct vs_nlb_table *nlb;
+	struct rte_ring *nlb_events;
+	struct vs_worker_nlb_stats nlb_base[VS_NLB_MAX_CLUSTERS];
+	uint64_t nlb_igmp[VS_NLB_MAX_CLUSTERS][3]; /* joins, leaves, expired */
+	uint64_t nlb_last_expire_ms;
 	/* mac_pool.c: the live pool as 48-bit numbers, where the next
 	 * search starts. */
 	uint64_t mac_min, mac_max, mac_next;
@@ -252,6 +281,15 @@ int vs_dp_install_static(struct vs_dp *dp, unsigned int idx, char *err, size_t e
 /* The index of a switch's uplink (host false) or host vNIC, or -ENOENT. */
 int vs_dp_auto_index(const struct vs_dp *dp, const char *sw, bool host);
 
+/* dp_nlb.c: the datapath's NLB state; a port or switch going away. */
+int vs_dp_nlb_init(struct vs_dp *dp, char *err, size_t errlen);
+void vs_dp_nlb_fini(struct vs_dp *dp);
+void vs_dp_nlb_port_gone(struct vs_dp *dp, unsigned int idx);
+void vs_dp_nlb_switch_gone(struct vs_dp *dp, uint16_t sw);
+void vs_dp_nlb_stats_clear(struct vs_dp *dp);
+/* -EBUSY and why, if turning spoofing off on this port would break a
+ * unicast cluster. */
+int vs_dp_nlb_spoofing_check(const struct vs_dp *dp, unsigned int idx, char *err, size_t errlen);
 /* klink.c: the kernel link cache. */
 #define VS_KLINK_UP 1u  /* vs_klink_apply: up changed */
 #define VS_KLINK_MTU 2u /* MTU changed */
@@ -291,6 +329,15 @@ int vs_dp_mac_alloc(struct vs_dp *dp, const char *port, uint8_t mac[6], char *er
 /* The same refusal, taking nothing (checks and dry runs). */
 int vs_dp_mac_check_free(const struct vs_dp *dp, const char *port, char *err, size_t errlen);
 int vs_dp_mac_pool_init(struct vs_dp *dp, char *err, size_t errlen);
+
+/* nlb_dp.c: stage 2c for one frame of a switch with clusters: the drop
+ * reason, or VS_DROP_MAX with *cluster the frame's cluster in snap->nlb
+ * + 1 (0: none) and *flags VS_NLB_F_*. */
+#define VS_NLB_F_HEARTBEAT 1
+#define VS_NLB_F_NO_LEARN 2 /* the source is a cluster MAC: not learned */
+uint8_t vs_dp_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t sw,
+			uint16_t vlan, uint16_t in_port, struct rte_mbuf *m, uint8_t *cluster,
+			uint8_t *flags);
 
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);

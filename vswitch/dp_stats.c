@@ -136,6 +136,7 @@ vs_dp_stats_clear(struct vs_dp *dp)
 			.busy_cycles = w->busy_cycles,
 		};
 	}
+	vs_dp_nlb_stats_clear(dp);
 }
 
 unsigned int

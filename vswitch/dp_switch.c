@@ -352,6 +352,10 @@ vs_dp_switch_del(struct vs_dp *dp, const char *name, char *err, size_t errlen)
 	vs_dp_auto_del(dp, sw, true);
 	vs_dp_auto_del(dp, sw, false);
 	dp->switches[sw].in_use = false;
+	/* Its clusters go with it: a switch made later in the same slot
+	 * starts without them. */
+	vs_dp_nlb_switch_gone(dp, (uint16_t)sw);
+	(void)vs_dp_publish(dp);
 	id = (uint16_t)sw;
 	vs_fdb_delete_if(&dp->fdb, vs_dp_key_in_switch, &id);
 	return 0;

@@ -9,11 +9,15 @@
  *                  VLAN and TCI of each frame, its 802.1Q tag removed
  *   2b. security   a port with a known MAC sends only from it; DHCP and
  *                  router guards
+ *   2c. nlb        in switches with NLB clusters: frames to a cluster MAC
+ *                  and heartbeats marked for the cluster's members, masked
+ *                  sources of non-members refused, IGMP snooped (nlb/)
  *   3. keys        (switch, VLAN, MAC) keys of source and destination
  *   4. learn       source -> ingress port        (one bulk hash lookup
  *   5. lookup      destination -> one port, or    serves stages 4 and 5)
  *                  the VLAN's flood domain
- *   6. egress      per destination port: the VLAN's encapsulation (tag or
+ *   6. egress      per destination port (or every port of the flood domain,
+ *                  or a cluster's members): the VLAN's encapsulation (tag or
  *                  not), the offload fix-up (offload/: checksums and TCP
  *                  segmentation a frame asks for and the port cannot do),
  *                  then the worker's tx buffer; floods share one mbuf by
@@ -41,6 +45,8 @@
 #include "tx_priv.h"
 
 #define VS_OUT_FLOOD UINT16_MAX
+#define VS_OUT_NLB (UINT16_MAX - 1) /* the members of cluster snap->nlb.e[nlb[i] - 1] */
+
 
 struct vs_burst {
 	uint16_t n;
@@ -49,7 +55,10 @@ struct vs_burst {
 	uint16_t in_port;
 	uint16_t sw;
 	uint16_t in_gen;
+	bool has_nlb;               /* the switch has clusters: nlb[] is valid */
 	uint8_t drop[VS_BURST];     /* VS_DROP_MAX = kept */
+	uint8_t nlb[VS_BURST];      /* the cluster's place in snap->nlb + 1; 0: none */
+	uint8_t nlb_flags[VS_BURST];
 	uint16_t vlan[VS_BURST];
 	uint16_t tci[VS_BURST];     /* PCP | DEI | VID, for tagging on egress */
 	uint16_t out[VS_BURST];     /* port index or VS_OUT_FLOOD */
@@ -159,6 +168,26 @@ vs_stage_security(struct vs_burst *b, const struct vs_snap_port *in, struct rte_
 	}
 }
 
+/* Stage 2c.  Only switches with clusters pay for it. */
+static void
+vs_stage_nlb(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burst *b,
+	     struct rte_mbuf **pkts)
+{
+	const struct vs_snap_switch *ss = &snap->switches[b->sw];
+	uint16_t i;
+
+	b->has_nlb = ss->n_nlb > 0;
+	if (likely(!b->has_nlb))
+		return;
+	for (i = 0; i < b->n; i++) {
+		b->nlb[i] = 0;
+		b->nlb_flags[i] = 0;
+		if (b->drop[i] == VS_DROP_MAX)
+			b->drop[i] = vs_dp_nlb_classify(w, snap, b->sw, b->vlan[i], b->in_port, pkts[i],
+						     &b->nlb[i], &b->nlb_flags[i]);
+	}
+}
+
 /* Stage 3.  After stage 2 the addresses are at the frame's start again. */
 static void
 vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
@@ -171,10 +200,24 @@ vs_stage_keys(struct vs_burst *b, struct rte_mbuf **pkts)
 		if (b->drop[i] != VS_DROP_MAX)
 			continue;
 		eh = rte_pktmbuf_read(pkts[i], 0, RTE_ETHER_HDR_LEN, &b->hdr_copy[i]);
-		vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
-		b->learn_idx[b->n_learn++] = i;
 		b->out[i] = VS_OUT_FLOOD;
 		b->unicast[i] = !rte_is_multicast_ether_addr(&eh->dst_addr);
+		if (unlikely(b->has_nlb) && (b->nlb[i] || b->nlb_flags[i])) {
+			/* A cluster's MAC is never learned; its frames are not
+			 * looked up: the cluster says where they go. */
+			if (!(b->nlb_flags[i] & VS_NLB_F_NO_LEARN)) {
+				vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i],
+					       &eh->src_addr);
+				b->learn_idx[b->n_learn++] = i;
+			}
+			if (b->nlb[i]) {
+				b->out[i] = VS_OUT_NLB;
+				continue;
+			}
+		} else {
+			vs_fdb_key_set(&b->src_key[b->n_learn], b->sw, b->vlan[i], &eh->src_addr);
+			b->learn_idx[b->n_learn++] = i;
+		}
 		if (b->unicast[i]) {
 			vs_fdb_key_set(&b->dst_key[b->n_lookup], b->sw, b->vlan[i], &eh->dst_addr);
 			b->lookup_idx[b->n_lookup++] = i;
@@ -261,41 +304,6 @@ vs_stage_learn_lookup(struct vs_worker *w, const struct vs_snapshot *snap, struc
 	}
 }
 
-/* The frame is longer than the egress interface takes (only called past
- * max_frame, its MTU plus the Ethernet header).  The kernel allows one
- * 802.1Q tag more: a tag the switch adds (tagging), or one the frame
- * carries as data through a VLAN-unaware port. */
-static inline bool
-vs_too_big(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging)
-{
-	const struct rte_ether_hdr *eh;
-	struct rte_ether_hdr copy;
-	uint16_t type;
-
-	/* A superframe leaves as segments its sender sized (offload/). */
-	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
-		return false;
-	if (tagging || rte_pktmbuf_pkt_len(m) > op->max_frame + RTE_VLAN_HLEN)
-		return true;
-	eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
-	if (eh == NULL)
-		return true;
-	type = rte_be_to_cpu_16(eh->ether_type);
-	return type != RTE_ETHER_TYPE_VLAN && type != RTE_ETHER_TYPE_QINQ;
-}
-
-/* Why a port refuses a frame on egress, or VS_DROP_MAX: its kernel link is
- * down, or the frame is longer than its interface's MTU allows. */
-static inline uint8_t
-vs_egress_refused(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging)
-{
-	if (unlikely(op->link_down))
-		return VS_DROP_LINK_DOWN;
-	if (unlikely(rte_pktmbuf_pkt_len(m) > op->max_frame) && vs_too_big(op, m, tagging))
-		return VS_DROP_MTU_EXCEEDED;
-	return VS_DROP_MAX;
-}
-
 /* One frame to one port that wants it tagged: the port's hardware inserts
  * the tag when it can, software does otherwise. */
 static inline void
@@ -314,11 +322,13 @@ vs_tx_tagged(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port,
 }
 
 /* Sends one frame of VLAN vlan to every port of its flood domain but the
- * ingress.  Returns how many ports it went to; *refused counts the ports
- * that would have taken it but for their MTU (counted there). */
+ * ingress; with a cluster, only to its members that are up, and to the
+ * uplink unless the frame came from it or the cluster is local-only.
+ * Returns how many ports it went to; *refused counts the ports that would
+ * have taken it but for their MTU (counted there). */
 static uint16_t
 vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_burst *b,
-	 uint16_t i, struct rte_mbuf *m, uint16_t *refused)
+	 uint16_t i, struct rte_mbuf *m, const struct vs_nlb_entry *nlb, uint16_t *refused)
 {
 	const struct vs_snap_switch *ss = &snap->switches[b->sw];
 	uint16_t as_is[VS_MAX_PORTS], tagged[VS_MAX_PORTS], hw[VS_MAX_PORTS];
@@ -326,7 +336,7 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 	enum vs_vlan_encap e;
 	struct rte_mbuf *t;
 
-	if (b->unicast[i]) {
+	if (b->unicast[i] && nlb == NULL) {
 		/* A VM's MAC is its own in every VLAN its port carries, though the
 		 * static entry lives in one: the owner, if any, gets the frame. */
 		struct rte_ether_hdr copy;
@@ -359,10 +369,16 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 
 		if (p == b->in_port)
 			continue;
-		/* Unknown unicast, as the Hyper-V switch sends it: not to a port
-		 * whose MAC is known and locked; it cannot own an unknown MAC. */
-		if (b->unicast[i] && snap->ports[p].mac_locked)
+		if (nlb != NULL) {
+			if (!vs_nlb_portset_has(&nlb->members, p) &&
+			    (p + 1u != ss->uplink1 || nlb->local_only))
+				continue;
+		} else if (b->unicast[i] && snap->ports[p].mac_locked) {
+			/* Unknown unicast, as the Hyper-V switch sends it: not to a
+			 * port whose MAC is known and locked; it cannot own an
+			 * unknown MAC. */
 			continue;
+		}
 		e = vs_vlan_egress_encap(&snap->ports[p].vlan, b->vlan[i]);
 		if (e == VS_VLAN_NOT_MEMBER)
 			continue;
@@ -439,7 +455,25 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 		struct rte_mbuf *m = pkts[i];
 		uint16_t refused = 0;
 
-		if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
+		if (b->drop[i] == VS_DROP_MAX && b->out[i] == VS_OUT_NLB) {
+			const struct vs_nlb_entry *e = &snap->nlb.e[b->nlb[i] - 1];
+			struct vs_worker_nlb_stats *c = &w->nlb[e->id];
+
+			if (vs_flood(w, snap, b, i, m, e, &refused) > 0) {
+				in->fwd_flood++;
+				if (b->nlb_flags[i] & VS_NLB_F_HEARTBEAT)
+					c->heartbeats++;
+				else
+					c->delivered++;
+				continue;
+			}
+			if (refused > 0) { /* counted on the ports that refused it */
+				b->drop[i] = VS_DROP_MTU_EXCEEDED;
+				dropped[n_dropped++] = m;
+				continue;
+			}
+			b->drop[i] = VS_DROP_NO_EGRESS;
+		} else if (b->drop[i] == VS_DROP_MAX && b->out[i] != VS_OUT_FLOOD) {
 			uint16_t o = b->out[i];
 			bool tag = vs_vlan_egress_encap(&snap->ports[o].vlan, b->vlan[i]) ==
 				   VS_VLAN_TAG;
@@ -459,7 +493,7 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX) {
-			if (vs_flood(w, snap, b, i, m, &refused) > 0) {
+			if (vs_flood(w, snap, b, i, m, NULL, &refused) > 0) {
 				in->fwd_flood++;
 				continue;
 			}
@@ -505,6 +539,7 @@ vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 	vs_stage_parse(b, pkts);
 	vs_stage_vlan(b, sp, pkts);
 	vs_stage_security(b, sp, pkts);
+	vs_stage_nlb(w, snap, b, pkts);
 	vs_stage_keys(b, pkts);
 	vs_stage_learn_lookup(w, snap, b, now_s);
 	vs_stage_egress(w, snap, b, pkts);

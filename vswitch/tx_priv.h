@@ -64,6 +64,41 @@ vs_tx_enqueue(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port
 		vs_txbuf_send(w, &snap->ports[port], port, tb);
 }
 
+/* The frame is longer than the egress interface takes (only called past
+ * max_frame, its MTU plus the Ethernet header).  The kernel allows one
+ * 802.1Q tag more: a tag the switch adds (tagging), or one the frame
+ * carries as data through a VLAN-unaware port. */
+static inline bool
+vs_too_big(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging)
+{
+	const struct rte_ether_hdr *eh;
+	struct rte_ether_hdr copy;
+	uint16_t type;
+
+	/* A superframe leaves as segments its sender sized (offload/). */
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)
+		return false;
+	if (tagging || rte_pktmbuf_pkt_len(m) > op->max_frame + RTE_VLAN_HLEN)
+		return true;
+	eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
+	if (eh == NULL)
+		return true;
+	type = rte_be_to_cpu_16(eh->ether_type);
+	return type != RTE_ETHER_TYPE_VLAN && type != RTE_ETHER_TYPE_QINQ;
+}
+
+/* Why a port refuses a frame on egress, or VS_DROP_MAX: its kernel link is
+ * down, or the frame is longer than its interface's MTU allows. */
+static inline uint8_t
+vs_egress_refused(const struct vs_snap_port *op, const struct rte_mbuf *m, bool tagging)
+{
+	if (unlikely(op->link_down))
+		return VS_DROP_LINK_DOWN;
+	if (unlikely(rte_pktmbuf_pkt_len(m) > op->max_frame) && vs_too_big(op, m, tagging))
+		return VS_DROP_MTU_EXCEEDED;
+	return VS_DROP_MAX;
+}
+
 /* One frame to ports[0..n) in the form it has: shared by reference count,
  * through the offload fix-up if it asks for any. */
 static inline void

@@ -65,6 +65,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nlb.h"
 #include "offload.h"
 #include "vlan.h"
 
@@ -131,6 +132,7 @@ enum vs_port_kind {
 	X(MAC_SPOOFED, "mac_spoofed")       /* source is not the port's MAC */       \
 	X(DHCP_GUARD, "dhcp_guard")         /* DHCP server message from a VM */      \
 	X(ROUTER_GUARD, "router_guard")     /* RA / redirect from a VM */            \
+	X(NLB_NOT_MEMBER, "nlb_not_member") /* NLB heartbeat or masked source from a non-member */ \
 	X(TX_FULL, "tx_full")               /* egress queue refused the frame */    \
 	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */    \
 	X(LINK_DOWN, "link_down")           /* the port's kernel link is down (either way) */ \
@@ -463,6 +465,64 @@ struct vs_trace {
 int vs_dp_trace(struct vs_dp *dp, unsigned int in_port, const uint8_t *frame, uint32_t len,
 		struct vs_trace *t, char *err, size_t errlen);
 void vs_trace_release(struct vs_trace *t);
+
+/*
+ * NLB clusters (nlb/), per switch and VLAN.  Frames to a cluster's MAC go to
+ * its member ports but the ingress, and to the switch's uplink when they
+ * did not come from it, unless local_only; the cluster MAC is never learned.
+ * Heartbeats (EtherType 0x886F) go only to the other members; from a port
+ * that is neither a member nor the uplink they are dropped
+ * (nlb_not_member), as are frames with a unicast cluster's masked source
+ * MAC.  Unicast mode needs MAC spoofing on every member (they send with
+ * the masked source): vs_dp_nlb_add refuses members without it, and
+ * vs_dp_port_set_security refuses turning it off on one.  In IGMP mode the
+ * members are the configured ones plus the ports whose VMs reported
+ * membership of the cluster's group (snooped by the workers, applied by
+ * vs_dp_nlb_tick).  A member that is down receives nothing.  A port that
+ * is deleted leaves every cluster; a switch that is deleted takes its
+ * clusters with it.
+ */
+#define VS_NLB_MAX_MEMBERS 32 /* configured members: NLB's own limit */
+
+struct vs_nlb_conf {
+	char switch_name[VS_NAME_MAX];
+	uint16_t vlan; /* 1..4094; ports that are VLAN-unaware are in VLAN 1 */
+	uint32_t ip;   /* cluster IP, host byte order */
+	enum vs_nlb_mode mode;
+	bool local_only;
+	uint16_t n_members;
+	char members[VS_NLB_MAX_MEMBERS][VS_NAME_MAX];
+};
+
+struct vs_nlb_member_info {
+	char name[VS_NAME_MAX];
+	bool configured; /* named in the configuration */
+	bool igmp;       /* reported membership (IGMP mode) */
+	bool up;         /* receiving: the port is up */
+};
+
+struct vs_nlb_info {
+	struct vs_nlb_conf conf;
+	uint8_t mac[6];
+	uint16_t n_members;
+	struct vs_nlb_member_info member[VS_NLB_MAX_PORTS];
+	uint64_t delivered;   /* frames to the cluster MAC, once per frame */
+	uint64_t heartbeats;  /* heartbeats delivered to the other members */
+	uint64_t igmp_joins, igmp_leaves, igmp_expired;
+};
+
+int vs_dp_nlb_add(struct vs_dp *dp, const struct vs_nlb_conf *c, char *err, size_t errlen);
+int vs_dp_nlb_add_check(const struct vs_dp *dp, const struct vs_nlb_conf *c, char *err,
+			size_t errlen);
+int vs_dp_nlb_del(struct vs_dp *dp, const char *switch_name, uint16_t vlan, uint32_t ip,
+		  char *err, size_t errlen);
+typedef void (*vs_nlb_walk_fn)(const struct vs_nlb_info *i, void *arg);
+/* Calls fn for every cluster, by switch, VLAN and IP. */
+void vs_dp_nlb_walk(const struct vs_dp *dp, vs_nlb_walk_fn fn, void *arg);
+/* Applies what the workers snooped (IGMP reports, leaves, queries) and
+ * expires silent members on the datapath's clock; the control loop calls
+ * it on every turn.  Returns true if a member set changed. */
+bool vs_dp_nlb_tick(struct vs_dp *dp);
 
 /* Removes entries idle longer than the aging time; returns how many. */
 unsigned int vs_dp_fdb_age(struct vs_dp *dp);

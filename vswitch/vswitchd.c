@@ -450,6 +450,7 @@ main(int argc, char **argv)
 		vs_ctl_poll(ctl, captures || channels ? 1 : 100);
 		captures = vs_dp_capture_poll(dp);
 		vs_dp_ctl_poll(dp, &channels);
+		vs_dp_nlb_tick(dp);
 		vs_telemetry_publish(dp, false);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec == t_last.tv_sec)

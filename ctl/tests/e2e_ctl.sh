@@ -2,8 +2,9 @@
 # vswitchctl drives a real vswitchd: a switch built live from the CLI
 # forwards between network namespaces (kernel ping as the peer); a port
 # added while traffic flows starts forwarding and costs the other ports
-# nothing; admin down stops a port; a restart brings back every switch and
-# port from the persisted file.  Needs root.
+# nothing; admin down stops a port; NLB clusters are added, refused, listed
+# and deleted from the CLI; a restart brings back every switch, port and
+# cluster from the persisted file.  Needs root.
 set -u
 VSWITCHD=$1 CTL=$2
 tag=$$
@@ -98,6 +99,26 @@ printf '%s\n' "$out" | grep -Eq "^egress +b +as is +60 bytes" || fail "trace egr
 ctl fdb show lan | grep -qi "02:aa:00:00:00:77" && fail "a trace taught the switch a station"
 echo "ok - trace shows the pipeline's decisions and changes nothing"
 
+# NLB clusters: unicast members must allow MAC spoofing (the refusal says
+# so); the cluster MAC is shown in NLB's notation; dry runs change nothing.
+out=$(ctl nlb add lan --ip 10.198.0.100 --mode unicast --members a,b 2>&1) &&
+	fail "unicast members without MAC spoofing accepted"
+printf '%s' "$out" | grep -q "members\[0\]: port a has MAC spoofing off" || fail "unicast refusal: $out"
+ctl port set a --mac-spoofing on && ctl port set b --mac-spoofing on || fail "mac spoofing on"
+out=$(ctl nlb add lan --ip 10.198.0.100 --mode unicast --members a,b --local-only) || fail "nlb add unicast"
+printf '%s' "$out" | grep -q "cluster MAC 02-BF-0A-C6-00-64" || fail "nlb add: $out"
+ctl nlb add lan --ip 10.198.0.101 --mode igmp --vlan 1 >/dev/null || fail "nlb add igmp"
+out=$(ctl nlb add lan --ip 10.198.0.300 --mode igmp 2>&1) && fail "a bad cluster IP accepted"
+printf '%s' "$out" | grep -q "ip: '10.198.0.300' is not an IPv4 address" || fail "bad IP: $out"
+ctl nlb list lan | grep -Eq "^lan +1 +10\.198\.0\.100 +unicast +02-BF-0A-C6-00-64 +yes +[0-9]+ +[0-9]+ +- +a,b$" ||
+	fail "nlb list: $(ctl nlb list lan)"
+ctl --json nlb list | grep -q '"nlb_mac":[[:space:]]*"01-00-5E-7F-00-65"' || fail "nlb list --json: $(ctl --json nlb list)"
+ctl --dry-run nlb del lan --ip 10.198.0.101 | grep -q "^dry run: would delete NLB cluster 10.198.0.101" ||
+	fail "nlb del --dry-run"
+ctl nlb del lan --ip 10.198.0.101 || fail "nlb del"
+[ "$(ctl nlb list | grep -c '^lan ')" -eq 1 ] || fail "after nlb del: $(ctl nlb list)"
+echo "ok - NLB clusters from the CLI: refusals, list, del"
+
 kill -TERM "$pid"; wait "$pid" || fail "exit status on SIGTERM"
 pid=""
 start
@@ -106,4 +127,6 @@ ctl switch show lan | grep -q "^uplink: *lan-uplink (net_af_packet_c$tag,iface=v
 	fail "switch show: $(ctl switch show lan)"
 pings a 3 3 || fail "a -> c after restart"
 pings b 1 || fail "b -> a after restart"
-echo "ok - restart restores every switch and port from the file"
+ctl nlb list lan | grep -Eq "^lan +1 +10\.198\.0\.100 +unicast +02-BF-0A-C6-00-64 +yes .* a,b$" ||
+	fail "NLB cluster not restored: $(ctl nlb list)"
+echo "ok - restart restores every switch, port and NLB cluster from the file"

@@ -17,6 +17,7 @@ CU_ErrorCode vs_test_register_server(void);
 CU_ErrorCode vs_test_register_capture_rpc(void);
 CU_ErrorCode vs_test_register_pool_rpc(void);
 CU_ErrorCode vs_test_register_offload_rpc(void);
+CU_ErrorCode vs_test_register_nlb_rpc(void);
 
 static struct vs_dp *dp;
 
@@ -159,6 +160,87 @@ test_refusals(void)
 	expect_refused("{\"switches\":[{\"name\":\"s1\"}]}", "s1");
 }
 
+#define NLB_DOC(nlb)                                                                           \
+	(snprintf(doc, sizeof(doc),                                                            \
+		  "{\"switches\":[{\"name\":\"dq\"},{\"name\":\"dr\"}],\"ports\":["                  \
+		  "{\"switch\":\"dq\",\"name\":\"d1\",\"kind\":\"ring\",\"mac_spoofing\":true},"      \
+		  "{\"switch\":\"dq\",\"name\":\"d2\",\"kind\":\"ring\"},"                          \
+		  "{\"switch\":\"dr\",\"name\":\"d3\",\"kind\":\"ring\"}],\"nlb\":%s}",             \
+		  nlb),                                                                        \
+	 doc)
+#define MC(ip, members)                                                                        \
+	"{\"switch\":\"dq\",\"ip\":\"" ip "\",\"mode\":\"multicast\",\"members\":[" members "]}"
+
+/* The document's "nlb": a refusal names nlb[i] and its field (so the file's
+ * line can be shown), and a cluster the datapath refuses undoes the whole
+ * document. */
+static void
+test_nlb_document(void)
+{
+	static const char *const text = "{\n"
+					 "  \"switches\": [ {\"name\": \"dq\"} ],\n"
+					 "  \"ports\": [ {\"switch\": \"dq\", \"name\": \"d1\", \"kind\": \"ring\"} ],\n"
+					 "  \"nlb\": [\n"
+					 "    {\"switch\": \"dq\", \"ip\": \"10.2.0.1\", \"mode\": \"multicast\",\n"
+					 "     \"members\": [\"d1\",\n"
+					 "                 \"d9\"]}\n"
+					 "  ]\n"
+					 "}\n";
+	char doc[2048], err[256];
+
+	expect_refused(NLB_DOC("{}"), "config.nlb: expected an array");
+	expect_refused(NLB_DOC("[{\"switch\":\"dq\",\"ip\":\"1.2.3\",\"mode\":\"igmp\"}]"),
+		       "nlb[0].ip: '1.2.3' is not an IPv4 address");
+	expect_refused(NLB_DOC("[{\"switch\":\"zz\",\"ip\":\"10.2.0.1\",\"mode\":\"igmp\"}]"),
+		       "nlb[0].switch: no switch named 'zz'");
+	expect_refused(NLB_DOC("[{\"switch\":\"dq\",\"ip\":\"10.2.0.1\",\"mode\":\"x\"}]"),
+		       "nlb[0].mode: 'x' is not unicast, multicast or igmp");
+	expect_refused(NLB_DOC("[{\"switch\":\"dq\",\"ip\":\"10.2.0.1\",\"mode\":\"igmp\","
+			       "\"colour\":1}]"),
+		       "nlb[0].colour: unknown key");
+	expect_refused(NLB_DOC("[" MC("10.2.0.1", "\"d1\",\"d9\"") "]"),
+		       "nlb[0].members[1]: no port 'd9' on switch dq");
+	expect_refused(NLB_DOC("[" MC("10.2.0.1", "\"d3\"") "]"),
+		       "nlb[0].members[0]: port 'd3' is on switch dr, not dq");
+	expect_refused(NLB_DOC("[" MC("10.2.0.1", "\"d1\"") "," MC("10.2.0.1", "\"d2\"") "]"),
+		       "nlb[1].ip: cluster 10.2.0.1 is listed twice for VLAN 1 of switch dq");
+	/* d2 has no MAC spoofing: the datapath refuses it as a unicast
+	 * member, and the switches and ports already added go again. */
+	expect_refused(NLB_DOC("[" MC("10.2.0.1", "\"d1\"") ",{\"switch\":\"dq\",\"ip\":"
+			       "\"10.2.0.2\",\"mode\":\"unicast\",\"members\":[\"d1\",\"d2\"]}]"),
+		       "nlb[1]: members[1]");
+	CU_ASSERT(vs_dp_switch_index(dp, "dq") < 0);
+	CU_ASSERT(vs_dp_port_index(dp, "d1") < 0);
+
+	CU_ASSERT_NOT_EQUAL(vs_ctl_config_apply(dp, text, err, sizeof(err)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nlb[0].members[1]: no port 'd9'"));
+	CU_ASSERT_EQUAL(vs_ctl_locate_line(text, err), 7);
+}
+
+/* Clusters whose member ports were all deleted are saved without members:
+ * the document must load them. */
+static void
+test_nlb_document_memberless(void)
+{
+	char doc[2048], err[256];
+
+	if (vs_ctl_config_apply(dp, NLB_DOC("[" MC("10.2.0.1", "") ",{\"switch\":\"dq\",\"ip\":"
+					    "\"10.2.0.1\",\"mode\":\"unicast\",\"vlan\":5,"
+					    "\"members\":[]}]"),
+				err, sizeof(err)) != 0) {
+		fprintf(stderr, "\n  %s\n", err);
+		CU_FAIL("clusters without members do not load");
+		return;
+	}
+	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "d1", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "d2", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "d3", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_switch_del(dp, "dq", err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_switch_del(dp, "dr", err, sizeof(err)), 0);
+}
+#undef MC
+#undef NLB_DOC
+
 static void
 test_locate_line(void)
 {
@@ -232,13 +314,17 @@ vs_test_ctl_init(void)
 	    !CU_add_test(s, "apply switches and ports", test_apply) ||
 	    !CU_add_test(s, "refusals name the field and change nothing", test_refusals) ||
 	    !CU_add_test(s, "read file", test_read_file) ||
-	    !CU_add_test(s, "a refused field's line in the file", test_locate_line))
+	    !CU_add_test(s, "a refused field's line in the file", test_locate_line) ||
+	    !CU_add_test(s, "NLB clusters in the document", test_nlb_document) ||
+	    !CU_add_test(s, "NLB clusters without members in the document",
+			 test_nlb_document_memberless))
 		return CU_get_error();
 	if ((rc = vs_test_register_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_server()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_capture_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_pool_rpc()) != CUE_SUCCESS ||
-	    (rc = vs_test_register_offload_rpc()) != CUE_SUCCESS)
+	    (rc = vs_test_register_offload_rpc()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_nlb_rpc()) != CUE_SUCCESS)
 		return rc;
 	return CUE_SUCCESS;
 }

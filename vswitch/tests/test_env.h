@@ -25,5 +25,6 @@ CU_ErrorCode vs_test_register_netlink(void);
 CU_ErrorCode vs_test_register_types(void);
 CU_ErrorCode vs_test_register_klink(void);
 CU_ErrorCode vs_test_register_offload(void);
+CU_ErrorCode vs_test_register_nlb(void);
 
 #endif

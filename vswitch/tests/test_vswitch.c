@@ -10,7 +10,7 @@ vs_test_vswitch_init(void)
 		vs_test_register_fdb,	      vs_test_register_pipeline, vs_test_register_capture,
 		vs_test_register_security,    vs_test_register_netvsc_port, vs_test_register_netlink,
 		vs_test_register_types,	      vs_test_register_klink,
-		vs_test_register_offload,
+		vs_test_register_offload,     vs_test_register_nlb,
 	};
 	unsigned int i;
 	CU_ErrorCode rc;
