@@ -218,6 +218,29 @@ ctlq_publish(struct vs_netvsp *ch)
 	__atomic_store_n(&ch->ctlq_tail, ch->ctlq_tail + 1, __ATOMIC_RELEASE);
 }
 
+/* Linux zeroes a superframe's IPv4 total length (IPv6 payload length) and
+ * leaves the host to write each segment's (ref §4.11): the superframe's
+ * own is written back first, so that whoever segments it (offload/, or a
+ * NIC) sees headers that agree with the frame.  A length the guest did
+ * fill in is left as it is; an IPv6 superframe with extension headers
+ * keeps what it has. */
+static void
+lso_lengths(struct rte_mbuf *m, uint32_t l2, uint32_t len, bool v6)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, l2);
+	uint32_t n = len - l2 - (v6 ? 40u : 0u);
+
+	if (m->data_len < l2 + (v6 ? 40u : 20u) || n > UINT16_MAX)
+		return;
+	if (v6 && ip[4] == 0 && ip[5] == 0) {
+		ip[4] = (uint8_t)(n >> 8);
+		ip[5] = (uint8_t)n;
+	} else if (!v6 && ip[2] == 0 && ip[3] == 0) {
+		ip[2] = (uint8_t)(n >> 8);
+		ip[3] = (uint8_t)n;
+	}
+}
+
 /* Offload and VLAN info → mbuf metadata (ref §4.11). */
 static enum vs_netvsp_counter
 apply_info(struct vs_netvsp *ch, struct rte_mbuf *m, const struct vs_pktinfo *pi)
@@ -253,6 +276,7 @@ apply_info(struct vs_netvsp *ch, struct rte_mbuf *m, const struct vs_pktinfo *pi
 		bp = (uint8_t *)rte_pktmbuf_read(m, off + 12, 1, &b);
 		if (bp == NULL || (*bp >> 4) < 5 || off + (*bp >> 4) * 4u > len)
 			return VS_NETVSP_C_lso_bad;
+		lso_lengths(m, l2, len, v6);
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM |
 			       (v6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
 		m->l2_len = l2;

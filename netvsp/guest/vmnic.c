@@ -3,7 +3,7 @@
  * vmnic: a simulated synthetic NIC bridged to a tap, so that a real kernel
  * network stack (in a namespace, say) sits behind a netVSC channel.
  *
- *   vmnic --chan <rundir>/chan/<port> --tap IFNAME
+ *   vmnic --chan <rundir>/chan/<port> --tap IFNAME [--no-offload]
  *
  * It opens the channel as Linux's hv_netvsc would (the guest simulator),
  * creates the tap with the NIC's MAC, and moves frames both ways until
@@ -12,16 +12,26 @@
  * the file descriptor keeps working.  Prints "vmnic: up ..." once the
  * channel is up and the tap exists.
  *
- * Offloads are off: frames are MTU-sized and checksummed by the kernel
- * (the tap has no IFF_VNET_HDR), so no checksum or LSO per-packet info is
- * exchanged yet.  A frame the switch delivers with 802.1Q per-packet info
- * gets its tag back in the frame, as hv_netvsc hands it to the stack.
+ * Offloads, as hv_netvsc offers them to its stack: the tap has IFF_VNET_HDR
+ * with checksum and TSO (TUN_F_CSUM, TSO4, TSO6), so the kernel hands over
+ * TCP superframes up to 64 KB and frames whose L4 checksum is left to the
+ * NIC; each goes to the switch with the per-packet info hv_netvsc would
+ * write (ref §4.11): LSOv2 (MSS, TCP header offset, IPv6 bit) with the IPv4
+ * total length or IPv6 payload length zeroed as Linux does, or a checksum
+ * request (IPv4/IPv6, TCP/UDP, L4 offset).  Superframes travel GPA-direct,
+ * MTU-sized frames through send sections.  Frames from the switch whose
+ * checksum per-packet info says TCP or UDP good reach the stack marked
+ * valid (VIRTIO_NET_HDR_F_DATA_VALID).  --no-offload: a plain tap, frames
+ * MTU-sized and checksummed by the kernel, no per-packet info either way.
+ * A frame the switch delivers with 802.1Q per-packet info gets its tag back
+ * in the frame, as hv_netvsc hands it to the stack.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <net/if_arp.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,6 +45,17 @@
 #include "guest.h"
 
 #define VMNIC_BATCH 32
+#define VMNIC_VNET_HDR ((uint32_t)sizeof(struct virtio_net_hdr))
+#define VMNIC_FRAME_MAX (65535u + 14u + 4u) /* a superframe, one tag */
+#define VMNIC_SECTION_MAX 1518u             /* larger: GPA-direct */
+
+/* Per-packet info values (ref §4.11). */
+#define VMNIC_CSUM_IPV4 0x1u
+#define VMNIC_CSUM_IPV6 0x2u
+#define VMNIC_CSUM_TCP 0x4u
+#define VMNIC_CSUM_UDP 0x8u
+#define VMNIC_RXCSUM_TCP_OK 0x8u
+#define VMNIC_RXCSUM_UDP_OK 0x10u
 
 static volatile sig_atomic_t vmnic_quit;
 
@@ -45,19 +66,25 @@ vmnic_on_signal(int sig)
 	vmnic_quit = 1;
 }
 
-/* A tap this process holds, with the NIC's MAC, up. */
+/* A tap this process holds, with the NIC's MAC, up; offload: with the
+ * virtio-net header and the kernel allowed to leave checksums and TCP
+ * segmentation to us. */
 static int
-vmnic_tap_open(const char *name, const uint8_t mac[6])
+vmnic_tap_open(const char *name, const uint8_t mac[6], bool offload)
 {
 	struct ifreq ifr;
 	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK), s;
+	int hdr = (int)VMNIC_VNET_HDR;
 
 	if (fd < 0)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) != 0)
+		goto fail;
+	if (offload && (ioctl(fd, TUNSETVNETHDRSZ, &hdr) != 0 ||
+			ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0))
 		goto fail;
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -84,7 +111,115 @@ fail:
 static void
 vmnic_usage(FILE *f)
 {
-	fprintf(f, "usage: vmnic --chan CHANNEL_FILE --tap IFNAME\n");
+	fprintf(f, "usage: vmnic --chan CHANNEL_FILE --tap IFNAME [--no-offload]\n");
+}
+
+static uint16_t
+vmnic_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* What hv_netvsc puts in the per-packet info of a frame the stack handed
+ * over with a virtio-net header; false for one it would not send (a
+ * header that does not fit the frame). */
+static bool
+vmnic_tx_ppi(const struct virtio_net_hdr *h, uint8_t *f, uint32_t len,
+	     struct vs_netvsp_guest_ppi *pp)
+{
+	uint32_t l2 = 14, start = h->csum_start;
+	uint16_t et;
+	bool v6;
+
+	memset(pp, 0, sizeof(*pp));
+	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return true;
+	if (len < l2 + 40)
+		return false;
+	et = vmnic_be16(f + 12);
+	if (et == 0x8100) {
+		l2 += 4;
+		et = vmnic_be16(f + 16);
+	}
+	if (et != 0x0800 && et != 0x86dd)
+		return false;
+	v6 = et == 0x86dd;
+	if (start < l2 + (v6 ? 40u : 20u) || start + 20 > len || start > 0x3ff)
+		return false;
+	if ((h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4 ||
+	    (h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV6) {
+		if (h->gso_size == 0)
+			return false;
+		pp->lso = true;
+		pp->lso_info = h->gso_size | start << 20 | 1u << 30 | (v6 ? 1u << 31 : 0);
+		/* As netvsc_xmit: the host writes each segment's length. */
+		if (v6) {
+			f[l2 + 4] = f[l2 + 5] = 0;
+		} else {
+			f[l2 + 2] = f[l2 + 3] = 0;
+			f[l2 + 10] = f[l2 + 11] = 0;
+		}
+		return true;
+	}
+	if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+		return false; /* UDP segmentation was never offered */
+	pp->csum = true;
+	pp->csum_info = (v6 ? VMNIC_CSUM_IPV6 : VMNIC_CSUM_IPV4) |
+			(h->csum_offset == 16 ? VMNIC_CSUM_TCP : VMNIC_CSUM_UDP) | start << 16;
+	return h->csum_offset == 16 || h->csum_offset == 6;
+}
+
+/* Sends what was read, in order: MTU-sized frames batched through send
+ * sections, superframes one by one GPA-direct. */
+static void
+vmnic_send(struct vs_netvsp_guest *g, const void **frames, uint32_t *lens,
+	   struct vs_netvsp_guest_ppi *ppis, uint32_t n)
+{
+	uint32_t i = 0;
+
+	while (i < n && !vmnic_quit) {
+		uint32_t k = i;
+		enum vs_netvsp_guest_path path = lens[i] > VMNIC_SECTION_MAX ? VS_GUEST_TX_GPA
+									       : VS_GUEST_TX_SECTION;
+		int rc;
+
+		while (k < n && (lens[k] > VMNIC_SECTION_MAX) == (path == VS_GUEST_TX_GPA))
+			k++;
+		rc = vs_netvsp_guest_send(g, frames + i, lens + i, ppis + i, k - i, path);
+		if (rc == 0) {
+			i = k;
+		} else if (rc > 0) { /* part-way: the rest again */
+			i += (uint32_t)rc;
+		} else if (rc == -EAGAIN) {
+			vs_netvsp_guest_poll(g); /* completions free sections and slots */
+		} else {
+			fprintf(stderr, "vmnic: send: %s\n", strerror(-rc));
+			i = k; /* the stack retransmits */
+		}
+	}
+}
+
+/* One received frame into the stack, with its tag back in the data. */
+static void
+vmnic_deliver(int fd, bool offload, struct vs_netvsp_guest_frame *f, uint8_t *out)
+{
+	struct virtio_net_hdr h = {0};
+	uint32_t hl = offload ? VMNIC_VNET_HDR : 0, len = f->len;
+
+	if (f->vlan && len >= 12 && len + 4 <= sizeof(f->data)) {
+		memmove(f->data + 16, f->data + 12, len - 12);
+		f->data[12] = 0x81;
+		f->data[13] = 0x00;
+		f->data[14] = (uint8_t)(f->tci >> 8);
+		f->data[15] = (uint8_t)f->tci;
+		len += 4;
+	}
+	if (offload && f->csum && (f->csum_info & (VMNIC_RXCSUM_TCP_OK | VMNIC_RXCSUM_UDP_OK)))
+		h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
+	memcpy(out, &h, hl);
+	memcpy(out + hl, f->data, len);
+	if (write(fd, out, hl + len) < 0 && errno != EAGAIN)
+		fprintf(stderr, "vmnic: tap write: %s\n", strerror(errno));
 }
 
 int
@@ -93,16 +228,20 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{"chan", required_argument, NULL, 'c'},
 		{"tap", required_argument, NULL, 't'},
+		{"no-offload", no_argument, NULL, 'n'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	static struct vs_netvsp_guest_frame f;
-	static uint8_t bufs[VMNIC_BATCH][VS_NETVSP_GUEST_FRAME_MAX];
+	static uint8_t bufs[VMNIC_BATCH][VMNIC_VNET_HDR + VMNIC_FRAME_MAX];
+	static uint8_t out[VMNIC_VNET_HDR + VS_NETVSP_GUEST_FRAME_MAX + 4];
 	const char *chan = NULL, *tap = NULL;
 	struct vs_netvsp_guest_opts go;
 	struct vs_netvsp_guest_stats st;
 	struct vs_netvsp_guest *g;
 	struct pollfd pfd;
+	bool offload = true;
+	uint64_t bad = 0;
 	int c, rc, fd;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -112,6 +251,9 @@ main(int argc, char **argv)
 			break;
 		case 't':
 			tap = optarg;
+			break;
+		case 'n':
+			offload = false;
 			break;
 		case 'h':
 			vmnic_usage(stdout);
@@ -139,7 +281,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	vs_netvsp_guest_stats(g, &st);
-	fd = vmnic_tap_open(tap, st.mac);
+	fd = vmnic_tap_open(tap, st.mac, offload);
 	if (fd < 0) {
 		fprintf(stderr, "vmnic: tap %s: %s\n", tap, strerror(-fd));
 		vs_netvsp_guest_close(g);
@@ -147,54 +289,42 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, vmnic_on_signal);
 	signal(SIGTERM, vmnic_on_signal);
-	printf("vmnic: up %s nvsp 0x%x mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u tap %s\n", chan,
-	       st.nvsp_version, st.mac[0], st.mac[1], st.mac[2], st.mac[3], st.mac[4], st.mac[5],
-	       st.l3_mtu, tap);
+	printf("vmnic: up %s nvsp 0x%x mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u tap %s offload %s\n",
+	       chan, st.nvsp_version, st.mac[0], st.mac[1], st.mac[2], st.mac[3], st.mac[4],
+	       st.mac[5], st.l3_mtu, tap, offload ? "on" : "off");
 	fflush(stdout);
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (!vmnic_quit) {
 		const void *frames[VMNIC_BATCH];
-		uint32_t lens[VMNIC_BATCH], n = 0;
+		uint32_t lens[VMNIC_BATCH], n = 0, hl = offload ? VMNIC_VNET_HDR : 0;
+		struct vs_netvsp_guest_ppi ppis[VMNIC_BATCH];
 		ssize_t len;
 
 		/* Guest -> switch: what the kernel sent out of the tap. */
-		while (n < VMNIC_BATCH && (len = read(fd, bufs[n], sizeof(bufs[n]))) > 0) {
-			frames[n] = bufs[n];
-			lens[n++] = (uint32_t)len;
-		}
-		while (n > 0 && !vmnic_quit) {
-			rc = vs_netvsp_guest_send(g, frames, lens, NULL, n, VS_GUEST_TX_SECTION);
-			if (rc == 0)
-				break;
-			if (rc > 0) { /* part-way: the rest again */
-				memmove(frames, frames + rc, (n - (uint32_t)rc) * sizeof(frames[0]));
-				memmove(lens, lens + rc, (n - (uint32_t)rc) * sizeof(lens[0]));
-				n -= (uint32_t)rc;
+		while (n < VMNIC_BATCH && (len = read(fd, bufs[n], sizeof(bufs[n]))) > (ssize_t)hl) {
+			struct virtio_net_hdr h = {0};
+
+			if (offload)
+				memcpy(&h, bufs[n], sizeof(h));
+			if (!vmnic_tx_ppi(&h, bufs[n] + hl, (uint32_t)len - hl, &ppis[n])) {
+				bad++;
 				continue;
 			}
-			if (rc != -EAGAIN) {
-				fprintf(stderr, "vmnic: send: %s\n", strerror(-rc));
-				break;
-			}
-			vs_netvsp_guest_poll(g); /* completions free sections */
+			frames[n] = bufs[n] + hl;
+			lens[n++] = (uint32_t)len - hl;
 		}
+		vmnic_send(g, frames, lens, ppis, n);
 		/* Switch -> guest: into the kernel through the tap. */
 		vs_netvsp_guest_poll(g);
-		while (vs_netvsp_guest_recv(g, &f) == 0) {
-			if (f.vlan && f.len >= 12 && f.len + 4 <= sizeof(f.data)) {
-				memmove(f.data + 16, f.data + 12, f.len - 12);
-				f.data[12] = 0x81;
-				f.data[13] = 0x00;
-				f.data[14] = (uint8_t)(f.tci >> 8);
-				f.data[15] = (uint8_t)f.tci;
-				f.len += 4;
-			}
-			if (write(fd, f.data, f.len) < 0 && errno != EAGAIN)
-				break;
-		}
+		while (vs_netvsp_guest_recv(g, &f) == 0)
+			vmnic_deliver(fd, offload, &f, out);
 		poll(&pfd, 1, 1);
 	}
+	if (bad > 0)
+		fprintf(stderr, "vmnic: %llu frames from the stack with offload requests hv_netvsc "
+				"would not send\n",
+			(unsigned long long)bad);
 	vs_netvsp_guest_close(g);
 	close(fd);
 	return 0;
