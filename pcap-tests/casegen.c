@@ -15,11 +15,15 @@
  *
  * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT, dhcp4-server,
  * dhcp4-client, dhcp6-server, dhcp6-client, icmp4-echo, icmp4-redirect,
- * icmp6-echo, icmp6-rs, icmp6-ra, icmp6-ns, icmp6-na, icmp6-redirect.
+ * icmp6-echo, icmp6-rs, icmp6-ra, icmp6-ns, icmp6-na, icmp6-redirect,
+ * nlb-heartbeat, igmp1-report, igmp2-report, igmp2-leave, igmp-query,
+ * igmp3-query, igmp3-report.
  * Options: vlan=VID[/PCP[/DEI]] and svlan=VID[/PCP[/DEI]] (tags,
  * outermost first), trunc=N (captured bytes), lenfield=N (llc),
  * ext=hbh+rt+dst+frag (IPv6 extension headers), frag=OFF (an IP fragment
- * at that byte offset), sport=N and dport=N (ipv4-udp and ipv6-udp), xN
+ * at that byte offset), sport=N and dport=N (ipv4-udp and ipv6-udp),
+ * cluster=IP and host=N (nlb-heartbeat), group=IP, rec=TYPE[@GROUP][/N],
+ * mrt=N, qrv=N, qqic=N and csum=bad (IGMP), xN
  * (the same line N times, one injection).  An output port may name the tag list the frame leaves
  * it with, replacing the frame's own: p3:vlan=10/5+svlan=300, or p4:- for
  * none; everything after the tags is the same bytes.

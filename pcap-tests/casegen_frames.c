@@ -101,13 +101,15 @@ int vs_golden_gen_kind_parse(const char *s, enum vs_golden_gen_kind *k)
 			return 0;
 		}
 	}
-	return -1;
+	return vs_golden_gen_nlb_kind_parse(s, k);
 }
 
 int vs_golden_gen_kind_ip(enum vs_golden_gen_kind k)
 {
 	int i = vs_golden_gen_kind_idx(k);
 
+	if (vs_golden_gen_nlb_kind(k))
+		return k == VS_GOLDEN_GEN_NLB_HEARTBEAT ? 0 : 4;
 	return i < 0 ? 0 : vs_golden_gen_kinds[i].ip;
 }
 
@@ -120,6 +122,8 @@ uint32_t vs_golden_gen_min_len(const struct vs_golden_gen_line *l)
 {
 	int i = vs_golden_gen_kind_idx(l->kind);
 
+	if (vs_golden_gen_nlb_kind(l->kind))
+		return vs_golden_gen_l2_len(l->n_tags) + vs_golden_gen_nlb_min_payload(l);
 	if (i >= 0)
 		return vs_golden_gen_l2_len(l->n_tags) + (vs_golden_gen_kinds[i].ip == 4 ? 20 : 40) +
 		       8u * l->n_ext + vs_golden_gen_kinds[i].l4_min;
@@ -522,7 +526,11 @@ void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, ui
 		type = l->ethertype;
 		break;
 	default:
-		type = vs_golden_gen_kind_ip(l->kind) == 4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
+		if (vs_golden_gen_nlb_kind(l->kind))
+			type = vs_golden_gen_nlb_ethertype(l->kind);
+		else
+			type = vs_golden_gen_kind_ip(l->kind) == 4 ? RTE_ETHER_TYPE_IPV4
+								    : RTE_ETHER_TYPE_IPV6;
 		break;
 	}
 	memcpy(hdr, l->dst, 6);
@@ -553,7 +561,9 @@ void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, ui
 		vs_golden_gen_pattern(p, pay, serial);
 		break;
 	default:
-		if (vs_golden_gen_kind_ip(l->kind) == 4)
+		if (vs_golden_gen_nlb_kind(l->kind))
+			vs_golden_gen_nlb_build(l, p, pay, serial);
+		else if (vs_golden_gen_kind_ip(l->kind) == 4)
 			vs_golden_gen_ipv4(l, p, pay, serial);
 		else
 			vs_golden_gen_ipv6(l, p, pay, serial);

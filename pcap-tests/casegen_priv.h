@@ -14,6 +14,7 @@
 #define VS_GOLDEN_GEN_MAX_OUT 64
 #define VS_GOLDEN_GEN_MAX_LEN 65535u
 #define VS_GOLDEN_GEN_MAX_EXT 4 /* IPv6 extension headers of one frame */
+#define VS_GOLDEN_GEN_MAX_REC 8 /* IGMPv3 group records of one report */
 
 enum vs_golden_gen_kind {
 	VS_GOLDEN_GEN_ARP,      /* ARP request (broadcast dst) or reply */
@@ -33,6 +34,14 @@ enum vs_golden_gen_kind {
 	VS_GOLDEN_GEN_ICMP6_NS,      /* neighbor solicitation (135) */
 	VS_GOLDEN_GEN_ICMP6_NA,      /* neighbor advertisement (136) */
 	VS_GOLDEN_GEN_ICMP6_REDIRECT, /* redirect (137) */
+	/* casegen_nlb.c */
+	VS_GOLDEN_GEN_NLB_HEARTBEAT, /* EtherType 0x886F, NLB's membership heartbeat */
+	VS_GOLDEN_GEN_IGMP1_REPORT,  /* IGMPv1 membership report (0x12) */
+	VS_GOLDEN_GEN_IGMP2_REPORT,  /* IGMPv2 membership report (0x16) */
+	VS_GOLDEN_GEN_IGMP2_LEAVE,   /* IGMPv2 leave group (0x17) */
+	VS_GOLDEN_GEN_IGMP_QUERY,    /* membership query (0x11), v1/v2 form: 8 bytes */
+	VS_GOLDEN_GEN_IGMP3_QUERY,   /* membership query (0x11), v3 form: 12 bytes */
+	VS_GOLDEN_GEN_IGMP3_REPORT,  /* IGMPv3 membership report (0x22) */
 };
 
 struct vs_golden_gen_tag {
@@ -45,6 +54,13 @@ struct vs_golden_gen_out {
 	char port[32];
 	int n_tags; /* -1: the frame's own tags, unchanged */
 	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
+};
+
+/* One group record of an IGMPv3 report (RFC 3376 §4.2.4). */
+struct vs_golden_gen_rec {
+	uint8_t type;   /* 1 MODE_IS_INCLUDE .. 6 BLOCK_OLD_SOURCES */
+	uint16_t nsrc;  /* sources 10.0.0.1 .. 10.0.0.nsrc */
+	uint32_t group; /* 0: the line's group= */
 };
 
 struct vs_golden_gen_line {
@@ -63,6 +79,15 @@ struct vs_golden_gen_line {
 	uint8_t ext[VS_GOLDEN_GEN_MAX_EXT];
 	unsigned int n_tags;
 	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
+	/* NLB heartbeats and IGMP (casegen_nlb.c); addresses host order */
+	uint32_t cluster_ip;  /* nlb-heartbeat: cluster=; 0 = not given */
+	uint32_t group;       /* igmp: group=; 0 = not given */
+	int32_t host;         /* nlb-heartbeat: host=; -1 = 1 */
+	int32_t mrt;          /* igmp queries: mrt=, the max response code; -1 = 100 */
+	int32_t qrv, qqic;    /* igmp3-query: qrv=, qqic=; -1 = 2, 125 */
+	bool bad_csum;        /* igmp: csum=bad */
+	unsigned int n_rec;   /* igmp3-report: rec= */
+	struct vs_golden_gen_rec rec[VS_GOLDEN_GEN_MAX_REC];
 	unsigned int repeat;
 	unsigned int n_out; /* 0 = dropped */
 	struct vs_golden_gen_out out[VS_GOLDEN_GEN_MAX_OUT];
@@ -84,6 +109,21 @@ void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, ui
  * frame and that the result fits VS_GOLDEN_GEN_MAX_LEN. */
 uint32_t vs_golden_gen_retag(const struct vs_golden_gen_line *l, const struct vs_golden_gen_out *o,
 			     const uint8_t *buf, uint32_t len, uint8_t *obuf);
+
+/* casegen_nlb.c: NLB heartbeats and IGMP messages. */
+/* The kind named s among them: 0, or -1. */
+int vs_golden_gen_nlb_kind_parse(const char *s, enum vs_golden_gen_kind *k);
+bool vs_golden_gen_nlb_kind(enum vs_golden_gen_kind k);
+/* Option t if it is one of theirs: 0 taken, -EINVAL malformed, 1 not theirs. */
+int vs_golden_gen_nlb_option(const char *t, struct vs_golden_gen_line *l);
+/* NULL if l's NLB and IGMP options suit its kind, else why not. */
+const char *vs_golden_gen_nlb_check(const struct vs_golden_gen_line *l);
+/* Smallest payload after the Ethernet header and tags. */
+uint32_t vs_golden_gen_nlb_min_payload(const struct vs_golden_gen_line *l);
+uint16_t vs_golden_gen_nlb_ethertype(enum vs_golden_gen_kind k);
+/* The payload of l's frame into p (pay bytes, zero). */
+void vs_golden_gen_nlb_build(const struct vs_golden_gen_line *l, uint8_t *p, uint32_t pay,
+			     uint32_t serial);
 
 /* casegen_spec.c: a case folder's state while its spec is read and its
  * captures written. */

@@ -213,6 +213,10 @@ static int vs_golden_gen_parse_ext(const char *s, struct vs_golden_gen_line *l)
 static int vs_golden_gen_parse_option(const char *t, struct vs_golden_gen_line *l)
 {
 	unsigned long v;
+	int rc = vs_golden_gen_nlb_option(t, l);
+
+	if (rc <= 0)
+		return rc;
 
 	if (strncmp(t, "vlan=", 5) == 0 || strncmp(t, "svlan=", 6) == 0)
 		return vs_golden_gen_parse_tag_opt(t, l->tags, &l->n_tags);
@@ -267,7 +271,9 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 				     unsigned int lineno)
 {
 	struct vs_golden_gen_line l = { .lineno = lineno, .lenfield = -1, .repeat = 1, .frag = -1,
-					  .sport = -1, .dport = -1 };
+					  .sport = -1, .dport = -1, .host = -1, .mrt = -1,
+					  .qrv = -1, .qqic = -1 };
+	const char *why;
 	unsigned long v;
 	int i, arrow = -1;
 
@@ -301,6 +307,8 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 	    l.kind != VS_GOLDEN_GEN_IPV6_UDP)
 		return vs_golden_gen_fail(g, lineno, "%s", "sport= and dport= are for ipv4-udp and "
 					  "ipv6-udp");
+	if ((why = vs_golden_gen_nlb_check(&l)) != NULL)
+		return vs_golden_gen_fail(g, lineno, "%s", why);
 	if (l.n_ext && vs_golden_gen_kind_ip(l.kind) == 4)
 		return vs_golden_gen_fail(g, lineno, "%s", "ext= is for IPv6 frames");
 	if (l.frag >= 0 && vs_golden_gen_kind_ip(l.kind) == 6 &&
@@ -402,14 +410,25 @@ static int vs_golden_gen_parse_line(struct vs_golden_gen *g, char *s, unsigned i
 	if (strcmp(tok[0], "count") == 0) {
 		char obj[64], *dot;
 		unsigned long v;
+		uint8_t mac[6];
 		cJSON *o;
 
 		snprintf(obj, sizeof(obj), "%s", n == 3 ? tok[1] : "");
 		dot = strchr(obj, '.');
 		if (n != 3 || !dot || vs_golden_gen_parse_uint(tok[2], 1ul << 40, &v) < 0)
-			return vs_golden_gen_fail(g, lineno, "%s", "expected: count PORT|fdb.COUNTER N");
+			return vs_golden_gen_fail(g, lineno, "%s", "expected: count "
+						  "PORT|fdb|nlb.COUNTER N");
 		*dot = '\0';
-		if (strcmp(obj, "fdb") != 0 && !vs_golden_gen_port_known(g, obj))
+		/* fdb.mac.NAME: the counters file spells the address out */
+		if (strcmp(obj, "fdb") == 0 && strncmp(dot + 1, "mac.", 4) == 0) {
+			if (vs_golden_gen_parse_mac(g, dot + 5, mac) < 0)
+				return vs_golden_gen_fail(g, lineno, "bad MAC '%s'", dot + 5);
+			snprintf(dot + 5, sizeof(obj) - (size_t)(dot + 5 - obj),
+				 "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+				 mac[4], mac[5]);
+		}
+		if (strcmp(obj, "fdb") != 0 && strcmp(obj, "nlb") != 0 &&
+		    !vs_golden_gen_port_known(g, obj))
 			return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json", obj);
 		o = cJSON_GetObjectItemCaseSensitive(g->counters, obj);
 		if (!o)

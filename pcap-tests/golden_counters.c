@@ -5,7 +5,15 @@
  * for some other one.
  *
  *   { "<port>": { "rx_packets": 3, "fwd_flood": 1, "drops.runt": 1 },
- *     "fdb":    { "learned": 2, "overflow": 1 } }
+ *     "fdb":    { "learned": 2, "overflow": 1, "mac.02:bf:0a:00:00:64": 0 },
+ *     "nlb":    { "10.0.0.200.igmp_expired": 1, "10.0.0.200.members": 0 } }
+ *
+ * "fdb" "mac.<MAC>" is how many MAC-table entries hold that MAC (any
+ * switch, any VLAN) when the case ends: the runner's view of `fdb show`.
+ * "nlb" "<cluster IP>.<name>" is a cluster's counter as `nlb list` shows
+ * it (delivered, heartbeats, igmp_joins, igmp_leaves, igmp_expired) or
+ * its current member count (members), summed over the clusters with that
+ * IP; an IP with no cluster is an error.
  *
  * A netvsc port also has "guest.<name>" (what its guest counted:
  * rx_frames, rx_vlan_ppi, tx_frames, tx_vlan_ppi, tx_failed) and
@@ -62,8 +70,38 @@ static int vs_golden_port_counter(const struct vs_port_stats *st, const char *na
 	return -ENOENT;
 }
 
-static int vs_golden_fdb_counter(const struct vs_fdb_stats *st, const char *name, uint64_t *out)
+struct vs_golden_mac_count {
+	uint8_t mac[6];
+	uint64_t n;
+};
+
+static void vs_golden_mac_count_one(const struct vs_fdb_entry_info *e, void *arg)
 {
+	struct vs_golden_mac_count *c = arg;
+
+	c->n += memcmp(e->mac, c->mac, 6) == 0;
+}
+
+static int vs_golden_fdb_counter(struct vs_dp *dp, const struct vs_fdb_stats *st,
+				 const char *name, uint64_t *out)
+{
+	unsigned int b[6];
+	char end;
+
+	/* mac.<MAC>: entries of that MAC, in any switch and VLAN (0 proves
+	 * a MAC was never learned, as `fdb show` would list it). */
+	if (strncmp(name, "mac.", 4) == 0) {
+		struct vs_golden_mac_count c = { .n = 0 };
+
+		if (sscanf(name + 4, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4],
+			   &b[5], &end) != 6)
+			return -ENOENT;
+		for (int i = 0; i < 6; i++)
+			c.mac[i] = (uint8_t)b[i];
+		vs_dp_fdb_walk(dp, vs_golden_mac_count_one, &c);
+		*out = c.n;
+		return 0;
+	}
 	if (strcmp(name, "learned") == 0)
 		*out = st->learned;
 	else if (strcmp(name, "moved") == 0)
@@ -80,6 +118,60 @@ static int vs_golden_fdb_counter(const struct vs_fdb_stats *st, const char *name
 		*out = st->capacity;
 	else
 		return -ENOENT;
+	return 0;
+}
+
+struct vs_golden_nlb_count {
+	uint32_t ip;
+	const char *name;
+	unsigned int found;
+	uint64_t n;
+};
+
+static void vs_golden_nlb_count_one(const struct vs_nlb_info *i, void *arg)
+{
+	struct vs_golden_nlb_count *c = arg;
+
+	if (i->conf.ip != c->ip)
+		return;
+	c->found++;
+	if (strcmp(c->name, "delivered") == 0)
+		c->n += i->delivered;
+	else if (strcmp(c->name, "heartbeats") == 0)
+		c->n += i->heartbeats;
+	else if (strcmp(c->name, "igmp_joins") == 0)
+		c->n += i->igmp_joins;
+	else if (strcmp(c->name, "igmp_leaves") == 0)
+		c->n += i->igmp_leaves;
+	else if (strcmp(c->name, "igmp_expired") == 0)
+		c->n += i->igmp_expired;
+	else if (strcmp(c->name, "members") == 0)
+		c->n += i->n_members;
+	else
+		c->found = 0;
+}
+
+/* <cluster IP>.<counter> of the NLB cluster(s) with that IP, summed over
+ * switches and VLANs: what `nlb list` shows. */
+static int vs_golden_nlb_counter(const struct vs_dp *dp, const char *name, uint64_t *out)
+{
+	const char *dot = strrchr(name, '.');
+	struct vs_golden_nlb_count c = { .name = dot ? dot + 1 : "" };
+	unsigned int a, b, x, y;
+	char ip[32], end;
+
+	if (!dot || (size_t)(dot - name) >= sizeof(ip))
+		return -ENOENT;
+	memcpy(ip, name, (size_t)(dot - name));
+	ip[dot - name] = '\0';
+	if (sscanf(ip, "%u.%u.%u.%u%c", &a, &b, &x, &y, &end) != 4 || a > 255 || b > 255 ||
+	    x > 255 || y > 255)
+		return -ENOENT;
+	c.ip = a << 24 | b << 16 | x << 8 | y;
+	vs_dp_nlb_walk(dp, vs_golden_nlb_count_one, &c);
+	if (c.found == 0)
+		return -ENOENT;
+	*out = c.n;
 	return 0;
 }
 
@@ -107,15 +199,16 @@ int vs_golden_check_counters(const struct vs_golden_session *s, const char *path
 	cJSON_ArrayForEach(obj, doc) {
 		struct vs_port_stats ps = { 0 };
 		bool is_fdb = strcmp(obj->string, "fdb") == 0;
-		int slot = is_fdb ? -1 : vs_golden_session_port(s, obj->string);
+		bool is_nlb = strcmp(obj->string, "nlb") == 0;
+		int slot = is_fdb || is_nlb ? -1 : vs_golden_session_port(s, obj->string);
 
-		if (!cJSON_IsObject(obj) || (!is_fdb && slot < 0)) {
-			vs_golden_errf(err, errlen, "%s: '%s' is neither \"fdb\" nor a port of the "
-				 "topology with an object of counters", path, obj->string);
+		if (!cJSON_IsObject(obj) || (!is_fdb && !is_nlb && slot < 0)) {
+			vs_golden_errf(err, errlen, "%s: '%s' is neither \"fdb\", \"nlb\" nor a port "
+				 "of the topology with an object of counters", path, obj->string);
 			rc = -EINVAL;
 			break;
 		}
-		if (!is_fdb && vs_dp_port_stats(s->dp, s->ports[slot].idx, &ps) < 0) {
+		if (slot >= 0 && vs_dp_port_stats(s->dp, s->ports[slot].idx, &ps) < 0) {
 			vs_golden_errf(err, errlen, "port %s: no counters", obj->string);
 			rc = -EIO;
 			break;
@@ -130,7 +223,9 @@ int vs_golden_check_counters(const struct vs_golden_session *s, const char *path
 				break;
 			}
 			if (is_fdb)
-				rc = vs_golden_fdb_counter(&fdb, c->string, &got);
+				rc = vs_golden_fdb_counter(s->dp, &fdb, c->string, &got);
+			else if (is_nlb)
+				rc = vs_golden_nlb_counter(s->dp, c->string, &got);
 			else if ((rc = vs_golden_port_counter(&ps, c->string, &got)) == -ENOENT)
 				rc = vs_golden_guest_counter(s, (unsigned int)slot, c->string, &got);
 			if (rc < 0) {

@@ -65,9 +65,10 @@ static void vs_golden_put_l4(struct out *o, const uint8_t *f, uint32_t len, uint
 		vs_golden_put(o, " proto %u", proto);
 	if (!first_fragment)
 		return;
-	if (proto == 1 || proto == 58) {
+	if (proto == 1 || proto == 2 || proto == 58) {
+		/* IGMP types read as the RFCs write them: 0x16 is a v2 report */
 		if (off < len)
-			vs_golden_put(o, " type %u", f[off]);
+			vs_golden_put(o, proto == 2 ? " type 0x%02x" : " type %u", f[off]);
 		else
 			vs_golden_put(o, " [type truncated]");
 		return;
@@ -210,6 +211,13 @@ void vs_golden_decode(const uint8_t *f, uint32_t len, char *buf, size_t size)
 			vs_golden_put(&o, " ARP op %u", vs_golden_be16(f + off + 6));
 		else
 			vs_golden_put(&o, " ARP [truncated]");
+		break;
+	case 0x886f: /* NLB heartbeat: the cluster IP is what a switch keys on */
+		if (len - off >= 16)
+			vs_golden_put(&o, " NLB heartbeat cluster %u.%u.%u.%u", f[off + 12],
+				      f[off + 13], f[off + 14], f[off + 15]);
+		else
+			vs_golden_put(&o, " NLB heartbeat [truncated]");
 		break;
 	default:
 		break;

@@ -8,7 +8,8 @@
  * 3-port switch; every frame must be forwarded or dropped with a reason.
  * Suite "runner": the runner itself fails for the right reason — a flipped
  * expected byte, an extra frame and a wrong counter are each reported at
- * the right place, and --update-golden reproduces a passing case exactly.
+ * the right place, and --update-golden reproduces a passing case exactly;
+ * the fdb.mac and nlb counters see the MAC table and the clusters.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -324,6 +325,52 @@ static void test_runner_wrong_counter(void)
 	vs_test_remove_case(tmp);
 }
 
+/* Writes counters.json of the copy in tmp. */
+static void vs_test_write_counters(const char *tmp, const char *json)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/expect/counters.json", tmp);
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fprintf(f, "%s\n", json);
+	fclose(f);
+}
+
+/* fdb.mac.<MAC> sees the MAC table as it is (a learned masked source is
+ * there, the cluster MAC is not), and nlb.<IP>.<counter> a cluster's
+ * counters; a malformed MAC, an IP without a cluster or an unknown
+ * counter is an error. */
+static void test_runner_nlb_counters(void)
+{
+	static const char *const errors[] = {
+		"{\"fdb\": {\"mac.02:bf:0a:00:00\": 0}}",
+		"{\"nlb\": {\"10.0.0.99.delivered\": 0}}",
+		"{\"nlb\": {\"10.0.0.100.delivred\": 0}}",
+		"{\"nlb\": {\"delivered\": 0}}",
+	};
+	struct vs_golden_result res;
+	char tmp[256], report[8192];
+
+	CU_ASSERT_FATAL(vs_test_copy_case("nlb-unicast", tmp, sizeof(tmp)) == 0);
+	vs_test_write_counters(tmp, "{\"fdb\": {\"mac.02:bf:0a:00:00:64\": 1}}");
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.first.counter, "fdb.mac.02:bf:0a:00:00:64");
+	CU_ASSERT_PTR_NOT_NULL(strstr(report, "expected 1, got 0"));
+	vs_test_write_counters(tmp, "{\"fdb\": {\"mac.02:01:0a:00:00:64\": 0}}");
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(report, "expected 0, got 1"));
+	vs_test_write_counters(tmp, "{\"nlb\": {\"10.0.0.100.delivered\": 5}}");
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.first.counter, "nlb.10.0.0.100.delivered");
+	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		vs_test_write_counters(tmp, errors[i]);
+		CU_ASSERT(vs_test_run_copy(tmp, &res, report, sizeof(report)) < 0);
+	}
+	vs_test_remove_case(tmp);
+}
+
 static void test_runner_update_golden(void)
 {
 	struct vs_golden_opts opts = { .update = true };
@@ -384,8 +431,27 @@ static void test_decoder(void)
 		58, 0, 1, 4, 0, 0, 0, 0,
 		134, 0, 0, 0,
 	};
+	/* An IGMPv2 report (IPv4 with router alert) and an NLB heartbeat's
+	 * first bytes */
+	static const uint8_t igmp[] = {
+		0x01, 0x00, 0x5e, 0x7f, 0x00, 0xc8, 0x02, 0, 0, 0, 0, 0x0a, 0x08, 0x00,
+		0x46, 0xc0, 0, 32, 0, 1, 0x40, 0, 1, 2, 0, 0, 10, 0, 0, 10, 239, 255, 0, 200,
+		0x94, 4, 0, 0,
+		0x16, 0, 0, 0, 239, 255, 0, 200,
+	};
+	static const uint8_t hb[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x01, 0x0a, 0, 0, 0x64, 0x88, 0x6f,
+		0xbf, 0x01, 0xde, 0xc0, 0x04, 0x02, 0, 0, 1, 0, 0, 0, 10, 0, 0, 100,
+	};
 	char line[512];
 
+	vs_golden_decode(igmp, sizeof(igmp), line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "IPv4 10.0.0.10 > 239.255.0.200 len 32 ttl 1 IGMP "
+					    "type 0x16"));
+	vs_golden_decode(hb, sizeof(hb), line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "type 0x886f NLB heartbeat cluster 10.0.0.100"));
+	vs_golden_decode(hb, 29, line, sizeof(line));
+	CU_ASSERT_PTR_NOT_NULL(strstr(line, "NLB heartbeat [truncated]"));
 	vs_golden_decode(ra, sizeof(ra), line, sizeof(line));
 	CU_ASSERT_PTR_NOT_NULL(strstr(line, "hlim 255 hbh ICMPv6 type 134"));
 	/* Cut inside the extension header: said so. */
@@ -455,6 +521,7 @@ int main(int argc, char **argv)
 	CU_add_test(runner, "wrong_counter_is_reported", test_runner_wrong_counter);
 	CU_add_test(runner, "netvsc_ports", test_runner_netvsc);
 	CU_add_test(runner, "update_golden_round_trip", test_runner_update_golden);
+	CU_add_test(runner, "nlb_and_fdb_mac_counters", test_runner_nlb_counters);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures();
