@@ -18,11 +18,13 @@ struct vs_nlb_slot {
 	uint8_t mac[6];
 	struct vs_nlb_portset igmp;           /* ports whose VMs reported */
 	uint64_t expiry_ms[VS_NLB_MAX_PORTS]; /* igmp: when each report runs out */
+	/* The group membership interval, from the last query seen in this
+	 * cluster's switch and VLAN: another segment's querier has no say. */
+	uint32_t gmi_ms;
 };
 
 struct vs_nlb_table {
 	struct vs_nlb_slot s[VS_NLB_MAX_CLUSTERS];
-	uint32_t gmi_ms; /* group membership interval, from the last query seen */
 };
 
 void
@@ -96,11 +98,7 @@ vs_nlb_portset_count(const struct vs_nlb_portset *s)
 struct vs_nlb_table *
 vs_nlb_table_create(void)
 {
-	struct vs_nlb_table *t = calloc(1, sizeof(*t));
-
-	if (t != NULL)
-		t->gmi_ms = GMI_DEFAULT_MS;
-	return t;
+	return calloc(1, sizeof(struct vs_nlb_table));
 }
 
 void
@@ -158,6 +156,7 @@ vs_nlb_table_add(struct vs_nlb_table *t, const struct vs_nlb_cluster_conf *c)
 	memset(&t->s[free_slot], 0, sizeof(t->s[free_slot]));
 	t->s[free_slot].used = true;
 	t->s[free_slot].c = *c;
+	t->s[free_slot].gmi_ms = GMI_DEFAULT_MS;
 	memcpy(t->s[free_slot].mac, mac, 6);
 	return 0;
 }
@@ -257,7 +256,7 @@ vs_nlb_igmp_join(struct vs_nlb_table *t, uint16_t sw, uint16_t vlan, uint32_t gr
 		return false;
 	was = vs_nlb_portset_has(&s->igmp, port);
 	vs_nlb_portset_add(&s->igmp, port);
-	s->expiry_ms[port] = now_ms + t->gmi_ms;
+	s->expiry_ms[port] = now_ms + s->gmi_ms;
 	return !was;
 }
 
@@ -280,19 +279,23 @@ vs_nlb_igmp_query(struct vs_nlb_table *t, uint16_t sw, uint16_t vlan, uint32_t g
 		  uint64_t now_ms)
 {
 	uint64_t deadline;
+	uint32_t gmi;
 
 	if (robustness == 0)
 		robustness = 2;
 	if (query_interval_s == 0)
 		query_interval_s = 125;
-	/* The querier's own timers (RFC 3376 §8.4) make the interval. */
-	t->gmi_ms = robustness * query_interval_s * 1000u + max_resp_ms;
+	/* The querier's own timers (RFC 3376 §8.4) make the interval of its
+	 * segment: this switch and VLAN. */
+	gmi = robustness * query_interval_s * 1000u + max_resp_ms;
 	deadline = now_ms + (uint64_t)robustness * max_resp_ms;
 	for (unsigned int i = 0; i < VS_NLB_MAX_CLUSTERS; i++) {
 		struct vs_nlb_slot *s = &t->s[i];
 
-		if (!s->used || s->c.mode != VS_NLB_IGMP || s->c.sw != sw || s->c.vlan != vlan ||
-		    (group != 0 && vs_nlb_igmp_group(s->c.ip) != group))
+		if (!s->used || s->c.mode != VS_NLB_IGMP || s->c.sw != sw || s->c.vlan != vlan)
+			continue;
+		s->gmi_ms = gmi;
+		if (group != 0 && vs_nlb_igmp_group(s->c.ip) != group)
 			continue;
 		for (unsigned int p = 0; p < VS_NLB_MAX_PORTS; p++)
 			if (vs_nlb_portset_has(&s->igmp, p) && s->expiry_ms[p] > deadline)

@@ -29,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
@@ -42,12 +43,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/rtnetlink.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+
 #include "guest.h"
 
 #define VMNIC_BATCH 32
 #define VMNIC_VNET_HDR ((uint32_t)sizeof(struct virtio_net_hdr))
 #define VMNIC_FRAME_MAX (65535u + 14u + 4u) /* a superframe, one tag */
 #define VMNIC_SECTION_MAX 1518u             /* larger: GPA-direct */
+/* hv_netvsc's NETVSC_GSO_MAX_SIZE: a superframe and its Ethernet header
+ * stay within the host's LSO maximum (62780, ref §4.8). */
+#define VMNIC_GSO_MAX 62768u
 
 /* Per-packet info values (ref §4.11). */
 #define VMNIC_CSUM_IPV4 0x1u
@@ -64,6 +72,28 @@ vmnic_on_signal(int sig)
 {
 	(void)sig;
 	vmnic_quit = 1;
+}
+
+/* Superframes no larger than the host takes, as hv_netvsc tells its stack
+ * (IFLA_GSO_MAX_SIZE; libnl has no setter for it). */
+static int
+vmnic_gso_max(const char *ifname)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+	int rc = -ENOMEM;
+
+	ifi.ifi_index = (int)if_nametoindex(ifname);
+	if (sk != NULL && msg != NULL && ifi.ifi_index > 0 &&
+	    (rc = nl_connect(sk, NETLINK_ROUTE)) == 0 &&
+	    (rc = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO)) == 0 &&
+	    (rc = nla_put_u32(msg, IFLA_GSO_MAX_SIZE, VMNIC_GSO_MAX)) == 0 &&
+	    (rc = nl_send_auto(sk, msg)) >= 0)
+		rc = nl_wait_for_ack(sk);
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return rc;
 }
 
 /* A tap this process holds, with the NIC's MAC, up; offload: with the
@@ -86,6 +116,10 @@ vmnic_tap_open(const char *name, const uint8_t mac[6], bool offload)
 	if (offload && (ioctl(fd, TUNSETVNETHDRSZ, &hdr) != 0 ||
 			ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) != 0))
 		goto fail;
+	if (offload && vmnic_gso_max(ifr.ifr_name) != 0) {
+		errno = EPROTO;
+		goto fail;
+	}
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		goto fail;
@@ -173,18 +207,27 @@ vmnic_tx_ppi(const struct virtio_net_hdr *h, uint8_t *f, uint32_t len,
  * sections, superframes one by one GPA-direct. */
 static void
 vmnic_send(struct vs_netvsp_guest *g, const void **frames, uint32_t *lens,
-	   struct vs_netvsp_guest_ppi *ppis, uint32_t n)
+	   struct vs_netvsp_guest_ppi *ppis, uint32_t n, const struct vs_netvsp_guest_stats *st)
 {
-	uint32_t i = 0;
+	uint32_t i = 0, max_pkts = st->max_pkts ? st->max_pkts : 1;
 
 	while (i < n && !vmnic_quit) {
-		uint32_t k = i;
+		uint32_t k = i, bytes = 0;
 		enum vs_netvsp_guest_path path = lens[i] > VMNIC_SECTION_MAX ? VS_GUEST_TX_GPA
 									       : VS_GUEST_TX_SECTION;
 		int rc;
 
-		while (k < n && (lens[k] > VMNIC_SECTION_MAX) == (path == VS_GUEST_TX_GPA))
+		/* A section holds what fits in it (each frame with its RNDIS
+		 * header and info room), at most what the host takes in one
+		 * message. */
+		while (k < n && (lens[k] > VMNIC_SECTION_MAX) == (path == VS_GUEST_TX_GPA)) {
+			if (path == VS_GUEST_TX_SECTION) {
+				bytes += 44 + 64 + lens[k];
+				if (k > i && (k - i == max_pkts || bytes > st->section_size))
+					break;
+			}
 			k++;
+		}
 		rc = vs_netvsp_guest_send(g, frames + i, lens + i, ppis + i, k - i, path);
 		if (rc == 0) {
 			i = k;
@@ -314,7 +357,7 @@ main(int argc, char **argv)
 			frames[n] = bufs[n] + hl;
 			lens[n++] = (uint32_t)len - hl;
 		}
-		vmnic_send(g, frames, lens, ppis, n);
+		vmnic_send(g, frames, lens, ppis, n, &st);
 		/* Switch -> guest: into the kernel through the tap. */
 		vs_netvsp_guest_poll(g);
 		while (vs_netvsp_guest_recv(g, &f) == 0)

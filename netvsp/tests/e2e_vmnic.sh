@@ -110,7 +110,7 @@ iperf_check() {
 	ip netns exec "nv1$tag" iperf3 -c 10.195.0.2 -p 5201 -t 3 -J >"$dir/iperf-$1.json" 2>&1 ||
 		fail "iperf3 ($1): $(tail -5 "$dir/iperf-$1.json")"
 	wait "$srv"
-	python3 - "$dir/iperf-$1.json" "$1" <<'PY' || fail "iperf3 ($1) result"
+	python3 - "$dir/iperf-$1.json" "$1" <<'PY' || fail "iperf3 ($1) result: $(ctl stats show; ctl port show vm1; ctl port show vm2)"
 import json, sys
 r = json.load(open(sys.argv[1]))["end"]
 got, sent = r["sum_received"]["bytes"], r["sum_sent"]["bytes"]

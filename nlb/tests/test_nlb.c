@@ -219,6 +219,19 @@ test_igmp_membership(void)
 	CU_ASSERT(vs_nlb_igmp_join(t, 0, 1, g, 7, 800000));
 	CU_ASSERT(vs_nlb_table_port_gone(t, 7));
 	CU_ASSERT(!vs_nlb_igmp_expire(t, 900000000));
+	/* a querier elsewhere (another switch, another VLAN) leaves this
+	 * segment's interval alone */
+	c = conf(1, 1, IP(10, 0, 0, 100), VS_NLB_IGMP);
+	CU_ASSERT_EQUAL_FATAL(vs_nlb_table_add(t, &c), 0);
+	vs_nlb_igmp_query(t, 1, 1, 0, 1000, 2, 10, 1000000);
+	vs_nlb_igmp_query(t, 0, 2, 0, 1000, 2, 10, 1000000);
+	CU_ASSERT(vs_nlb_igmp_join(t, 0, 1, g, 8, 1000000));
+	CU_ASSERT(vs_nlb_igmp_join(t, 1, 1, g, 9, 1000000));
+	CU_ASSERT(vs_nlb_igmp_expire(t, 1000000 + 21000)); /* sw 1: 2 x 10 s + 1 s */
+	CU_ASSERT(vs_nlb_table_get(t, (unsigned int)e->id, NULL, &im) == 0);
+	CU_ASSERT(vs_nlb_portset_has(&im, 8));
+	CU_ASSERT(!vs_nlb_igmp_expire(t, 1000000 + 250999));
+	CU_ASSERT(vs_nlb_igmp_expire(t, 1000000 + 251000)); /* sw 0: its own last query */
 	free(v);
 	vs_nlb_table_destroy(t);
 }
