@@ -203,9 +203,15 @@ test_signal_busy_reader(void)
 
 	sig_run(&x);
 	/* The writer keeps the ring full: it sleeps on space now and then,
-	 * and the reader, never idle, is almost never signalled. */
+	 * and the reader, never idle, is almost never signalled.  That needs
+	 * the reader to be the slower thread, which ThreadSanitizer's
+	 * instrumentation (heavier on the writer's ring code than on the
+	 * reader's work loop) can reverse; that pass looks for races, and the
+	 * other passes check the ratio. */
 	CU_ASSERT(x.writer_sleeps > 0);
+#ifndef __SANITIZE_THREAD__
 	CU_ASSERT(x.data_signals + x.space_signals < x.packets / 100);
+#endif
 }
 
 static void
