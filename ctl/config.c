@@ -93,10 +93,10 @@ vs_ctl_parse_auto_port(const cJSON *o, const char *where, bool host, struct vs_p
 	static const char *const hkeys[] = {"ifname",	    "mac",	  "mtu",
 					    "addresses",    "vlan",	  "admin",
 					    "mac_spoofing", "dhcp_guard", "router_guard",
-					    "offload",	    NULL};
+					    "offload",	    "storm_control", NULL};
 	static const char *const ukeys[] = {"vlan",	    "admin",	  "mac",
 					    "mac_spoofing", "dhcp_guard", "router_guard",
-					    "offload",	    NULL};
+					    "offload",	    "storm_control", NULL};
 	cJSON *dup;
 	int rc;
 
@@ -302,7 +302,7 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "owner",	   "group",	 "adopt",
 					   "mtu",	   "addresses",	 "rx_pcap",
 					   "tx_pcap",	   "loop",	 "offload",
-					   NULL};
+					   "storm_control", NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -333,7 +333,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	}
 	c->admin_down = strcmp(admin, "down") == 0;
 	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0 ||
-	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0)
+	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0 ||
+	    (rc = vs_ctl_parse_storm(o, where, &c->storm, err, errlen)) != 0)
 		return rc;
 	if ((rc = vs_ctl_get_str(o, where, "ifname", 0, c->ifname, sizeof(c->ifname), err,
 				 errlen)) != 0 ||

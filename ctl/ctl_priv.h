@@ -29,6 +29,13 @@ int vs_ctl_get_bool(const cJSON *obj, const char *where, const char *key, bool *
 int vs_ctl_parse_offload(const cJSON *o, const char *where, struct vs_offload_settings *s,
 			 char *err, size_t errlen);
 cJSON *vs_ctl_offload_json(const struct vs_offload_settings *s);
+/* "storm_control" of a port object: {"broadcast": 10000, "multicast": 0,
+ * "unknown_unicast": 500} (frames a second, 0: no limit) or the command
+ * line's "broadcast=10000pps,unknown-unicast=off"; classes absent keep *s.
+ * Errors name "<where>.storm_control...". */
+int vs_ctl_parse_storm(const cJSON *o, const char *where, struct vs_storm_control *s, char *err,
+		       size_t errlen);
+cJSON *vs_ctl_storm_json(const struct vs_storm_control *s);
 
 /* config.c: one element of "switches" / "ports" (the params of switch.add /
  * port.add), validated on its own. */

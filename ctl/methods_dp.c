@@ -309,11 +309,13 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 {
 	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
 					   "mac_spoofing", "dhcp_guard", "router_guard", "mtu",
-					   "offload",	   NULL};
+					   "offload",	   "storm_control", NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
 	bool has_mtu = cJSON_HasObjectItem(p, "mtu");
 	bool offload = cJSON_HasObjectItem(p, "offload");
+	bool storm = cJSON_HasObjectItem(p, "storm_control");
 	struct vs_offload_settings ol;
+	struct vs_storm_control sc;
 	struct vs_port_link link;
 	uint32_t mtu = 0;
 	bool security = cJSON_HasObjectItem(p, "mac") || cJSON_HasObjectItem(p, "mac_spoofing") ||
@@ -350,6 +352,9 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	ol = sec.offload;
 	if (offload && (rc = vs_ctl_parse_offload(p, "", &ol, err, errlen)) != 0)
 		return rc;
+	sc = sec.storm;
+	if (storm && (rc = vs_ctl_parse_storm(p, "", &sc, err, errlen)) != 0)
+		return rc;
 	if (c->dry_run) {
 		char ols[64] = "";
 
@@ -363,13 +368,18 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 
 		if (has_mtu)
 			snprintf(mtus, sizeof(mtus), " mtu %u", mtu);
-		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s", name, security ? " security" : "",
+		char storms[96] = "";
+
+		if (storm)
+			vs_storm_format(&sc, storms, sizeof(storms));
+		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s%s%s", name, security ? " security" : "",
 				    admin[0] ? " admin " : "", admin,
 				    vlan ? " vlan " : "",
 				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
 							  : vs_vlan_mode_name(policy.mode))
 					 : "",
-				    mtus, offload ? " offload " : "", ols);
+				    mtus, offload ? " offload " : "", ols,
+				    storm ? " storm_control " : "", storms);
 		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
@@ -387,7 +397,9 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		goto undo;
 	if (offload && (rc = vs_dp_port_set_offload(c->dp, name, &ol, err, errlen)) != 0)
 		goto undo;
-	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload)
+	if (storm && (rc = vs_dp_port_set_storm(c->dp, name, &sc, err, errlen)) != 0)
+		goto undo;
+	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload && !storm)
 		return 0;
 	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
 		return 0;
@@ -406,6 +418,8 @@ undo: {
 	}
 	if (offload)
 		vs_dp_port_set_offload(c->dp, name, &pc.offload, e2, sizeof(e2));
+	if (storm)
+		vs_dp_port_set_storm(c->dp, name, &pc.storm, e2, sizeof(e2));
 }
 	return rc;
 }

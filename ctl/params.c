@@ -144,3 +144,55 @@ vs_ctl_offload_json(const struct vs_offload_settings *s)
 	cJSON_AddBoolToObject(o, "tso", !s->tso_off);
 	return o;
 }
+
+/* JSON keys of the storm classes (the command line spells them with '-'). */
+static const char *const storm_keys[VS_STORM_N + 1] = {"broadcast", "multicast",
+							"unknown_unicast", NULL};
+
+int
+vs_ctl_parse_storm(const cJSON *o, const char *where, struct vs_storm_control *s, char *err,
+		   size_t errlen)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "storm_control");
+	struct vs_storm_control n = *s;
+	char at[96], why[160];
+	int rc;
+
+	if (v == NULL)
+		return 0;
+	snprintf(at, sizeof(at), "%s%sstorm_control", where, *where ? "." : "");
+	if (cJSON_IsString(v)) {
+		if (vs_storm_parse(v->valuestring, &n, why, sizeof(why)) != 0) {
+			/* why starts with "storm_control" */
+			snprintf(err, errlen, "%s%s", at, why + strlen("storm_control"));
+			return -EINVAL;
+		}
+		*s = n;
+		return 0;
+	}
+	if (!cJSON_IsObject(v)) {
+		snprintf(err, errlen,
+			 "%s: expected an object like {\"broadcast\": 10000} (frames a second, 0: "
+			 "no limit) or a string like \"broadcast=10000pps\"",
+			 at);
+		return -EINVAL;
+	}
+	if ((rc = vs_ctl_check_keys(v, at, storm_keys, err, errlen)) != 0)
+		return rc;
+	for (unsigned int c = 0; c < VS_STORM_N; c++)
+		if ((rc = vs_ctl_get_u32(v, at, storm_keys[c], 0, 1000000000u, &n.pps[c], err,
+					 errlen)) != 0)
+			return rc;
+	*s = n;
+	return 0;
+}
+
+cJSON *
+vs_ctl_storm_json(const struct vs_storm_control *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	for (unsigned int c = 0; c < VS_STORM_N; c++)
+		cJSON_AddNumberToObject(o, storm_keys[c], s->pps[c]);
+	return o;
+}

@@ -149,6 +149,8 @@ vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
 	cJSON_AddBoolToObject(o, "dhcp_guard", c.dhcp_guard);
 	cJSON_AddBoolToObject(o, "router_guard", c.router_guard);
 	cJSON_AddItemToObject(o, "offload", vs_ctl_offload_json(&c.offload));
+	if (c.storm.pps[0] || c.storm.pps[1] || c.storm.pps[2])
+		cJSON_AddItemToObject(o, "storm_control", vs_ctl_storm_json(&c.storm));
 }
 
 static void

@@ -110,10 +110,12 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--dhcp-guard", "dhcp_guard", false},
 	  {"--router-guard", "router_guard", false},
 	  {"--mtu", "mtu", true},
-	  {"--offload", "offload", false}},
+	  {"--offload", "offload", false},
+	  {"--storm-control", "storm_control", false}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
 	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
-	 "[--router-guard on|off] [--mtu MTU] [--offload tx-csum=on|off,rx-csum=on|off,tso=on|off]",
+	 "[--router-guard on|off] [--mtu MTU] [--offload tx-csum=on|off,rx-csum=on|off,tso=on|off] "
+	 "[--storm-control broadcast|multicast|unknown-unicast=PPS|off,...]",
 	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},

@@ -185,6 +185,26 @@ vs_print_port(const cJSON *r)
 		printf("  active:    %s\n  supported: %s\n", vs_str(r, "offload_active"),
 		       vs_str(r, "offload_supported"));
 	}
+	{
+		static const char *const cls[][2] = {{"broadcast", "broadcast"},
+						      {"multicast", "multicast"},
+						      {"unknown_unicast", "unknown-unicast"}};
+		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(r, "storm_control");
+
+		printf("storm:      ");
+		if (sc == NULL)
+			printf(" off");
+		for (unsigned int c = 0; sc != NULL && c < 3; c++) {
+			double v = vs_num(sc, cls[c][0]);
+
+			if (v > 0)
+				printf(" %s %.0f/s", cls[c][1], v);
+			else
+				printf(" %s off", cls[c][1]);
+			printf("%s", c < 2 ? "," : "");
+		}
+		printf("\n");
+	}
 	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
 	       vs_num(st, "rx_bytes"));

@@ -69,6 +69,10 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].vlan = p->conf.vlan;
 		s->ports[i].mac_locked = p->conf.has_mac && !p->conf.mac_spoofing;
 		s->ports[i].dhcp_guard = p->conf.dhcp_guard;
+		for (unsigned int c = 0; c < VS_STORM_N; c++) {
+			s->ports[i].storm_pps[c] = p->conf.storm.pps[c];
+			s->ports[i].storm |= p->conf.storm.pps[c] != 0;
+		}
 		s->ports[i].router_guard = p->conf.router_guard;
 		memcpy(s->ports[i].mac.addr_bytes, p->conf.mac, 6);
 		s->rx[p->worker][s->n_rx[p->worker]++] = (uint16_t)i;

@@ -107,6 +107,8 @@ struct vs_snap_port {
 	uint32_t offload_caps; /* VS_OFFLOAD_* in use: supported and enabled */
 	bool mac_locked;      /* has a MAC and no spoofing: source checked, no unknown unicast */
 	bool dhcp_guard, router_guard;
+	bool storm;                           /* a storm limit is set */
+	uint32_t storm_pps[VS_STORM_N];
 	struct rte_ether_addr mac;
 	struct vs_vlan_policy vlan;
 };
@@ -140,6 +142,14 @@ struct vs_worker_fdb_stats {
 	uint64_t learned, moved, overflow, static_held;
 };
 
+/* Storm control of one ingress port, on the worker that polls it: frames
+ * of each class flooded in the current second. */
+struct vs_storm_window {
+	uint32_t sec;
+	uint16_t gen; /* the port's: a new port in the slot starts afresh */
+	uint32_t n[VS_STORM_N];
+};
+
 /* Per cluster slot (nlb.h: vs_nlb_entry.id). */
 struct vs_worker_nlb_stats {
 	uint64_t delivered, heartbeats;
@@ -166,6 +176,7 @@ struct vs_worker {
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
 	struct vs_worker_nlb_stats nlb[VS_NLB_MAX_CLUSTERS];
+	struct vs_storm_window storm[VS_MAX_PORTS];
 	uint64_t igmp_snooped, igmp_ignored, igmp_lost; /* parsed; malformed; ring full */
 	struct vs_fdb_cache fdb_cache;
 	uint16_t n_dirty;

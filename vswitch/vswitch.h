@@ -133,6 +133,7 @@ enum vs_port_kind {
 	X(DHCP_GUARD, "dhcp_guard")         /* DHCP server message from a VM */      \
 	X(ROUTER_GUARD, "router_guard")     /* RA / redirect from a VM */            \
 	X(NLB_NOT_MEMBER, "nlb_not_member") /* NLB heartbeat or masked source from a non-member */ \
+	X(STORM_CONTROL, "storm_control")   /* above the port's broadcast/multicast/unknown-unicast rate */ \
 	X(TX_FULL, "tx_full")               /* egress queue refused the frame */    \
 	X(NO_MBUF, "no_mbuf")               /* no buffer to tag a copy (egress) */    \
 	X(LINK_DOWN, "link_down")           /* the port's kernel link is down (either way) */ \
@@ -160,6 +161,18 @@ struct vs_dp_conf {
 	 * last address inclusive; both zero = vs_mac_pool_default.  Changed
 	 * live with vs_dp_mac_pool_set (vs_dp_conf_get reports the live one). */
 	uint8_t mac_min[6], mac_max[6];
+};
+
+/* Storm control classes: what a port's VMs flood. */
+enum vs_storm_class {
+	VS_STORM_BROADCAST,
+	VS_STORM_MULTICAST,       /* group addresses but broadcast */
+	VS_STORM_UNKNOWN_UNICAST, /* unicast to a MAC the table does not know */
+	VS_STORM_N
+};
+
+struct vs_storm_control {
+	uint32_t pps[VS_STORM_N]; /* frames a second; 0: no limit */
 };
 
 struct vs_port_conf {
@@ -191,6 +204,10 @@ struct vs_port_conf {
 	/* Transmit offloads (offload/offload.h): zeroed, everything the
 	 * port's device (or kind) supports is used. */
 	struct vs_offload_settings offload;
+	/* Storm control: at most this many frames a second of each class
+	 * received on the port are flooded; the rest are dropped
+	 * (storm_control).  0: no limit. */
+	struct vs_storm_control storm;
 	/* pcap: frames received from rx_pcap (replayed forever if loop), frames
 	 * transmitted written to tx_pcap (optional). */
 	char rx_pcap[256], tx_pcap[256];
@@ -321,6 +338,17 @@ int vs_dp_port_set_admin(struct vs_dp *dp, const char *name, bool up, char *err,
  * live, re-installing its static MAC entry. */
 int vs_dp_port_set_security(struct vs_dp *dp, const char *name, const struct vs_port_conf *sec,
 			    char *err, size_t errlen);
+/* Replaces a port's storm control live. */
+int vs_dp_port_set_storm(struct vs_dp *dp, const char *name, const struct vs_storm_control *s,
+			 char *err, size_t errlen);
+/* "broadcast=10000pps,multicast=0,unknown-unicast=500pps", "off" (every
+ * class unlimited) or "broadcast=off"; classes not named keep their value
+ * in *s.  On error: -EINVAL, and err says what, starting "storm_control: ". */
+int vs_storm_parse(const char *text, struct vs_storm_control *s, char *err, size_t errlen);
+/* "broadcast=10000pps,multicast=off,unknown-unicast=off", or "off". */
+void vs_storm_format(const struct vs_storm_control *s, char *buf, size_t len);
+const char *vs_storm_class_name(enum vs_storm_class c);
+
 /* Replaces a port's offload settings live. */
 int vs_dp_port_set_offload(struct vs_dp *dp, const char *name, const struct vs_offload_settings *o,
 			   char *err, size_t errlen);

@@ -4,7 +4,8 @@
  * port.set in both forms (the command line's "tso=off" string and the
  * configuration's object), what port.get reports (settings, supported and
  * active capabilities), persistence, refusals naming the field, dry runs,
- * and the offload counters of stats.get.
+ * and the offload counters of stats.get.  Storm control, the other
+ * per-port traffic setting, the same way.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -203,12 +204,93 @@ test_offload_methods(void)
 	ok(RQ("switch.del", "{\"name\":\"ot\"}"));
 }
 
+/* The saved file's o1 storm_control object, as "B/M/U" (- when absent). */
+static void
+saved_storm(char *buf, size_t len)
+{
+	char err[128];
+	char *txt = vs_ctl_read_file(cfg_path, err, sizeof(err));
+	cJSON *doc = txt ? cJSON_Parse(txt) : NULL, *p;
+
+	snprintf(buf, len, "-");
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "ports")) {
+		const cJSON *sc = cJSON_GetObjectItemCaseSensitive(p, "storm_control");
+
+		if (strcmp(str(p, "name"), "o1") == 0 && sc != NULL)
+			snprintf(buf, len, "%.0f/%.0f/%.0f",
+				 cJSON_GetObjectItemCaseSensitive(sc, "broadcast")->valuedouble,
+				 cJSON_GetObjectItemCaseSensitive(sc, "multicast")->valuedouble,
+				 cJSON_GetObjectItemCaseSensitive(sc, "unknown_unicast")->valuedouble);
+	}
+	cJSON_Delete(doc);
+	free(txt);
+}
+
+static void
+test_storm_methods(void)
+{
+	char got[64];
+	bool failed;
+	cJSON *r;
+
+	ok(RQ("switch.add", "{\"name\":\"ot\",\"type\":\"private\"}"));
+	ok(RQ("port.add", "{\"switch\":\"ot\",\"name\":\"o1\",\"kind\":\"ring\"}"));
+	saved_storm(got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "-"); /* no limit: not written */
+	ok(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":\"broadcast=10000pps\"}"));
+	saved_storm(got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10000/0/0");
+	ok(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":{\"unknown_unicast\":50}}"));
+	saved_storm(got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10000/0/50"); /* broadcast kept */
+	r = call(RQ("port.get", "{\"name\":\"o1\"}"), &failed);
+	CU_ASSERT(!failed);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(r, "storm_control"), "broadcast")
+				->valuedouble,
+			10000);
+	cJSON_Delete(r);
+	refused(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":\"broadcast=lots\"}"),
+		"storm_control: broadcast: 'lots' is not a rate");
+	refused(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":{\"anycast\":5}}"),
+		"storm_control.anycast: unknown key");
+	refused(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":{\"multicast\":-5}}"),
+		"storm_control.multicast");
+	refused(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":true}"),
+		"storm_control: expected an object");
+	saved_storm(got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10000/0/50"); /* refusals changed nothing */
+	r = call(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":\"off\",\"dry_run\":true}"),
+		 &failed);
+	CU_ASSERT(!failed);
+	cJSON_Delete(r);
+	saved_storm(got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "10000/0/50");
+	ok(RQ("port.set", "{\"name\":\"o1\",\"storm_control\":\"off\"}"));
+	saved_storm(got, sizeof(got));
+	CU_ASSERT_STRING_EQUAL(got, "-");
+	/* given at port.add */
+	ok(RQ("port.add", "{\"switch\":\"ot\",\"name\":\"o2\",\"kind\":\"ring\","
+			  "\"storm_control\":{\"multicast\":300}}"));
+	r = call(RQ("port.get", "{\"name\":\"o2\"}"), &failed);
+	CU_ASSERT(!failed);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(r, "storm_control"), "multicast")
+				->valuedouble,
+			300);
+	cJSON_Delete(r);
+	ok(RQ("port.del", "{\"name\":\"o2\"}"));
+	ok(RQ("port.del", "{\"name\":\"o1\"}"));
+	ok(RQ("switch.del", "{\"name\":\"ot\"}"));
+}
+
 CU_ErrorCode
 vs_test_register_offload_rpc(void)
 {
 	CU_pSuite s = CU_add_suite("offload settings through the methods", setup, teardown);
 
-	if (s == NULL || !CU_add_test(s, "port offload settings", test_offload_methods))
+	if (s == NULL || !CU_add_test(s, "port offload settings", test_offload_methods) ||
+	    !CU_add_test(s, "port storm control", test_storm_methods))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Storm control's settings: the per-class limits of a port, set live, and
+ * their text form for the command line and messages.  The limit itself is
+ * applied by the pipeline (vs_storm_exceeded).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dp_priv.h"
+
+static const char *const storm_names[VS_STORM_N] = {
+	[VS_STORM_BROADCAST] = "broadcast",
+	[VS_STORM_MULTICAST] = "multicast",
+	[VS_STORM_UNKNOWN_UNICAST] = "unknown-unicast",
+};
+
+/* A limit above any port's line rate is a typo, not a limit. */
+#define VS_STORM_PPS_MAX 1000000000u
+
+const char *
+vs_storm_class_name(enum vs_storm_class c)
+{
+	return (unsigned int)c < VS_STORM_N ? storm_names[c] : "?";
+}
+
+int
+vs_dp_port_set_storm(struct vs_dp *dp, const char *name, const struct vs_storm_control *s,
+		     char *err, size_t errlen)
+{
+	int idx = vs_dp_port_index(dp, name);
+	struct vs_storm_control old;
+	int rc;
+
+	if (idx < 0) {
+		snprintf(err, errlen, "port: no port named '%s'", name);
+		return -ENOENT;
+	}
+	for (unsigned int c = 0; c < VS_STORM_N; c++)
+		if (s->pps[c] > VS_STORM_PPS_MAX) {
+			snprintf(err, errlen, "storm_control.%s: %u frames a second is above %u",
+				 storm_names[c], s->pps[c], VS_STORM_PPS_MAX);
+			return -EINVAL;
+		}
+	old = dp->ports[idx].conf.storm;
+	dp->ports[idx].conf.storm = *s;
+	rc = vs_dp_publish(dp);
+	if (rc != 0) {
+		dp->ports[idx].conf.storm = old;
+		snprintf(err, errlen, "port %s: out of memory publishing the configuration", name);
+	}
+	return rc;
+}
+
+/* "10000pps", "10000" or "off" → frames a second (0: no limit). */
+static int
+storm_value(const char *v, size_t len, uint32_t *out)
+{
+	char buf[24], *end;
+	unsigned long long n;
+
+	if (len == 3 && strncmp(v, "off", 3) == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (len == 0 || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	if (len > 3 && strcmp(buf + len - 3, "pps") == 0)
+		buf[len - 3] = '\0';
+	if (buf[0] < '0' || buf[0] > '9')
+		return -EINVAL;
+	n = strtoull(buf, &end, 10);
+	if (*end != '\0' || n > VS_STORM_PPS_MAX)
+		return -EINVAL;
+	*out = (uint32_t)n;
+	return 0;
+}
+
+int
+vs_storm_parse(const char *text, struct vs_storm_control *s, char *err, size_t errlen)
+{
+	struct vs_storm_control n = *s;
+	const char *p = text;
+
+	if (strcmp(text, "off") == 0) {
+		memset(s, 0, sizeof(*s));
+		return 0;
+	}
+	while (*p != '\0') {
+		size_t len = strcspn(p, ","), k = strcspn(p, "=");
+		unsigned int c;
+
+		for (c = 0; c < VS_STORM_N; c++)
+			if (k < len && k == strlen(storm_names[c]) && strncmp(p, storm_names[c], k) == 0)
+				break;
+		if (c == VS_STORM_N) {
+			snprintf(err, errlen,
+				 "storm_control: '%.*s' is not CLASS=RATE with CLASS broadcast, "
+				 "multicast or unknown-unicast",
+				 (int)len, p);
+			return -EINVAL;
+		}
+		if (storm_value(p + k + 1, len - k - 1, &n.pps[c]) != 0) {
+			snprintf(err, errlen,
+				 "storm_control: %s: '%.*s' is not a rate (frames a second, e.g. "
+				 "10000pps, at most %u) or off",
+				 storm_names[c], (int)(len - k - 1), p + k + 1, VS_STORM_PPS_MAX);
+			return -EINVAL;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	*s = n;
+	return 0;
+}
+
+void
+vs_storm_format(const struct vs_storm_control *s, char *buf, size_t len)
+{
+	size_t at = 0;
+
+	if (s->pps[0] == 0 && s->pps[1] == 0 && s->pps[2] == 0) {
+		snprintf(buf, len, "off");
+		return;
+	}
+	buf[0] = '\0';
+	for (unsigned int c = 0; c < VS_STORM_N && at < len; c++) {
+		int w = s->pps[c] ? snprintf(buf + at, len - at, "%s%s=%upps", c ? "," : "",
+					     storm_names[c], s->pps[c])
+				  : snprintf(buf + at, len - at, "%s%s=off", c ? "," : "",
+					     storm_names[c]);
+
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+}
