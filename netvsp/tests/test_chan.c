@@ -189,11 +189,16 @@ test_guest_to_host(void)
 
 	for (int i = 0; i < 5; i++)
 		tcp_frame(f[i], len[i], OTHER, (uint8_t)(i * 40));
+	/* The superframe's IPv4 total length was 0, as Linux sends it: the
+	 * host writes the frame's own back (8986 = 9000 - 14). */
+	CU_ASSERT(f[4][16] == 0 && f[4][17] == 0);
 	CU_ASSERT_EQUAL(vs_netvsp_guest_send(g, fr, len, pp, 3, VS_GUEST_TX_SECTION), 0);
 	fr[0] = f[3];
 	CU_ASSERT_EQUAL(vs_netvsp_guest_send(g, fr, &len[3], &udp6, 1, VS_GUEST_TX_GPA), 0);
 	fr[0] = f[4];
 	CU_ASSERT_EQUAL(vs_netvsp_guest_send(g, fr, &len[4], &lso, 1, VS_GUEST_TX_GPA), 0);
+	f[4][16] = 8986 >> 8;
+	f[4][17] = 8986 & 0xff;
 	pump(&h, g, 4);
 	CU_ASSERT_EQUAL_FATAL(h.nrx, 5);
 	for (int i = 0; i < 5; i++) {
