@@ -50,7 +50,7 @@ cleanup() {
 		ip netns del "nlb$n$tag" 2>/dev/null
 		ip link del "h$n$tag" 2>/dev/null
 	done
-	rm -rf "$dir" "/var/run/dpdk/vsnlb$tag"
+	rm -rf "$dir" "/var/run/dpdk/vsnlb$tag" 2>/dev/null
 }
 trap cleanup EXIT
 skip() { echo "SKIP: $*"; exit 77; }
