@@ -13,7 +13,7 @@ set -eu
 
 PKGS="build-essential cmake pkg-config git
 libdpdk-dev dpdk-dev libpcap-dev libnl-3-dev libnl-route-3-dev libcjson-dev libcunit1-dev
-iproute2 iputils-ping tcpdump iperf3 arping python3 procps
+iproute2 iputils-ping tcpdump ethtool iperf3 arping python3 procps
 qemu-system-x86 busybox-static cpio kmod xz-utils util-linux
 groff-base gnuplot-nox
 clang libclang-rt-14-dev
