@@ -350,6 +350,11 @@ uint8_t vs_dp_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, 
 			uint16_t vlan, uint16_t in_port, struct rte_mbuf *m, uint8_t *cluster,
 			uint8_t *flags);
 
+/* dp_storm.c: before a frame from in_port is flooded (pipeline stage 6):
+ * true if its class had its frames this second. */
+bool vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t in_port,
+		       uint16_t in_gen, uint32_t now_s, bool unicast, const struct rte_mbuf *m);
+
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);
 

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Storm control's settings: the per-class limits of a port, set live, and
- * their text form for the command line and messages.  The limit itself is
- * applied by the pipeline (vs_storm_exceeded).
+ * their text form for the command line and messages, and the check the
+ * pipeline makes before it floods a frame of a port with a limit.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
 
 #include "dp_priv.h"
 
@@ -139,4 +142,34 @@ vs_storm_format(const struct vs_storm_control *s, char *buf, size_t len)
 			break;
 		at += (size_t)w;
 	}
+}
+
+/* Storm control, before a frame of the ingress port is flooded: true if
+ * its class already had its frames this second.  The window belongs to
+ * the worker that polls the port, so the count needs no atomics; a port
+ * polled on several queues gets the limit per queue. */
+bool
+vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t in_port,
+		  uint16_t in_gen, uint32_t now_s, bool unicast, const struct rte_mbuf *m)
+{
+	struct vs_storm_window *st = &w->storm[in_port];
+	const struct rte_ether_hdr *eh;
+	struct rte_ether_hdr copy;
+	unsigned int c;
+
+	if (!unicast) {
+		eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
+		c = eh != NULL && rte_is_broadcast_ether_addr(&eh->dst_addr) ? VS_STORM_BROADCAST
+									   : VS_STORM_MULTICAST;
+	} else {
+		c = VS_STORM_UNKNOWN_UNICAST;
+	}
+	if (sp->storm_pps[c] == 0)
+		return false;
+	if (st->sec != now_s || st->gen != in_gen) {
+		memset(st, 0, sizeof(*st));
+		st->sec = now_s;
+		st->gen = in_gen;
+	}
+	return st->n[c]++ >= sp->storm_pps[c];
 }

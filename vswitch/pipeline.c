@@ -443,36 +443,6 @@ vs_flood(struct vs_worker *w, const struct vs_snapshot *snap, const struct vs_bu
 	return (uint16_t)(n_as_is + n_tagged + n_hw);
 }
 
-/* Storm control, before a frame of the ingress port is flooded: true if
- * its class already had its frames this second.  The window belongs to
- * the worker that polls the port, so the count needs no atomics; a port
- * polled on several queues gets the limit per queue. */
-static inline bool
-vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, const struct vs_burst *b,
-		  uint16_t i, const struct rte_mbuf *m)
-{
-	struct vs_storm_window *st = &w->storm[b->in_port];
-	const struct rte_ether_hdr *eh;
-	struct rte_ether_hdr copy;
-	unsigned int c;
-
-	if (!b->unicast[i]) {
-		eh = rte_pktmbuf_read(m, 0, sizeof(copy), &copy);
-		c = eh != NULL && rte_is_broadcast_ether_addr(&eh->dst_addr) ? VS_STORM_BROADCAST
-									   : VS_STORM_MULTICAST;
-	} else {
-		c = VS_STORM_UNKNOWN_UNICAST;
-	}
-	if (sp->storm_pps[c] == 0)
-		return false;
-	if (st->sec != b->now_s || st->gen != b->in_gen) {
-		memset(st, 0, sizeof(*st));
-		st->sec = b->now_s;
-		st->gen = b->in_gen;
-	}
-	return st->n[c]++ >= sp->storm_pps[c];
-}
-
 /* Stage 6. */
 static void
 vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_burst *b,
@@ -524,7 +494,8 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX && unlikely(snap->ports[b->in_port].storm) &&
-		    vs_storm_exceeded(w, &snap->ports[b->in_port], b, i, m))
+		    vs_storm_exceeded(w, &snap->ports[b->in_port], b->in_port, b->in_gen, b->now_s,
+				      b->unicast[i], m))
 			b->drop[i] = VS_DROP_STORM_CONTROL;
 		if (b->drop[i] == VS_DROP_MAX) {
 			if (vs_flood(w, snap, b, i, m, NULL, &refused) > 0) {
