@@ -13,7 +13,7 @@
  *   # time  in  dst    src  frame     len  [options]   -> ports | drop
  *   1.0     p1  bcast  A    arp       60               -> p2 p3
  *
- * Frames: arp, ipv4-udp, ipv6-udp, llc, raw:0xTTTT, dhcp4-server,
+ * Frames: arp, ipv4-udp, ipv6-udp, ipv4-tcp, ipv6-tcp, llc, raw:0xTTTT, dhcp4-server,
  * dhcp4-client, dhcp6-server, dhcp6-client, icmp4-echo, icmp4-redirect,
  * icmp6-echo, icmp6-rs, icmp6-ra, icmp6-ns, icmp6-na, icmp6-redirect,
  * nlb-heartbeat, igmp1-report, igmp2-report, igmp2-leave, igmp-query,
@@ -23,7 +23,9 @@
  * ext=hbh+rt+dst+frag (IPv6 extension headers), frag=OFF (an IP fragment
  * at that byte offset), sport=N and dport=N (ipv4-udp and ipv6-udp),
  * cluster=IP and host=N (nlb-heartbeat), group=IP, rec=TYPE[@GROUP][/N],
- * mrt=N, qrv=N, qqic=N and csum=bad (IGMP), xN
+ * mrt=N, qrv=N, qqic=N and csum=bad (IGMP), lso=MSS and csum=tcp|udp
+ * (a netvsc guest's offload requests; each output then says :sw or :hw,
+ * casegen_offload.c), xN
  * (the same line N times, one injection).  An output port may name the tag list the frame leaves
  * it with, replacing the frame's own: p3:vlan=10/5+svlan=300, or p4:- for
  * none; everything after the tags is the same bytes.
@@ -132,6 +134,74 @@ static int vs_golden_gen_write_counters(struct vs_golden_gen *g)
 	return 0;
 }
 
+/* The array of port in a by-port document (created empty). */
+static cJSON *vs_golden_gen_port_array(cJSON *doc, const char *port)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(doc, port);
+
+	return a ? a : cJSON_AddArrayToObject(doc, port);
+}
+
+/* A line with offload requests (casegen_offload.c): the guest's form of
+ * the frame and its per-packet info in, what each port gets out. */
+static int vs_golden_gen_ol_line(struct vs_golden_gen *g, const struct vs_golden_gen_line *l,
+				 uint32_t serial, struct vs_golden_gen_port *ports, size_t n,
+				 uint8_t *buf, uint8_t *gbuf)
+{
+	struct vs_golden_flist *in = &vs_golden_gen_port_of(ports, n, l->in)->in;
+	cJSON *a = vs_golden_gen_port_array(g->ppi, l->in), *e;
+	int rc;
+
+	vs_golden_gen_build(l, serial, buf);
+	vs_golden_gen_ol_guest_form(l, buf, gbuf);
+	rc = vs_golden_flist_add(in, l->ts_ns, gbuf, l->len, l->len);
+	e = rc == 0 && a ? vs_golden_gen_ol_ppi(l, in->n) : NULL;
+	if (!e || !cJSON_AddItemToArray(a, e))
+		return -ENOMEM;
+	for (unsigned int o = 0; o < l->n_out && rc == 0; o++) {
+		const struct vs_golden_gen_out *op = &l->out[o];
+		/* Only what a port is handed with its requests has metadata. */
+		cJSON *meta = op->ol == VS_GOLDEN_GEN_OL_HW
+				      ? vs_golden_gen_port_array(g->offload, op->port)
+				      : NULL;
+
+		rc = meta || op->ol != VS_GOLDEN_GEN_OL_HW
+			     ? vs_golden_gen_ol_out(l, op, buf, l->ts_ns,
+						    &vs_golden_gen_port_of(ports, n, op->port)->out,
+						    meta)
+			     : -ENOMEM;
+	}
+	return rc;
+}
+
+/* A by-port document written to sub (relative to the case), or removed
+ * when no port has an entry. */
+static int vs_golden_gen_write_json(struct vs_golden_gen *g, const char *sub, cJSON *doc)
+{
+	char path[4200], *text;
+	bool any = false;
+	const cJSON *a;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", g->dir, sub);
+	cJSON_ArrayForEach(a, doc)
+		any |= cJSON_GetArraySize(a) > 0;
+	if (!any) {
+		if (remove(path) != 0 && errno != ENOENT)
+			return -errno;
+		return 0;
+	}
+	text = cJSON_Print(doc);
+	f = text ? fopen(path, "w") : NULL;
+	if (!f || fprintf(f, "%s\n", text) < 0 || fclose(f) != 0) {
+		vs_golden_errf(g->err, sizeof(g->err), "%s: cannot write", path);
+		free(text);
+		return -EIO;
+	}
+	free(text);
+	return 0;
+}
+
 static int vs_golden_gen_generate(struct vs_golden_gen *g)
 {
 	const cJSON *tp, *ports_json = cJSON_GetObjectItemCaseSensitive(g->topology, "ports");
@@ -165,6 +235,10 @@ static int vs_golden_gen_generate(struct vs_golden_gen *g)
 		const struct vs_golden_gen_line *l = order[i].l;
 		uint32_t cap = l->trunc ? l->trunc : l->len;
 
+		if (l->lso_mss || l->csum_proto) {
+			rc = vs_golden_gen_ol_line(g, l, order[i].serial, ports, k, buf, obuf);
+			continue;
+		}
 		for (unsigned int r = 0; r < l->repeat && rc == 0; r++) {
 			vs_golden_gen_build(l, order[i].serial + r, buf);
 			rc = vs_golden_flist_add(&vs_golden_gen_port_of(ports, k, l->in)->in, l->ts_ns,
@@ -195,6 +269,10 @@ static int vs_golden_gen_generate(struct vs_golden_gen *g)
 		rc = vs_golden_gen_write_dir(g, "expect", ports, k, true);
 	if (rc == 0)
 		rc = vs_golden_gen_write_counters(g);
+	if (rc == 0)
+		rc = vs_golden_gen_write_json(g, "in/ppi.json", g->ppi);
+	if (rc == 0)
+		rc = vs_golden_gen_write_json(g, "expect/offload.json", g->offload);
 out:
 	if (rc == -ENOMEM)
 		vs_golden_errf(g->err, sizeof(g->err), "%s: out of memory", g->dir);
@@ -218,7 +296,9 @@ static int vs_golden_gen_case(const char *dir)
 		return -ENOMEM;
 	g->dir = dir;
 	g->counters = cJSON_CreateObject();
-	rc = g->counters ? vs_golden_gen_read(g) : -ENOMEM;
+	g->ppi = cJSON_CreateObject();
+	g->offload = cJSON_CreateObject();
+	rc = g->counters && g->ppi && g->offload ? vs_golden_gen_read(g) : -ENOMEM;
 	if (rc == 0)
 		rc = vs_golden_gen_generate(g);
 	if (rc < 0)
@@ -226,6 +306,8 @@ static int vs_golden_gen_case(const char *dir)
 	else
 		printf("generated %s (%zu spec lines)\n", dir, g->n_lines);
 	cJSON_Delete(g->counters);
+	cJSON_Delete(g->ppi);
+	cJSON_Delete(g->offload);
 	cJSON_Delete(g->topology);
 	free(g->lines);
 	free(g);

@@ -101,6 +101,8 @@ int vs_golden_gen_kind_parse(const char *s, enum vs_golden_gen_kind *k)
 			return 0;
 		}
 	}
+	if (vs_golden_gen_tcp_kind_parse(s, k) == 0)
+		return 0;
 	return vs_golden_gen_nlb_kind_parse(s, k);
 }
 
@@ -110,6 +112,8 @@ int vs_golden_gen_kind_ip(enum vs_golden_gen_kind k)
 
 	if (vs_golden_gen_nlb_kind(k))
 		return k == VS_GOLDEN_GEN_NLB_HEARTBEAT ? 0 : 4;
+	if (vs_golden_gen_tcp_kind(k))
+		return k == VS_GOLDEN_GEN_IPV4_TCP ? 4 : 6;
 	return i < 0 ? 0 : vs_golden_gen_kinds[i].ip;
 }
 
@@ -124,6 +128,8 @@ uint32_t vs_golden_gen_min_len(const struct vs_golden_gen_line *l)
 
 	if (vs_golden_gen_nlb_kind(l->kind))
 		return vs_golden_gen_l2_len(l->n_tags) + vs_golden_gen_nlb_min_payload(l);
+	if (vs_golden_gen_tcp_kind(l->kind))
+		return vs_golden_gen_l2_len(l->n_tags) + vs_golden_gen_tcp_min_payload(l);
 	if (i >= 0)
 		return vs_golden_gen_l2_len(l->n_tags) + (vs_golden_gen_kinds[i].ip == 4 ? 20 : 40) +
 		       8u * l->n_ext + vs_golden_gen_kinds[i].l4_min;
@@ -145,13 +151,13 @@ static void vs_golden_gen_put16(uint8_t *p, uint16_t v)
 }
 
 /* Bytes that differ between frames (serial) and along the frame (i). */
-static void vs_golden_gen_pattern(uint8_t *p, uint32_t n, uint32_t serial)
+void vs_golden_gen_pattern(uint8_t *p, uint32_t n, uint32_t serial)
 {
 	for (uint32_t i = 0; i < n; i++)
 		p[i] = i < 4 ? (uint8_t)(serial >> (24 - 8 * i)) : (uint8_t)(serial + i);
 }
 
-static void vs_golden_gen_ipv4_addr(const uint8_t *mac, uint8_t *a)
+void vs_golden_gen_ipv4_addr(const uint8_t *mac, uint8_t *a)
 {
 	if (mac[0] == 0x01 && mac[1] == 0x00 && mac[2] == 0x5e) {
 		a[0] = 239;
@@ -168,7 +174,7 @@ static void vs_golden_gen_ipv4_addr(const uint8_t *mac, uint8_t *a)
 	}
 }
 
-static void vs_golden_gen_ipv6_addr(const uint8_t *mac, uint8_t *a)
+void vs_golden_gen_ipv6_addr(const uint8_t *mac, uint8_t *a)
 {
 	memset(a, 0, 16);
 	if (mac[0] & 1) {
@@ -563,6 +569,8 @@ void vs_golden_gen_build(const struct vs_golden_gen_line *l, uint32_t serial, ui
 	default:
 		if (vs_golden_gen_nlb_kind(l->kind))
 			vs_golden_gen_nlb_build(l, p, pay, serial);
+		else if (vs_golden_gen_tcp_kind(l->kind))
+			vs_golden_gen_tcp_build(l, p, pay, serial);
 		else if (vs_golden_gen_kind_ip(l->kind) == 4)
 			vs_golden_gen_ipv4(l, p, pay, serial);
 		else

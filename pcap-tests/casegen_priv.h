@@ -42,6 +42,9 @@ enum vs_golden_gen_kind {
 	VS_GOLDEN_GEN_IGMP_QUERY,    /* membership query (0x11), v1/v2 form: 8 bytes */
 	VS_GOLDEN_GEN_IGMP3_QUERY,   /* membership query (0x11), v3 form: 12 bytes */
 	VS_GOLDEN_GEN_IGMP3_REPORT,  /* IGMPv3 membership report (0x22) */
+	/* casegen_tcp.c */
+	VS_GOLDEN_GEN_IPV4_TCP,      /* IPv4 + TCP with timestamps, valid checksums */
+	VS_GOLDEN_GEN_IPV6_TCP,      /* IPv6 + TCP with timestamps, valid checksum */
 };
 
 struct vs_golden_gen_tag {
@@ -49,11 +52,19 @@ struct vs_golden_gen_tag {
 	uint16_t tci;
 };
 
+/* How a frame with offload requests (lso=, csum=) leaves a port. */
+enum vs_golden_gen_ol_mode {
+	VS_GOLDEN_GEN_OL_NONE, /* the line asks for nothing */
+	VS_GOLDEN_GEN_OL_SW,   /* ":sw": the work done, as segments or checksums */
+	VS_GOLDEN_GEN_OL_HW,   /* ":hw": the frame whole, its requests in the mbuf */
+};
+
 /* One port a frame leaves by, and the tag list it leaves with. */
 struct vs_golden_gen_out {
 	char port[32];
 	int n_tags; /* -1: the frame's own tags, unchanged */
 	struct vs_golden_gen_tag tags[VS_GOLDEN_GEN_MAX_TAGS];
+	enum vs_golden_gen_ol_mode ol;
 };
 
 /* One group record of an IGMPv3 report (RFC 3376 §4.2.4). */
@@ -86,6 +97,9 @@ struct vs_golden_gen_line {
 	int32_t mrt;          /* igmp queries: mrt=, the max response code; -1 = 100 */
 	int32_t qrv, qqic;    /* igmp3-query: qrv=, qqic=; -1 = 2, 125 */
 	bool bad_csum;        /* igmp: csum=bad */
+	/* Offload requests a guest sends with the frame (casegen_offload.c) */
+	uint32_t lso_mss;     /* lso=: an LSOv2 superframe with this MSS; 0 = none */
+	uint8_t csum_proto;   /* csum=tcp|udp: a checksum request; 0 = none */
 	unsigned int n_rec;   /* igmp3-report: rec= */
 	struct vs_golden_gen_rec rec[VS_GOLDEN_GEN_MAX_REC];
 	unsigned int repeat;
@@ -125,6 +139,36 @@ uint16_t vs_golden_gen_nlb_ethertype(enum vs_golden_gen_kind k);
 void vs_golden_gen_nlb_build(const struct vs_golden_gen_line *l, uint8_t *p, uint32_t pay,
 			     uint32_t serial);
 
+/* casegen_tcp.c: TCP frames (the data of large sends). */
+int vs_golden_gen_tcp_kind_parse(const char *s, enum vs_golden_gen_kind *k);
+bool vs_golden_gen_tcp_kind(enum vs_golden_gen_kind k);
+/* Smallest payload after the Ethernet header and tags. */
+uint32_t vs_golden_gen_tcp_min_payload(const struct vs_golden_gen_line *l);
+/* The IP packet of l's frame into p (pay bytes, zero). */
+void vs_golden_gen_tcp_build(const struct vs_golden_gen_line *l, uint8_t *p, uint32_t pay,
+			     uint32_t serial);
+/* RFC 1071 over n bytes, folded, not complemented, added to sum (a
+ * second implementation: none of DPDK's or offload/'s code). */
+uint16_t vs_golden_gen_sum(const uint8_t *p, uint32_t n, uint32_t sum);
+/* The folded pseudo-header sum of an IPv4 (v6 false) or IPv6 header at
+ * ip with that L4 protocol and length. */
+uint16_t vs_golden_gen_phdr_sum(const uint8_t *ip, bool v6, uint8_t proto, uint32_t l4_len);
+/* Writes the L4 checksum of the IP packet at ip (IPv4 20-byte header or
+ * IPv6 without extension headers, its lengths right); and the IPv4
+ * header's. */
+void vs_golden_gen_fix_cksums(uint8_t *ip, bool v6);
+
+/* casegen_offload.c: options lso= and csum=, and what such a frame
+ * becomes.  Option t if it is one of theirs: 0, -EINVAL, 1 not theirs. */
+int vs_golden_gen_ol_option(const char *t, struct vs_golden_gen_line *l);
+/* NULL if l's offload options suit its kind, else why not. */
+const char *vs_golden_gen_ol_check(const struct vs_golden_gen_line *l);
+
+/* casegen_frames.c helpers the other templates share. */
+void vs_golden_gen_ipv4_addr(const uint8_t *mac, uint8_t *a);
+void vs_golden_gen_ipv6_addr(const uint8_t *mac, uint8_t *a);
+void vs_golden_gen_pattern(uint8_t *p, uint32_t n, uint32_t serial);
+
 /* casegen_spec.c: a case folder's state while its spec is read and its
  * captures written. */
 #include <cjson/cJSON.h>
@@ -145,6 +189,8 @@ struct vs_golden_gen {
 	size_t n_lines, cap_lines;
 	cJSON *counters;
 	cJSON *topology;
+	cJSON *ppi;     /* in/ppi.json: the guests' per-packet info, by port */
+	cJSON *offload; /* expect/offload.json: mbuf metadata, by port */
 };
 
 /* Whole file, NUL-terminated; the caller frees. */
@@ -152,5 +198,20 @@ char *vs_golden_gen_slurp(const char *path, char *err, size_t errlen);
 /* Reads <dir>/case.spec into g (lines, macs, counters); 0 or -1 with
  * g->err set. */
 int vs_golden_gen_read(struct vs_golden_gen *g);
+
+/* casegen_offload.c: writing a line that carries offload requests.  The
+ * guest's form of the frame buf (len bytes, as built) into gbuf, as
+ * hv_netvsc hands it over; and its ppi.json entry (frame: 1-based in the
+ * port's capture). */
+void vs_golden_gen_ol_guest_form(const struct vs_golden_gen_line *l, const uint8_t *buf,
+				 uint8_t *gbuf);
+cJSON *vs_golden_gen_ol_ppi(const struct vs_golden_gen_line *l, size_t frame);
+struct vs_golden_flist;
+/* The frames output o gets from buf (as built) appended to fl, stamped
+ * ts; for ":hw" its metadata appended to meta (an array).  0 or -ENOMEM. */
+int vs_golden_gen_ol_out(const struct vs_golden_gen_line *l, const struct vs_golden_gen_out *o,
+			 const uint8_t *buf, uint64_t ts, struct vs_golden_flist *fl, cJSON *meta);
+/* The type of a port in the topology ("ring", "netvsc"), or "". */
+const char *vs_golden_gen_port_kind(const struct vs_golden_gen *g, const char *port);
 
 #endif

@@ -109,7 +109,9 @@ static int vs_golden_gen_parse_uint(const char *s, unsigned long max, unsigned l
 	return errno || end == s || *end || *out > max || s[0] == '-' ? -EINVAL : 0;
 }
 
-static bool vs_golden_gen_port_known(const struct vs_golden_gen *g, const char *port)
+static int vs_golden_gen_parse_out_tags(const char *s, struct vs_golden_gen_out *o);
+
+static const cJSON *vs_golden_gen_port_json(const struct vs_golden_gen *g, const char *port)
 {
 	const cJSON *p;
 
@@ -117,9 +119,42 @@ static bool vs_golden_gen_port_known(const struct vs_golden_gen *g, const char *
 		const cJSON *n = cJSON_GetObjectItemCaseSensitive(p, "name");
 
 		if (cJSON_IsString(n) && strcmp(n->valuestring, port) == 0)
-			return true;
+			return p;
 	}
-	return false;
+	return NULL;
+}
+
+static bool vs_golden_gen_port_known(const struct vs_golden_gen *g, const char *port)
+{
+	return vs_golden_gen_port_json(g, port) != NULL;
+}
+
+const char *vs_golden_gen_port_kind(const struct vs_golden_gen *g, const char *port)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(vs_golden_gen_port_json(g, port), "kind");
+
+	return cJSON_IsString(k) ? k->valuestring : "";
+}
+
+/* An output "port[:TAGS][:sw|:hw]": the fields after the port name, in
+ * any order, at most one of each. */
+static int vs_golden_gen_parse_out_fields(char *s, struct vs_golden_gen_out *o)
+{
+	char *save = NULL, *t;
+	bool tags = false;
+
+	for (t = strtok_r(s, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
+		if (strcmp(t, "sw") == 0 || strcmp(t, "hw") == 0) {
+			if (o->ol != VS_GOLDEN_GEN_OL_NONE)
+				return -EINVAL;
+			o->ol = t[0] == 's' ? VS_GOLDEN_GEN_OL_SW : VS_GOLDEN_GEN_OL_HW;
+		} else if (tags || vs_golden_gen_parse_out_tags(t, o) < 0) {
+			return -EINVAL;
+		} else {
+			tags = true;
+		}
+	}
+	return 0;
 }
 
 /* VID[/PCP[/DEI]] of a tag with that TPID, appended to tags[*n]. */
@@ -215,7 +250,7 @@ static int vs_golden_gen_parse_option(const char *t, struct vs_golden_gen_line *
 	unsigned long v;
 	int rc = vs_golden_gen_nlb_option(t, l);
 
-	if (rc <= 0)
+	if (rc <= 0 || (rc = vs_golden_gen_ol_option(t, l)) <= 0)
 		return rc;
 
 	if (strncmp(t, "vlan=", 5) == 0 || strncmp(t, "svlan=", 6) == 0)
@@ -304,11 +339,16 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 		return vs_golden_gen_fail(g, lineno, "frame '%s' is not IP: no ext= or frag=",
 					  tok[4]);
 	if ((l.sport >= 0 || l.dport >= 0) && l.kind != VS_GOLDEN_GEN_IPV4_UDP &&
-	    l.kind != VS_GOLDEN_GEN_IPV6_UDP)
-		return vs_golden_gen_fail(g, lineno, "%s", "sport= and dport= are for ipv4-udp and "
-					  "ipv6-udp");
-	if ((why = vs_golden_gen_nlb_check(&l)) != NULL)
+	    l.kind != VS_GOLDEN_GEN_IPV6_UDP && !vs_golden_gen_tcp_kind(l.kind))
+		return vs_golden_gen_fail(g, lineno, "%s", "sport= and dport= are for ipv4-udp, "
+					  "ipv6-udp, ipv4-tcp and ipv6-tcp");
+	if ((why = vs_golden_gen_nlb_check(&l)) != NULL ||
+	    (why = vs_golden_gen_ol_check(&l)) != NULL)
 		return vs_golden_gen_fail(g, lineno, "%s", why);
+	/* Per-packet info is what a guest sends: only a netvsc port's. */
+	if ((l.lso_mss || l.csum_proto) && strcmp(vs_golden_gen_port_kind(g, l.in), "netvsc") != 0)
+		return vs_golden_gen_fail(g, lineno, "'%s' is not a netvsc port: only a guest sends "
+					  "lso= and csum=", l.in);
 	if (l.n_ext && vs_golden_gen_kind_ip(l.kind) == 4)
 		return vs_golden_gen_fail(g, lineno, "%s", "ext= is for IPv6 frames");
 	if (l.frag >= 0 && vs_golden_gen_kind_ip(l.kind) == 6 &&
@@ -332,17 +372,27 @@ static int vs_golden_gen_parse_frame(struct vs_golden_gen *g, char **tok, int n,
 
 			if (l.n_out == VS_GOLDEN_GEN_MAX_OUT)
 				return vs_golden_gen_fail(g, lineno, "%s", "too many ports");
-			/* port, or port:TAGS for the tag list it leaves with */
+			/* port, or port:TAGS for the tag list it leaves with,
+			 * and :sw or :hw for a frame with offload requests */
 			o->n_tags = -1;
+			o->ol = VS_GOLDEN_GEN_OL_NONE;
 			if (colon) {
 				*colon = '\0';
-				if (vs_golden_gen_parse_out_tags(colon + 1, o) < 0)
-					return vs_golden_gen_fail(g, lineno, "bad output tags '%s'",
-								  colon + 1);
+				if (vs_golden_gen_parse_out_fields(colon + 1, o) < 0)
+					return vs_golden_gen_fail(g, lineno, "bad output fields '%s' "
+								  "(TAGS, sw, hw)", colon + 1);
 			}
 			if (!vs_golden_gen_port_known(g, tok[i]))
 				return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json",
 						       tok[i]);
+			if ((o->ol != VS_GOLDEN_GEN_OL_NONE) != (l.lso_mss || l.csum_proto))
+				return vs_golden_gen_fail(g, lineno, "'%s': a frame with lso= or "
+							  "csum= says :sw or :hw for every port, "
+							  "another frame for none", tok[i]);
+			if (o->ol == VS_GOLDEN_GEN_OL_HW &&
+			    strcmp(vs_golden_gen_port_kind(g, tok[i]), "ring") != 0)
+				return vs_golden_gen_fail(g, lineno, "'%s': only a ring port shows "
+							  "what it was handed (:hw)", tok[i]);
 			/* A switch never sends a frame back where it came from;
 			 * writing so is a mistake in the spec. */
 			if (strcmp(tok[i], l.in) == 0)
@@ -417,7 +467,7 @@ static int vs_golden_gen_parse_line(struct vs_golden_gen *g, char *s, unsigned i
 		dot = strchr(obj, '.');
 		if (n != 3 || !dot || vs_golden_gen_parse_uint(tok[2], 1ul << 40, &v) < 0)
 			return vs_golden_gen_fail(g, lineno, "%s", "expected: count "
-						  "PORT|fdb|nlb.COUNTER N");
+						  "PORT|fdb|nlb|offload.COUNTER N");
 		*dot = '\0';
 		/* fdb.mac.NAME: the counters file spells the address out */
 		if (strcmp(obj, "fdb") == 0 && strncmp(dot + 1, "mac.", 4) == 0) {
@@ -428,7 +478,7 @@ static int vs_golden_gen_parse_line(struct vs_golden_gen *g, char *s, unsigned i
 				 mac[4], mac[5]);
 		}
 		if (strcmp(obj, "fdb") != 0 && strcmp(obj, "nlb") != 0 &&
-		    !vs_golden_gen_port_known(g, obj))
+		    strcmp(obj, "offload") != 0 && !vs_golden_gen_port_known(g, obj))
 			return vs_golden_gen_fail(g, lineno, "no port '%s' in topology.json", obj);
 		o = cJSON_GetObjectItemCaseSensitive(g->counters, obj);
 		if (!o)

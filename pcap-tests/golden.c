@@ -80,6 +80,10 @@ static int vs_golden_load_inputs(struct vs_golden_case *c)
 		rc = vs_golden_pcap_read(path, &c->in[slot], c->err, sizeof(c->err));
 	}
 	vs_golden_free_list(files, n);
+	/* The offload requests netvsc guests send with their frames. */
+	snprintf(path, sizeof(path), "%s/ppi.json", dir);
+	if (rc == 0 && access(path, F_OK) == 0)
+		rc = vs_golden_ppi_load(&c->s, path, c->in, c->err, sizeof(c->err));
 	return rc;
 }
 
@@ -334,6 +338,17 @@ int vs_golden_run_case(const char *dir, const struct vs_golden_opts *opts,
 	if (rc == 0)
 		rc = vs_golden_compare(c, opts && opts->update);
 	frame_diffs = res->mismatches;
+	/* The metadata ring ports were handed; like counters, never
+	 * rewritten by --update-golden. */
+	if (rc == 0) {
+		snprintf(path, sizeof(path), "%s/expect/offload.json", dir);
+		rc = vs_golden_check_offload(&c->s, access(path, F_OK) == 0 ? path : NULL, c->name,
+					     c->rep, &res->first, &c->first_set, c->err,
+					     sizeof(c->err));
+		if (rc > 0)
+			res->mismatches += (unsigned long)rc;
+		rc = rc > 0 ? 0 : rc;
+	}
 	if (rc == 0) {
 		snprintf(path, sizeof(path), "%s/expect/counters.json", dir);
 		if (access(path, F_OK) == 0) {

@@ -13,11 +13,16 @@
  *                        (golden_netvsc.c; its optional "guest" object is
  *                        the runner's own)
  *   in/<port>.pcap       frames injected on <port> (pcap or pcapng)
+ *   in/ppi.json          optional offload requests (LSO, checksum) netvsc
+ *                        guests send with their frames (golden_offload.c)
  *   expect/<port>.pcap   frames <port> must transmit, in order; a missing
  *                        file means "transmits nothing"
  *   expect/counters.json optional counters to assert, e.g.
  *                        {"p1": {"rx_packets": 3, "drops.runt": 1},
  *                         "fdb": {"learned": 2, "overflow": 1}}
+ *   expect/offload.json  optional offload requests ring ports must be
+ *                        handed with their frames (mbuf metadata); every
+ *                        other frame a ring port sends must carry none
  *
  * Replay
  *   All input records are merged by timestamp; ties keep their file order,

@@ -15,6 +15,10 @@
  * its current member count (members), summed over the clusters with that
  * IP; an IP with no cluster is an error.
  *
+ * "offload" "<name>" is one of `stats show`'s offload counters (offload.h:
+ * csum_sw, segments_sw, superframes_sw, passed_to_port, refused_...),
+ * summed over the workers.
+ *
  * A netvsc port also has "guest.<name>" (what its guest counted:
  * rx_frames, rx_vlan_ppi, tx_frames, tx_vlan_ppi, tx_failed) and
  * "netvsp.<name>" (the channel's counters, netvsp.h).
@@ -175,6 +179,22 @@ static int vs_golden_nlb_counter(const struct vs_dp *dp, const char *name, uint6
 	return 0;
 }
 
+/* <name> of `stats show`'s offload counters (offload.h), summed over the
+ * workers. */
+static int vs_golden_offload_counter(const struct vs_dp *dp, const char *name, uint64_t *out)
+{
+	struct vs_offload_stats st;
+
+	for (int c = 0; c < VS_OFFLOAD_C_MAX; c++) {
+		if (strcmp(name, vs_offload_counter_name((enum vs_offload_counter)c)) == 0) {
+			vs_dp_offload_stats(dp, &st);
+			*out = st.c[c];
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
 int vs_golden_check_counters(const struct vs_golden_session *s, const char *path,
 			     const char *case_name, FILE *rep, struct vs_golden_mismatch *first,
 			     bool *first_set, char *err, size_t errlen)
@@ -200,11 +220,13 @@ int vs_golden_check_counters(const struct vs_golden_session *s, const char *path
 		struct vs_port_stats ps = { 0 };
 		bool is_fdb = strcmp(obj->string, "fdb") == 0;
 		bool is_nlb = strcmp(obj->string, "nlb") == 0;
-		int slot = is_fdb || is_nlb ? -1 : vs_golden_session_port(s, obj->string);
+		bool is_ol = strcmp(obj->string, "offload") == 0;
+		int slot = is_fdb || is_nlb || is_ol ? -1 : vs_golden_session_port(s, obj->string);
 
-		if (!cJSON_IsObject(obj) || (!is_fdb && !is_nlb && slot < 0)) {
-			vs_golden_errf(err, errlen, "%s: '%s' is neither \"fdb\", \"nlb\" nor a port "
-				 "of the topology with an object of counters", path, obj->string);
+		if (!cJSON_IsObject(obj) || (!is_fdb && !is_nlb && !is_ol && slot < 0)) {
+			vs_golden_errf(err, errlen, "%s: '%s' is neither \"fdb\", \"nlb\", "
+				       "\"offload\" nor a port of the topology with an object of "
+				       "counters", path, obj->string);
 			rc = -EINVAL;
 			break;
 		}
@@ -226,6 +248,8 @@ int vs_golden_check_counters(const struct vs_golden_session *s, const char *path
 				rc = vs_golden_fdb_counter(s->dp, &fdb, c->string, &got);
 			else if (is_nlb)
 				rc = vs_golden_nlb_counter(s->dp, c->string, &got);
+			else if (is_ol)
+				rc = vs_golden_offload_counter(s->dp, c->string, &got);
 			else if ((rc = vs_golden_port_counter(&ps, c->string, &got)) == -ENOENT)
 				rc = vs_golden_guest_counter(s, (unsigned int)slot, c->string, &got);
 			if (rc < 0) {

@@ -34,6 +34,7 @@ int vs_golden_flist_add(struct vs_golden_flist *l, uint64_t ts_ns, const uint8_t
 		return -ENOMEM;
 	if (len)
 		memcpy(f->data, data, len);
+	memset(&f->ppi, 0, sizeof(f->ppi));
 	f->ts_ns = ts_ns;
 	f->len = len;
 	f->wire_len = wire_len > len ? wire_len : len;

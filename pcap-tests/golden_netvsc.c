@@ -268,6 +268,21 @@ static void vs_golden_pump(struct vs_golden_session *s)
 	(void)vs_golden_guests_poll(s, err, 0);
 }
 
+/* A frame's offload request as hv_netvsc puts it in per-packet info (ref
+ * §4.11): LSOv2 (MSS in bits 0-19, TCP header offset 20-29, type v2 bit
+ * 30, IPv6 bit 31) or checksum (IPv4 bit 0, IPv6 1, TCP 2, UDP 3, L4
+ * offset 16-25).  shift: bytes of tag taken out of the data before it. */
+static void vs_golden_offload_ppi(const struct vs_golden_ppi *f, struct vs_netvsp_guest_ppi *pp,
+				  uint32_t shift)
+{
+	uint32_t off = f->l4_off >= shift ? f->l4_off - shift : 0;
+
+	pp->lso = f->lso_mss != 0;
+	pp->csum = f->csum != 0;
+	pp->lso_info = f->lso_mss | off << 20 | 1u << 30 | (f->ipv6 ? 1u << 31 : 0);
+	pp->csum_info = (f->ipv6 ? 2u : 1u) | (f->csum == 6 ? 4u : 8u) | off << 16;
+}
+
 /* Sends frames [*i, *i + k) through one send-buffer section, or, when it
  * does not fit one, fewer (auto: one GPA-direct when even one does not). */
 static int vs_golden_send_section(struct vs_golden_session *s, struct vs_golden_guest *gg,
@@ -321,6 +336,7 @@ int vs_golden_guest_send(struct vs_golden_session *s, unsigned int slot,
 
 		data[i] = d;
 		lens[i] = len;
+		vs_golden_offload_ppi(&frames[i]->ppi, &ppi[i], 0);
 		if (!gg->conf->vlan_ppi || len < 18 || d[12] != 0x81 || d[13] != 0x00)
 			continue;
 		/* The tag leaves the data and travels as per-packet info. */
@@ -336,6 +352,7 @@ int vs_golden_guest_send(struct vs_golden_session *s, unsigned int slot,
 		lens[i] = len - 4;
 		ppi[i].vlan = true;
 		ppi[i].tci = (uint16_t)(d[14] << 8 | d[15]);
+		vs_golden_offload_ppi(&frames[i]->ppi, &ppi[i], 4);
 		gg->tx_vlan_ppi++;
 	}
 	for (i = 0; i < n && rc >= 0;) {

@@ -31,11 +31,31 @@ vs_golden_errf(char *err, size_t errlen, const char *fmt, ...)
  * (bigtcp-ipv4.pcap holds an 80 KB frame). */
 #define VS_GOLDEN_SNAPLEN 262144u
 
+/* What a netvsc guest asks for with one of its frames (in/ppi.json,
+ * golden_offload.c): sent as hv_netvsc sends it, in LSOv2 or checksum
+ * per-packet info.  Zeroed: nothing. */
+struct vs_golden_ppi {
+	uint32_t lso_mss; /* an LSO superframe with this MSS; 0: none */
+	uint8_t csum;     /* a checksum request for TCP (6) or UDP (17); 0: none */
+	bool ipv6;
+	uint16_t l4_off;  /* the L4 header's offset in the captured frame */
+};
+
 struct vs_golden_frame {
 	uint64_t ts_ns;
 	uint32_t len;      /* captured bytes held in data */
 	uint32_t wire_len; /* original length; == len unless truncated */
 	uint8_t *data;
+	struct vs_golden_ppi ppi; /* input frames of netvsc ports only */
+};
+
+/* The transmit metadata of an mbuf a ring port was handed (its offload
+ * requests: ol_flags' TX bits, header lengths, MSS), kept beside its bytes
+ * so that a case can check what a device would have been asked to do. */
+struct vs_golden_txmeta {
+	uint64_t ol_flags;
+	uint16_t tso_segsz;
+	uint16_t l2_len, l3_len, l4_len;
 };
 
 struct vs_golden_flist {
@@ -83,6 +103,8 @@ struct vs_golden_port {
 	char name[VS_NAME_MAX];
 	struct vs_golden_flist out; /* frames the port transmitted (a guest: received) */
 	struct vs_golden_guest *guest; /* netvsc ports; NULL for ring ports */
+	struct vs_golden_txmeta *meta; /* ring ports: one per frame of out */
+	size_t n_meta, cap_meta;
 };
 
 struct vs_golden_session {
@@ -136,6 +158,21 @@ unsigned int vs_golden_guests_outstanding(const struct vs_golden_session *s);
  * -ENOENT if no such counter, -EINVAL if the port has no guest. */
 int vs_golden_guest_counter(const struct vs_golden_session *s, unsigned int slot,
 			    const char *name, uint64_t *out);
+
+/* golden_offload.c */
+/* Reads in/ppi.json (path) into the input frames of its netvsc ports
+ * (in, by session slot). */
+int vs_golden_ppi_load(const struct vs_golden_session *s, const char *path,
+		       struct vs_golden_flist *in, char *err, size_t errlen);
+/* Records the metadata of an mbuf the port in slot transmitted. */
+struct rte_mbuf;
+int vs_golden_meta_add(struct vs_golden_port *p, const struct rte_mbuf *m);
+/* Checks every ring port's transmitted metadata against
+ * expect/offload.json (path; a missing file expects no requests at all);
+ * returns the number of differences or a negative errno. */
+int vs_golden_check_offload(const struct vs_golden_session *s, const char *path,
+			    const char *case_name, FILE *rep, struct vs_golden_mismatch *first,
+			    bool *first_set, char *err, size_t errlen);
 
 /* Checks expect/counters.json (path) against the session's counters;
  * returns the number of differences or a negative errno. */

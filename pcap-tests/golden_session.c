@@ -193,8 +193,12 @@ void vs_golden_session_close(struct vs_golden_session *s)
 		vs_golden_guest_close(&s->ports[i]);
 	if (s->dp)
 		vs_dp_destroy(s->dp);
-	for (unsigned int i = 0; i < s->n_ports; i++)
+	for (unsigned int i = 0; i < s->n_ports; i++) {
 		vs_golden_flist_free(&s->ports[i].out);
+		free(s->ports[i].meta);
+		s->ports[i].meta = NULL;
+		s->ports[i].n_meta = s->ports[i].cap_meta = 0;
+	}
 	if (s->chan_dir[0])
 		rmdir(s->chan_dir);
 	free(s->guest_confs);
@@ -298,7 +302,8 @@ static int vs_golden_take(struct vs_golden_session *s, struct vs_golden_port *p,
 		vs_golden_errf(err, errlen, "port %s: transmitted mbuf shorter than its "
 			       "pkt_len %u", p->name, len);
 		rc = -EPROTO;
-	} else if (vs_golden_flist_add(&p->out, s->now_ns, d, len, len) < 0) {
+	} else if (vs_golden_flist_add(&p->out, s->now_ns, d, len, len) < 0 ||
+		   vs_golden_meta_add(p, m) < 0) {
 		vs_golden_errf(err, errlen, "out of memory collecting output");
 		rc = -ENOMEM;
 	}

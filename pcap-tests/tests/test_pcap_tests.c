@@ -371,6 +371,72 @@ static void test_runner_nlb_counters(void)
 	vs_test_remove_case(tmp);
 }
 
+/* Writes a file of the copy in tmp. */
+static void vs_test_write_file(const char *tmp, const char *sub, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp, sub);
+	f = fopen(path, "w");
+	CU_ASSERT_FATAL(f != NULL);
+	fprintf(f, "%s\n", text);
+	fclose(f);
+}
+
+/* Offload requests: without in/ppi.json the guest asks for nothing and
+ * the checksum seeds leave as they are (the outputs differ); the metadata
+ * a ring port was handed is checked against expect/offload.json, and a
+ * request nobody expected is a failure too; a malformed file or one that
+ * names a port of the wrong kind is an error. */
+static void test_runner_offload(void)
+{
+	static const char *const errors[] = {
+		"{\"vm1\": [{\"frame\": 1, \"ol_flags\": [], \"l2_len\": 14, \"l3_len\": 20, "
+		"\"l4_len\": 32}]}",
+		"{\"p2\": [{\"frame\": 1, \"ol_flags\": [\"TX_TCP_CHECKSUM\"], \"l2_len\": 14, "
+		"\"l3_len\": 20, \"l4_len\": 32}]}",
+		"{\"p2\": [{\"frame\": 1, \"ol_flags\": [\"TX_TCP_CKSUM\", \"TX_UDP_CKSUM\"], "
+		"\"l2_len\": 14, \"l3_len\": 20, \"l4_len\": 32}]}",
+		"{\"p2\": [{\"frame\": 1, \"l2_len\": 14, \"l3_len\": 20, \"l4_len\": 32}]}",
+	};
+	struct vs_golden_result res;
+	char tmp[256], from[4200], to[512], report[8192];
+
+	CU_ASSERT_FATAL(vs_test_copy_case("offload-csum", tmp, sizeof(tmp)) == 0);
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.first.port, "p1");
+	CU_ASSERT_EQUAL(res.first.frame, 1);
+	snprintf(from, sizeof(from), "%s/offload-csum/in/ppi.json", cases_dir);
+	snprintf(to, sizeof(to), "%s/in/ppi.json", tmp);
+	CU_ASSERT_FATAL(vs_test_copy_file(from, to) == 0);
+	/* The bytes are right now; the metadata p2 and t2 got was expected
+	 * by nobody. */
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.first.counter, "p2.metadata");
+	CU_ASSERT_PTR_NOT_NULL(strstr(report, "port p2 frame 1: mbuf metadata: expected no "
+					      "offload request; got ol_flags TX_IPV4|TX_TCP_CKSUM, "
+					      "l2_len 14, l3_len 20, l4_len 32"));
+	snprintf(from, sizeof(from), "%s/offload-csum/expect/offload.json", cases_dir);
+	snprintf(to, sizeof(to), "%s/expect/offload.json", tmp);
+	CU_ASSERT_FATAL(vs_test_copy_file(from, to) == 0);
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_PASS);
+	vs_test_write_file(tmp, "expect/offload.json",
+			   "{\"p2\": [{\"frame\": 1, \"ol_flags\": [\"TX_IPV4\", \"TX_TCP_CKSUM\"], "
+			   "\"l2_len\": 14, \"l3_len\": 20, \"l4_len\": 20}]}");
+	CU_ASSERT_EQUAL(vs_test_run_copy(tmp, &res, report, sizeof(report)), VS_GOLDEN_FAIL);
+	CU_ASSERT_STRING_EQUAL(res.first.counter, "p2.metadata");
+	CU_ASSERT_PTR_NOT_NULL(strstr(report, "l4_len 20; got"));
+	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		vs_test_write_file(tmp, "expect/offload.json", errors[i]);
+		CU_ASSERT(vs_test_run_copy(tmp, &res, report, sizeof(report)) < 0);
+	}
+	vs_test_write_file(tmp, "in/ppi.json", "{\"p1\": [{\"frame\": 1, \"csum\": \"tcp\", "
+			   "\"ipv6\": false, \"l4_offset\": 34}]}");
+	CU_ASSERT(vs_test_run_copy(tmp, &res, report, sizeof(report)) < 0);
+	vs_test_remove_case(tmp);
+}
+
 static void test_runner_update_golden(void)
 {
 	struct vs_golden_opts opts = { .update = true };
@@ -522,6 +588,7 @@ int main(int argc, char **argv)
 	CU_add_test(runner, "netvsc_ports", test_runner_netvsc);
 	CU_add_test(runner, "update_golden_round_trip", test_runner_update_golden);
 	CU_add_test(runner, "nlb_and_fdb_mac_counters", test_runner_nlb_counters);
+	CU_add_test(runner, "offload_ppi_and_metadata", test_runner_offload);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	failures = CU_get_number_of_failures();
