@@ -30,7 +30,7 @@
  *   checksum PPI                not IPv4 and IPv6, not TCP and UDP; L4
  *                               offset 0 (minimal headers) or ≥ 14+20/40
  *                               and < len
- *   LSO PPI                     1 ≤ MSS ≤ L2 MTU; TCP offset as above and
+ *   LSO PPI                     1 ≤ MSS, headers + MSS ≤ the frame bound; TCP offset as above and
  *                               offset + 13 < len; TCP header inside frame
  *   VLAN PPI                    VLAN id ≠ 4095
  * A bad field fails the guest packet (completion status 2) and is counted;
@@ -275,6 +275,11 @@ apply_info(struct vs_netvsp *ch, struct rte_mbuf *m, const struct vs_pktinfo *pi
 			return VS_NETVSP_C_lso_bad;
 		bp = (uint8_t *)rte_pktmbuf_read(m, off + 12, 1, &b);
 		if (bp == NULL || (*bp >> 4) < 5 || off + (*bp >> 4) * 4u > len)
+			return VS_NETVSP_C_lso_bad;
+		/* The MSS is TCP payload: a segment with its headers must be a
+		 * frame the guest could have sent (one tag in the data aside). */
+		if (off + (*bp >> 4) * 4u + mss >
+		    vs_frame_max(ch->l2_mtu, ch->rx.pub.guest_mtu) + (l2 - RTE_ETHER_HDR_LEN))
 			return VS_NETVSP_C_lso_bad;
 		lso_lengths(m, l2, len, v6);
 		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM |
