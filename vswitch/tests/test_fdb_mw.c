@@ -17,6 +17,7 @@
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
+#include <rte_pause.h>
 #include <rte_rcu_qsbr.h>
 
 #include "fdb_priv.h"
@@ -35,6 +36,9 @@ struct learner {
 	volatile bool *stop; /* while set to false: run rounds until stopped */
 	uint64_t res[5];     /* per enum vs_fdb_learn_result */
 	struct vs_fdb_cache *cache;
+	/* The hand-over to and from the learner, in atomics ThreadSanitizer
+	 * sees (EAL's launch and wait are not instrumented). */
+	bool go, done;
 };
 
 static void
@@ -54,6 +58,8 @@ learner_main(void *arg)
 	int32_t pos[VS_BURST];
 	unsigned int r, i, j;
 
+	while (!__atomic_load_n(&l->go, __ATOMIC_ACQUIRE))
+		rte_pause();
 	rte_rcu_qsbr_thread_register(l->qsbr, l->id);
 	rte_rcu_qsbr_thread_online(l->qsbr, l->id);
 	for (r = 0; l->stop != NULL ? !__atomic_load_n(l->stop, __ATOMIC_ACQUIRE) : r < l->rounds;
@@ -71,6 +77,7 @@ learner_main(void *arg)
 	}
 	rte_rcu_qsbr_thread_offline(l->qsbr, l->id);
 	rte_rcu_qsbr_thread_unregister(l->qsbr, l->id);
+	__atomic_store_n(&l->done, true, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -93,6 +100,7 @@ launch(uint16_t port_a, uint16_t port_b, unsigned int rounds, volatile bool *sto
 					 .port = k == 0 ? port_a : port_b, .descending = k == 1,
 					 .stop = stop, .cache = c};
 		CU_ASSERT_FATAL(rte_eal_remote_launch(learner_main, &lw[k], lcore) == 0);
+		__atomic_store_n(&lw[k].go, true, __ATOMIC_RELEASE);
 		k++;
 	}
 	CU_ASSERT_FATAL(k == 2);
@@ -101,6 +109,11 @@ launch(uint16_t port_a, uint16_t port_b, unsigned int rounds, volatile bool *sto
 static void
 join(void)
 {
+	unsigned int k;
+
+	for (k = 0; k < 2; k++)
+		while (!__atomic_load_n(&lw[k].done, __ATOMIC_ACQUIRE))
+			rte_pause();
 	rte_eal_mp_wait_lcore();
 }
 
