@@ -149,6 +149,10 @@ vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
 	cJSON_AddBoolToObject(o, "dhcp_guard", c.dhcp_guard);
 	cJSON_AddBoolToObject(o, "router_guard", c.router_guard);
 	cJSON_AddItemToObject(o, "offload", vs_ctl_offload_json(&c.offload));
+	if (c.pinned)
+		cJSON_AddNumberToObject(o, "lcore", c.lcore);
+	if (c.vmq)
+		cJSON_AddBoolToObject(o, "vmq", true);
 }
 
 static void

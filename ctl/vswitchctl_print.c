@@ -185,6 +185,7 @@ vs_print_port(const cJSON *r)
 		printf("  active:    %s\n  supported: %s\n", vs_str(r, "offload_active"),
 		       vs_str(r, "offload_supported"));
 	}
+	vs_print_port_vmq(r);
 	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
 	       vs_num(st, "rx_bytes"));

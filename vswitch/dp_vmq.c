@@ -184,9 +184,15 @@ vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen
 			return -ENOMEM;
 		}
 	}
-	if (p->conf.vmq)
-		return vs_dp_vmq_ring_make(dp, idx, err, errlen);
-	return 0;
+	if (!p->conf.vmq)
+		return 0;
+	if (p->conf.kind == VS_PORT_PHY || p->conf.kind == VS_PORT_HOST || !p->conf.has_mac) {
+		snprintf(err, errlen, "vmq: port %s %s", p->conf.name,
+			 p->conf.has_mac ? "is not a VM's (VMQ steers the uplink's frames to VMs)"
+					 : "has no MAC to steer by (give it --mac)");
+		return -EINVAL;
+	}
+	return vs_dp_vmq_ring_make(dp, idx, err, errlen);
 }
 
 void
