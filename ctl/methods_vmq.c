@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Placement and software VMQ in the control protocol: port.set's "queue",
- * "lcore" and "vmq" (through vs_ctl_port_set_vmq, called by port.set in
- * methods_dp.c), what port.get adds about them, and the methods
- * workers.list and workers.rebalance.
+ * "lcore" and "vmq" (parsed, checked, applied and undone here for port.set
+ * in methods_dp.c), what port.get adds about them ("placement" and
+ * "vmq_status"; the settings themselves are "lcore" and "vmq", as port.set
+ * takes them), and the methods workers.list and workers.rebalance.
  *
  *   port.set {"name": P, "queue": 0, "lcore": N | "auto"}   pin or unpin
  *   port.set {"name": P, "vmq": true | false}
@@ -126,7 +127,7 @@ vs_ctl_port_vmq_json(const struct vs_dp *dp, unsigned int idx, cJSON *o)
 					  : in.pinned_here ? "pin"
 							   : "load (pinned lcore runs no worker)");
 	cJSON_AddNumberToObject(pl, "pps", (double)in.pps);
-	v = cJSON_AddObjectToObject(o, "vmq");
+	v = cJSON_AddObjectToObject(o, "vmq_status");
 	cJSON_AddBoolToObject(v, "on", in.vmq);
 	cJSON_AddStringToObject(v, "mode", !in.vmq ? "off" : in.vmq_active ? "software" : "idle");
 	if (in.vmq_queue >= 0)

@@ -70,7 +70,7 @@ int vs_ctl_register_capture_methods(struct vs_ctl *c);
 int vs_ctl_register_mac_pool_methods(struct vs_ctl *c);
 int vs_ctl_register_nlb_methods(struct vs_ctl *c);
 /* methods_vmq.c: placement and software VMQ (port.set's queue, lcore and
- * vmq; port.get's placement and vmq; workers.*). */
+ * vmq; port.get's placement and vmq_status; workers.*). */
 int vs_ctl_register_vmq_methods(struct vs_ctl *c);
 struct vs_ctl_vmq_set {
 	bool has_lcore, pin, has_vmq, vmq;

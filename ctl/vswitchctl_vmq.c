@@ -27,7 +27,7 @@ void
 vs_print_port_vmq(const cJSON *r)
 {
 	const cJSON *pl = cJSON_GetObjectItemCaseSensitive(r, "placement");
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "vmq");
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "vmq_status");
 
 	if (pl != NULL) {
 		if (cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(pl, "worker")))
