@@ -133,7 +133,7 @@ static const struct vs_cmd vs_cmds[] = {
 	{"mac-pool", "set", "mac_pool.set", {"min", "max"}, NULL, {{0}}, "mac-pool set MIN MAX",
 	 vs_print_mac_pool},
 	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
-	{"workers", "show", "workers.list", {0}, NULL, {{0}}, "workers [show]", vs_print_workers},
+	{"workers", "show", "workers.list", {0}, NULL, {{0}}, "workers show", vs_print_workers},
 	{"workers", "rebalance", "workers.rebalance", {0}, NULL, {{0}}, "workers rebalance",
 	 vs_print_rebalanced},
 	{"capture", "start", "capture.start", {"port"}, NULL,

@@ -49,15 +49,18 @@ vs_print_workers(const cJSON *r)
 {
 	const cJSON *w;
 
-	printf("%-7s %-6s %-14s %-10s %-8s %s\n", "WORKER", "LCORE", "PACKETS", "CYC/PKT", "IDLE",
+	printf("%-7s %-6s %-14s %-10s %-7s %s\n", "WORKER", "LCORE", "PACKETS", "CYC/PKT", "IDLE",
 	       "QUEUES");
 	cJSON_ArrayForEach(w, r)
 	{
 		const cJSON *q;
 		int first = 1;
 
-		printf("%-7.0f %-6.0f %-14.0f %-10.1f %-7.1f%% ", vs_n(w, "worker"), vs_n(w, "lcore"),
-		       vs_n(w, "packets"), vs_n(w, "cycles_per_packet"), 100.0 * vs_n(w, "idle_ratio"));
+		char idle[16];
+
+		snprintf(idle, sizeof(idle), "%.1f%%", 100.0 * vs_n(w, "idle_ratio"));
+		printf("%-7.0f %-6.0f %-14.0f %-10.1f %-7s ", vs_n(w, "worker"), vs_n(w, "lcore"),
+		       vs_n(w, "packets"), vs_n(w, "cycles_per_packet"), idle);
 		cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(w, "queues"))
 		{
 			printf("%s%s%s (%.0f)", first ? "" : ", ", vs_s(q, "port"),
