@@ -384,7 +384,18 @@ uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);
  * frames left in pkts for this worker, in order. */
 uint16_t vs_vmq_dp_classify(struct vs_worker *w, const struct vs_snapshot *snap,
 			    uint16_t uplink, struct rte_mbuf **pkts, uint16_t n);
-/* A VM's VMQ ring, through the pipeline as the uplink's frames. */
+/* Frames from a worker's VMQ rings, gathered into one burst of an uplink. */
+struct vs_vmq_gather {
+	uint16_t n, uplink;
+	struct rte_mbuf *pkts[VS_BURST];
+};
+/* Takes what fits of VM vm's ring into g, running g through the pipeline
+ * when full (or when vm is another uplink's); returns frames taken. */
+unsigned int vs_vmq_dp_gather(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm,
+			      struct vs_vmq_gather *g, uint32_t now_s);
+void vs_vmq_dp_flush(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_vmq_gather *g,
+		     uint32_t now_s);
+/* One VM's ring alone (the control thread's drain without workers). */
 unsigned int vs_vmq_dp_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm,
 			    uint32_t now_s);
 /* A netvsc port's transmit hand-off ring, sent by its own worker. */

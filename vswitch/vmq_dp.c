@@ -10,7 +10,10 @@
  * that VM's ring, in one enqueue per VM per burst; the rest (broadcast,
  * unknown, the host's, VMs on this worker) stay and run through the
  * pipeline here.  The VM's worker takes its ring like any queue and runs
- * the frames through the pipeline as the uplink's, so learning, VLANs and
+ * the frames through the pipeline as the uplink's — the frames of all its
+ * rings of one switch gathered into full bursts, so that a VM's few frames
+ * per poll do not each pay a whole burst's fixed cost, while every ring
+ * is still read once per poll (no VM starves another) — so learning, VLANs and
  * counters are what they would have been; only the core differs.  That is
  * also why the match may be loose (an untagged frame matches a VM of any
  * VLAN, the uplink's policy decides its VLAN later): a frame on the wrong
@@ -100,29 +103,61 @@ vs_vmq_dp_classify(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 	return kept;
 }
 
+/* Frames that waited for the uplink that went: lost, counted on the VM. */
+static void
+vs_vmq_dp_orphans(struct vs_worker *w, uint16_t vm, struct rte_mbuf **pkts, unsigned int n)
+{
+	w->stats[vm].drops[VS_DROP_VMQ_FULL] += n;
+	rte_pktmbuf_free_bulk(pkts, n);
+}
+
+void
+vs_vmq_dp_flush(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_vmq_gather *g,
+		uint32_t now_s)
+{
+	if (g->n == 0)
+		return;
+	vs_pipeline_run(w, snap, g->uplink, g->pkts, g->n, now_s);
+	g->n = 0;
+}
+
 unsigned int
-vs_vmq_dp_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm, uint32_t now_s)
+vs_vmq_dp_gather(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm,
+		 struct vs_vmq_gather *g, uint32_t now_s)
 {
 	const struct vs_snap_port *vp = &snap->ports[vm];
-	struct rte_mbuf *pkts[VS_BURST];
+	uint16_t uplink1 = snap->switches[vp->sw].uplink1;
 	unsigned int n;
-	uint16_t uplink1;
 
 	if (vp->vmq_ring == NULL)
 		return 0;
-	n = rte_ring_sc_dequeue_burst(vp->vmq_ring, (void **)pkts, VS_BURST, NULL);
+	/* Another switch's uplink: its burst goes through the pipeline first. */
+	if (g->n > 0 && g->uplink + 1u != uplink1)
+		vs_vmq_dp_flush(w, snap, g, now_s);
+	n = rte_ring_sc_dequeue_burst(vp->vmq_ring, (void **)g->pkts + g->n, VS_BURST - g->n,
+				      NULL);
 	if (n == 0)
 		return 0;
 	w->vmq_rx += n;
 	w->vmq_packets[vm] += n;
-	uplink1 = snap->switches[vp->sw].uplink1;
 	if (unlikely(uplink1 == 0)) {
-		/* The uplink went while frames waited: they are its, and lost. */
-		w->stats[vm].drops[VS_DROP_VMQ_FULL] += n;
-		rte_pktmbuf_free_bulk(pkts, n);
+		vs_vmq_dp_orphans(w, vm, g->pkts + g->n, n);
 		return n;
 	}
-	vs_pipeline_run(w, snap, (uint16_t)(uplink1 - 1), pkts, (uint16_t)n, now_s);
+	g->uplink = (uint16_t)(uplink1 - 1);
+	g->n = (uint16_t)(g->n + n);
+	if (g->n == VS_BURST)
+		vs_vmq_dp_flush(w, snap, g, now_s);
+	return n;
+}
+
+unsigned int
+vs_vmq_dp_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm, uint32_t now_s)
+{
+	struct vs_vmq_gather g = {.n = 0};
+	unsigned int n = vs_vmq_dp_gather(w, snap, vm, &g, now_s);
+
+	vs_vmq_dp_flush(w, snap, &g, now_s);
 	return n;
 }
 

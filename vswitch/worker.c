@@ -19,9 +19,11 @@ unsigned int
 vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now_s)
 {
 	struct rte_mbuf *pkts[VS_BURST];
+	struct vs_vmq_gather g;
 	unsigned int total = 0;
 	uint16_t i, n;
 
+	g.n = 0;
 	for (i = 0; i < snap->n_rx[w->idx]; i++) {
 		const struct vs_snap_rxq *q = &snap->rx[w->idx][i];
 		uint16_t port = q->port;
@@ -29,7 +31,7 @@ vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now
 		struct vs_port *p = sp->port;
 
 		if (q->kind == VS_RXQ_VMQ) {
-			total += vs_vmq_dp_poll(w, snap, port, now_s);
+			total += vs_vmq_dp_gather(w, snap, port, &g, now_s);
 			continue;
 		}
 		if (unlikely(sp->tx_handoff != NULL))
@@ -48,6 +50,7 @@ vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now
 		}
 		vs_pipeline_run(w, snap, port, pkts, n, now_s);
 	}
+	vs_vmq_dp_flush(w, snap, &g, now_s);
 	vs_pipeline_flush(w, snap);
 	return total;
 }
