@@ -45,9 +45,13 @@
  *   the grace period.  All vs_dp_* configuration calls must come from one
  *   thread at a time.
  *
- *   Workers (vs_dp_start) run on EAL worker lcores.  Each polls a fixed list
- *   of (port, queue 0) pairs, owns tx queue <worker index> on every port, and
- *   keeps its own counters (single writer; summed by vs_dp_port_stats).
+ *   Workers (vs_dp_start) run on EAL worker lcores.  Each polls the list of
+ *   queues the snapshot gives it — ports' queue 0 and VMs' software VMQ
+ *   rings, each queue on exactly one worker (placement: vs_dp_port_set_
+ *   placement, vs_dp_workers_rebalance) — owns tx queue <worker index> on
+ *   every port (a netvsc port's frames from other workers go through its
+ *   hand-off ring to its own worker), and keeps its own counters (single
+ *   writer; summed by vs_dp_port_stats).
  *
  * Determinism
  *   With no workers started, a caller may drive the pipeline itself with
