@@ -101,19 +101,13 @@ vs_dp_publish(struct vs_dp *dp)
 		struct vs_snap_switch *ss = &s->switches[p->sw];
 		struct vs_snap_vmq *v;
 
-		unsigned int slot;
-
-		if (!p->in_use || !p->vmq_active || p->vmq_ring == NULL || !p->conf.has_mac ||
-		    ss->uplink1 == 0 || ss->n_vmq == VS_VMQ_MAX_QUEUES)
+		if (!p->in_use || !p->vmq_active || p->vmq_ring == NULL || ss->uplink1 == 0 ||
+		    ss->n_vmq == VS_VMQ_MAX_QUEUES)
 			continue;
 		v = &ss->vmq[ss->n_vmq++];
 		memcpy(v->mac.addr_bytes, p->conf.mac, 6);
 		v->vlan = p->conf.vlan.mode == VS_VLAN_MODE_ACCESS ? p->conf.vlan.access_vid : 0;
 		v->port = (uint16_t)i;
-		for (slot = vs_vmq_slot(&v->mac); ss->vmq_by_mac[slot] != 0;
-		     slot = (slot + 1) & (VS_VMQ_SLOTS - 1))
-			;
-		ss->vmq_by_mac[slot] = (uint8_t)ss->n_vmq;
 	}
 	if (dp->nlb != NULL) {
 		vs_nlb_view_build(dp->nlb, &s->nlb);

@@ -124,7 +124,6 @@ struct vs_snap_port {
 };
 
 /* Software VMQ: one VM the uplink's classify step hands frames to. */
-#define VS_VMQ_SLOTS 256u /* a power of two, 4x VS_VMQ_MAX_QUEUES */
 struct vs_snap_vmq {
 	struct rte_ether_addr mac;
 	uint16_t vlan;  /* 0: the MAC in any VLAN (a VLAN-unaware VM) */
@@ -139,20 +138,7 @@ struct vs_snap_switch {
 	uint16_t flood[VS_MAX_PORTS]; /* ports that are up, in index order */
 	uint16_t n_vmq;               /* VMs with software VMQ on */
 	struct vs_snap_vmq vmq[VS_VMQ_MAX_QUEUES];
-	/* vmq[] by MAC (a MAC is one port's in a switch): open addressing,
-	 * slot vs_vmq_slot(mac), linear probing, entry index + 1, 0 empty. */
-	uint8_t vmq_by_mac[VS_VMQ_SLOTS];
 };
-
-/* The first slot of a MAC in vs_snap_switch.vmq_by_mac: the low octets,
- * where the addresses of one pool differ. */
-static inline unsigned int
-vs_vmq_slot(const struct rte_ether_addr *a)
-{
-	return ((unsigned int)a->addr_bytes[5] ^ ((unsigned int)a->addr_bytes[4] << 3) ^
-		((unsigned int)a->addr_bytes[3] << 5)) &
-	       (VS_VMQ_SLOTS - 1);
-}
 
 /* A queue a worker polls. */
 enum { VS_RXQ_PORT, VS_RXQ_VMQ };

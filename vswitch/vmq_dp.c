@@ -5,8 +5,8 @@
  * Classify (on the worker that polls the uplink's receive queue): each
  * frame's destination MAC, and its 802.1Q VID when it carries one, is
  * matched against the VMs of the switch with software VMQ on (at most
- * VS_VMQ_MAX_QUEUES, found by MAC in a small open-addressed table of the
- * snapshot: one probe for most frames, whatever the number of VMs).  A frame for a VM polled by another worker goes to
+ * VS_VMQ_MAX_QUEUES, scanned in order: a few compares for the handful of
+ * VMs a host runs).  A frame for a VM polled by another worker goes to
  * that VM's ring, in one enqueue per VM per burst; the rest (broadcast,
  * unknown, the host's, VMs on this worker) stay and run through the
  * pipeline here.  The VM's worker takes its ring like any queue and runs
@@ -40,8 +40,7 @@ static inline int
 vs_vmq_match(const struct vs_snap_switch *ss, const struct rte_mbuf *m)
 {
 	const struct rte_ether_hdr *eh;
-	unsigned int slot, k;
-	uint16_t vid = 0;
+	uint16_t vid = 0, k;
 
 	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4))
 		return -1;
@@ -52,14 +51,11 @@ vs_vmq_match(const struct vs_snap_switch *ss, const struct rte_mbuf *m)
 		vid = m->vlan_tci & 0xfff;
 	else if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN))
 		vid = rte_be_to_cpu_16(((const struct rte_vlan_hdr *)(eh + 1))->vlan_tci) & 0xfff;
-	/* Most frames need one probe: the table is at most a quarter full. */
-	for (slot = vs_vmq_slot(&eh->dst_addr); (k = ss->vmq_by_mac[slot]) != 0;
-	     slot = (slot + 1) & (VS_VMQ_SLOTS - 1)) {
-		const struct vs_snap_vmq *v = &ss->vmq[k - 1];
+	for (k = 0; k < ss->n_vmq; k++) {
+		const struct vs_snap_vmq *v = &ss->vmq[k];
 
-		if (!rte_is_same_ether_addr(&eh->dst_addr, &v->mac))
-			continue;
-		return v->vlan == 0 || vid == 0 || v->vlan == vid ? v->port : -1;
+		if (rte_is_same_ether_addr(&eh->dst_addr, &v->mac) && (v->vlan == 0 || vid == 0 || v->vlan == vid))
+			return v->port;
 	}
 	return -1;
 }
