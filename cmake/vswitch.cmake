@@ -16,7 +16,9 @@ function(vs_add_unit_test name)
       "ASAN_OPTIONS=detect_leaks=0:abort_on_error=1;UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1")
   endif()
   if(VS_TSAN)
-    set_tests_properties(${name} PROPERTIES ENVIRONMENT "TSAN_OPTIONS=halt_on_error=1")
+    # DPDK is not instrumented: see scripts/tsan.supp.
+    set_tests_properties(${name} PROPERTIES ENVIRONMENT
+      "TSAN_OPTIONS=halt_on_error=1:suppressions=${CMAKE_SOURCE_DIR}/scripts/tsan.supp")
   endif()
 endfunction()
 

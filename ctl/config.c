@@ -93,10 +93,10 @@ vs_ctl_parse_auto_port(const cJSON *o, const char *where, bool host, struct vs_p
 	static const char *const hkeys[] = {"ifname",	    "mac",	  "mtu",
 					    "addresses",    "vlan",	  "admin",
 					    "mac_spoofing", "dhcp_guard", "router_guard",
-					    "offload",	    "storm_control", NULL};
+					    "offload",	    "storm_control", "lcore", NULL};
 	static const char *const ukeys[] = {"vlan",	    "admin",	  "mac",
 					    "mac_spoofing", "dhcp_guard", "router_guard",
-					    "offload",	    "storm_control", NULL};
+					    "offload",	    "storm_control", "lcore", NULL};
 	cJSON *dup;
 	int rc;
 
@@ -302,7 +302,7 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "owner",	   "group",	 "adopt",
 					   "mtu",	   "addresses",	 "rx_pcap",
 					   "tx_pcap",	   "loop",	 "offload",
-					   "storm_control", NULL};
+					   "storm_control", "lcore",	 "vmq",	 NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -332,6 +332,16 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		return -EINVAL;
 	}
 	c->admin_down = strcmp(admin, "down") == 0;
+	if (cJSON_HasObjectItem(o, "lcore")) {
+		uint32_t l = 0;
+
+		if ((rc = vs_ctl_get_u32(o, where, "lcore", 0, 65535, &l, err, errlen)) != 0)
+			return rc;
+		c->pinned = true;
+		c->lcore = (uint16_t)l;
+	}
+	if ((rc = vs_ctl_get_bool(o, where, "vmq", &c->vmq, err, errlen)) != 0)
+		return rc;
 	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_storm(o, where, &c->storm, err, errlen)) != 0)

@@ -309,7 +309,8 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 {
 	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
 					   "mac_spoofing", "dhcp_guard", "router_guard", "mtu",
-					   "offload",	   "storm_control", NULL};
+					   "offload",	   "storm_control", "queue", "lcore",
+					   "vmq",	   NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
 	bool has_mtu = cJSON_HasObjectItem(p, "mtu");
 	bool offload = cJSON_HasObjectItem(p, "offload");
@@ -324,6 +325,8 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	struct vs_port_conf sec;
 	struct vs_vlan_policy policy;
 	struct vs_port_conf pc;
+	struct vs_ctl_vmq_set vq;
+	bool placing;
 	char name[VS_NAME_MAX], admin[16] = "";
 	int rc, idx;
 
@@ -355,6 +358,10 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	sc = sec.storm;
 	if (storm && (rc = vs_ctl_parse_storm(p, "", &sc, err, errlen)) != 0)
 		return rc;
+	if ((rc = vs_ctl_parse_vmq_set(p, &vq, err, errlen)) != 0 ||
+	    (rc = vs_ctl_vmq_set_check(c, name, &vq, err, errlen)) != 0)
+		return rc;
+	placing = vq.has_lcore || vq.has_vmq;
 	if (c->dry_run) {
 		char ols[64] = "";
 
@@ -372,7 +379,9 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 
 		if (storm)
 			vs_storm_format(&sc, storms, sizeof(storms));
-		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s%s%s", name, security ? " security" : "",
+		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s%s%s%s%s", name,
+				    placing ? " placement" : "", vq.has_vmq ? (vq.vmq ? " vmq on" : " vmq off") : "",
+				    security ? " security" : "",
 				    admin[0] ? " admin " : "", admin,
 				    vlan ? " vlan " : "",
 				    vlan ? (policy.mode == VS_VLAN_MODE_TRUNK ? allowed
@@ -399,7 +408,10 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		goto undo;
 	if (storm && (rc = vs_dp_port_set_storm(c->dp, name, &sc, err, errlen)) != 0)
 		goto undo;
-	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload && !storm)
+	if (placing && (rc = vs_ctl_vmq_set_apply(c, name, &vq, err, errlen)) != 0)
+		goto undo;
+	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload && !storm &&
+	    !placing)
 		return 0;
 	if ((rc = vs_ctl_persist(c, err, errlen)) == 0)
 		return 0;
@@ -420,6 +432,8 @@ undo: {
 		vs_dp_port_set_offload(c->dp, name, &pc.offload, e2, sizeof(e2));
 	if (storm)
 		vs_dp_port_set_storm(c->dp, name, &pc.storm, e2, sizeof(e2));
+	if (placing)
+		vs_ctl_vmq_set_undo(c, name, &vq, &pc);
 }
 	return rc;
 }
@@ -506,6 +520,7 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		vs_offload_caps_format(act, txt, sizeof(txt));
 		cJSON_AddStringToObject(*res, "offload_active", txt);
 	}
+	vs_ctl_port_vmq_json(c->dp, (unsigned int)idx, *res);
 	cJSON_AddItemToObject(*res, "stats", vs_ctl_port_stats_json(c->dp, (unsigned int)idx));
 	{
 		struct vs_port_link l;

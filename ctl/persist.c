@@ -151,6 +151,10 @@ vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
 	cJSON_AddItemToObject(o, "offload", vs_ctl_offload_json(&c.offload));
 	if (c.storm.pps[0] || c.storm.pps[1] || c.storm.pps[2])
 		cJSON_AddItemToObject(o, "storm_control", vs_ctl_storm_json(&c.storm));
+	if (c.pinned)
+		cJSON_AddNumberToObject(o, "lcore", c.lcore);
+	if (c.vmq)
+		cJSON_AddBoolToObject(o, "vmq", true);
 }
 
 static void

@@ -69,6 +69,22 @@ cJSON *vs_ctl_port_stats_json(const struct vs_dp *dp, unsigned int idx);
 int vs_ctl_register_capture_methods(struct vs_ctl *c);
 int vs_ctl_register_mac_pool_methods(struct vs_ctl *c);
 int vs_ctl_register_nlb_methods(struct vs_ctl *c);
+/* methods_vmq.c: placement and software VMQ (port.set's queue, lcore and
+ * vmq; port.get's placement and vmq_status; workers.*). */
+int vs_ctl_register_vmq_methods(struct vs_ctl *c);
+struct vs_ctl_vmq_set {
+	bool has_lcore, pin, has_vmq, vmq;
+	uint32_t queue;
+	unsigned int lcore;
+};
+int vs_ctl_parse_vmq_set(const cJSON *p, struct vs_ctl_vmq_set *s, char *err, size_t errlen);
+int vs_ctl_vmq_set_check(struct vs_ctl *c, const char *name, const struct vs_ctl_vmq_set *s,
+			 char *err, size_t errlen);
+int vs_ctl_vmq_set_apply(struct vs_ctl *c, const char *name, const struct vs_ctl_vmq_set *s,
+			 char *err, size_t errlen);
+void vs_ctl_vmq_set_undo(struct vs_ctl *c, const char *name, const struct vs_ctl_vmq_set *s,
+			 const struct vs_port_conf *pc);
+void vs_ctl_port_vmq_json(const struct vs_dp *dp, unsigned int idx, cJSON *o);
 /* methods_nlb.c: the clusters that deleting a switch (port NULL) or a port
  * is about to change, as they are (malloc'd: free() it if not applied);
  * _apply puts them back once the deletion is undone, and frees. */

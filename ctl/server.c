@@ -59,7 +59,8 @@ vs_ctl_create(struct vs_dp *dp, const struct vs_ctl_conf *conf, char *err, size_
 		snprintf(c->config_path, sizeof(c->config_path), "%s", conf->config_path);
 	if (vs_ctl_register_dp_methods(c) != 0 || vs_ctl_register_info_methods(c) != 0 ||
 	    vs_ctl_register_trace_methods(c) != 0 || vs_ctl_register_capture_methods(c) != 0 ||
-	    vs_ctl_register_mac_pool_methods(c) != 0 || vs_ctl_register_nlb_methods(c) != 0) {
+	    vs_ctl_register_mac_pool_methods(c) != 0 || vs_ctl_register_nlb_methods(c) != 0 ||
+	    vs_ctl_register_vmq_methods(c) != 0) {
 		snprintf(err, errlen, "control: method table full");
 		goto fail;
 	}

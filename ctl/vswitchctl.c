@@ -111,11 +111,15 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--router-guard", "router_guard", false},
 	  {"--mtu", "mtu", true},
 	  {"--offload", "offload", false},
-	  {"--storm-control", "storm_control", false}},
+	  {"--storm-control", "storm_control", false},
+	  {"--queue", "queue", true},
+	  {"--lcore", "lcore", false},
+	  {"--vmq", "vmq", false}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
 	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
 	 "[--router-guard on|off] [--mtu MTU] [--offload tx-csum=on|off,rx-csum=on|off,tso=on|off] "
-	 "[--storm-control broadcast|multicast|unknown-unicast=PPS|off,...]",
+	 "[--storm-control broadcast|multicast|unknown-unicast=PPS|off,...] "
+	 "[--queue Q --lcore N|auto] [--vmq on|off]",
 	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},
@@ -131,6 +135,9 @@ static const struct vs_cmd vs_cmds[] = {
 	{"mac-pool", "set", "mac_pool.set", {"min", "max"}, NULL, {{0}}, "mac-pool set MIN MAX",
 	 vs_print_mac_pool},
 	{"daemon", "info", "daemon.info", {0}, NULL, {{0}}, "daemon info", vs_print_info},
+	{"workers", "show", "workers.list", {0}, NULL, {{0}}, "workers show", vs_print_workers},
+	{"workers", "rebalance", "workers.rebalance", {0}, NULL, {{0}}, "workers rebalance",
+	 vs_print_rebalanced},
 	{"capture", "start", "capture.start", {"port"}, NULL,
 	 {{"--file", "file", false},
 	  {"--dir", "dir", false},
@@ -168,7 +175,7 @@ static const char *
 vs_default_verb(const char *noun)
 {
 	if (strcmp(noun, "stats") == 0 || strcmp(noun, "fdb") == 0 || strcmp(noun, "config") == 0 ||
-	    strcmp(noun, "mac-pool") == 0)
+	    strcmp(noun, "mac-pool") == 0 || strcmp(noun, "workers") == 0)
 		return "show";
 	if (strcmp(noun, "switch") == 0 || strcmp(noun, "port") == 0 || strcmp(noun, "nlb") == 0)
 		return "list";
@@ -266,7 +273,7 @@ vs_add_param(cJSON *params, const char *key, const char *val, bool number, const
 	}
 	if (strcmp(key, "mac_spoofing") == 0 || strcmp(key, "dhcp_guard") == 0 ||
 	    strcmp(key, "router_guard") == 0 || strcmp(key, "allow_management_os") == 0 ||
-	    strcmp(key, "loop") == 0) {
+	    strcmp(key, "loop") == 0 || strcmp(key, "vmq") == 0) {
 		bool on = strcmp(val, "on") == 0 || strcmp(val, "true") == 0;
 
 		if (!on && strcmp(val, "off") != 0 && strcmp(val, "false") != 0) {

@@ -205,6 +205,7 @@ vs_print_port(const cJSON *r)
 		}
 		printf("\n");
 	}
+	vs_print_port_vmq(r);
 	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("rx:          %.0f packets, %.0f bytes\n", vs_num(st, "rx_packets"),
 	       vs_num(st, "rx_bytes"));

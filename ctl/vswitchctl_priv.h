@@ -16,6 +16,10 @@ void vs_print_fdb(const cJSON *r);
 void vs_print_flushed(const cJSON *r);
 void vs_print_stats(const cJSON *r);
 void vs_print_info(const cJSON *r);
+/* vswitchctl_vmq.c: placement and VMQ lines of port show; workers. */
+void vs_print_port_vmq(const cJSON *r);
+void vs_print_workers(const cJSON *r);
+void vs_print_rebalanced(const cJSON *r);
 void vs_print_trace(const cJSON *r);
 void vs_print_mac_pool(const cJSON *r);
 /* trace --pcap FILE [--index N]: replaces them with "frame", the hex of

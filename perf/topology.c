@@ -354,7 +354,7 @@ vs_perf_topo_builtin(const char *scenario, unsigned int workers, const char *ext
 		EMIT("]}");
 	} else if (strcmp(scenario, "pvp") == 0) {
 		/* Physical-VM-physical: a VM with a NIC on each of two
-		 * switches forwards between them; netvsc takes one worker. */
+		 * switches forwards between them. */
 		EMIT("{\"switches\":[{\"name\":\"perf-a\",\"type\":\"private\"},"
 		     "{\"name\":\"perf-b\",\"type\":\"private\"}],\"ports\":["
 		     "{\"switch\":\"perf-a\",\"name\":\"in0\",\"kind\":\"replay\"},"

@@ -24,8 +24,10 @@ run_pass build-asan -DCMAKE_BUILD_TYPE=Debug -DVS_SANITIZE=ON || rc=1
 
 # The tests that run the switch's threads against each other (netvsp:
 # guest, control thread and worker on one channel; ctl: the control
-# server beside its clients), under ThreadSanitizer.
-tsan_tests="test_netvsp test_ctl"
+# server beside its clients; fdb_mw: two workers learning the same MACs
+# while the control thread deletes), under ThreadSanitizer, with
+# scripts/tsan.supp for what DPDK's uninstrumented libraries hide.
+tsan_tests="test_netvsp test_ctl test_fdb_mw"
 tsan_pass() {
 	echo "=== build build-tsan (ThreadSanitizer: $tsan_tests)"
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVS_TSAN=ON >/dev/null || return 1

@@ -75,13 +75,43 @@ vs_dp_publish(struct vs_dp *dp)
 		}
 		s->ports[i].router_guard = p->conf.router_guard;
 		memcpy(s->ports[i].mac.addr_bytes, p->conf.mac, 6);
-		s->rx[p->worker][s->n_rx[p->worker]++] = (uint16_t)i;
+		s->ports[i].worker = p->worker;
+		s->ports[i].vmq_ring = p->vmq_ring;
+		s->ports[i].tx_handoff = p->tx_handoff;
 		ss = &s->switches[p->sw];
+		if (p->worker != VS_NO_WORKER) {
+			struct vs_snap_rxq *q = &s->rx[p->worker][s->n_rx[p->worker]++];
+
+			q->port = (uint16_t)i;
+			q->kind = VS_RXQ_PORT;
+			/* A ring that is draining (VMQ going off) is still polled. */
+			if (p->vmq_ring != NULL) {
+				q = &s->rx[p->worker][s->n_rx[p->worker]++];
+				q->port = (uint16_t)i;
+				q->kind = VS_RXQ_VMQ;
+			}
+		}
+
 		if (s->ports[i].up)
 			ss->flood[ss->n_flood++] = (uint16_t)i;
 		/* A phy port is only ever its switch's uplink. */
 		if (p->conf.kind == VS_PORT_PHY)
 			ss->uplink1 = (uint16_t)(i + 1);
+	}
+	/* Software VMQ: the VMs the uplink hands frames to (a switch with no
+	 * uplink has nothing to hand over). */
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		const struct vs_port *p = &dp->ports[i];
+		struct vs_snap_switch *ss = &s->switches[p->sw];
+		struct vs_snap_vmq *v;
+
+		if (!p->in_use || !p->vmq_active || p->vmq_ring == NULL || ss->uplink1 == 0 ||
+		    ss->n_vmq == VS_VMQ_MAX_QUEUES)
+			continue;
+		v = &ss->vmq[ss->n_vmq++];
+		memcpy(v->mac.addr_bytes, p->conf.mac, 6);
+		v->vlan = p->conf.vlan.mode == VS_VLAN_MODE_ACCESS ? p->conf.vlan.access_vid : 0;
+		v->port = (uint16_t)i;
 	}
 	if (dp->nlb != NULL) {
 		vs_nlb_view_build(dp->nlb, &s->nlb);
@@ -184,6 +214,7 @@ vs_dp_create(const struct vs_dp_conf *conf, char *err, size_t errlen)
 		dp->workers[i]->idx = i;
 		vs_dp_worker_offload_init(dp, dp->workers[i]);
 	}
+	vs_dp_assign_lcores(dp);
 	if (vs_dp_publish(dp) != 0) {
 		snprintf(err, errlen, "out of memory for the configuration snapshot");
 		goto fail;
@@ -205,6 +236,7 @@ vs_dp_destroy(struct vs_dp *dp)
 	for (i = 0; i < VS_MAX_PORTS; i++) {
 		if (dp->ports[i].in_use) {
 			dp->ports[i].ops->close(&dp->ports[i]);
+			vs_dp_vmq_port_close(dp, i);
 			dp->ports[i].in_use = false;
 		}
 	}
@@ -322,7 +354,7 @@ vs_dp_start(struct vs_dp *dp, char *err, size_t errlen)
 		if (w == dp->conf.n_workers)
 			break;
 		wk = dp->workers[w++];
-		wk->lcore = lcore;
+		wk->lcore = lcore; /* as vs_dp_assign_lcores said */
 		wk->stop = false;
 		rte_rcu_qsbr_thread_register(dp->qsbr, wk->idx);
 		rc = rte_eal_remote_launch(vs_worker_main, wk, lcore);

@@ -114,22 +114,6 @@ vs_dp_port_index(const struct vs_dp *dp, const char *name)
 	return -ENOENT;
 }
 
-/* Places a new port's receive queue on the worker polling the fewest. */
-static uint16_t
-vs_dp_pick_worker(const struct vs_dp *dp)
-{
-	unsigned int load[VS_MAX_WORKERS] = {0};
-	unsigned int i, best = 0;
-
-	for (i = 0; i < VS_MAX_PORTS; i++)
-		if (dp->ports[i].in_use)
-			load[dp->ports[i].worker]++;
-	for (i = 1; i < dp->n_workers; i++)
-		if (load[i] < load[best])
-			best = i;
-	return (uint16_t)best;
-}
-
 /* The one VLAN in which a port's configured MAC lives, or 0 when the port
  * carries several (a trunk without native VLAN learns instead). */
 static uint16_t
@@ -340,7 +324,7 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 	p->conf = *c;
 	p->ops = vs_port_ops_for(c->kind);
 	p->sw = (uint16_t)sw;
-	p->worker = vs_dp_pick_worker(dp);
+	p->worker = vs_dp_place_new(dp, c);
 	kif = vs_port_kernel_ifname(p, kbuf, sizeof(kbuf));
 	if (kif != NULL && (rc = vs_dp_nl(dp, err, errlen)) != 0 && c->kind != VS_PORT_PHY) {
 		p->gen = gen;
@@ -371,6 +355,13 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 		p->gen = gen; /* keep the generation moving even on failure */
 		return rc;
 	}
+	rc = vs_dp_vmq_port_open(dp, i, err, errlen);
+	if (rc != 0) {
+		vs_dp_vmq_port_close(dp, i);
+		p->ops->close(p);
+		p->gen = gen;
+		return rc;
+	}
 	/* Followed from now on; the state read here is the snapshot's first. */
 	if (kif != NULL && dp->nl != NULL)
 		vs_klink_open(&p->kl, dp->nl, kif);
@@ -383,6 +374,7 @@ vs_dp_port_add_any(struct vs_dp *dp, const struct vs_port_conf *c, bool is_auto,
 		p->in_use = false;
 		dp->switches[sw].n_ports--;
 		p->ops->close(p);
+		vs_dp_vmq_port_close(dp, i);
 		return rc;
 	}
 	rc = vs_dp_install_static(dp, i, err, errlen);
@@ -449,6 +441,7 @@ vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen)
 	 * buffers are flushed before each quiescent report) nor touches its
 	 * counters, so both can go. */
 	p->ops->close(p);
+	vs_dp_vmq_port_close(dp, (unsigned int)idx);
 	dp->switches[p->sw].n_ports--;
 	for (w = 0; w < dp->n_workers; w++)
 		memset(&dp->workers[w]->stats[idx], 0, sizeof(dp->workers[w]->stats[idx]));

@@ -69,6 +69,8 @@ vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
 		if (rc > 0)
 			done += rc;
 	}
+	/* The load placement reads, once a second. */
+	vs_dp_vmq_tick(dp);
 	/* The kernel's link notifications, as they come. */
 	rc = vs_dp_link_poll(dp);
 	if (rc > 0)

@@ -20,6 +20,7 @@
 #include <rte_mbuf.h>
 
 #include "fdb_priv.h"
+#include "vmq.h"
 #include "vswitch.h"
 
 struct rte_rcu_qsbr;
@@ -79,6 +80,13 @@ struct vs_port {
 	struct vs_netvsp *netvsp; /* netvsc: the channel */
 	const char *chan_dir;     /* netvsc: the datapath's channel directory */
 	struct rte_mempool *mp;   /* the datapath's receive pool */
+	/* Placement and software VMQ (dp_vmq.c).  worker is VS_NO_WORKER
+	 * while the port moves between workers. */
+	struct rte_ring *vmq_ring;   /* uplink -> this VM's worker */
+	bool vmq_active;             /* the uplink hands frames to vmq_ring */
+	int vmq_queue;               /* its queue of the uplink's allocator; -1 */
+	struct rte_ring *tx_handoff; /* netvsc, several workers: any -> worker */
+	struct vs_vmq_rate rate, vmq_rate;
 };
 
 struct vs_switch {
@@ -111,6 +119,17 @@ struct vs_snap_port {
 	uint32_t storm_pps[VS_STORM_N];
 	struct rte_ether_addr mac;
 	struct vs_vlan_policy vlan;
+	uint16_t worker;      /* polls it; VS_NO_WORKER while it moves */
+	struct rte_ring *vmq_ring;   /* its VMQ ring (the VM's worker polls it) */
+	struct rte_ring *tx_handoff; /* netvsc on several workers: frames from
+					the other workers go through it */
+};
+
+/* Software VMQ: one VM the uplink's classify step hands frames to. */
+struct vs_snap_vmq {
+	struct rte_ether_addr mac;
+	uint16_t vlan;  /* 0: the MAC in any VLAN (a VLAN-unaware VM) */
+	uint16_t port;
 };
 
 struct vs_snap_switch {
@@ -119,6 +138,17 @@ struct vs_snap_switch {
 	uint8_t n_nlb;                /* NLB clusters: 0 spares frames the look */
 	bool nlb_igmp;                /* one is in IGMP mode: IGMP is snooped */
 	uint16_t flood[VS_MAX_PORTS]; /* ports that are up, in index order */
+	uint16_t n_vmq;               /* VMs with software VMQ on */
+	struct vs_snap_vmq vmq[VS_VMQ_MAX_QUEUES];
+};
+
+/* A queue a worker polls. */
+enum { VS_RXQ_PORT, VS_RXQ_VMQ };
+struct vs_snap_rxq {
+	uint16_t port;
+	uint8_t kind; /* VS_RXQ_PORT: the port's queue 0 (and, netvsc, its
+			 transmit hand-off ring); VS_RXQ_VMQ: frames of the
+			 port's switch's uplink for this VM */
 };
 
 struct vs_snapshot {
@@ -126,7 +156,7 @@ struct vs_snapshot {
 	struct vs_snap_switch switches[VS_MAX_SWITCHES];
 	struct vs_nlb_view nlb;
 	uint16_t n_rx[VS_MAX_WORKERS];
-	uint16_t rx[VS_MAX_WORKERS][VS_MAX_PORTS]; /* ports whose queue 0 I poll */
+	struct vs_snap_rxq rx[VS_MAX_WORKERS][2 * VS_MAX_PORTS];
 };
 
 #define VS_TXBUF_SIZE (2 * VS_BURST)
@@ -173,6 +203,9 @@ struct vs_worker {
 	volatile bool stop;
 	bool trace; /* a scratch context for vs_dp_trace: learning only looks */
 	uint64_t loops, busy_loops, packets;
+	uint64_t vmq_handoff, vmq_rx, tx_handoff;
+	uint64_t rxq_packets[VS_MAX_PORTS]; /* per polled port queue */
+	uint64_t vmq_packets[VS_MAX_PORTS]; /* per VMQ ring (the VM's index) */
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
 	struct vs_worker_nlb_stats nlb[VS_NLB_MAX_CLUSTERS];
@@ -187,8 +220,12 @@ struct vs_worker {
 	struct rte_mbuf *ol_out[VS_OFFLOAD_MAX_SEGS]; /* one frame's fix-up */
 } __rte_cache_aligned;
 
+#define VS_NO_WORKER UINT16_MAX
+
 struct vs_dp {
 	struct vs_dp_conf conf;
+	uint64_t vmq_last_tick_ns; /* dp_vmq.c: last load sample */
+	struct vs_vmq_queues vmq_queues[VS_MAX_SWITCHES]; /* software VMQ, per switch */
 	struct rte_mempool *mp;
 	struct rte_mempool *ol_direct, *ol_indirect; /* segments, private headers */
 	struct rte_rcu_qsbr *qsbr;
@@ -357,6 +394,35 @@ bool vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, uint1
 
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);
+
+/* vmq_dp.c: the uplink's classify step over a received burst: frames for
+ * a VM with software VMQ on another worker go to its ring; returns the
+ * frames left in pkts for this worker, in order. */
+uint16_t vs_vmq_dp_classify(struct vs_worker *w, const struct vs_snapshot *snap,
+			    uint16_t uplink, struct rte_mbuf **pkts, uint16_t n);
+/* Frames from a worker's VMQ rings, gathered into one burst of an uplink. */
+struct vs_vmq_gather {
+	uint16_t n, uplink;
+	struct rte_mbuf *pkts[VS_BURST];
+};
+/* Takes what fits of VM vm's ring into g, running g through the pipeline
+ * when full (or when vm is another uplink's); returns frames taken. */
+unsigned int vs_vmq_dp_gather(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm,
+			      struct vs_vmq_gather *g, uint32_t now_s);
+void vs_vmq_dp_flush(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_vmq_gather *g,
+		     uint32_t now_s);
+/* One VM's ring alone (the control thread's drain without workers). */
+unsigned int vs_vmq_dp_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t vm,
+			    uint32_t now_s);
+/* A netvsc port's transmit hand-off ring, sent by its own worker. */
+void vs_vmq_dp_tx_drain(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t port);
+
+/* dp_vmq.c: a new port's worker; a port's rings made and freed. */
+uint16_t vs_dp_place_new(const struct vs_dp *dp, const struct vs_port_conf *c);
+int vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen);
+void vs_dp_vmq_port_close(struct vs_dp *dp, unsigned int idx);
+/* Worker contexts' lcores, known from creation (vs_dp_start uses them). */
+void vs_dp_assign_lcores(struct vs_dp *dp);
 
 /* worker.c */
 int vs_worker_main(void *arg);

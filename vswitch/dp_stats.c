@@ -134,6 +134,9 @@ vs_dp_stats_clear(struct vs_dp *dp)
 			.packets = w->packets,
 			.cycles = w->cycles,
 			.busy_cycles = w->busy_cycles,
+			.vmq_handoff = w->vmq_handoff,
+			.vmq_rx = w->vmq_rx,
+			.tx_handoff = w->tx_handoff,
 		};
 	}
 	vs_dp_nlb_stats_clear(dp);
@@ -164,6 +167,9 @@ vs_dp_worker_stats(const struct vs_dp *dp, unsigned int idx, struct vs_worker_st
 	out->packets = w->packets - b->packets;
 	out->cycles = w->cycles - b->cycles;
 	out->busy_cycles = w->busy_cycles - b->busy_cycles;
+	out->vmq_handoff = w->vmq_handoff - b->vmq_handoff;
+	out->vmq_rx = w->vmq_rx - b->vmq_rx;
+	out->tx_handoff = w->tx_handoff - b->tx_handoff;
 	return 0;
 }
 

@@ -36,19 +36,12 @@ vs_fdb_init(struct vs_fdb *fdb, const char *name, uint32_t capacity, uint32_t ag
 			 rte_strerror(rte_errno));
 		return -ENOMEM;
 	}
-	if (qsbr != NULL) {
-		struct rte_hash_rcu_config rc = {
-			.v = qsbr,
-			.mode = RTE_HASH_QSBR_MODE_DQ,
-		};
-		if (rte_hash_rcu_qsbr_add(fdb->hash, &rc) != 0) {
-			snprintf(err, errlen, "fdb: cannot attach RCU to the MAC table: %s",
-				 rte_strerror(rte_errno));
-			rte_hash_free(fdb->hash);
-			fdb->hash = NULL;
-			return -ENOMEM;
-		}
-	}
+	/* Deleted positions are freed by vs_fdb_delete_collected itself, after
+	 * a grace period and after zeroing their values (no_free_on_del, which
+	 * lock-free reads imply), not by rte_hash's own RCU queue: freed
+	 * whenever rte_hash liked, a slot could be reused before its old value
+	 * was cleared, and a new station would start from another's port. */
+	fdb->qsbr = qsbr;
 	fdb->n_values = (uint32_t)rte_hash_max_key_id(fdb->hash) + 1;
 	fdb->values = rte_zmalloc("vs_fdb_values", sizeof(uint64_t) * fdb->n_values,
 				  RTE_CACHE_LINE_SIZE);
@@ -230,45 +223,88 @@ vs_fdb_lookup_one(const struct vs_fdb *fdb, const struct vs_fdb_key *key)
 	return rte_hash_lookup(fdb->hash, key);
 }
 
+/* A slot for one more entry, within the bound; false when full. */
+static inline bool
+vs_fdb_reserve(struct vs_fdb *fdb)
+{
+	if (__atomic_add_fetch(&fdb->count, 1, __ATOMIC_RELAXED) > fdb->capacity) {
+		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	return true;
+}
+
+static inline void
+vs_fdb_unreserve(struct vs_fdb *fdb)
+{
+	__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * Every write of a value is a compare-and-swap against what the writer
+ * read, so that nothing is lost between writers: a static entry installed
+ * by the control thread is never overwritten by a worker that read the
+ * value before it, and of two workers adding the same new station at once
+ * (both get the same position from rte_hash_add_key) exactly one turns the
+ * value from 0 to its own and counts the entry; the other sees a value
+ * and updates it like any known station.  The entry count follows the
+ * same rule: whoever turns a value from 0 to non-zero holds one unit of
+ * it, and vs_fdb_delete_collected gives it back when it zeroes the value.
+ */
 enum vs_fdb_learn_result
 vs_fdb_learn(struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t pos, uint16_t port,
 	     uint16_t gen, uint32_t now_s)
 {
 	uint64_t want = vs_fdb_value(port, gen, now_s);
-	uint64_t have;
+	uint64_t have = 0;
 
 	if (pos < 0) {
 		/* The burst's lookup ran before earlier frames of the same burst
 		 * were learned: look again before spending a slot. */
 		pos = rte_hash_lookup(fdb->hash, key);
 	}
-	if (pos >= 0) {
-		have = __atomic_load_n(&fdb->values[pos], __ATOMIC_RELAXED);
+	if (pos < 0) {
+		if (!vs_fdb_reserve(fdb))
+			return VS_FDB_FULL;
+		pos = rte_hash_add_key(fdb->hash, key);
+		if (pos < 0 || (uint32_t)pos >= fdb->n_values) {
+			vs_fdb_unreserve(fdb);
+			return VS_FDB_FULL;
+		}
+		/* Readers that find the key before this store see value 0
+		 * (generation 0 never matches a port) and flood: harmless for
+		 * one frame. */
+		if (__atomic_compare_exchange_n(&fdb->values[pos], &have, want, false,
+						__ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+			return VS_FDB_LEARNED;
+		vs_fdb_unreserve(fdb); /* another writer got there first */
+	} else {
+		have = __atomic_load_n(&fdb->values[pos], __ATOMIC_ACQUIRE);
+	}
+	for (;;) {
+		if (have == 0) {
+			/* Added by a writer that has not stored yet: take it over,
+			 * with the unit of count that goes with it. */
+			if (!vs_fdb_reserve(fdb))
+				return VS_FDB_FULL;
+			if (__atomic_compare_exchange_n(&fdb->values[pos], &have, want, false,
+							__ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+				return VS_FDB_LEARNED;
+			vs_fdb_unreserve(fdb);
+			continue;
+		}
 		if (vs_fdb_value_seen(have) == VS_FDB_STATIC && vs_fdb_value_gen(have) != 0)
 			return vs_fdb_value_port(have) == port && vs_fdb_value_gen(have) == gen
 				       ? VS_FDB_REFRESHED
 				       : VS_FDB_STATIC_HELD;
 		if (have == want)
 			return VS_FDB_REFRESHED;
-		__atomic_store_n(&fdb->values[pos], want, __ATOMIC_RELAXED);
-		if (vs_fdb_value_port(have) != port || vs_fdb_value_gen(have) != gen)
-			return vs_fdb_value_gen(have) == 0 ? VS_FDB_LEARNED : VS_FDB_MOVED;
-		return VS_FDB_REFRESHED;
+		if (__atomic_compare_exchange_n(&fdb->values[pos], &have, want, false,
+						__ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+			return vs_fdb_value_port(have) != port || vs_fdb_value_gen(have) != gen
+				       ? VS_FDB_MOVED
+				       : VS_FDB_REFRESHED;
 	}
-
-	if (__atomic_add_fetch(&fdb->count, 1, __ATOMIC_RELAXED) > fdb->capacity) {
-		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
-		return VS_FDB_FULL;
-	}
-	pos = rte_hash_add_key(fdb->hash, key);
-	if (pos < 0 || (uint32_t)pos >= fdb->n_values) {
-		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
-		return VS_FDB_FULL;
-	}
-	/* Readers that find the key before this store see value 0 (generation
-	 * 0 never matches a port) and flood: harmless for one frame. */
-	__atomic_store_n(&fdb->values[pos], want, __ATOMIC_RELEASE);
-	return VS_FDB_LEARNED;
 }
 
 enum vs_fdb_learn_result
@@ -296,21 +332,34 @@ vs_fdb_learn_dry(const struct vs_fdb *fdb, const struct vs_fdb_key *key, int32_t
 int
 vs_fdb_add_static(struct vs_fdb *fdb, const struct vs_fdb_key *key, uint16_t port, uint16_t gen)
 {
+	uint64_t want = vs_fdb_value(port, gen, VS_FDB_STATIC), have;
 	int32_t pos = rte_hash_lookup(fdb->hash, key);
+	bool reserved = false;
 
 	if (pos < 0) {
-		if (__atomic_add_fetch(&fdb->count, 1, __ATOMIC_RELAXED) > fdb->capacity) {
-			__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+		if (!vs_fdb_reserve(fdb))
 			return -ENOSPC;
-		}
+		reserved = true;
 		pos = rte_hash_add_key(fdb->hash, key);
 		if (pos < 0 || (uint32_t)pos >= fdb->n_values) {
-			__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
+			vs_fdb_unreserve(fdb);
 			return -ENOSPC;
 		}
 	}
-	__atomic_store_n(&fdb->values[pos], vs_fdb_value(port, gen, VS_FDB_STATIC),
-			 __ATOMIC_RELEASE);
+	/* Workers may be learning the same key: see vs_fdb_learn. */
+	have = __atomic_load_n(&fdb->values[pos], __ATOMIC_ACQUIRE);
+	for (;;) {
+		if (have == 0 && !reserved) {
+			if (!vs_fdb_reserve(fdb))
+				return -ENOSPC;
+			reserved = true;
+		}
+		if (__atomic_compare_exchange_n(&fdb->values[pos], &have, want, false,
+						__ATOMIC_RELEASE, __ATOMIC_ACQUIRE))
+			break;
+	}
+	if (reserved && have != 0)
+		vs_fdb_unreserve(fdb);
 	return 0;
 }
 
@@ -343,22 +392,47 @@ vs_fdb_victims_push(struct vs_fdb_victims *v, const struct vs_fdb_key *k, int32_
 	return 0;
 }
 
-/* Deleting while iterating may move entries between buckets and skip some,
- * so victims are collected first and deleted after the walk. */
+/*
+ * Deleting while iterating may move entries between buckets and skip some,
+ * so victims are collected first and deleted after the walk.  Each victim
+ * is tested again just before it goes (a worker may have refreshed it
+ * since the walk).  Worker caches are emptied by an epoch bump once the
+ * keys are gone.  A deleted key's position stays reserved until every
+ * worker has passed a quiescent state: a worker that found the key before
+ * may still write its value.  Then the value is zeroed, its unit of count
+ * given back (if a writer had set it: see vs_fdb_learn), and the position
+ * freed, so the next station in it starts from 0.
+ */
 static unsigned int
-vs_fdb_delete_collected(struct vs_fdb *fdb, struct vs_fdb_victims *v)
+vs_fdb_delete_collected(struct vs_fdb *fdb, struct vs_fdb_victims *v,
+			int (*match)(const struct vs_fdb_key *, uint64_t, void *), void *arg)
 {
 	unsigned int i, n = 0;
 
-	/* Workers' caches forget every position before any is freed. */
-	if (v->n > 0)
-		__atomic_add_fetch(&fdb->epoch, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < v->n; i++) {
-		if (rte_hash_del_key(fdb->hash, &v->keys[i]) < 0)
+		int32_t pos;
+
+		if (match != NULL &&
+		    !match(&v->keys[i], __atomic_load_n(&fdb->values[v->pos[i]], __ATOMIC_ACQUIRE),
+			   arg))
 			continue;
-		__atomic_store_n(&fdb->values[v->pos[i]], 0, __ATOMIC_RELEASE);
-		__atomic_sub_fetch(&fdb->count, 1, __ATOMIC_RELAXED);
-		n++;
+		pos = rte_hash_del_key(fdb->hash, &v->keys[i]);
+		if (pos < 0)
+			continue;
+		v->pos[n++] = pos;
+	}
+	/* Workers' caches forget every position before any is freed.  After
+	 * the deletions, not before: a lookup that started under the new
+	 * epoch cannot find a deleted key, while one under the old epoch
+	 * could have, and cached it, between the bump and the deletion. */
+	if (n > 0)
+		__atomic_add_fetch(&fdb->epoch, 1, __ATOMIC_RELEASE);
+	if (n > 0 && fdb->qsbr != NULL)
+		rte_rcu_qsbr_synchronize(fdb->qsbr, RTE_QSBR_THRID_INVALID);
+	for (i = 0; i < n; i++) {
+		if (__atomic_exchange_n(&fdb->values[v->pos[i]], 0, __ATOMIC_ACQ_REL) != 0)
+			vs_fdb_unreserve(fdb);
+		rte_hash_free_key_with_position(fdb->hash, v->pos[i]);
 	}
 	free(v->keys);
 	free(v->pos);
@@ -381,7 +455,7 @@ vs_fdb_delete_if(struct vs_fdb *fdb, int (*match)(const struct vs_fdb_key *, uin
 		if (match(key, val, arg) && vs_fdb_victims_push(&v, key, pos) != 0)
 			break;
 	}
-	return vs_fdb_delete_collected(fdb, &v);
+	return vs_fdb_delete_collected(fdb, &v, match, arg);
 }
 
 static int

@@ -24,10 +24,11 @@
  *
  * Aging
  *   The control thread walks the table (vs_fdb_age) and deletes entries not
- *   seen for longer than the aging time.  Deletion frees the key slot through
- *   rte_hash's RCU defer queue, after every worker has passed a quiescent
- *   state, so a worker holding a position from a lookup never reads a slot
- *   reused for another key.
+ *   seen for longer than the aging time.  Deletion keeps the key's position
+ *   until every worker has passed a quiescent state, then zeroes its value
+ *   and frees it (rte_hash_free_key_with_position), so a worker holding a
+ *   position from a lookup never reads or writes a slot reused for another
+ *   key, and a reused slot never starts with a stale value.
  *
  * Station moves
  *   A known MAC seen on another port of its switch is re-pointed there at
@@ -40,8 +41,10 @@
  *   classifier): a hit costs one hash and one 16-byte compare instead of a
  *   bucket walk.  Values are always read from the table, so moves and
  *   refreshes are seen at once; only a deleted key's position could go
- *   stale, and every deletion bumps the table's epoch first, which empties
- *   every cache (entries carry the epoch they were filled in).  A position
+ *   stale, and every deletion bumps the table's epoch once the keys are
+ *   gone, which empties every cache (entries carry the epoch they were
+ *   filled in; bumped before, a lookup racing the deletion could cache a
+ *   position under the new epoch and keep it after the slot was freed).  A position
  *   freed by a deletion is reused only after each worker's next quiescent
  *   state, i.e. after it has seen the new epoch.
  *
@@ -49,8 +52,13 @@
  *   Lookups: lock-free, any number of workers (RTE_HASH_EXTRA_FLAGS_
  *   RW_CONCURRENCY_LF).  Inserts: from workers, concurrently
  *   (MULTI_WRITER_ADD); rte_hash serialises writers internally, which only
- *   happens on a new station, never on a known one.  Deletes (aging, flush):
- *   control thread only.
+ *   happens on a new station, never on a known one.  Values: every write is
+ *   a compare-and-swap against the value the writer read (vs_fdb_learn), so
+ *   two workers learning one new station count it once, a static entry is
+ *   never overwritten by a worker's stale read, and a station seen on two
+ *   ports ends on one of them (the last writer), then moves with its
+ *   traffic.  Deletes (aging, flush): control thread only; they wait for a
+ *   grace period, so they must not be called from a worker.
  */
 #ifndef VS_FDB_PRIV_H
 #define VS_FDB_PRIV_H
@@ -79,8 +87,9 @@ struct vs_fdb {
 	uint32_t capacity;
 	uint32_t aging_s;
 	uint32_t count;       /* live entries; atomic */
-	uint32_t epoch;       /* bumped before every deletion; atomic; starts at 1 */
+	uint32_t epoch;       /* bumped by every deletion; atomic; starts at 1 */
 	uint64_t aged;        /* control thread only */
+	struct rte_rcu_qsbr *qsbr; /* workers' quiescence; NULL: no workers */
 };
 
 #define VS_FDB_CACHE_SET_BITS 12

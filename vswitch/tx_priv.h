@@ -8,6 +8,8 @@
 #ifndef VS_TX_PRIV_H
 #define VS_TX_PRIV_H
 
+#include <rte_ring.h>
+
 #include "dp_priv.h"
 
 /* tx.c: rte_eth_tx_prepare over a buffer holding offload requests; a
@@ -16,11 +18,11 @@ void vs_txbuf_prepare(struct vs_worker *w, struct vs_port *p, uint16_t port, str
 void vs_tx_offload(struct vs_worker *w, const struct vs_snapshot *snap, const uint16_t *ports,
 		   uint16_t n, struct rte_mbuf *m);
 
-/* Sends a tx buffer.  Lengths are read before the burst: a port may free
- * what it took at once (af_packet copies and frees). */
+/* Sends a tx buffer on this worker.  Lengths are read before the burst: a
+ * port may free what it took at once (af_packet copies and frees). */
 static inline void
-vs_txbuf_send(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t port,
-	      struct vs_txbuf *tb)
+vs_txbuf_send_own(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t port,
+		  struct vs_txbuf *tb)
 {
 	struct vs_port *p = sp->port;
 	uint32_t len[VS_TXBUF_SIZE];
@@ -42,6 +44,28 @@ vs_txbuf_send(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t port,
 	w->stats[port].tx_bytes += bytes;
 	if (sent < tb->n) {
 		w->stats[port].drops[VS_DROP_TX_FULL] += (uint64_t)(tb->n - sent);
+		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
+	}
+	tb->n = 0;
+}
+
+/* Sends a tx buffer: here, or, for a port whose bursts belong to another
+ * worker (netvsc), through its hand-off ring (vmq_dp.c). */
+static inline void
+vs_txbuf_send(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t port,
+	      struct vs_txbuf *tb)
+{
+	unsigned int sent;
+
+	if (likely(sp->tx_handoff == NULL || sp->worker == w->idx)) {
+		vs_txbuf_send_own(w, sp, port, tb);
+		return;
+	}
+	tb->prepare = false; /* netvsc ports prepare nothing */
+	sent = rte_ring_mp_enqueue_burst(sp->tx_handoff, (void **)tb->pkts, tb->n, NULL);
+	w->tx_handoff += sent;
+	if (unlikely(sent < tb->n)) {
+		w->stats[port].drops[VS_DROP_TX_HANDOFF_FULL] += tb->n - sent;
 		rte_pktmbuf_free_bulk(&tb->pkts[sent], tb->n - sent);
 	}
 	tb->n = 0;

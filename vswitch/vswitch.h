@@ -45,9 +45,13 @@
  *   the grace period.  All vs_dp_* configuration calls must come from one
  *   thread at a time.
  *
- *   Workers (vs_dp_start) run on EAL worker lcores.  Each polls a fixed list
- *   of (port, queue 0) pairs, owns tx queue <worker index> on every port, and
- *   keeps its own counters (single writer; summed by vs_dp_port_stats).
+ *   Workers (vs_dp_start) run on EAL worker lcores.  Each polls the list of
+ *   queues the snapshot gives it — ports' queue 0 and VMs' software VMQ
+ *   rings, each queue on exactly one worker (placement: vs_dp_port_set_
+ *   placement, vs_dp_workers_rebalance) — owns tx queue <worker index> on
+ *   every port (a netvsc port's frames from other workers go through its
+ *   hand-off ring to its own worker), and keeps its own counters (single
+ *   writer; summed by vs_dp_port_stats).
  *
  * Determinism
  *   With no workers started, a caller may drive the pipeline itself with
@@ -139,7 +143,9 @@ enum vs_port_kind {
 	X(LINK_DOWN, "link_down")           /* the port's kernel link is down (either way) */ \
 	X(MTU_EXCEEDED, "mtu_exceeded")     /* longer than the egress interface's MTU */ \
 	X(OFFLOAD_REFUSED, "offload_refused") /* checksum/TSO request that cannot be
-						 honoured correctly (egress) */
+						 honoured correctly (egress) */ \
+	X(VMQ_FULL, "vmq_full")             /* a VM's software VMQ ring was full (on the uplink) */ \
+	X(TX_HANDOFF_FULL, "tx_handoff_full") /* the ring to the port's own worker was full (egress) */
 
 enum vs_drop_reason {
 #define VS_DROP_ENUM(id, name) VS_DROP_##id,
@@ -212,6 +218,15 @@ struct vs_port_conf {
 	 * transmitted written to tx_pcap (optional). */
 	char rx_pcap[256], tx_pcap[256];
 	bool loop;
+	/* Placement (vmq/): pinned, the EAL lcore whose worker polls the
+	 * port's receive queue; else the least loaded worker at port add
+	 * (and at vs_dp_workers_rebalance).  A pin to an lcore that is no
+	 * longer a worker is kept but placed by load (vs_dp_port_vmq_info). */
+	bool pinned;
+	uint16_t lcore;
+	/* Software VMQ: frames from the uplink for this VM (its MAC, and its
+	 * access VLAN when it has one) are handed to the VM's worker. */
+	bool vmq;
 };
 
 /*
@@ -263,12 +278,15 @@ struct vs_fdb_entry_info {
 
 struct vs_worker_stats {
 	unsigned int lcore;
-	uint16_t n_rxq;      /* receive queues polled */
+	uint16_t n_rxq;      /* receive queues polled (VMQ rings included) */
 	uint64_t loops;      /* poll loop iterations */
 	uint64_t busy_loops; /* iterations that received at least one frame */
 	uint64_t packets;    /* frames received */
 	uint64_t cycles;     /* TSC cycles spent in the loop */
 	uint64_t busy_cycles;/* of which in iterations that received */
+	uint64_t vmq_handoff;/* frames this worker handed to another's VMQ ring */
+	uint64_t vmq_rx;     /* frames it took from its VMQ rings */
+	uint64_t tx_handoff; /* frames it handed to a netvsc port's worker */
 };
 
 /*
@@ -440,6 +458,58 @@ void vs_dp_mac_pool_get(const struct vs_dp *dp, struct vs_mac_pool_info *out);
 int vs_dp_start(struct vs_dp *dp, char *err, size_t errlen);
 /* Asks workers to stop and waits for them. */
 void vs_dp_stop(struct vs_dp *dp);
+
+/*
+ * Placement and software VMQ (dp_vmq.c, vmq/).  Every polled queue — a
+ * port's receive queue (queue 0), a VM's software VMQ ring — belongs to
+ * exactly one worker.  Moving one (a pin, a rebalance) takes two
+ * publications: first it is polled by nobody (frames wait in the device
+ * queue or the ring), then by its new worker, so two workers never poll
+ * it at once.
+ */
+/* The worker index of an EAL lcore, or -ENOENT if no worker runs there. */
+int vs_dp_lcore_worker(const struct vs_dp *dp, unsigned int lcore);
+/* Pins queue of port name to lcore (pin false: placed by load from now
+ * on, where it is).  Errors name "queue" or "lcore". */
+int vs_dp_port_set_placement(struct vs_dp *dp, const char *name, unsigned int queue, bool pin,
+			     unsigned int lcore, char *err, size_t errlen);
+int vs_dp_port_set_placement_check(const struct vs_dp *dp, const char *name, unsigned int queue,
+				   bool pin, unsigned int lcore, char *err, size_t errlen);
+/* Software VMQ on or off, live.  Turning it off under traffic loses and
+ * duplicates nothing: the uplink stops handing frames over, the VM's
+ * worker empties the ring, then the ring goes. */
+int vs_dp_port_set_vmq(struct vs_dp *dp, const char *name, bool on, char *err, size_t errlen);
+/* Places every unpinned queue again by load; returns queues moved. */
+int vs_dp_workers_rebalance(struct vs_dp *dp, char *err, size_t errlen);
+/* Samples every queue's packet counter (the load placement uses); the
+ * control thread calls it about once a second (vs_dp_ctl_poll does). */
+void vs_dp_vmq_tick(struct vs_dp *dp);
+
+struct vs_port_vmq_info {
+	int worker;          /* polls the receive queue; -1 while moving */
+	unsigned int lcore;
+	bool pinned_here;    /* pinned, and the pin is a worker */
+	uint64_t pps;        /* receive queue's load */
+	bool vmq;            /* configured */
+	bool vmq_active;     /* a ring exists and the uplink hands to it */
+	int vmq_queue;       /* the uplink queue (software ring) it holds, or -1 */
+	uint64_t vmq_pps;
+	char why[160];       /* software VMQ (or none), and why */
+};
+int vs_dp_port_vmq_info(const struct vs_dp *dp, unsigned int idx, struct vs_port_vmq_info *out);
+
+/* A worker's queues: port indices, and whether each is a VMQ ring. */
+struct vs_worker_queue {
+	uint16_t port;
+	bool vmq;
+	uint64_t packets;
+};
+/* Fills up to max queues of worker idx; returns how many it has. */
+unsigned int vs_dp_worker_queues(const struct vs_dp *dp, unsigned int idx,
+				 struct vs_worker_queue *out, unsigned int max);
+/* One worker's own counters for port idx (tests: where frames went). */
+int vs_dp_worker_port_stats(const struct vs_dp *dp, unsigned int w, unsigned int idx,
+			    struct vs_port_stats *out);
 
 /*
  * Deterministic driving (no workers running): vs_dp_poll_once receives one

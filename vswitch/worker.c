@@ -19,19 +19,38 @@ unsigned int
 vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now_s)
 {
 	struct rte_mbuf *pkts[VS_BURST];
+	struct vs_vmq_gather g;
 	unsigned int total = 0;
 	uint16_t i, n;
 
+	g.n = 0;
 	for (i = 0; i < snap->n_rx[w->idx]; i++) {
-		uint16_t port = snap->rx[w->idx][i];
-		struct vs_port *p = snap->ports[port].port;
+		const struct vs_snap_rxq *q = &snap->rx[w->idx][i];
+		uint16_t port = q->port;
+		const struct vs_snap_port *sp = &snap->ports[port];
+		struct vs_port *p = sp->port;
 
+		if (q->kind == VS_RXQ_VMQ) {
+			total += vs_vmq_dp_gather(w, snap, port, &g, now_s);
+			continue;
+		}
+		if (unlikely(sp->tx_handoff != NULL))
+			vs_vmq_dp_tx_drain(w, snap, port);
 		n = p->ops->rx_burst(p, 0, pkts, VS_BURST);
 		if (n == 0)
 			continue;
-		vs_pipeline_run(w, snap, port, pkts, n, now_s);
+		w->rxq_packets[port] += n;
 		total += n;
+		/* The uplink's classify step: frames for VMs on other workers
+		 * leave for their rings. */
+		if (snap->switches[sp->sw].n_vmq > 0 && snap->switches[sp->sw].uplink1 == port + 1u) {
+			n = vs_vmq_dp_classify(w, snap, port, pkts, n);
+			if (n == 0)
+				continue;
+		}
+		vs_pipeline_run(w, snap, port, pkts, n, now_s);
 	}
+	vs_vmq_dp_flush(w, snap, &g, now_s);
 	vs_pipeline_flush(w, snap);
 	return total;
 }

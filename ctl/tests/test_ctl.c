@@ -17,6 +17,7 @@ CU_ErrorCode vs_test_register_server(void);
 CU_ErrorCode vs_test_register_capture_rpc(void);
 CU_ErrorCode vs_test_register_pool_rpc(void);
 CU_ErrorCode vs_test_register_offload_rpc(void);
+CU_ErrorCode vs_test_register_vmq_rpc(void);
 CU_ErrorCode vs_test_register_nlb_rpc(void);
 
 static struct vs_dp *dp;
@@ -324,6 +325,7 @@ vs_test_ctl_init(void)
 	    (rc = vs_test_register_capture_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_pool_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_offload_rpc()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_vmq_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_nlb_rpc()) != CUE_SUCCESS)
 		return rc;
 	return CUE_SUCCESS;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <CUnit/Basic.h>
@@ -11,8 +12,9 @@ int
 vs_test_main(const struct vs_test_module *m)
 {
 	char prefix[64], rundir[256];
-	char *eal[] = {(char *)m->name, "-l", (char *)m->lcores, "--no-huge", "--no-pci",
-		       "--no-shconf", "-m", (char *)m->mem_mb, "--log-level=lib.*:error",
+	/* "0-1" is a list of CPUs; "(0-2)@(0-1)" maps more lcores than CPUs. */
+	char *eal[] = {(char *)m->name, strchr(m->lcores, '@') ? "--lcores" : "-l",
+		       (char *)m->lcores, "--no-huge", "--no-pci", "--no-shconf", "-m", (char *)m->mem_mb, "--log-level=lib.*:error",
 		       "--no-telemetry", "--file-prefix", prefix, NULL};
 	unsigned int failed;
 	CU_ErrorCode rc;
