@@ -136,6 +136,10 @@ struct vs_netvsp_params {
 	X(tx_bad_len, tx)          /* frame shorter than 14 or larger than a section */             \
 	X(tx_busy, tx)             /* rings held by the control thread: refused */                  \
 	X(tx_over_mtu, tx)         /* frame longer than the guest's MTU: dropped */                 \
+	X(tx_rsc_frames, tx)       /* coalesced TCP frames delivered as RSC fragments */            \
+	X(tx_rsc_fragments, tx)    /* receive sections those took */                                \
+	X(tx_rsc_off, tx)          /* superframe for a guest without RSC: dropped */                \
+	X(tx_rsc_bad, tx)          /* superframe whose headers or size cannot be coalesced */       \
 	X(tx_signals, tx)          /* guest signalled by the tx worker */
 
 enum vs_netvsp_counter {
@@ -164,6 +168,7 @@ struct vs_netvsp_info {
 	uint32_t packet_filter; /* NDIS_PACKET_TYPE_* bits */
 	bool link_up;
 	uint8_t mac[6];
+	bool rsc_ipv4, rsc_ipv6; /* the guest enabled RSC (receive coalescing) */
 };
 
 /* Creates <dir>/<name> (dir must exist), maps it and offers the channel.
