@@ -37,7 +37,7 @@
  * info taken from the first.  A fragment out of that order, one larger
  * than VS_NETVSP_GUEST_FRAME_MAX all told or beyond NVSP_RSC_MAX
  * fragments, a sequence cut short by the end of its indication, or RSC
- * sent to a guest that did not enable it: the frame is dropped and counted
+ * sent to a guest that never enabled it: the frame is dropped and counted
  * as a protocol error.
  *
  * Single-threaded: one thread drives a guest.  Blocking calls wait for the
@@ -154,6 +154,10 @@ int vs_netvsp_guest_rndis(struct vs_netvsp_guest *g, void *msg, uint32_t len, bo
  * (promiscuous, all-multicast): SET CURRENT_PACKET_FILTER.  -EPROTO if the
  * host refused it. */
 int vs_netvsp_guest_set_filter(struct vs_netvsp_guest *g, uint32_t filter);
+/* RSC on or off for both IP versions, as Linux's ethtool -K lro does
+ * (SET TCP_OFFLOAD_PARAMETERS again); -EOPNOTSUPP if the host did not
+ * offer it. */
+int vs_netvsp_guest_set_rsc(struct vs_netvsp_guest *g, bool on);
 /* SET 802_3_MULTICAST_LIST with n addresses (n = 0 empties it). */
 int vs_netvsp_guest_set_multicast(struct vs_netvsp_guest *g, const uint8_t (*macs)[6],
 				  uint32_t n);

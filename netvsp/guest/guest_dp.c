@@ -267,7 +267,7 @@ rsc_fragment(struct vs_netvsp_guest *g, const struct vs_pktinfo *pi, const struc
 {
 	bool first = pi->rsc.flags & PPI_RSC_FIRST, last = pi->rsc.flags & PPI_RSC_LAST;
 
-	if (!g->rsc_on) {
+	if (!g->rsc_ever) {
 		/* The host must not coalesce for a guest that did not ask. */
 		g->st.protocol_errors++;
 		return;

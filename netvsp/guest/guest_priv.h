@@ -58,8 +58,13 @@ struct vs_netvsp_guest {
 	uint32_t rxq_head, rxq_n;
 	uint8_t *rxd;
 	uint64_t rxd_head, rxd_tail;
-	/* the coalesced frame being reassembled */
-	bool rsc_on, rsc_active;
+	/* the offload parameters set at bring-up; the host offered RSC */
+	struct ndis_offload_params offload;
+	bool rsc_offered;
+	/* the coalesced frame being reassembled; rsc_ever: RSC was on in
+	 * this session (frames the host coalesced before it saw RSC turned
+	 * off may still come) */
+	bool rsc_on, rsc_ever, rsc_active;
 	uint16_t rsc_id;
 	struct vs_guest_rxent rsc_meta;
 	uint8_t rsc_buf[VS_NETVSP_GUEST_FRAME_MAX];
