@@ -46,7 +46,10 @@
  * l3_len (the egress port or offload/ finishes the checksum); LSO v1/v2 →
  * RTE_MBUF_F_TX_TCP_SEG + tso_segsz, l2/l3/l4_len.  On delivery to the guest
  * RTE_MBUF_F_TX_VLAN + vlan_tci become an 802.1Q PPI, and good or requested
- * checksums a checksum-validated PPI.
+ * checksums a checksum-validated PPI.  A frame asking for TCP segmentation
+ * (RTE_MBUF_F_TX_TCP_SEG) goes to a guest that enabled RSC as one
+ * coalesced frame over several receive sections (tx_write.c); the caller
+ * sends superframes only to such guests (vs_netvsp_info.rsc_ipv4/6).
  *
  * MTU: frames are bounded both ways by the L2 MTU the guest declared in its
  * NVSP NDIS config (netdev MTU + 14, ref §3.5; taken in [1514, 9216]),
