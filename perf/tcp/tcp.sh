@@ -99,6 +99,11 @@ ip link set "tu$tag" up
 ip -n "tlan$tag" link set eth0 up
 ip -n "tlan$tag" link set lo up
 ip -n "tlan$tag" addr add 10.196.0.100/24 dev eth0
+# The LAN computes its own checksums: net_af_packet reads the veth without
+# a virtio-net header, so a frame the LAN's stack left for checksum offload
+# would reach the switch with only its pseudo-header sum, as no wire ever
+# carries it (a physical NIC computes it).
+ip netns exec "tlan$tag" ethtool -K eth0 tx off >/dev/null 2>&1 || fail "ethtool -K eth0 tx off in the LAN"
 
 "$VSWITCHD" "${eal[@]}" -- --rundir "$dir/run" --config "$dir/vswitch.json" --workers 1 \
 	>"$log" 2>&1 &
@@ -133,13 +138,14 @@ nics_up() {
 		ip -n "tv$i$tag" link set lo up
 	done
 	for dst in 10.196.0.2 10.196.0.100; do
-		for _ in $(seq 1 50); do
-			ip netns exec "tv1$tag" ping -c 1 -W 1 "$dst" >/dev/null 2>&1 && break
+		for _ in $(seq 1 20); do
+			ip netns exec "tv1$tag" ping -c 1 -W 1 "$dst" >/dev/null 2>&1 && continue 2
 		done
+		fail "VM1 cannot reach $dst"
 	done
 }
 
-# One iperf3 run from VM1 to namespace $1 at $2; prints Gbit/s received.
+# One iperf3 run from VM1 to namespace $1 at $2; sets gbps and retr.
 run_one() {
 	local ns=$1 addr=$2 name=$3 srv out
 	out=$dir/iperf-$name.json
@@ -149,10 +155,14 @@ run_one() {
 		ip netns exec "$ns" ss -ltn | grep -q ":5201 " && break
 		sleep 0.1
 	done
-	ip netns exec "tv1$tag" iperf3 -c "$addr" -p 5201 -t "$duration" -J >"$out" 2>&1 ||
-		{ kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; fail "iperf3 $name: $(tail -3 "$out")"; }
+	if ! ip netns exec "tv1$tag" iperf3 -c "$addr" -p 5201 -t "$duration" -J >"$out" 2>&1; then
+		kill "$srv" 2>/dev/null
+		wait "$srv" 2>/dev/null
+		fail "iperf3 $name: $(grep -m1 '"error"' "$out")"
+	fi
 	wait "$srv" 2>/dev/null
-	python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["end"]; print("%.3f %d" % (e["sum_received"]["bits_per_second"]/1e9, e["sum_sent"].get("retransmits",0)))' "$out"
+	read -r gbps retr < <(python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["end"]; print("%.3f %d" % (e["sum_received"]["bits_per_second"]/1e9, e["sum_sent"].get("retransmits",0)))' "$out")
+	[ -n "$gbps" ] || fail "iperf3 $name: no result"
 }
 
 results=$dir/results.txt
@@ -165,13 +175,13 @@ for r in $(seq 1 "$repeats"); do
 		rsc=$(sed -n 's/.* rsc \(on\|off\)$/\1/p' "$dir/vmnic2.log")
 		for path in vm-vm vm-lan; do
 			if [ "$path" = vm-vm ]; then
-				set -- $(run_one "tv2$tag" 10.196.0.2 "$path-$setting-$r")
+				run_one "tv2$tag" 10.196.0.2 "$path-$setting-$r"
 			else
-				set -- $(run_one "tlan$tag" 10.196.0.100 "$path-$setting-$r")
+				run_one "tlan$tag" 10.196.0.100 "$path-$setting-$r"
 			fi
 			printf '  run %d  %-6s  offload %-3s (rsc %-3s)  %7.3f Gbit/s  %5d retransmissions\n' \
-				"$r" "$path" "$setting" "$rsc" "$1" "$2"
-			echo "$path $setting $1 $2" >>"$results"
+				"$r" "$path" "$setting" "$rsc" "$gbps" "$retr"
+			echo "$path $setting $gbps $retr" >>"$results"
 		done
 	done
 done
