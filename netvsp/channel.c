@@ -76,6 +76,8 @@ vs_chan_publish(struct vs_netvsp *ch)
 	memcpy(ch->pub.mac, c->oid.mac, 6);
 	ch->pub.n_mc = c->oid.n_mc;
 	memcpy(ch->pub.mc, c->oid.mc, sizeof(ch->pub.mc));
+	ch->pub.rsc4 = c->oid.rsc_cap && c->oid.rsc4_on;
+	ch->pub.rsc6 = c->oid.rsc_cap && c->oid.rsc6_on;
 	__atomic_store_n(&ch->pub_seq, s + 2, __ATOMIC_RELEASE);
 }
 
@@ -575,4 +577,6 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	info->packet_filter = p.filter;
 	info->link_up = p.link_up;
 	memcpy(info->mac, p.mac, 6);
+	info->rsc_ipv4 = p.open && p.rsc4;
+	info->rsc_ipv6 = p.open && p.rsc6;
 }

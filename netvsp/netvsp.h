@@ -46,7 +46,10 @@
  * l3_len (the egress port or offload/ finishes the checksum); LSO v1/v2 →
  * RTE_MBUF_F_TX_TCP_SEG + tso_segsz, l2/l3/l4_len.  On delivery to the guest
  * RTE_MBUF_F_TX_VLAN + vlan_tci become an 802.1Q PPI, and good or requested
- * checksums a checksum-validated PPI.
+ * checksums a checksum-validated PPI.  A frame asking for TCP segmentation
+ * (RTE_MBUF_F_TX_TCP_SEG) goes to a guest that enabled RSC as one
+ * coalesced frame over several receive sections (tx_write.c); the caller
+ * sends superframes only to such guests (vs_netvsp_info.rsc_ipv4/6).
  *
  * MTU: frames are bounded both ways by the L2 MTU the guest declared in its
  * NVSP NDIS config (netdev MTU + 14, ref §3.5; taken in [1514, 9216]),
@@ -136,6 +139,10 @@ struct vs_netvsp_params {
 	X(tx_bad_len, tx)          /* frame shorter than 14 or larger than a section */             \
 	X(tx_busy, tx)             /* rings held by the control thread: refused */                  \
 	X(tx_over_mtu, tx)         /* frame longer than the guest's MTU: dropped */                 \
+	X(tx_rsc_frames, tx)       /* coalesced TCP frames delivered as RSC fragments */            \
+	X(tx_rsc_fragments, tx)    /* receive sections those took */                                \
+	X(tx_rsc_off, tx)          /* superframe for a guest without RSC: dropped */                \
+	X(tx_rsc_bad, tx)          /* superframe whose headers or size cannot be coalesced */       \
 	X(tx_signals, tx)          /* guest signalled by the tx worker */
 
 enum vs_netvsp_counter {
@@ -164,6 +171,7 @@ struct vs_netvsp_info {
 	uint32_t packet_filter; /* NDIS_PACKET_TYPE_* bits */
 	bool link_up;
 	uint8_t mac[6];
+	bool rsc_ipv4, rsc_ipv6; /* the guest enabled RSC (receive coalescing) */
 };
 
 /* Creates <dir>/<name> (dir must exist), maps it and offers the channel.

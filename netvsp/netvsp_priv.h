@@ -57,6 +57,14 @@
 #define VS_MAX_MC 32u           /* multicast list entries (802_3_MAXIMUM_LIST_SIZE) */
 #define VS_RX_MAX_PKTS 8u       /* RNDIS packets per message (INIT_CMPLT) */
 #define VS_TX_BATCH 32u         /* frames per receive indication */
+/* Ranges per receive indication: a coalesced frame's fragments must all
+ * be in one (Linux drops a frame whose non-last fragment ends a packet);
+ * 375 is the most vmswitch and OpenVMM send (ref §2.3), below Linux's
+ * NVSP_RSC_MAX. */
+#define VS_TX_RANGES 375u
+/* Largest coalesced frame delivered: an IPv4 total length or IPv6
+ * payload length must still hold it, behind one 802.1Q tag. */
+#define VS_RSC_FRAME_MAX (65535u + 14u + 4u)
 #define VS_PEND_MAX 64u         /* completions waiting for ring space */
 #define VS_HDR_ROOM 128u        /* RNDIS PACKET + PPIs before the frame */
 #define VS_MAX_SEGS 128u        /* arena segments in one guest packet */
@@ -82,6 +90,7 @@ struct vs_pub {
 	uint8_t mac[6];
 	uint32_t n_mc;
 	uint8_t mc[VS_MAX_MC][6];
+	bool rsc4, rsc6; /* the guest takes coalesced TCP frames (RSC) */
 };
 
 /* Single-producer single-consumer queue of section ids. */
@@ -121,6 +130,11 @@ struct vs_oid_state {
 	struct ndis_offload_params offload;
 	bool rss_on;
 	uint32_t nvsp_version;
+	/* RSC over VMBus: offered when the guest negotiated NVSP 6.1 and
+	 * declared the capability in its NDIS config (ref §3.5); on per IP
+	 * version once OID_TCP_OFFLOAD_PARAMETERS asked for it (ref §4.7). */
+	bool rsc_cap;
+	bool rsc4_on, rsc6_on;
 };
 
 /* What one RNDIS control message did (rndis.c). */
@@ -165,8 +179,9 @@ struct vs_sg {
 struct vs_pktinfo {
 	uint32_t data_off; /* of the frame, from the message start */
 	uint32_t data_len;
-	bool has_vlan, has_csum, has_lso, has_hash;
+	bool has_vlan, has_csum, has_lso, has_hash, has_rsc;
 	uint32_t vlan, csum, lso, hash;
+	struct rndis_pktinfo_id rsc; /* RSC fragment (ref §4.11) */
 };
 
 struct vs_rx {
@@ -191,8 +206,9 @@ struct vs_tx {
 	uint32_t gen; /* rxbuf_gen the allocator was built for */
 	uint32_t free[VS_MAX_SUBS], n_free;
 	uint32_t chain[VS_MAX_SUBS]; /* next section of a packet; UINT32_MAX ends */
-	struct vmbus_xfer_range ranges[VS_TX_BATCH];
-	uint8_t ext[8 + 8 * VS_TX_BATCH];
+	uint16_t rsc_id;             /* id of the next coalesced frame */
+	struct vmbus_xfer_range ranges[VS_TX_RANGES];
+	uint8_t ext[8 + 8 * VS_TX_RANGES];
 };
 
 struct vs_netvsp {
@@ -284,6 +300,32 @@ uint32_t vs_oid_query(const struct vs_oid_state *s, uint32_t oid, const uint8_t 
 		      uint32_t inlen, uint8_t *out, uint32_t cap, uint32_t *outlen);
 uint32_t vs_oid_set(struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint32_t inlen,
 		    bool *bad_input);
+
+/* tx_rsc.c: writing one frame into the sections of an indication (T,
+ * token held).  A frame that asked for TCP segmentation (a guest's LSO
+ * superframe) gets its IP lengths and IPv4 header checksum made its own;
+ * larger than one section, it goes to an RSC guest as fragments.  Each
+ * returns the ranges used (≥ 1) and appends them at tx->ranges[k...];
+ * 0 when the frame was dropped (counted); -ENOBUFS when its sections or
+ * ranges are short (nothing used: the caller sends what it has and
+ * retries). */
+struct vs_tx_frame {
+	uint32_t len;
+	bool seg;          /* RTE_MBUF_F_TX_TCP_SEG */
+	uint32_t l2, l3, l4; /* headers of a seg frame */
+	bool v4;
+};
+/* Checks a seg frame's headers (tx_rsc_bad when they do not parse). */
+bool vs_tx_seg_parse(const struct rte_mbuf *m, struct vs_tx_frame *f);
+int vs_tx_write_one(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_tx_frame *f,
+		    uint32_t k);
+int vs_tx_write_rsc(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_tx_frame *f,
+		    uint32_t k);
+/* Takes a free section for range k of the indication being built,
+ * chained after range k - 1; UINT32_MAX if none is free. */
+uint32_t vs_tx_take(struct vs_netvsp *ch, uint32_t k);
+/* Checksum-validated info for the guest (ref §4.11, RX bits). */
+uint32_t vs_tx_csum_info(const struct rte_mbuf *m);
 
 /* rx_dp.c: reads the guest→host ring (token held).  mp NULL: the control
  * thread is reading; frames are dropped. */

@@ -305,6 +305,9 @@ vs_nvsp_handle(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len, bool rc, 
 			c->guest_mtu = (m.mtu >= 1514 && m.mtu <= 9216) ? m.mtu : 1514;
 			c->oid.guest_mtu = c->guest_mtu;
 			c->caps = m.caps;
+			/* RSC over VMBus needs 6.1 and the guest's word that it
+			 * reassembles fragments (ref §3.1, §3.5). */
+			c->oid.rsc_cap = c->nvsp_version >= NVSP_V61 && (m.caps & NVSP_CAP_RSC);
 		}
 		break;
 	}

@@ -351,6 +351,27 @@ enum {
 #define PPI_RXCSUM_UDP_OK 0x10u
 #define PPI_RXCSUM_IP_OK 0x20u
 
+/* RSC over VMBus (NVSP 6.1, ref §4.11): a coalesced frame larger than a
+ * receive section travels as several RNDIS PACKETs, one per section, all
+ * in one transfer-page packet, each with this "internal packet id" PPI
+ * (type 1 with the internal bit 31): every fragment is sub-allocated,
+ * the first and last say so, and all carry the same id.  Linux's
+ * rndis_filter_receive_data reassembles them (rsc_add_data) and takes the
+ * checksum, 802.1Q and hash info from the first. */
+#define PPI_RSC_ID 0x80000001u
+#define PPI_RSC_VERSION 1u
+#define PPI_RSC_SUBALLOC 0x1u
+#define PPI_RSC_FIRST 0x2u
+#define PPI_RSC_LAST 0x4u
+struct rndis_pktinfo_id {
+	uint8_t version;
+	uint8_t flags;
+	uint16_t id;
+} __attribute__((packed));
+_Static_assert(sizeof(struct rndis_pktinfo_id) == 4, "ref §4.11");
+/* Fragments Linux accepts in one coalesced frame (NVSP_RSC_MAX). */
+#define NVSP_RSC_MAX 562u
+
 /* OIDs, ref §4.5 */
 #define OID_GEN_SUPPORTED_LIST 0x00010101u
 #define OID_GEN_HARDWARE_STATUS 0x00010102u
@@ -419,6 +440,10 @@ _Static_assert(offsetof(struct ndis_offload_params, lso_v2_ip6) == 12, "ref §4.
 _Static_assert(offsetof(struct ndis_offload_params, flags) == 16, "ref §4.7");
 _Static_assert(offsetof(struct ndis_offload_params, rsc_ip4) == 22, "ref §4.7");
 _Static_assert(sizeof(struct ndis_offload_params) == 28, "ref §4.7");
+/* rsc_ip4 / rsc_ip6 values (ref §4.7) */
+#define NDIS_RSC_NO_CHANGE 0u
+#define NDIS_RSC_OFF 1u
+#define NDIS_RSC_ON 2u
 
 /* NDIS_OFFLOAD, ref §4.8: byte offsets of the fields we fill */
 #define NDIS_OFFLOAD_SIZE 156u
@@ -437,6 +462,8 @@ _Static_assert(sizeof(struct ndis_offload_params) == 28, "ref §4.7");
 #define NDIS_OFFLOAD_LSO2_IP6_MAX 96
 #define NDIS_OFFLOAD_LSO2_IP6_MINSEG 100
 #define NDIS_OFFLOAD_LSO2_IP6_FLAGS 104
+#define NDIS_OFFLOAD_RSC_IP4 144 /* u8, NDIS 6.30 (rev 3) objects only */
+#define NDIS_OFFLOAD_RSC_IP6 145
 #define NDIS_ENCAP_8023 2u
 #define NDIS_LSO_MAX 62780u /* 0xF53C, ref §4.8 */
 

@@ -84,6 +84,12 @@ vs_rndis_ppi_walk(const uint8_t *ppi, uint32_t len, struct vs_pktinfo *pi)
 				pi->hash = v;
 			}
 			break;
+		case PPI_RSC_ID:
+			if (e.size - e.off < sizeof(pi->rsc))
+				return -EBADMSG;
+			memcpy(&pi->rsc, ppi + e.off, sizeof(pi->rsc));
+			pi->has_rsc = true;
+			break;
 		default:
 			break; /* other and internal types carry nothing we use */
 		}

@@ -7,7 +7,8 @@
  * Set inputs are bounded before use (ref §6.3, per-OID input):
  *   packet filter         len ≥ 4
  *   multicast list        len multiple of 6, ≤ VS_MAX_MC × 6
- *   offload parameters    len ≥ 20, header type 0x80, 20 ≤ size ≤ len
+ *   offload parameters    len ≥ 20, header type 0x80, 20 ≤ size ≤ len,
+ *                         RSC fields (size ≥ 24) 0, 1 or 2
  *   RSS parameters        len ≥ 40, header type 0x89; unless disabling:
  *                         key size 40, table bytes multiple of 4 in
  *                         [4, 512], off + size ≤ len for key and table,
@@ -15,6 +16,7 @@
  *   config parameter      len ≥ 20, name/value off + len ≤ len, lengths
  *                         even and ≤ 510
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "netvsp_priv.h"
@@ -42,7 +44,7 @@ put32(uint8_t *p, uint32_t off, uint32_t v)
 /* NDIS_OFFLOAD (ref §4.8), cut to the size the guest's header asked for
  * (112 / 144 / 156 for NDIS 6.0 / 6.1 / 6.30). */
 static uint32_t
-ndis_offload(const uint8_t *in, uint32_t inlen, uint8_t *out)
+ndis_offload(const struct vs_oid_state *s, const uint8_t *in, uint32_t inlen, uint8_t *out)
 {
 	struct ndis_obj_hdr h = {NDIS_OBJ_OFFLOAD, 3, NDIS_OFFLOAD_SIZE};
 
@@ -74,6 +76,13 @@ ndis_offload(const uint8_t *in, uint32_t inlen, uint8_t *out)
 	put32(out, NDIS_OFFLOAD_LSO2_IP6_MAX, NDIS_LSO_MAX);
 	put32(out, NDIS_OFFLOAD_LSO2_IP6_MINSEG, 2);
 	put32(out, NDIS_OFFLOAD_LSO2_IP6_FLAGS, 0x5);
+	/* RSC where Hyper-V offers it: NVSP 6.1 guests that said they can
+	 * reassemble (NDIS config bit 7), in the NDIS 6.30 object that has
+	 * the fields.  Linux enables LRO only when both are set. */
+	if (s->rsc_cap && h.size >= NDIS_OFFLOAD_SIZE) {
+		out[NDIS_OFFLOAD_RSC_IP4] = 1;
+		out[NDIS_OFFLOAD_RSC_IP6] = 1;
+	}
 	return h.size;
 }
 
@@ -185,7 +194,7 @@ vs_oid_query(const struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint
 	}
 	case OID_TCP_OFFLOAD_HW_CAPS:
 	case OID_TCP_OFFLOAD_CURRENT_CONFIG:
-		*outlen = ndis_offload(in, inlen, out);
+		*outlen = ndis_offload(s, in, inlen, out);
 		return RNDIS_SUCCESS;
 	default:
 		return RNDIS_NOT_SUPPORTED;
@@ -307,6 +316,16 @@ vs_oid_set(struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint32_t inl
 			break;
 		memset(&s->offload, 0, sizeof(s->offload));
 		memcpy(&s->offload, in, RTE_MIN((uint32_t)h.size, (uint32_t)sizeof(s->offload)));
+		/* RSC (size ≥ 24: revision 3): 0 keeps the setting, 1 off, 2
+		 * on; shorter objects keep it too. */
+		if (h.size < offsetof(struct ndis_offload_params, rsc_ip6) + 1)
+			return RNDIS_SUCCESS;
+		if (s->offload.rsc_ip4 > NDIS_RSC_ON || s->offload.rsc_ip6 > NDIS_RSC_ON)
+			break;
+		if (s->offload.rsc_ip4 != NDIS_RSC_NO_CHANGE)
+			s->rsc4_on = s->offload.rsc_ip4 == NDIS_RSC_ON;
+		if (s->offload.rsc_ip6 != NDIS_RSC_NO_CHANGE)
+			s->rsc6_on = s->offload.rsc_ip6 == NDIS_RSC_ON;
 		return RNDIS_SUCCESS;
 	}
 	case OID_GEN_RSS_PARAMS:

@@ -7,12 +7,12 @@
  * of that id (seen by rx_dp.c) returns the whole chain.  Sections above
  * VS_CTL_SUBS are this worker's alone; see netvsp_priv.h.
  *
- * The section layout written here: RNDIS PACKET (44 bytes), PPIs (16 bytes
- * each: 802.1Q, checksum), frame; offsets from byte 8 (ref §4.3).  What we
- * write to the guest (ref §6.4): only inside sections we own and the guest
- * has completed; ids < num_sub; set id = the registered receive-buffer id;
- * ≤ VS_TX_BATCH ranges; well-formed PPIs only (a malformed PPI list hangs
- * Linux, ref §4.11).
+ * How one frame is written into sections, and a TCP superframe coalesced
+ * for a guest that enabled RSC, is tx_write.c's.  What we write to the
+ * guest (ref §6.4): only inside sections we own and the guest has
+ * completed; ids < num_sub; set id = the registered receive-buffer id;
+ * ≤ VS_TX_BATCH frames and ≤ VS_TX_RANGES ranges per indication;
+ * well-formed PPIs only (a malformed PPI list hangs Linux, ref §4.11).
  */
 #include <string.h>
 
@@ -55,7 +55,7 @@ tx_reclaim(struct vs_netvsp *ch)
 		if (head < VS_CTL_SUBS || head >= tx->pub.num_sub ||
 		    __atomic_load_n(&ch->sub_state[head], __ATOMIC_ACQUIRE) != SUB_DONE)
 			continue;
-		while (id != NO_NEXT && guard++ < VS_TX_BATCH) {
+		while (id != NO_NEXT && guard++ < VS_TX_RANGES) {
 			uint32_t next = tx->chain[id];
 
 			__atomic_store_n(&ch->sub_state[id], SUB_FREE, __ATOMIC_RELAXED);
@@ -99,106 +99,6 @@ tag_in_data(const struct rte_mbuf *m)
 	return et != NULL && *et == rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
 }
 
-/* L4 protocol of an IPv4/IPv6 frame (one 802.1Q tag skipped); 0 if none. */
-static uint8_t
-l4_proto(const struct rte_mbuf *m, bool *v4)
-{
-	uint8_t buf[40];
-	const uint8_t *p;
-	uint32_t off = 12;
-	uint16_t et;
-
-	p = rte_pktmbuf_read(m, off, 2, buf);
-	if (p == NULL)
-		return 0;
-	et = (uint16_t)(p[0] << 8 | p[1]);
-	if (et == RTE_ETHER_TYPE_VLAN) {
-		off += 4;
-		if ((p = rte_pktmbuf_read(m, off, 2, buf)) == NULL)
-			return 0;
-		et = (uint16_t)(p[0] << 8 | p[1]);
-	}
-	off += 2;
-	*v4 = et == RTE_ETHER_TYPE_IPV4;
-	if (et == RTE_ETHER_TYPE_IPV4 && (p = rte_pktmbuf_read(m, off + 9, 1, buf)) != NULL)
-		return p[0];
-	if (et == RTE_ETHER_TYPE_IPV6 && (p = rte_pktmbuf_read(m, off + 6, 1, buf)) != NULL)
-		return p[0];
-	return 0;
-}
-
-/* Checksum-validated info for the guest (ref §4.11, RX bits): a checksum
- * the port verified, or one another guest asked us to offload (the frame
- * never left the host, so it cannot have been corrupted on a wire). */
-static uint32_t
-csum_info(const struct rte_mbuf *m)
-{
-	uint64_t f = m->ol_flags;
-	bool v4 = false, ip_ok, l4_ok;
-	uint8_t proto;
-	uint32_t v = 0;
-
-	ip_ok = (f & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD ||
-		(f & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_SEG));
-	l4_ok = (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD ||
-		(f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG));
-	if (!ip_ok && !l4_ok)
-		return 0;
-	proto = l4_proto(m, &v4);
-	if (ip_ok && v4)
-		v |= PPI_RXCSUM_IP_OK;
-	if (l4_ok && proto == IPPROTO_TCP)
-		v |= PPI_RXCSUM_TCP_OK;
-	if (l4_ok && proto == IPPROTO_UDP)
-		v |= PPI_RXCSUM_UDP_OK;
-	return v;
-}
-
-static uint32_t
-put_ppi(uint8_t *p, uint32_t type, uint32_t value)
-{
-	struct rndis_ppi e = {16, type, 12};
-
-	memcpy(p, &e, sizeof(e));
-	memcpy(p + 12, &value, 4);
-	return 16;
-}
-
-/* Writes frame m as one RNDIS PACKET at dst; returns the message length, 0
- * if it does not fit in cap bytes. */
-static uint32_t
-write_packet(uint8_t *dst, uint32_t cap, const struct rte_mbuf *m)
-{
-	struct rndis_packet h = {.h = {RNDIS_PACKET, 0}};
-	uint8_t ppi[32];
-	uint32_t np = 0, len = rte_pktmbuf_pkt_len(m), cs, off;
-
-	if (m->ol_flags & RTE_MBUF_F_TX_VLAN) {
-		uint16_t t = m->vlan_tci;
-
-		np += put_ppi(ppi + np, PPI_VLAN,
-			      (uint32_t)(t >> 13) | ((t >> 12) & 1u) << 3 | (uint32_t)(t & 0xfff) << 4);
-	}
-	cs = csum_info(m);
-	if (cs != 0)
-		np += put_ppi(ppi + np, PPI_CSUM, cs);
-	if (sizeof(h) + np + len > cap)
-		return 0;
-	h.ppi_off = np ? sizeof(h) - RNDIS_OFF_BASE : 0;
-	h.ppi_len = np;
-	h.data_off = sizeof(h) - RNDIS_OFF_BASE + np;
-	h.data_len = len;
-	h.h.len = sizeof(h) + np + len;
-	memcpy(dst, &h, sizeof(h));
-	memcpy(dst + sizeof(h), ppi, np);
-	off = sizeof(h) + np;
-	for (const struct rte_mbuf *s = m; s != NULL; s = s->next) {
-		memcpy(dst + off, rte_pktmbuf_mtod(s, const uint8_t *), s->data_len);
-		off += s->data_len;
-	}
-	return h.h.len;
-}
-
 /* Announces sections ids[0..k) (a chain) in one transfer-page packet. */
 static int
 indicate(struct vs_netvsp *ch, uint32_t k)
@@ -221,6 +121,72 @@ indicate(struct vs_netvsp *ch, uint32_t k)
 	return rc;
 }
 
+/* What becomes of frame m (tx_over_mtu and the like are counted here):
+ * 1 one section, 2 an RSC guest's coalesced frame, 0 dropped. */
+static int
+classify(struct vs_netvsp *ch, const struct rte_mbuf *m, uint32_t max, struct vs_tx_frame *f)
+{
+	const struct vs_pub *pub = &ch->tx.pub;
+	bool over;
+
+	f->len = rte_pktmbuf_pkt_len(m);
+	f->seg = (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0;
+	if (f->len < RTE_ETHER_HDR_LEN) {
+		CNT_INC(ch, tx_bad_len);
+		return 0;
+	}
+	if (f->seg && !vs_tx_seg_parse(m, f)) {
+		CNT_INC(ch, tx_rsc_bad);
+		return 0;
+	}
+	over = f->len > max && !(f->len <= max + 4 && tag_in_data(m));
+	if (f->seg && over) {
+		/* Coalesced: each segment it stands for must fit the MTU. */
+		uint32_t tag = f->l2 > RTE_ETHER_HDR_LEN ? 4 : 0;
+
+		if (!(f->v4 ? pub->rsc4 : pub->rsc6)) {
+			/* The guest turned RSC off since the switch last saw
+			 * its capabilities. */
+			CNT_INC(ch, tx_rsc_off);
+			return 0;
+		}
+		if (m->tso_segsz == 0 || f->l2 + f->l3 + f->l4 + m->tso_segsz > max + tag) {
+			CNT_INC(ch, tx_over_mtu);
+			return 0;
+		}
+		if (f->len > VS_RSC_FRAME_MAX) {
+			CNT_INC(ch, tx_rsc_bad);
+			return 0;
+		}
+		return 2;
+	}
+	if (over) {
+		CNT_INC(ch, tx_over_mtu);
+		return 0;
+	}
+	/* Sections hold a frame of the port's MTU, so a frame within the
+	 * guest's fits one. */
+	if (f->len + VS_HDR_ROOM > pub->sub_size) {
+		CNT_INC(ch, tx_bad_len);
+		return 0;
+	}
+	return 1;
+}
+
+/* Gives back the sections of an indication that could not be sent. */
+static void
+untake(struct vs_netvsp *ch, uint32_t k)
+{
+	struct vs_tx *tx = &ch->tx;
+
+	for (uint32_t j = k; j-- > 0;) {
+		uint32_t id = tx->ranges[j].byte_offset / tx->pub.sub_size;
+
+		__atomic_store_n(&ch->sub_state[id], SUB_FREE, __ATOMIC_RELAXED);
+		tx->free[tx->n_free++] = id;
+	}
+}
+
 /* Token held. */
 static uint16_t
 deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
@@ -236,66 +202,49 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 	tx_reclaim(ch);
 	while (i < n) {
 		uint16_t start = i;
-		uint32_t k = 0, prev = NO_NEXT, delivered_bytes = 0;
+		uint32_t k = 0, frames = 0, bytes = 0;
 		bool no_section = false;
 
-		if (!vs_ring_has_room(&ch->out, vs_ring_pkt_bytes(8 + 8 * VS_TX_BATCH, NVSP_MSG_V61))) {
+		if (!vs_ring_has_room(&ch->out,
+				      vs_ring_pkt_bytes(8 + 8 * VS_TX_RANGES, NVSP_MSG_V61))) {
 			CNT_ADD(ch, tx_ring_full, n - i);
 			return i;
 		}
-		for (; i < n && k < VS_TX_BATCH; i++) {
+		for (; i < n && frames < VS_TX_BATCH; i++) {
 			struct rte_mbuf *m = pkts[i];
-			uint32_t len = rte_pktmbuf_pkt_len(m), id, mlen;
-			uint64_t at;
+			struct vs_tx_frame f;
+			int how = classify(ch, m, max, &f), r;
 
-			/* Sections hold a frame of the port's MTU, so a frame
-			 * within the guest's fits one. */
-			if (len > max && !(len <= max + 4 && tag_in_data(m))) {
-				CNT_INC(ch, tx_over_mtu);
+			if (how == 0)
 				continue;
-			}
-			if (len < RTE_ETHER_HDR_LEN || len + VS_HDR_ROOM > pub->sub_size) {
-				CNT_INC(ch, tx_bad_len);
-				continue;
-			}
 			if (!filter_pass(pub, m)) {
 				CNT_INC(ch, tx_filtered);
 				continue;
 			}
-			if (tx->n_free == 0) {
-				no_section = true;
+			r = how == 2 ? vs_tx_write_rsc(ch, m, &f, k) : vs_tx_write_one(ch, m, &f, k);
+			if (r == 0)
+				continue;
+			if (r < 0) {
+				/* Sections or ranges short: what is built goes,
+				 * this frame waits for the next indication; with
+				 * nothing built, the guest holds the sections. */
+				no_section = k == 0;
 				break;
 			}
-			id = tx->free[--tx->n_free];
-			at = pub->rx_off + (uint64_t)id * pub->sub_size;
-			mlen = write_packet(ch->arena + at, pub->sub_size, m);
-			tx->ranges[k].byte_count = mlen;
-			tx->ranges[k].byte_offset = id * pub->sub_size;
-			tx->chain[id] = NO_NEXT;
-			if (prev != NO_NEXT)
-				tx->chain[prev] = id;
-			/* Visible to rx_dp.c before the guest can complete it. */
-			__atomic_store_n(&ch->sub_state[id], k == 0 ? SUB_HEAD : SUB_MEMBER,
-					 __ATOMIC_RELEASE);
-			prev = id;
-			k++;
-			delivered_bytes += len;
+			k += (uint32_t)r;
+			frames++;
+			bytes += f.len;
 		}
 		if (k > 0 && indicate(ch, k) != 0) {
 			/* Ring full after all (or the guest broke its read index):
 			 * give the sections back and refuse the rest. */
-			for (uint32_t j = k; j-- > 0;) {
-				uint32_t id = tx->ranges[j].byte_offset / pub->sub_size;
-
-				__atomic_store_n(&ch->sub_state[id], SUB_FREE, __ATOMIC_RELAXED);
-				tx->free[tx->n_free++] = id;
-			}
+			untake(ch, k);
 			CNT_ADD(ch, tx_ring_full, n - start);
 			return start;
 		}
 		if (k > 0) {
-			CNT_ADD(ch, tx_packets, k);
-			CNT_ADD(ch, tx_bytes, delivered_bytes);
+			CNT_ADD(ch, tx_packets, frames);
+			CNT_ADD(ch, tx_bytes, bytes);
 			CNT_INC(ch, tx_indications);
 		}
 		if (no_section) {

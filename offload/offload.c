@@ -144,9 +144,9 @@ vs_offload_caps_effective(uint32_t dev, const struct vs_offload_settings *s)
 	uint32_t c = dev;
 
 	if (s->tx_csum_off)
-		c &= ~(VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL);
+		c &= ~(VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RSC_ALL);
 	if (s->tso_off)
-		c &= ~VS_OFFLOAD_TSO_ALL;
+		c &= ~(VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RSC_ALL);
 	/* A device that segments computes the segments' checksums; one that
 	 * claims TSO without them is not trusted with it. */
 	if ((c & (VS_OFFLOAD_IPV4_CKSUM | VS_OFFLOAD_TCP4_CKSUM)) !=

@@ -55,6 +55,11 @@ struct rte_mempool;
 /*
  * Transmit capabilities of a port, one bit each: what the port does itself
  * with a frame's request.  TSO4/TSO6 imply the checksums of the segments.
+ * RSC4/RSC6: the port takes a TCP superframe whole, never segmented, and
+ * its receiver trusts the checksums the sender left undone — a synthetic
+ * NIC whose guest enabled receive segment coalescing (netvsp), to which
+ * Hyper-V hands a sending VM's large send as one coalesced frame.  Unlike
+ * TSO they say nothing of checksum requests on other frames.
  */
 #define VS_OFFLOAD_CAPS(X)                                                      \
 	X(IPV4_CKSUM, "ipv4-csum")   /* IPv4 header checksum */                  \
@@ -64,7 +69,9 @@ struct rte_mempool;
 	X(UDP6_CKSUM, "udp6-csum")                                               \
 	X(TSO4, "tso4")              /* TCP segmentation, IPv4 */                \
 	X(TSO6, "tso6")              /* TCP segmentation, IPv6 */                \
-	X(VLAN_INSERT, "vlan-insert") /* 802.1Q tag inserted by the device */
+	X(VLAN_INSERT, "vlan-insert") /* 802.1Q tag inserted by the device */ \
+	X(RSC4, "rsc4")              /* TCP/IPv4 superframes taken whole */     \
+	X(RSC6, "rsc6")              /* TCP/IPv6 superframes taken whole */
 
 enum vs_offload_cap_bit {
 #define VS_OFFLOAD_CAP_BIT(id, name) VS_OFFLOAD_BIT_##id,
@@ -81,11 +88,14 @@ enum vs_offload_cap_bit {
 #define VS_OFFLOAD_TSO4 (1u << VS_OFFLOAD_BIT_TSO4)
 #define VS_OFFLOAD_TSO6 (1u << VS_OFFLOAD_BIT_TSO6)
 #define VS_OFFLOAD_VLAN_INSERT (1u << VS_OFFLOAD_BIT_VLAN_INSERT)
+#define VS_OFFLOAD_RSC4 (1u << VS_OFFLOAD_BIT_RSC4)
+#define VS_OFFLOAD_RSC6 (1u << VS_OFFLOAD_BIT_RSC6)
 
 #define VS_OFFLOAD_CKSUM_ALL                                                    \
 	(VS_OFFLOAD_IPV4_CKSUM | VS_OFFLOAD_TCP4_CKSUM | VS_OFFLOAD_UDP4_CKSUM |  \
 	 VS_OFFLOAD_TCP6_CKSUM | VS_OFFLOAD_UDP6_CKSUM)
 #define VS_OFFLOAD_TSO_ALL (VS_OFFLOAD_TSO4 | VS_OFFLOAD_TSO6)
+#define VS_OFFLOAD_RSC_ALL (VS_OFFLOAD_RSC4 | VS_OFFLOAD_RSC6)
 #define VS_OFFLOAD_ALL ((1u << VS_OFFLOAD_BIT_MAX) - 1)
 
 /* The mbuf flags that ask for work; a frame without any needs nothing. */
@@ -115,8 +125,8 @@ void vs_offload_settings_format(const struct vs_offload_settings *s, char *out, 
 uint32_t vs_offload_caps_from_ethdev(uint64_t tx_offload_capa);
 uint64_t vs_offload_caps_to_ethdev(uint32_t caps);
 /* What the port does once settings are applied: tx_csum off removes the
- * checksums and TSO (as ethtool does), tso off removes TSO; a TSO bit
- * without the checksums it implies is dropped. */
+ * checksums, TSO and RSC (as ethtool does), tso off removes TSO and RSC;
+ * a TSO bit without the checksums it implies is dropped. */
 uint32_t vs_offload_caps_effective(uint32_t dev_caps, const struct vs_offload_settings *s);
 /* "ipv4-csum,tcp4-csum,..." or "none" (always terminated). */
 void vs_offload_caps_format(uint32_t caps, char *out, size_t len);

@@ -31,8 +31,8 @@ vs_offload_relevant(const struct rte_mbuf *m)
 
 	/* Both IP versions always: the flags name one, the frame decides. */
 	if (f & (RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG))
-		r |= VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_IPV4_CKSUM | VS_OFFLOAD_TCP4_CKSUM |
-		     VS_OFFLOAD_TCP6_CKSUM;
+		r |= VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RSC_ALL | VS_OFFLOAD_IPV4_CKSUM |
+		     VS_OFFLOAD_TCP4_CKSUM | VS_OFFLOAD_TCP6_CKSUM;
 	if (f & RTE_MBUF_F_TX_IP_CKSUM)
 		r |= VS_OFFLOAD_IPV4_CKSUM;
 	if (f & RTE_MBUF_F_TX_L4_MASK)
@@ -206,10 +206,13 @@ vs_ol_hw_l4(uint32_t caps, const struct vs_ol_frame *f)
 	return (caps & bit) != 0;
 }
 
+/* The port takes the superframe: it segments it, or its receiver takes it
+ * coalesced (RSC). */
 static inline bool
 vs_ol_hw_seg(uint32_t caps, const struct vs_ol_frame *f)
 {
-	return (caps & (f->v4 ? VS_OFFLOAD_TSO4 : VS_OFFLOAD_TSO6)) && !f->v6_ext;
+	return (caps & (f->v4 ? VS_OFFLOAD_TSO4 | VS_OFFLOAD_RSC4 : VS_OFFLOAD_TSO6 | VS_OFFLOAD_RSC6)) &&
+	       !f->v6_ext;
 }
 
 static inline void

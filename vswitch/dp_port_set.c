@@ -57,10 +57,13 @@ int
 vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
 {
 	unsigned int i, n = 0;
+	uint32_t was[VS_MAX_PORTS];
+	bool changed = false;
 	int done = 0, rc;
 
 	for (i = 0; i < VS_MAX_PORTS; i++) {
 		struct vs_port *p = &dp->ports[i];
+		uint32_t caps;
 
 		if (!p->in_use || p->conf.kind != VS_PORT_NETVSC)
 			continue;
@@ -68,6 +71,20 @@ vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
 		rc = vs_port_netvsc_ctl_poll(p);
 		if (rc > 0)
 			done += rc;
+		/* What the guest negotiated decides what the workers send it
+		 * (superframes whole or cut): a change is published. */
+		caps = vs_port_netvsc_offload_caps(p);
+		was[i] = p->offload_caps;
+		if (caps != p->offload_caps) {
+			p->offload_caps = caps;
+			changed = true;
+		}
+	}
+	if (changed && vs_dp_publish(dp) != 0) {
+		/* Out of memory: tried again at the next poll. */
+		for (i = 0; i < VS_MAX_PORTS; i++)
+			if (dp->ports[i].in_use && dp->ports[i].conf.kind == VS_PORT_NETVSC)
+				dp->ports[i].offload_caps = was[i];
 	}
 	/* The load placement reads, once a second. */
 	vs_dp_vmq_tick(dp);

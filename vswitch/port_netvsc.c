@@ -54,21 +54,35 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 }
 
 /*
- * What a guest's synthetic NIC takes from the switch.  Never LSO: a guest
- * receives frames no larger than its MTU.  Checksums: a guest that
- * enabled receive checksum offload (OID_TCP_OFFLOAD_PARAMETERS) trusts the
- * checksum-validated info the VSP attaches to a frame that asked for a
- * checksum (netvsp/tx_dp.c), so such frames could pass unchecksummed, as
- * Hyper-V passes them between VMs.  This is the hook for it: until the
- * VSP exports what the guest negotiated (and a change republishes the
- * port), every checksum a guest receives is computed in software, which
- * is right whatever the guest chose.
+ * What a guest's synthetic NIC takes from the switch.  Superframes only
+ * when the guest enabled RSC for that IP version (NVSP 6.1, NDIS config
+ * bit 7, OID_TCP_OFFLOAD_PARAMETERS): the VSP hands it a guest's LSO
+ * superframe as one coalesced frame, as Hyper-V does between VMs; to any
+ * other guest offload/ cuts it into MSS-sized segments first.  The control
+ * thread calls this after each channel poll and republishes the snapshot
+ * when the answer changes (vs_dp_ctl_poll); a superframe that reaches a
+ * guest which has turned RSC off meanwhile is dropped and counted by the
+ * VSP (tx_rsc_off).  Checksums: a guest that enabled receive checksum
+ * offload trusts the checksum-validated info the VSP attaches to a frame
+ * that asked for a checksum (netvsp/tx_write.c), so such frames could pass
+ * unchecksummed, as Hyper-V passes them between VMs; until that is wired
+ * in, every checksum a guest receives outside a coalesced frame is
+ * computed in software, which is right whatever the guest chose.
  */
 uint32_t
 vs_port_netvsc_offload_caps(const struct vs_port *p)
 {
-	(void)p;
-	return VS_OFFLOAD_VLAN_INSERT;
+	struct vs_netvsp_info in;
+	uint32_t c = VS_OFFLOAD_VLAN_INSERT;
+
+	if (p->netvsp == NULL)
+		return c;
+	vs_netvsp_get_info(p->netvsp, &in);
+	if (in.rsc_ipv4)
+		c |= VS_OFFLOAD_RSC4;
+	if (in.rsc_ipv6)
+		c |= VS_OFFLOAD_RSC6;
+	return c;
 }
 
 static void

@@ -100,11 +100,13 @@ vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
 	g->map_len = h.arena_off + h.arena_size;
 	g->map = mmap(NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, 0);
 	g->rxq = calloc(G_RXQ, sizeof(*g->rxq));
-	if (g->map == MAP_FAILED || g->rxq == NULL) {
+	g->rxd = malloc(G_RXD);
+	if (g->map == MAP_FAILED || g->rxq == NULL || g->rxd == NULL) {
 		if (g->map != MAP_FAILED)
 			munmap(g->map, g->map_len);
 		close(g->fd);
 		free(g->rxq);
+		free(g->rxd);
 		free(g);
 		return -ENOMEM;
 	}

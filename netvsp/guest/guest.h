@@ -19,7 +19,9 @@
  *   PERMANENT_ADDRESS, FRIENDLY_NAME*,
  *   TCP_OFFLOAD_HARDWARE_CAPABILITIES* (input header 0xA7/3/156),
  *   SET TCP_OFFLOAD_PARAMETERS* (28 bytes; 22 when NVSP ≤ 4, labelled rev 3
- *   as Linux does), QUERY MEDIA_CONNECT_STATUS, LINK_SPEED* (v ≥ 5),
+ *   as Linux does; RSC on for IPv4 and IPv6 when the host offers both, as
+ *   Linux with LRO on, off with opts.no_rsc), QUERY MEDIA_CONNECT_STATUS,
+ *   LINK_SPEED* (v ≥ 5),
  *   RECEIVE_SCALE_CAPABILITIES*                         (* skippable)
  *   SET CURRENT_PACKET_FILTER 0x0D (directed | all-multicast | broadcast)
  * RNDIS requests travel GPA-direct with channel type 1, as Linux sends them.
@@ -28,7 +30,15 @@
  * max_packets_per_message) or GPA-direct (header in the first range, frame
  * pages in the second, as Linux since 6.1-stable).  Received frames are
  * queued with their PPIs; every receive indication is completed unless
- * completions are held.
+ * completions are held.  A coalesced frame (RSC, ref §4.11) is reassembled
+ * as rndis_filter_receive_data does: fragments carrying the internal
+ * packet id PPI, from the first-fragment one to the last-fragment one,
+ * all with the same id and inside one indication, the checksum and 802.1Q
+ * info taken from the first.  A fragment out of that order, one larger
+ * than VS_NETVSP_GUEST_FRAME_MAX all told or beyond NVSP_RSC_MAX
+ * fragments, a sequence cut short by the end of its indication, or RSC
+ * sent to a guest that never enabled it: the frame is dropped and counted
+ * as a protocol error.
  *
  * Single-threaded: one thread drives a guest.  Blocking calls wait for the
  * host by polling the host→guest ring; opts.idle, if set, is called on each
@@ -53,6 +63,7 @@ struct vs_netvsp_guest_opts {
 	bool skip_send_buf;
 	bool skip_optional_oids;
 	bool no_filter;         /* leave the packet filter at 0 (interface down) */
+	bool no_rsc;            /* refuse RSC (Linux: ethtool -K lro off) */
 	uint32_t mtu;           /* L3 MTU the netdev asks for (a jumbo guest: 9000);
 				   0: the header's offered MTU */
 	uint64_t gpa_base;      /* guest-physical address of the arena */
@@ -70,13 +81,17 @@ struct vs_netvsp_guest_ppi {
 
 enum vs_netvsp_guest_path { VS_GUEST_TX_SECTION, VS_GUEST_TX_GPA };
 
-#define VS_NETVSP_GUEST_FRAME_MAX 9300
+/* A coalesced TCP frame of 64 KB behind one 802.1Q tag; jumbo frames fit
+ * too. */
+#define VS_NETVSP_GUEST_FRAME_MAX (65535u + 14u + 4u)
 
 struct vs_netvsp_guest_frame {
 	uint32_t len;
 	bool vlan, csum;
+	bool rsc;           /* reassembled from RSC fragments */
 	uint16_t tci;
 	uint32_t csum_info;
+	uint32_t rsc_frags; /* how many (1 for a frame that was not cut) */
 	uint8_t data[VS_NETVSP_GUEST_FRAME_MAX];
 };
 
@@ -86,6 +101,8 @@ struct vs_netvsp_guest_stats {
 	uint64_t completions_sent, completions_held;
 	uint64_t link_events;
 	uint64_t protocol_errors; /* host packets that broke the protocol */
+	uint64_t rx_rsc_frames, rx_rsc_fragments; /* coalesced frames reassembled */
+	bool rsc;                 /* RSC enabled: the host offered it, we asked */
 	bool link_up;
 	uint32_t nvsp_version;
 	uint32_t sub_size, num_sub, section_size, max_pkts;
@@ -137,6 +154,10 @@ int vs_netvsp_guest_rndis(struct vs_netvsp_guest *g, void *msg, uint32_t len, bo
  * (promiscuous, all-multicast): SET CURRENT_PACKET_FILTER.  -EPROTO if the
  * host refused it. */
 int vs_netvsp_guest_set_filter(struct vs_netvsp_guest *g, uint32_t filter);
+/* RSC on or off for both IP versions, as Linux's ethtool -K lro does
+ * (SET TCP_OFFLOAD_PARAMETERS again); -EOPNOTSUPP if the host did not
+ * offer it. */
+int vs_netvsp_guest_set_rsc(struct vs_netvsp_guest *g, bool on);
 /* SET 802_3_MULTICAST_LIST with n addresses (n = 0 empties it). */
 int vs_netvsp_guest_set_multicast(struct vs_netvsp_guest *g, const uint8_t (*macs)[6],
 				  uint32_t n);

@@ -146,10 +146,19 @@ device_setup(struct vs_netvsp_guest *g)
 		op.udp4_csum = op.udp6_csum = g->version > NVSP_V4 ? 4 : 0;
 		op.lso_v2_ip4 = op.lso_v2_ip6 = 2;
 		op.h.size = g->version > NVSP_V4 ? 28 : 22;
+		/* As rndis_netdev_set_hwcaps: RSC (LRO) when the host offers
+		 * it for both IP versions, on unless turned off. */
+		if (op.h.size >= 28 && buf[NDIS_OFFLOAD_RSC_IP4] && buf[NDIS_OFFLOAD_RSC_IP6]) {
+			op.rsc_ip4 = op.rsc_ip6 = g->o.no_rsc ? NDIS_RSC_OFF : NDIS_RSC_ON;
+			g->rsc_on = g->rsc_ever = !g->o.no_rsc;
+			g->rsc_offered = true;
+		}
+		g->offload = op;
 		if ((rc = vs_netvsp_guest_set(g, OID_TCP_OFFLOAD_PARAMETERS, &op, op.h.size, &st)))
 			return rc;
 		if (st != RNDIS_SUCCESS)
 			return -EPROTO;
+		g->st.rsc = g->rsc_on;
 	}
 	if ((rc = query_u32(g, OID_GEN_MEDIA_CONNECT_STATUS, &v)) != 0)
 		return rc;
@@ -166,6 +175,27 @@ device_setup(struct vs_netvsp_guest *g)
 		return 0;
 	return vs_netvsp_guest_set_filter(g, NDIS_FILTER_DIRECTED | NDIS_FILTER_ALL_MULTICAST |
 						     NDIS_FILTER_BROADCAST);
+}
+
+int
+vs_netvsp_guest_set_rsc(struct vs_netvsp_guest *g, bool on)
+{
+	struct ndis_offload_params op = g->offload;
+	uint32_t st;
+	int rc;
+
+	if (!g->rsc_offered)
+		return -EOPNOTSUPP;
+	op.rsc_ip4 = op.rsc_ip6 = on ? NDIS_RSC_ON : NDIS_RSC_OFF;
+	rc = vs_netvsp_guest_set(g, OID_TCP_OFFLOAD_PARAMETERS, &op, op.h.size, &st);
+	if (rc != 0)
+		return rc;
+	if (st != RNDIS_SUCCESS)
+		return -EPROTO;
+	g->offload = op;
+	g->rsc_on = g->st.rsc = on;
+	g->rsc_ever |= on;
+	return 0;
 }
 
 int
@@ -255,6 +285,7 @@ vs_netvsp_guest_close(struct vs_netvsp_guest *g)
 	munmap(g->map, g->map_len);
 	close(g->fd);
 	free(g->rxq);
+	free(g->rxd);
 	free(g->held);
 	free(g);
 }

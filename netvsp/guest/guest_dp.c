@@ -219,31 +219,116 @@ vs_netvsp_guest_hold_completions(struct vs_netvsp_guest *g, bool hold)
 	}
 }
 
+/* Room for len contiguous bytes at the tail of the byte ring; NULL when
+ * the queue is full. */
+static uint8_t *
+rxq_reserve(struct vs_netvsp_guest *g, uint32_t len, uint64_t *end)
+{
+	uint32_t pos = (uint32_t)(g->rxd_tail % G_RXD);
+	uint32_t skip = pos + len > G_RXD ? G_RXD - pos : 0;
+
+	if (g->rxq_n == G_RXQ || g->rxd_tail - g->rxd_head + skip + len > G_RXD)
+		return NULL;
+	*end = g->rxd_tail + skip + len;
+	return g->rxd + (skip ? 0 : pos);
+}
+
+/* Queues a frame described by e with its bytes. */
+static void
+rxq_push(struct vs_netvsp_guest *g, const struct vs_guest_rxent *e, const uint8_t *data)
+{
+	struct vs_guest_rxent *q;
+	uint64_t end;
+	uint8_t *dst = rxq_reserve(g, e->len, &end);
+
+	if (dst == NULL) {
+		g->st.rx_dropped++;
+		return;
+	}
+	memcpy(dst, data, e->len);
+	q = &g->rxq[(g->rxq_head + g->rxq_n++) % G_RXQ];
+	*q = *e;
+	q->end = end;
+	g->rxd_tail = end;
+	g->st.rx_frames++;
+}
+
+static void
+rsc_abort(struct vs_netvsp_guest *g)
+{
+	g->rsc_active = false;
+	g->st.protocol_errors++;
+}
+
+/* One fragment of a coalesced frame, in the order Linux accepts. */
+static void
+rsc_fragment(struct vs_netvsp_guest *g, const struct vs_pktinfo *pi, const struct vs_guest_rxent *e,
+	     const uint8_t *data)
+{
+	bool first = pi->rsc.flags & PPI_RSC_FIRST, last = pi->rsc.flags & PPI_RSC_LAST;
+
+	if (!g->rsc_ever) {
+		/* The host must not coalesce for a guest that did not ask. */
+		g->st.protocol_errors++;
+		return;
+	}
+	if (first) {
+		if (g->rsc_active)
+			rsc_abort(g); /* the previous one never ended */
+		g->rsc_active = true;
+		g->rsc_id = pi->rsc.id;
+		g->rsc_meta = *e;
+		g->rsc_meta.len = 0;
+		g->rsc_meta.rsc = true;
+		g->rsc_meta.rsc_frags = 0;
+	} else if (!g->rsc_active || pi->rsc.id != g->rsc_id) {
+		if (g->rsc_active)
+			g->rsc_active = false;
+		g->st.protocol_errors++;
+		return;
+	}
+	if (e->len > VS_NETVSP_GUEST_FRAME_MAX - g->rsc_meta.len ||
+	    g->rsc_meta.rsc_frags >= NVSP_RSC_MAX) {
+		rsc_abort(g);
+		return;
+	}
+	memcpy(g->rsc_buf + g->rsc_meta.len, data, e->len);
+	g->rsc_meta.len += e->len;
+	g->rsc_meta.rsc_frags++;
+	g->st.rx_rsc_fragments++;
+	if (!last)
+		return;
+	g->rsc_active = false;
+	g->st.rx_rsc_frames++;
+	rxq_push(g, &g->rsc_meta, g->rsc_buf);
+}
+
 static void
 rx_frame(struct vs_netvsp_guest *g, const uint8_t *m, uint32_t len)
 {
 	struct vs_pktinfo pi;
 	enum vs_netvsp_counter why;
-	struct vs_netvsp_guest_frame *f;
+	struct vs_guest_rxent e = {0};
 
 	if (vs_rndis_packet_parse(m, len, len, &pi, &why) != 0 ||
 	    pi.data_len > VS_NETVSP_GUEST_FRAME_MAX) {
 		g->st.protocol_errors++;
 		return;
 	}
-	if (g->rxq_n == G_RXQ) {
-		g->st.rx_dropped++;
+	e.len = pi.data_len;
+	e.vlan = pi.has_vlan;
+	e.tci = (uint16_t)((pi.vlan & 7) << 13 | ((pi.vlan >> 3) & 1) << 12 |
+			   ((pi.vlan >> 4) & 0xfff));
+	e.csum = pi.has_csum;
+	e.csum_info = pi.csum;
+	e.rsc_frags = 1;
+	if (pi.has_rsc && (pi.rsc.flags & PPI_RSC_SUBALLOC)) {
+		rsc_fragment(g, &pi, &e, m + pi.data_off);
 		return;
 	}
-	f = &g->rxq[(g->rxq_head + g->rxq_n++) % G_RXQ];
-	f->len = pi.data_len;
-	memcpy(f->data, m + pi.data_off, pi.data_len);
-	f->vlan = pi.has_vlan;
-	f->tci = (uint16_t)((pi.vlan & 7) << 13 | ((pi.vlan >> 3) & 1) << 12 |
-			    ((pi.vlan >> 4) & 0xfff));
-	f->csum = pi.has_csum;
-	f->csum_info = pi.csum;
-	g->st.rx_frames++;
+	if (g->rsc_active)
+		rsc_abort(g); /* a whole frame between two fragments */
+	rxq_push(g, &e, m + pi.data_off);
 }
 
 void
@@ -282,19 +367,31 @@ vs_guest_indication(struct vs_netvsp_guest *g, const struct vs_ring_pkt *p)
 		else
 			vs_guest_control_msg(g, g->msg, r.byte_count);
 	}
+	/* Linux drops a coalesced frame whose last fragment is not in the
+	 * packet that began it. */
+	if (g->rsc_active)
+		rsc_abort(g);
 	complete_rx(g, p->d.tid);
 }
 
 int
 vs_netvsp_guest_recv(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *f)
 {
-	const struct vs_netvsp_guest_frame *q = &g->rxq[g->rxq_head];
+	const struct vs_guest_rxent *q = &g->rxq[g->rxq_head];
 
 	if (g->rxq_n == 0)
 		return -EAGAIN;
-	/* The frame's bytes only: a whole slot is 9 KB, a frame often 60. */
-	memcpy(f, q, offsetof(struct vs_netvsp_guest_frame, data));
-	memcpy(f->data, q->data, q->len);
+	/* The frame's bytes only: a whole frame struct is 64 KB, a frame
+	 * often 60. */
+	f->len = q->len;
+	f->vlan = q->vlan;
+	f->csum = q->csum;
+	f->rsc = q->rsc;
+	f->tci = q->tci;
+	f->csum_info = q->csum_info;
+	f->rsc_frags = q->rsc_frags;
+	memcpy(f->data, g->rxd + (q->end - q->len) % G_RXD, q->len);
+	g->rxd_head = q->end;
 	g->rxq_head = (g->rxq_head + 1) % G_RXQ;
 	g->rxq_n--;
 	return 0;

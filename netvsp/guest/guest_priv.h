@@ -10,6 +10,7 @@
 #define G_SLOTS 64u                   /* GPA-direct send slots */
 #define G_SLOT_PAGES 17u              /* 64 KiB frame + header page */
 #define G_RXQ 1024u                   /* received frames kept */
+#define G_RXD (4u << 20)              /* bytes of them kept */
 #define G_RECV_GPADL 0x100u
 #define G_SEND_GPADL 0x101u
 #define G_TID_SECTION (1ull << 40)
@@ -45,9 +46,28 @@ struct vs_netvsp_guest {
 	uint32_t sec_free[G_MAX_SECTIONS], n_sec_free;
 	uint32_t slot_free[G_SLOTS], n_slot_free;
 	uint32_t tx_outstanding;
-	/* receive */
-	struct vs_netvsp_guest_frame *rxq;
+	/* receive: frames in order, their bytes in a ring (rxd_head and
+	 * rxd_tail count bytes ever used; a frame is never split) */
+	struct vs_guest_rxent {
+		uint32_t len;
+		bool vlan, csum, rsc;
+		uint16_t tci;
+		uint32_t csum_info, rsc_frags;
+		uint64_t end; /* rxd position after its bytes */
+	} *rxq;
 	uint32_t rxq_head, rxq_n;
+	uint8_t *rxd;
+	uint64_t rxd_head, rxd_tail;
+	/* the offload parameters set at bring-up; the host offered RSC */
+	struct ndis_offload_params offload;
+	bool rsc_offered;
+	/* the coalesced frame being reassembled; rsc_ever: RSC was on in
+	 * this session (frames the host coalesced before it saw RSC turned
+	 * off may still come) */
+	bool rsc_on, rsc_ever, rsc_active;
+	uint16_t rsc_id;
+	struct vs_guest_rxent rsc_meta;
+	uint8_t rsc_buf[VS_NETVSP_GUEST_FRAME_MAX];
 	bool hold;
 	uint64_t *held;
 	uint32_t n_held, held_cap;

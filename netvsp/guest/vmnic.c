@@ -20,9 +20,21 @@
  * total length or IPv6 payload length zeroed as Linux does, or a checksum
  * request (IPv4/IPv6, TCP/UDP, L4 offset).  Superframes travel GPA-direct,
  * MTU-sized frames through send sections.  Frames from the switch whose
- * checksum per-packet info says TCP or UDP good reach the stack marked
- * valid (VIRTIO_NET_HDR_F_DATA_VALID).  --no-offload: a plain tap, frames
- * MTU-sized and checksummed by the kernel, no per-packet info either way.
+ * checksum per-packet info says UDP good reach the stack marked valid
+ * (VIRTIO_NET_HDR_F_DATA_VALID).  TCP ones, whose checksum the switch may
+ * have left to the sender's NIC (a superframe passed whole), go in as
+ * CHECKSUM_PARTIAL (VIRTIO_NET_HDR_F_NEEDS_CSUM, the pseudo-header sum in
+ * the checksum field): what a kernel trusts on receive as hv_netvsc's
+ * CHECKSUM_UNNECESSARY, and finishes should it forward the frame.  RSC:
+ * the NIC takes coalesced TCP frames of up to 64 KB (the guest simulator
+ * reassembles them); one reaches the stack as a single GSO segment
+ * (VIRTIO_NET_HDR_GSO_TCPV4/6) whose gso_size is the MSS the NIC's MTU
+ * allows with these headers, the segment size a sender on this link uses,
+ * so that the stack's receive-MSS estimate and ACKs stay what they would
+ * be for the segments (hv_netvsc sets no gso_size; a tap's frames need one
+ * to count as several segments).  --no-offload: a plain tap, frames
+ * MTU-sized and checksummed by the kernel, no per-packet info either way,
+ * RSC refused.
  * A frame the switch delivers with 802.1Q per-packet info gets its tag back
  * in the frame, as hv_netvsc hands it to the stack.
  */
@@ -242,9 +254,61 @@ vmnic_send(struct vs_netvsp_guest *g, const void **frames, uint32_t *lens,
 	}
 }
 
+/* A TCP frame the NIC says is good: CHECKSUM_PARTIAL with the
+ * pseudo-header sum seeded, and, coalesced beyond one segment, GSO.  False
+ * for a frame that is not TCP over IPv4/IPv6 as expected (left as it is). */
+static bool
+vmnic_rx_tcp(struct virtio_net_hdr *h, uint8_t *f, uint32_t len, uint32_t l3_mtu)
+{
+	uint32_t l2 = 14, l3, l4, sum = 0, tcp_len;
+	uint16_t et = len >= 14 ? vmnic_be16(f + 12) : 0;
+	bool v6;
+
+	if (et == 0x8100 && len >= 18) {
+		l2 = 18;
+		et = vmnic_be16(f + 16);
+	}
+	if ((et != 0x0800 && et != 0x86dd) || len < l2 + 40)
+		return false;
+	v6 = et == 0x86dd;
+	if (v6) {
+		if ((f[l2] >> 4) != 6 || f[l2 + 6] != 6 || len < l2 + 60)
+			return false;
+		l3 = 40;
+		for (uint32_t i = 8; i < 40; i += 2)
+			sum += vmnic_be16(f + l2 + i);
+	} else {
+		if ((f[l2] >> 4) != 4 || f[l2 + 9] != 6 || (f[l2] & 0xf) < 5)
+			return false;
+		l3 = (f[l2] & 0xfu) * 4;
+		for (uint32_t i = 12; i < 20; i += 2)
+			sum += vmnic_be16(f + l2 + i);
+	}
+	if (len < l2 + l3 + 20 || (f[l2 + l3 + 12] >> 4) < 5 ||
+	    len < l2 + l3 + (f[l2 + l3 + 12] >> 4) * 4u)
+		return false;
+	l4 = (f[l2 + l3 + 12] >> 4) * 4u;
+	tcp_len = len - l2 - l3;
+	sum += 6 + (tcp_len >> 16) + (tcp_len & 0xffff);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[l2 + l3 + 16] = (uint8_t)(sum >> 8);
+	f[l2 + l3 + 17] = (uint8_t)sum;
+	h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	h->csum_start = (uint16_t)(l2 + l3);
+	h->csum_offset = 16;
+	if (l3_mtu > l3 + l4 && tcp_len - l4 > l3_mtu - l3 - l4) {
+		h->gso_type = v6 ? VIRTIO_NET_HDR_GSO_TCPV6 : VIRTIO_NET_HDR_GSO_TCPV4;
+		h->gso_size = (uint16_t)(l3_mtu - l3 - l4);
+		h->hdr_len = (uint16_t)(l2 + l3 + l4);
+	}
+	return true;
+}
+
 /* One received frame into the stack, with its tag back in the data. */
 static void
-vmnic_deliver(int fd, bool offload, struct vs_netvsp_guest_frame *f, uint8_t *out)
+vmnic_deliver(int fd, bool offload, struct vs_netvsp_guest_frame *f, uint8_t *out,
+	      uint32_t l3_mtu)
 {
 	struct virtio_net_hdr h = {0};
 	uint32_t hl = offload ? VMNIC_VNET_HDR : 0, len = f->len;
@@ -257,7 +321,9 @@ vmnic_deliver(int fd, bool offload, struct vs_netvsp_guest_frame *f, uint8_t *ou
 		f->data[15] = (uint8_t)f->tci;
 		len += 4;
 	}
-	if (offload && f->csum && (f->csum_info & (VMNIC_RXCSUM_TCP_OK | VMNIC_RXCSUM_UDP_OK)))
+	if (offload && f->csum && (f->csum_info & VMNIC_RXCSUM_TCP_OK))
+		(void)vmnic_rx_tcp(&h, f->data, len, l3_mtu);
+	else if (offload && f->csum && (f->csum_info & VMNIC_RXCSUM_UDP_OK))
 		h.flags = VIRTIO_NET_HDR_F_DATA_VALID;
 	memcpy(out, &h, hl);
 	memcpy(out + hl, f->data, len);
@@ -312,6 +378,7 @@ main(int argc, char **argv)
 	}
 	memset(&go, 0, sizeof(go));
 	go.timeout_ms = 10000;
+	go.no_rsc = !offload; /* a plain tap cannot say a frame is coalesced */
 	rc = vs_netvsp_guest_open(chan, &go, &g);
 	if (rc != 0) {
 		fprintf(stderr, "vmnic: %s: cannot open the channel: %s\n", chan, strerror(-rc));
@@ -332,9 +399,10 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, vmnic_on_signal);
 	signal(SIGTERM, vmnic_on_signal);
-	printf("vmnic: up %s nvsp 0x%x mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u tap %s offload %s\n",
+	printf("vmnic: up %s nvsp 0x%x mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u tap %s offload %s "
+	       "rsc %s\n",
 	       chan, st.nvsp_version, st.mac[0], st.mac[1], st.mac[2], st.mac[3], st.mac[4],
-	       st.mac[5], st.l3_mtu, tap, offload ? "on" : "off");
+	       st.mac[5], st.l3_mtu, tap, offload ? "on" : "off", st.rsc ? "on" : "off");
 	fflush(stdout);
 	pfd.fd = fd;
 	pfd.events = POLLIN;
@@ -361,7 +429,7 @@ main(int argc, char **argv)
 		/* Switch -> guest: into the kernel through the tap. */
 		vs_netvsp_guest_poll(g);
 		while (vs_netvsp_guest_recv(g, &f) == 0)
-			vmnic_deliver(fd, offload, &f, out);
+			vmnic_deliver(fd, offload, &f, out, st.l3_mtu);
 		poll(&pfd, 1, 1);
 	}
 	if (bad > 0)

@@ -6,8 +6,9 @@
 # the ports show their generated Hyper-V MACs as static entries and the
 # link as up; in VLAN 10 on both they still talk, and moving one to VLAN
 # 20 cuts them apart.  iperf3 TCP between them is correct with the
-# guests' checksum and large-send offloads on (superframes cut by the
-# switch) and off.  Needs root.
+# guests' offloads on (checksum, large send and RSC: the sender's
+# superframes reach the receiver coalesced, never cut) and off (MTU-sized
+# frames only).  Needs root.
 set -u
 VSWITCHD=$1 CTL=$2 VMNIC=$3
 tag=$$
@@ -96,11 +97,18 @@ echo "ok - VLANs apply to netvsc ports"
 
 # iperf3 TCP VM1 -> VM2 for 3 s: the bytes arrive, TCP saw no bad
 # checksum on either side, retransmissions stay rare.  $cut: the
-# superframes the switch cut meanwhile.
+# superframes the switch cut meanwhile; $coalesced: those it delivered to
+# VM2 as RSC frames.
 superframes() { ctl stats show | sed -n 's/.*superframes_sw \([0-9]*\).*/\1/p'; }
+coalesced_frames() {
+	local n
+	n=$(ctl port show vm2 | sed -n 's/.* tx_rsc_frames=\([0-9]*\).*/\1/p')
+	echo "${n:-0}"
+}
 iperf_check() {
-	local before after srv csum
+	local before after srv csum rsc_before
 	before=$(superframes)
+	rsc_before=$(coalesced_frames)
 	ip netns exec "nv2$tag" iperf3 -s -1 -p 5201 >"$dir/iperf-s.log" 2>&1 &
 	srv=$!
 	for _ in $(seq 1 50); do
@@ -126,13 +134,17 @@ PY
 	done
 	after=$(superframes)
 	cut=$((after - before))
+	coalesced=$(($(coalesced_frames) - rsc_before))
 }
 ctl port set vm2 --vlan access 10 || fail "vm2 back to VLAN 10"
+grep -q " rsc on$" "$dir/vmnic2.log" || fail "offload on: VM2's NIC did not enable RSC: $(cat "$dir/vmnic2.log")"
+ctl port show vm2 | grep -q "rsc4" || fail "offload on: vm2 does not take superframes: $(ctl port show vm2)"
 iperf_check offload
-[ "$cut" -gt 0 ] || fail "offload on: the guests sent no superframe for the switch to cut"
-echo "ok - iperf3 VM1 -> VM2 with checksum and large-send offload: $cut superframes cut by the switch, no checksum error"
+[ "$coalesced" -gt 0 ] || fail "offload on: no superframe reached VM2 coalesced: $(ctl port show vm2)"
+echo "ok - iperf3 VM1 -> VM2 with checksum, large-send and RSC offloads: $coalesced superframes delivered coalesced, $cut cut, no checksum error"
 nics_down
 nics_up --no-offload
 iperf_check no-offload
 [ "$cut" -eq 0 ] || fail "offload off: $cut superframes reached the switch"
+[ "$coalesced" -eq 0 ] || fail "offload off: $coalesced frames delivered coalesced"
 echo "ok - iperf3 VM1 -> VM2 without offloads: MTU-sized frames, no checksum error"

@@ -201,6 +201,9 @@ test_guest_to_host(void)
 	f[4][17] = 8986 & 0xff;
 	pump(&h, g, 4);
 	CU_ASSERT_EQUAL_FATAL(h.nrx, 5);
+	/* The LSO superframe's zeroed IPv4 total length is written back. */
+	f[4][16] = (uint8_t)((len[4] - 14) >> 8);
+	f[4][17] = (uint8_t)(len[4] - 14);
 	for (int i = 0; i < 5; i++) {
 		const void *d;
 

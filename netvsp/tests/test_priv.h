@@ -14,5 +14,6 @@ int test_proto_register(void);
 int test_chan_register(void);
 int test_mtu_register(void);
 int test_signal_register(void);
+int test_rsc_register(void);
 
 #endif

@@ -94,8 +94,14 @@ test_caps(void)
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s), VS_OFFLOAD_ALL);
 	s.tso_off = true;
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s),
-			VS_OFFLOAD_ALL & ~VS_OFFLOAD_TSO_ALL);
-	/* tx-csum off takes TSO with it, as ethtool does. */
+			VS_OFFLOAD_ALL & ~(VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RSC_ALL));
+	/* RSC needs no checksum capability: it is the receiver's trust. */
+	s.tso_off = false;
+	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_RSC_ALL | VS_OFFLOAD_VLAN_INSERT, &s),
+			VS_OFFLOAD_RSC_ALL | VS_OFFLOAD_VLAN_INSERT);
+	vs_offload_caps_format(VS_OFFLOAD_RSC_ALL | VS_OFFLOAD_VLAN_INSERT, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "vlan-insert,rsc4,rsc6");
+	/* tx-csum off takes TSO and RSC with it, as ethtool does. */
 	s.tso_off = false;
 	s.tx_csum_off = true;
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s), VS_OFFLOAD_VLAN_INSERT);

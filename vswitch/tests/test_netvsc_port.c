@@ -3,6 +3,9 @@
  * A netvsc port in-process: the guest simulator brings the channel up
  * against the datapath's control poll, then frames cross between the
  * synthetic NIC and a ring port through the real pipeline, both ways.
+ * RSC: a TCP superframe from the ring port reaches a guest that enabled
+ * RSC whole (one coalesced frame) and one that did not as MSS-sized
+ * segments, the port's capabilities following what each guest chose.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +17,8 @@
 #include <rte_ring.h>
 
 #include "guest.h"
+#include "offload.h"
+#include "test_frames.h"
 #include "test_env.h"
 #include "vswitch.h"
 
@@ -99,12 +104,169 @@ test_netvsc_port_frames(void)
 	free(f);
 }
 
+#define RSC_MSS 1448u
+#define RSC_PAYLOAD 60000u
+
+/* A guest on port name, up. */
+static struct vs_netvsp_guest *
+rsc_guest(const char *dir, const char *name, bool rsc, uint8_t mac[6])
+{
+	struct vs_netvsp_guest_opts go = {.recv_buf_size = 4u << 20, .idle = host_poll,
+					  .no_rsc = !rsc};
+	struct vs_netvsp_guest_stats st;
+	struct vs_netvsp_guest *g;
+	char path[64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_open(path, &go, &g), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_bringup(g), 0);
+	vs_netvsp_guest_stats(g, &st);
+	CU_ASSERT_EQUAL(st.rsc, rsc);
+	memcpy(mac, st.mac, 6);
+	return g;
+}
+
+/* A superframe from the ring port r to dst, as a sending guest's LSO
+ * arrives; its bytes (lengths its own) in want. */
+static void
+rsc_inject(const uint8_t dst[6], uint8_t *want, uint32_t *len)
+{
+	struct tf_spec s = {.proto = TF_TCP, .payload = RSC_PAYLOAD, .tcp_opt_len = 12,
+			    .seq = 5000, .ip_id = 1, .seg_size = 2000, .v6_routing_left = -1};
+	struct rte_mbuf *m;
+
+	*len = tf_build(&s, want);
+	memcpy(want, dst, 6);
+	memcpy(want + 6, (const uint8_t[6]){0x02, 0, 0, 0, 0, 0x77}, 6);
+	m = tf_mbuf_bytes(vs_dp_mempool(ndp), want, *len, s.seg_size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_IPV4 |
+		       RTE_MBUF_F_TX_IP_CKSUM;
+	m->tso_segsz = RSC_MSS;
+	m->l2_len = 14;
+	m->l3_len = 20;
+	m->l4_len = 32;
+	CU_ASSERT_EQUAL_FATAL(
+		rte_ring_enqueue(vs_dp_port_rx_ring(ndp, (unsigned int)vs_dp_port_index(ndp, "r")),
+				 m),
+		0);
+}
+
+/* Frames a guest received within a few hundred polls. */
+static uint32_t
+rsc_collect(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *f, uint8_t **frames,
+	    uint32_t *lens, bool *rsc, uint32_t max)
+{
+	uint32_t n = 0;
+
+	for (int i = 0; i < 300; i++) {
+		host_poll(NULL);
+		vs_netvsp_guest_poll(g);
+		while (n < max && vs_netvsp_guest_recv(g, f) == 0) {
+			frames[n] = malloc(f->len);
+			memcpy(frames[n], f->data, f->len);
+			lens[n] = f->len;
+			rsc[n++] = f->rsc;
+		}
+	}
+	return n;
+}
+
+static void
+test_netvsc_port_rsc(void)
+{
+	struct vs_dp_conf dc = {.fdb_size = 1024};
+	struct vs_switch_conf sc = {.name = "s", .type = VS_SWITCH_PRIVATE};
+	struct vs_port_conf pc = {.switch_name = "s", .kind = VS_PORT_NETVSC};
+	struct vs_port_conf r = {.name = "r", .switch_name = "s", .kind = VS_PORT_RING};
+	struct vs_netvsp_guest_frame *f = malloc(sizeof(*f));
+	struct vs_netvsp_guest *g1, *g2;
+	uint8_t mac1[6], mac2[6], *want = malloc(RSC_PAYLOAD + 512), *frames[64];
+	uint32_t len, lens[64], n, sup, act, total = 0;
+	bool rsc[64];
+	char dir[] = "/tmp/vschanXXXXXX", err[256];
+	struct tf_view v;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
+	ndp = vs_dp_create(&dc, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
+	strcpy(pc.name, "vm1");
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &pc, err, sizeof(err)), 0);
+	strcpy(pc.name, "vm2");
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &pc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	vs_dp_ctl_poll(ndp, NULL);
+	/* Before any guest: no superframes for either port. */
+	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(ndp, (unsigned int)vs_dp_port_index(ndp, "vm1"),
+						&sup, &act), 0);
+	CU_ASSERT_EQUAL(sup & VS_OFFLOAD_RSC_ALL, 0);
+	g1 = rsc_guest(dir, "vm1", true, mac1);
+	g2 = rsc_guest(dir, "vm2", false, mac2);
+	vs_dp_ctl_poll(ndp, NULL);
+	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(ndp, (unsigned int)vs_dp_port_index(ndp, "vm1"),
+						&sup, &act), 0);
+	CU_ASSERT_EQUAL(act & VS_OFFLOAD_RSC_ALL, VS_OFFLOAD_RSC_ALL);
+	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(ndp, (unsigned int)vs_dp_port_index(ndp, "vm2"),
+						&sup, &act), 0);
+	CU_ASSERT_EQUAL(act & VS_OFFLOAD_RSC_ALL, 0);
+
+	/* To the RSC guest: the superframe whole, its lengths its own. */
+	rsc_inject(mac1, want, &len);
+	n = rsc_collect(g1, f, frames, lens, rsc, 64);
+	CU_ASSERT_EQUAL_FATAL(n, 1);
+	CU_ASSERT(rsc[0]);
+	CU_ASSERT_EQUAL(lens[0], len);
+	tf_view(frames[0], lens[0], &v);
+	CU_ASSERT(v.ok && v.ip_csum_ok && v.ip_len == len - 14 && v.payload_len == RSC_PAYLOAD);
+	/* The payload as sent; the TCP checksum is the sender's to leave. */
+	CU_ASSERT(memcmp(frames[0] + v.payload_off, want + v.payload_off, RSC_PAYLOAD) == 0);
+	free(frames[0]);
+
+	/* To the other: MSS-sized segments with their checksums. */
+	rsc_inject(mac2, want, &len);
+	n = rsc_collect(g2, f, frames, lens, rsc, 64);
+	CU_ASSERT_EQUAL(n, (RSC_PAYLOAD + RSC_MSS - 1) / RSC_MSS);
+	for (uint32_t i = 0; i < n; i++) {
+		CU_ASSERT(!rsc[i] && lens[i] <= 1514);
+		tf_view(frames[i], lens[i], &v);
+		CU_ASSERT(v.ok && v.ip_csum_ok && v.l4_csum_ok);
+		total += v.payload_len;
+		free(frames[i]);
+	}
+	CU_ASSERT_EQUAL(total, RSC_PAYLOAD);
+
+	/* The RSC guest turns it off (ethtool -K lro off): the port's
+	 * capability goes, and superframes reach it cut too. */
+	CU_ASSERT_EQUAL(vs_netvsp_guest_set_rsc(g1, false), 0);
+	vs_dp_ctl_poll(ndp, NULL);
+	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(ndp, (unsigned int)vs_dp_port_index(ndp, "vm1"),
+						&sup, &act), 0);
+	CU_ASSERT_EQUAL(act & VS_OFFLOAD_RSC_ALL, 0);
+	rsc_inject(mac1, want, &len);
+	n = rsc_collect(g1, f, frames, lens, rsc, 64);
+	CU_ASSERT_EQUAL(n, (RSC_PAYLOAD + RSC_MSS - 1) / RSC_MSS);
+	for (uint32_t i = 0; i < n; i++)
+		free(frames[i]);
+
+	vs_netvsp_guest_close(g1);
+	vs_netvsp_guest_close(g2);
+	vs_dp_destroy(ndp);
+	rmdir(dir);
+	free(want);
+	free(f);
+}
+
 CU_ErrorCode
 vs_test_register_netvsc_port(void)
 {
 	CU_pSuite s = CU_add_suite("netvsc port", NULL, NULL);
 
-	if (s == NULL || !CU_add_test(s, "guest bring-up, frames both ways", test_netvsc_port_frames))
+	if (s == NULL || !CU_add_test(s, "guest bring-up, frames both ways", test_netvsc_port_frames) ||
+	    !CU_add_test(s, "RSC: superframes whole or cut, per guest", test_netvsc_port_rsc))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }
