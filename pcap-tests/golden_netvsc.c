@@ -11,7 +11,7 @@
  *
  *   "guest": { "packet_filter": ["directed", "broadcast"],
  *              "multicast": ["01:00:5e:00:00:fb"],
- *              "mtu": 9000, "tx": "auto", "vlan_ppi": true }
+ *              "mtu": 9000, "tx": "auto", "vlan_ppi": true, "rsc": true }
  *
  *   packet_filter  NDIS filter set after bring-up, as Linux does when the
  *                  interface's flags change: any of directed, multicast
@@ -27,6 +27,10 @@
  *   vlan_ppi       true (default): an input frame's outer 802.1Q tag is
  *                  taken out and sent as 802.1Q per-packet info, as Linux
  *                  does (it offloads tag insertion); false: it stays data
+ *   rsc            true (default, as Linux with LRO on): a TCP superframe
+ *                  for the guest arrives whole (RSC over VMBus) and is
+ *                  written as the guest reassembled it; false: the switch
+ *                  cuts it into segments
  *
  * The guest's view is written as its own tcpdump shows it: a frame that
  * came with 802.1Q per-packet info gets that tag back after the source
@@ -85,6 +89,7 @@ static int vs_golden_parse_guest(const cJSON *o, const char *port, struct vs_gol
 	snprintf(c->port, sizeof(c->port), "%s", port);
 	c->filter = VS_GOLDEN_LINUX_FILTER;
 	c->vlan_ppi = true;
+	c->rsc = true;
 	if (o == NULL)
 		return 0;
 	if (!cJSON_IsObject(o)) {
@@ -137,10 +142,12 @@ static int vs_golden_parse_guest(const cJSON *o, const char *port, struct vs_gol
 							    : VS_GOLDEN_TX_GPA;
 		} else if (strcmp(it->string, "vlan_ppi") == 0 && cJSON_IsBool(it)) {
 			c->vlan_ppi = cJSON_IsTrue(it);
+		} else if (strcmp(it->string, "rsc") == 0 && cJSON_IsBool(it)) {
+			c->rsc = cJSON_IsTrue(it);
 		} else {
 			vs_golden_errf(err, errlen, "port %s: guest.%s: unknown key or bad value "
 				       "(packet_filter, multicast, mtu 68-9000, tx auto|section|gpa, "
-				       "vlan_ppi)", port, it->string);
+				       "vlan_ppi, rsc)", port, it->string);
 			return -EINVAL;
 		}
 	}
@@ -232,6 +239,7 @@ int vs_golden_guest_open(struct vs_golden_session *s, unsigned int slot, char *e
 	}
 	gg->conf = c;
 	o.mtu = c->mtu;
+	o.no_rsc = !c->rsc;
 	snprintf(path, sizeof(path), "%s/%s", s->chan_dir, p->name);
 	rc = vs_netvsp_guest_open(path, &o, &gg->g);
 	if (rc < 0) {

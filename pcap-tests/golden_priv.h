@@ -91,6 +91,7 @@ struct vs_golden_guest_conf {
 	uint32_t mtu;      /* the guest's MTU; 0: the port's */
 	enum vs_golden_tx_path tx;
 	bool vlan_ppi;     /* an input frame's outer 802.1Q tag goes as per-packet info */
+	bool rsc;          /* RSC enabled (as Linux with LRO on): superframes arrive whole */
 	uint32_t n_mc;
 	uint8_t mc[32][6]; /* multicast list */
 };
