@@ -139,6 +139,8 @@ struct vs_netvsp_params {
 	X(tx_bad_len, tx)          /* frame shorter than 14 or larger than a section */             \
 	X(tx_busy, tx)             /* rings held by the control thread: refused */                  \
 	X(tx_over_mtu, tx)         /* frame longer than the guest's MTU: dropped */                 \
+	X(tx_csum_validated, tx)   /* delivered with TCP/UDP checksum "validated" */               \
+	X(tx_csum_failed, tx)      /* delivered marked "checksum failed": the guest drops them */ \
 	X(tx_rsc_frames, tx)       /* coalesced TCP frames delivered as RSC fragments */            \
 	X(tx_rsc_fragments, tx)    /* receive sections those took */                                \
 	X(tx_rsc_off, tx)          /* superframe for a guest without RSC: dropped */                \

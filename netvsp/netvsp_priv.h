@@ -317,14 +317,16 @@ struct vs_tx_frame {
 };
 /* Checks a seg frame's headers (tx_rsc_bad when they do not parse). */
 bool vs_tx_seg_parse(const struct rte_mbuf *m, struct vs_tx_frame *f);
+/* cs: the checksum PPI's value (vs_tx_csum_info), 0 for none. */
 int vs_tx_write_one(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_tx_frame *f,
-		    uint32_t k);
+		    uint32_t cs, uint32_t k);
 int vs_tx_write_rsc(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_tx_frame *f,
-		    uint32_t k);
+		    uint32_t cs, uint32_t k);
 /* Takes a free section for range k of the indication being built,
  * chained after range k - 1; UINT32_MAX if none is free. */
 uint32_t vs_tx_take(struct vs_netvsp *ch, uint32_t k);
-/* Checksum-validated info for the guest (ref §4.11, RX bits). */
+/* The ingress port's checksum verdicts for the guest (ref §4.11, RX
+ * bits): validated, failed (the guest drops the frame), or 0 for none. */
 uint32_t vs_tx_csum_info(const struct rte_mbuf *m);
 
 /* rx_dp.c: reads the guest→host ring (token held).  mp NULL: the control

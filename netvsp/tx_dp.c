@@ -202,7 +202,7 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 	tx_reclaim(ch);
 	while (i < n) {
 		uint16_t start = i;
-		uint32_t k = 0, frames = 0, bytes = 0;
+		uint32_t k = 0, frames = 0, bytes = 0, ok = 0, failed = 0;
 		bool no_section = false;
 
 		if (!vs_ring_has_room(&ch->out,
@@ -214,6 +214,7 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			struct rte_mbuf *m = pkts[i];
 			struct vs_tx_frame f;
 			int how = classify(ch, m, max, &f), r;
+			uint32_t cs;
 
 			if (how == 0)
 				continue;
@@ -221,7 +222,9 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 				CNT_INC(ch, tx_filtered);
 				continue;
 			}
-			r = how == 2 ? vs_tx_write_rsc(ch, m, &f, k) : vs_tx_write_one(ch, m, &f, k);
+			cs = vs_tx_csum_info(m);
+			r = how == 2 ? vs_tx_write_rsc(ch, m, &f, cs, k)
+				     : vs_tx_write_one(ch, m, &f, cs, k);
 			if (r == 0)
 				continue;
 			if (r < 0) {
@@ -234,6 +237,8 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			k += (uint32_t)r;
 			frames++;
 			bytes += f.len;
+			ok += (cs & (PPI_RXCSUM_TCP_OK | PPI_RXCSUM_UDP_OK)) != 0;
+			failed += (cs & PPI_RXCSUM_FAILED) != 0;
 		}
 		if (k > 0 && indicate(ch, k) != 0) {
 			/* Ring full after all (or the guest broke its read index):
@@ -245,6 +250,8 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 		if (k > 0) {
 			CNT_ADD(ch, tx_packets, frames);
 			CNT_ADD(ch, tx_bytes, bytes);
+			CNT_ADD(ch, tx_csum_validated, ok);
+			CNT_ADD(ch, tx_csum_failed, failed);
 			CNT_INC(ch, tx_indications);
 		}
 		if (no_section) {

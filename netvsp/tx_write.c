@@ -79,30 +79,36 @@ l4_proto(const struct rte_mbuf *m, bool *v4)
 	return 0;
 }
 
-/* A checksum the port verified, or one another guest asked us to offload
- * (the frame never left the host, so it cannot have been corrupted on a
- * wire). */
+/* A checksum the ingress port verified, or one another guest asked us to
+ * offload (the frame never left the host, so it cannot have been
+ * corrupted on a wire).  A checksum the port found wrong is reported as
+ * failed, so that the guest drops the frame instead of checking again. */
 uint32_t
 vs_tx_csum_info(const struct rte_mbuf *m)
 {
-	uint64_t f = m->ol_flags;
-	bool v4 = false, ip_ok, l4_ok;
+	uint64_t f = m->ol_flags, ip = f & RTE_MBUF_F_RX_IP_CKSUM_MASK,
+		 l4 = f & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	bool v4 = false, ip_ok, l4_ok, ip_bad = ip == RTE_MBUF_F_RX_IP_CKSUM_BAD,
+	     l4_bad = l4 == RTE_MBUF_F_RX_L4_CKSUM_BAD;
 	uint8_t proto;
 	uint32_t v = 0;
 
-	ip_ok = (f & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_GOOD ||
+	ip_ok = ip == RTE_MBUF_F_RX_IP_CKSUM_GOOD ||
 		(f & (RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_SEG));
-	l4_ok = (f & RTE_MBUF_F_RX_L4_CKSUM_MASK) == RTE_MBUF_F_RX_L4_CKSUM_GOOD ||
+	l4_ok = l4 == RTE_MBUF_F_RX_L4_CKSUM_GOOD ||
 		(f & (RTE_MBUF_F_TX_L4_MASK | RTE_MBUF_F_TX_TCP_SEG));
-	if (!ip_ok && !l4_ok)
+	if (!ip_ok && !l4_ok && !ip_bad && !l4_bad)
 		return 0;
 	proto = l4_proto(m, &v4);
-	if (ip_ok && v4)
-		v |= PPI_RXCSUM_IP_OK;
-	if (l4_ok && proto == IPPROTO_TCP)
-		v |= PPI_RXCSUM_TCP_OK;
-	if (l4_ok && proto == IPPROTO_UDP)
-		v |= PPI_RXCSUM_UDP_OK;
+	if (v4 && (ip_ok || ip_bad))
+		v |= ip_bad ? PPI_RXCSUM_IP_FAILED : PPI_RXCSUM_IP_OK;
+	if ((l4_ok || l4_bad) && proto == IPPROTO_TCP)
+		v |= l4_bad ? PPI_RXCSUM_TCP_FAILED : PPI_RXCSUM_TCP_OK;
+	if ((l4_ok || l4_bad) && proto == IPPROTO_UDP)
+		v |= l4_bad ? PPI_RXCSUM_UDP_FAILED : PPI_RXCSUM_UDP_OK;
+	/* A bad IP header makes the L4 verdict meaningless. */
+	if (v & PPI_RXCSUM_IP_FAILED)
+		v &= ~(uint32_t)(PPI_RXCSUM_TCP_OK | PPI_RXCSUM_UDP_OK);
 	return v;
 }
 
@@ -234,7 +240,7 @@ copy_out(struct cursor *c, uint8_t *dst, uint32_t len)
 
 int
 vs_tx_write_one(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_tx_frame *f,
-		uint32_t k)
+		uint32_t cs, uint32_t k)
 {
 	struct vs_tx *tx = &ch->tx;
 	struct cursor c = {m, 0};
@@ -244,7 +250,7 @@ vs_tx_write_one(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_
 	if (k >= VS_TX_RANGES || (id = vs_tx_take(ch, k)) == UINT32_MAX)
 		return -ENOBUFS;
 	dst = ch->arena + tx->pub.rx_off + (uint64_t)id * tx->pub.sub_size;
-	h = packet_header(dst, m, vs_tx_csum_info(m), f->len, NULL);
+	h = packet_header(dst, m, cs, f->len, NULL);
 	copy_out(&c, dst + h, f->len);
 	if (f->seg)
 		fix_ip(dst + h + f->l2, f);
@@ -255,12 +261,12 @@ vs_tx_write_one(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_
 
 int
 vs_tx_write_rsc(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_tx_frame *f,
-		uint32_t k)
+		uint32_t cs, uint32_t k)
 {
 	struct vs_tx *tx = &ch->tx;
 	struct rndis_pktinfo_id id = {PPI_RSC_VERSION, 0, tx->rsc_id};
 	struct cursor c = {m, 0};
-	uint32_t cs = vs_tx_csum_info(m), hdr, chunk, n, off = 0;
+	uint32_t hdr, chunk, n, off = 0;
 	uint8_t probe[128];
 
 	/* Every fragment's header has the same size: RSC, 802.1Q, checksum

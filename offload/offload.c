@@ -120,6 +120,26 @@ vs_offload_caps_from_ethdev(uint64_t capa)
 	return c;
 }
 
+uint32_t
+vs_offload_rx_caps_from_ethdev(uint64_t capa)
+{
+	const uint64_t all = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+			     RTE_ETH_RX_OFFLOAD_UDP_CKSUM;
+
+	/* A partial checker would leave receivers guessing which verdicts
+	 * exist; "unknown" is what they get from the other devices. */
+	return (capa & all) == all ? VS_OFFLOAD_RX_CKSUM : 0;
+}
+
+uint64_t
+vs_offload_rx_caps_to_ethdev(uint32_t caps)
+{
+	return caps & VS_OFFLOAD_RX_CKSUM ? RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+						    RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+						    RTE_ETH_RX_OFFLOAD_UDP_CKSUM
+					  : 0;
+}
+
 uint64_t
 vs_offload_caps_to_ethdev(uint32_t caps)
 {
@@ -147,6 +167,8 @@ vs_offload_caps_effective(uint32_t dev, const struct vs_offload_settings *s)
 		c &= ~(VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RSC_ALL);
 	if (s->tso_off)
 		c &= ~(VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RSC_ALL);
+	if (s->rx_csum_off)
+		c &= ~VS_OFFLOAD_RX_CKSUM;
 	/* A device that segments computes the segments' checksums; one that
 	 * claims TSO without them is not trusted with it. */
 	if ((c & (VS_OFFLOAD_IPV4_CKSUM | VS_OFFLOAD_TCP4_CKSUM)) !=

@@ -71,7 +71,9 @@ struct rte_mempool;
 	X(TSO6, "tso6")              /* TCP segmentation, IPv6 */                \
 	X(VLAN_INSERT, "vlan-insert") /* 802.1Q tag inserted by the device */ \
 	X(RSC4, "rsc4")              /* TCP/IPv4 superframes taken whole */     \
-	X(RSC6, "rsc6")              /* TCP/IPv6 superframes taken whole */
+	X(RSC6, "rsc6")              /* TCP/IPv6 superframes taken whole */     \
+	X(RX_CKSUM, "rx-csum")       /* receive: IPv4/TCP/UDP checksums checked, \
+					each verdict in the mbuf's RX flags */
 
 enum vs_offload_cap_bit {
 #define VS_OFFLOAD_CAP_BIT(id, name) VS_OFFLOAD_BIT_##id,
@@ -90,6 +92,7 @@ enum vs_offload_cap_bit {
 #define VS_OFFLOAD_VLAN_INSERT (1u << VS_OFFLOAD_BIT_VLAN_INSERT)
 #define VS_OFFLOAD_RSC4 (1u << VS_OFFLOAD_BIT_RSC4)
 #define VS_OFFLOAD_RSC6 (1u << VS_OFFLOAD_BIT_RSC6)
+#define VS_OFFLOAD_RX_CKSUM (1u << VS_OFFLOAD_BIT_RX_CKSUM)
 
 #define VS_OFFLOAD_CKSUM_ALL                                                    \
 	(VS_OFFLOAD_IPV4_CKSUM | VS_OFFLOAD_TCP4_CKSUM | VS_OFFLOAD_UDP4_CKSUM |  \
@@ -123,9 +126,14 @@ void vs_offload_settings_format(const struct vs_offload_settings *s, char *out, 
 /* Capabilities of an ethdev from rte_eth_dev_info.tx_offload_capa, and
  * back: the tx offloads to enable on the device for caps. */
 uint32_t vs_offload_caps_from_ethdev(uint64_t tx_offload_capa);
+/* VS_OFFLOAD_RX_CKSUM when rx_offload_capa checks IPv4, TCP and UDP
+ * checksums; the rx offloads to enable on the device for caps. */
+uint32_t vs_offload_rx_caps_from_ethdev(uint64_t rx_offload_capa);
+uint64_t vs_offload_rx_caps_to_ethdev(uint32_t caps);
 uint64_t vs_offload_caps_to_ethdev(uint32_t caps);
 /* What the port does once settings are applied: tx_csum off removes the
- * checksums, TSO and RSC (as ethtool does), tso off removes TSO and RSC;
+ * checksums, TSO and RSC (as ethtool does), tso off removes TSO and RSC,
+ * rx_csum off removes RX_CKSUM (the verdicts are then ignored);
  * a TSO bit without the checksums it implies is dropped. */
 uint32_t vs_offload_caps_effective(uint32_t dev_caps, const struct vs_offload_settings *s);
 /* "ipv4-csum,tcp4-csum,..." or "none" (always terminated). */

@@ -63,6 +63,8 @@ vs_dp_publish(struct vs_dp *dp)
 		s->ports[i].hw_vlan_insert = p->hw_vlan_insert;
 		s->ports[i].tag_meta = p->hw_vlan_insert && p->conf.kind == VS_PORT_NETVSC;
 		s->ports[i].offload_caps = vs_offload_caps_effective(p->offload_caps, &p->conf.offload);
+		s->ports[i].rx_csum_forget = (p->offload_caps & VS_OFFLOAD_RX_CKSUM) &&
+					     !(s->ports[i].offload_caps & VS_OFFLOAD_RX_CKSUM);
 		s->ports[i].tx_prepare =
 			p->eth_offloads &&
 			(s->ports[i].offload_caps & (VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL));

@@ -113,6 +113,8 @@ struct vs_snap_port {
 	bool tx_prepare;      /* frames with offload requests go through
 				 rte_eth_tx_prepare (pseudo-header seeds) */
 	uint32_t offload_caps; /* VS_OFFLOAD_* in use: supported and enabled */
+	bool rx_csum_forget;  /* the device checks checksums, rx-csum=off: its
+				 verdicts are cleared at ingress */
 	bool mac_locked;      /* has a MAC and no spoofing: source checked, no unknown unicast */
 	bool dhcp_guard, router_guard;
 	bool storm;                           /* a storm limit is set */

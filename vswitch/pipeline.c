@@ -108,10 +108,13 @@ vs_stage_parse_one(struct vs_burst *b, struct rte_mbuf *m, uint16_t i)
 }
 
 static void
-vs_stage_parse(struct vs_burst *b, struct rte_mbuf **pkts)
+vs_stage_parse(struct vs_burst *b, const struct vs_snap_port *in, struct rte_mbuf **pkts)
 {
 	uint16_t i;
 
+	/* rx-csum=off: receivers must not trust the device's verdicts. */
+	for (i = 0; in->rx_csum_forget && i < b->n; i++)
+		pkts[i]->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK);
 	for (i = 0; i < b->n; i++) {
 		if (i + 2 < b->n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 2], void *));
@@ -542,7 +545,7 @@ vs_pipeline_stages(struct vs_worker *w, const struct vs_snapshot *snap, uint16_t
 	b->sw = sp->sw;
 	b->in_gen = sp->gen;
 
-	vs_stage_parse(b, pkts);
+	vs_stage_parse(b, sp, pkts);
 	vs_stage_vlan(b, sp, pkts);
 	vs_stage_security(b, sp, pkts);
 	vs_stage_nlb(w, snap, b, pkts);

@@ -78,9 +78,11 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	/* Checksums and TSO: enabled on the device whenever it has them;
 	 * whether a frame asks it to is the port's offload settings' call,
 	 * which change live (offload/). */
-	p->offload_caps = vs_offload_caps_from_ethdev(info.tx_offload_capa);
+	p->offload_caps = vs_offload_caps_from_ethdev(info.tx_offload_capa) |
+			  vs_offload_rx_caps_from_ethdev(info.rx_offload_capa);
 	ec.txmode.offloads |=
 		vs_offload_caps_to_ethdev(p->offload_caps & ~VS_OFFLOAD_VLAN_INSERT);
+	ec.rxmode.offloads |= vs_offload_rx_caps_to_ethdev(p->offload_caps);
 	p->eth_offloads = (p->offload_caps & (VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL)) != 0;
 	rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
 	if (rc != 0 && ec.rxmode.mtu != RTE_ETHER_MTU) {
@@ -255,9 +257,10 @@ vs_port_ring_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 		return rc;
 	/* A ring hands mbufs to software in this process, metadata and all:
 	 * it "does" every checksum and TSO, as a port of a VM whose driver
-	 * finishes them would (settings turn them off for tests).  There is
-	 * no device to prepare frames for. */
-	p->offload_caps = VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL |
+	 * finishes them would (settings turn them off for tests), and the
+	 * receive checksum verdicts its producer put in the RX flags are
+	 * believed.  There is no device to prepare frames for. */
+	p->offload_caps = VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RX_CKSUM |
 			  (p->hw_vlan_insert ? VS_OFFLOAD_VLAN_INSERT : 0);
 	p->eth_offloads = false;
 	return 0;

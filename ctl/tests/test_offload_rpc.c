@@ -127,7 +127,7 @@ expect_port(bool tx, bool rx, bool tso, const char *active)
 	CU_ASSERT_EQUAL(flag(o, "rx_csum"), rx);
 	CU_ASSERT_EQUAL(flag(o, "tso"), tso);
 	CU_ASSERT_STRING_EQUAL(str(r, "offload_supported"),
-			       "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,tso4,tso6");
+			       "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,tso4,tso6,rx-csum");
 	CU_ASSERT_STRING_EQUAL(str(r, "offload_active"), active);
 	cJSON_Delete(r);
 }
@@ -152,7 +152,8 @@ saved_tso(void)
 static void
 test_offload_methods(void)
 {
-	static const char *const all = "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,tso4,tso6";
+	static const char *const all =
+		"ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,tso4,tso6,rx-csum";
 	bool failed;
 	cJSON *r;
 
@@ -162,10 +163,12 @@ test_offload_methods(void)
 	CU_ASSERT(saved_tso());
 
 	ok(RQ("port.set", "{\"name\":\"o1\",\"offload\":\"tso=off\"}"));
-	expect_port(true, true, false, "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum");
+	expect_port(true, true, false, "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,rx-csum");
 	CU_ASSERT(!saved_tso());
+	ok(RQ("port.set", "{\"name\":\"o1\",\"offload\":\"rx-csum=off,tso=on\"}"));
+	expect_port(true, false, true, "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,tso4,tso6");
 	ok(RQ("port.set", "{\"name\":\"o1\",\"offload\":{\"tx_csum\":false,\"rx_csum\":false}}"));
-	expect_port(false, false, false, "none");
+	expect_port(false, false, true, "none"); /* TSO needs the checksums */
 	ok(RQ("port.set", "{\"name\":\"o1\",\"offload\":\"tx-csum=on,rx-csum=on,tso=on\"}"));
 	expect_port(true, true, true, all);
 
@@ -190,7 +193,7 @@ test_offload_methods(void)
 	ok(RQ("port.del", "{\"name\":\"o1\"}"));
 	ok(RQ("port.add", "{\"switch\":\"ot\",\"name\":\"o1\",\"kind\":\"ring\","
 			  "\"offload\":{\"tso\":false}}"));
-	expect_port(true, true, false, "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum");
+	expect_port(true, true, false, "ipv4-csum,tcp4-csum,udp4-csum,tcp6-csum,udp6-csum,rx-csum");
 	CU_ASSERT(!saved_tso());
 
 	r = call(RQ("stats.get", "{}"), &failed);

@@ -36,7 +36,9 @@
  * MTU-sized and checksummed by the kernel, no per-packet info either way,
  * RSC refused.
  * A frame the switch delivers with 802.1Q per-packet info gets its tag back
- * in the frame, as hv_netvsc hands it to the stack.
+ * in the frame, as hv_netvsc hands it to the stack.  One whose checksum
+ * per-packet info says a checksum failed (the ingress NIC found it wrong)
+ * is dropped, as Windows' NDIS stack does, and counted (printed on exit).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,6 +76,7 @@
 #define VMNIC_CSUM_IPV6 0x2u
 #define VMNIC_CSUM_TCP 0x4u
 #define VMNIC_CSUM_UDP 0x8u
+#define VMNIC_RXCSUM_FAILED 0x7u /* TCP, UDP or IP checksum failed */
 #define VMNIC_RXCSUM_TCP_OK 0x8u
 #define VMNIC_RXCSUM_UDP_OK 0x10u
 
@@ -305,13 +308,17 @@ vmnic_rx_tcp(struct virtio_net_hdr *h, uint8_t *f, uint32_t len, uint32_t l3_mtu
 	return true;
 }
 
-/* One received frame into the stack, with its tag back in the data. */
-static void
+/* One received frame into the stack, with its tag back in the data;
+ * false if it was dropped for a failed checksum. */
+static bool
 vmnic_deliver(int fd, bool offload, struct vs_netvsp_guest_frame *f, uint8_t *out,
 	      uint32_t l3_mtu)
 {
 	struct virtio_net_hdr h = {0};
 	uint32_t hl = offload ? VMNIC_VNET_HDR : 0, len = f->len;
+
+	if (f->csum && (f->csum_info & VMNIC_RXCSUM_FAILED))
+		return false;
 
 	if (f->vlan && len >= 12 && len + 4 <= sizeof(f->data)) {
 		memmove(f->data + 16, f->data + 12, len - 12);
@@ -329,6 +336,7 @@ vmnic_deliver(int fd, bool offload, struct vs_netvsp_guest_frame *f, uint8_t *ou
 	memcpy(out + hl, f->data, len);
 	if (write(fd, out, hl + len) < 0 && errno != EAGAIN)
 		fprintf(stderr, "vmnic: tap write: %s\n", strerror(errno));
+	return true;
 }
 
 int
@@ -350,7 +358,7 @@ main(int argc, char **argv)
 	struct vs_netvsp_guest *g;
 	struct pollfd pfd;
 	bool offload = true;
-	uint64_t bad = 0;
+	uint64_t bad = 0, csum_failed = 0;
 	int c, rc, fd;
 
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -429,13 +437,16 @@ main(int argc, char **argv)
 		/* Switch -> guest: into the kernel through the tap. */
 		vs_netvsp_guest_poll(g);
 		while (vs_netvsp_guest_recv(g, &f) == 0)
-			vmnic_deliver(fd, offload, &f, out, st.l3_mtu);
+			csum_failed += !vmnic_deliver(fd, offload, &f, out, st.l3_mtu);
 		poll(&pfd, 1, 1);
 	}
 	if (bad > 0)
 		fprintf(stderr, "vmnic: %llu frames from the stack with offload requests hv_netvsc "
 				"would not send\n",
 			(unsigned long long)bad);
+	if (csum_failed > 0)
+		fprintf(stderr, "vmnic: %llu frames from the switch dropped: checksum failed\n",
+			(unsigned long long)csum_failed);
 	vs_netvsp_guest_close(g);
 	close(fd);
 	return 0;

@@ -77,6 +77,57 @@ ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "VM1
 ip netns exec "nv2$tag" ping -c 3 -i 0.2 -W 2 10.195.0.1 >/dev/null || fail "VM2 -> VM1"
 ip netns exec "nv1$tag" ping -c 3 -i 0.2 -W 2 10.195.0.254 >/dev/null || fail "VM1 -> host vNIC"
 echo "ok - VMs ping each other and the host through netvsc ports"
+
+# Receive checksum verdicts: the host vNIC's port (net_tap) checks the
+# checksums of what the host sends.  UDP datagrams from the host to VM1,
+# half of them with a wrong UDP checksum: the good ones reach VM1 marked
+# validated, the bad ones marked failed and vmnic drops them, so VM1's
+# kernel never counts a checksum error.  With the port's rx-csum off the
+# switch says nothing and VM1's kernel finds the bad ones itself.
+backend() { ctl port show "$1" | sed -n "s/.* $2=\([0-9]*\).*/\1/p"; }
+udp_in_errors() { ip netns exec "nv1$tag" nstat -az UdpInCsumErrors | awk '$1 == "UdpInCsumErrors" {print $2}'; }
+send_udp() { # good bad: datagrams from the host vNIC to VM1, port 9
+	python3 - "h$tag" "$(cat "/sys/class/net/h$tag/address")" "$vm1mac" "$1" "$2" <<'PY'
+import socket, struct, sys
+ifname, src, dst, good, bad = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+mac = lambda a: bytes(int(x, 16) for x in a.split(":"))
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+sip, dip = socket.inet_aton("10.195.0.254"), socket.inet_aton("10.195.0.1")
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifname, 0))
+for i in range(good + bad):
+    data = b"verdict %d" % i
+    udp = struct.pack("!HHHH", 40000, 9, 8 + len(data), 0) + data
+    c = csum(sip + dip + struct.pack("!BBH", 0, 17, len(udp)) + udp) or 0xffff
+    if i >= good:
+        c ^= 0x5a5a
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0, sip, dip)
+    ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+    s.send(mac(dst) + mac(src) + b"\x08\x00" + ip + udp)
+PY
+}
+vm1mac=$(ip -n "nv1$tag" link show "nv1$tag" | awk '/link\/ether/ {print $2}')
+ctl port show lan-host | grep -Eq "^  supported: .*rx-csum" || fail "the host vNIC's port does not check receive checksums: $(ctl port show lan-host)"
+f0=$(backend vm1 tx_csum_failed) v0=$(backend vm1 tx_csum_validated) e0=$(udp_in_errors)
+send_udp 5 5 || fail "send UDP from the host"
+sleep 0.5
+[ $(($(backend vm1 tx_csum_failed) - f0)) -eq 5 ] || fail "rx-csum on: $(($(backend vm1 tx_csum_failed) - f0)) frames marked failed, 5 sent bad: $(ctl port show vm1)"
+[ $(($(backend vm1 tx_csum_validated) - v0)) -ge 5 ] || fail "rx-csum on: good datagrams not marked validated: $(ctl port show vm1)"
+[ "$(udp_in_errors)" -eq "${e0:-0}" ] || fail "rx-csum on: VM1's kernel saw a bad checksum (the failed mark was ignored)"
+ctl port set lan-host --offload rx-csum=off || fail "rx-csum off on the host vNIC's port"
+ctl port show lan-host | grep -Eq "^  active: .*rx-csum" && fail "rx-csum still active: $(ctl port show lan-host)"
+f0=$(backend vm1 tx_csum_failed)
+send_udp 5 5 || fail "send UDP from the host"
+sleep 0.5
+[ "$(backend vm1 tx_csum_failed)" -eq "$f0" ] || fail "rx-csum off: frames still marked failed"
+[ $(($(udp_in_errors) - ${e0:-0})) -eq 5 ] || fail "rx-csum off: VM1's kernel counted $(($(udp_in_errors) - ${e0:-0})) checksum errors, 5 sent bad"
+ctl port set lan-host --offload rx-csum=on || fail "rx-csum back on"
+echo "ok - the host vNIC's port checks checksums: bad UDP datagrams reach VM1 marked failed and are dropped; with rx-csum off VM1's kernel finds them"
 ctl switch set lan --type private || fail "switch set private with netvsc ports"
 ip link show "h$tag" >/dev/null 2>&1 && fail "a private switch kept the host vNIC"
 ip netns exec "nv1$tag" ping -c 2 -i 0.2 -W 2 10.195.0.2 >/dev/null || fail "private: VM1 -> VM2"

@@ -316,6 +316,55 @@ test_host_to_guest(void)
 	teardown(&h, g);
 }
 
+/* The ingress port's checksum verdicts become the checksum PPI's RX bits:
+ * a failed one tells the guest to drop the frame, none leaves it to check. */
+static void
+test_rx_checksum_verdicts(void)
+{
+	static const struct {
+		uint64_t flags;
+		bool udp;
+		uint32_t want; /* 0: no checksum PPI at all */
+	} c[] = {
+		{RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_BAD, false,
+		 PPI_RXCSUM_IP_OK | PPI_RXCSUM_TCP_FAILED},
+		{RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_BAD, true,
+		 PPI_RXCSUM_IP_OK | PPI_RXCSUM_UDP_FAILED},
+		{RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD, true,
+		 PPI_RXCSUM_IP_OK | PPI_RXCSUM_UDP_OK},
+		/* a bad header: the L4 verdict means nothing */
+		{RTE_MBUF_F_RX_IP_CKSUM_BAD | RTE_MBUF_F_RX_L4_CKSUM_GOOD, false,
+		 PPI_RXCSUM_IP_FAILED},
+		{RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN, false,
+		 PPI_RXCSUM_IP_OK},
+		{RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN | RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN, false, 0},
+		{RTE_MBUF_F_RX_IP_CKSUM_NONE | RTE_MBUF_F_RX_L4_CKSUM_NONE, false, 0},
+	};
+	struct vs_netvsp_guest_opts o = {0};
+	struct host h = {0};
+	struct vs_netvsp_guest *g = setup(&h, &o, true);
+	static struct vs_netvsp_guest_frame f;
+	struct rte_mbuf *m;
+	uint64_t ok = 0, failed = 0;
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		m = mk_mbuf(GMAC, 100, (uint8_t)i);
+		if (c[i].udp)
+			rte_pktmbuf_mtod(m, uint8_t *)[23] = 17;
+		m->ol_flags |= c[i].flags;
+		CU_ASSERT_EQUAL(deliver(&h, g, &m, 1), 1);
+		CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_recv(g, &f), 0);
+		CU_ASSERT_EQUAL(f.csum, c[i].want != 0);
+		CU_ASSERT_EQUAL(f.csum ? f.csum_info : 0, c[i].want);
+		ok += (c[i].want & (PPI_RXCSUM_TCP_OK | PPI_RXCSUM_UDP_OK)) != 0;
+		failed += (c[i].want & PPI_RXCSUM_FAILED) != 0;
+	}
+	CU_ASSERT_EQUAL(C(&h, tx_csum_validated), ok);
+	CU_ASSERT_EQUAL(C(&h, tx_csum_failed), failed);
+	CU_ASSERT_EQUAL(failed, 3);
+	teardown(&h, g);
+}
+
 static uint32_t
 set_filter(struct vs_netvsp_guest *g, uint32_t f)
 {
@@ -452,6 +501,7 @@ test_chan_register(void)
 	       !CU_add_test(s, "bring-up without optional steps, no data path", test_bringup_minimal) ||
 	       !CU_add_test(s, "guest to host: sections, GPA, PPIs → mbuf", test_guest_to_host) ||
 	       !CU_add_test(s, "host to guest: PPIs, batching, lengths", test_host_to_guest) ||
+	       !CU_add_test(s, "receive checksum verdicts → PPI", test_rx_checksum_verdicts) ||
 	       !CU_add_test(s, "packet filter and multicast list", test_filter) ||
 	       !CU_add_test(s, "guest stops completing: counted drops", test_stop_completing) ||
 	       !CU_add_test(s, "link indications and rescind", test_link) ||

@@ -104,7 +104,26 @@ test_caps(void)
 	/* tx-csum off takes TSO and RSC with it, as ethtool does. */
 	s.tso_off = false;
 	s.tx_csum_off = true;
-	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s), VS_OFFLOAD_VLAN_INSERT);
+	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s),
+			VS_OFFLOAD_VLAN_INSERT | VS_OFFLOAD_RX_CKSUM);
+	/* rx-csum is the receive side alone. */
+	s.tx_csum_off = false;
+	s.rx_csum_off = true;
+	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_ALL, &s),
+			VS_OFFLOAD_ALL & ~VS_OFFLOAD_RX_CKSUM);
+	s.rx_csum_off = false;
+	/* A receive checker counts only when it checks all three. */
+	CU_ASSERT_EQUAL(vs_offload_rx_caps_from_ethdev(RTE_ETH_RX_OFFLOAD_CHECKSUM |
+						       RTE_ETH_RX_OFFLOAD_SCATTER),
+			VS_OFFLOAD_RX_CKSUM);
+	CU_ASSERT_EQUAL(vs_offload_rx_caps_from_ethdev(RTE_ETH_RX_OFFLOAD_TCP_CKSUM |
+						       RTE_ETH_RX_OFFLOAD_IPV4_CKSUM),
+			0);
+	CU_ASSERT_EQUAL(vs_offload_rx_caps_to_ethdev(VS_OFFLOAD_RX_CKSUM),
+			RTE_ETH_RX_OFFLOAD_CHECKSUM);
+	CU_ASSERT_EQUAL(vs_offload_rx_caps_to_ethdev(VS_OFFLOAD_CKSUM_ALL), 0);
+	vs_offload_caps_format(VS_OFFLOAD_RX_CKSUM | VS_OFFLOAD_TSO4, out, sizeof(out));
+	CU_ASSERT_STRING_EQUAL(out, "tso4,rx-csum");
 	/* TSO claimed without the checksums it implies is not used. */
 	s.tx_csum_off = false;
 	CU_ASSERT_EQUAL(vs_offload_caps_effective(VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_TCP6_CKSUM, &s),

@@ -260,13 +260,121 @@ test_netvsc_port_rsc(void)
 	free(f);
 }
 
+/* A backend counter of port name. */
+struct named_counter {
+	const char *name;
+	uint64_t value;
+};
+
+static void
+counter_pick(const char *name, uint64_t value, void *arg)
+{
+	struct named_counter *c = arg;
+
+	if (strcmp(name, c->name) == 0)
+		c->value = value;
+}
+
+static uint64_t
+backend_counter(const char *port, const char *name)
+{
+	struct named_counter c = {name, UINT64_MAX};
+
+	vs_dp_port_backend_counters(ndp, (unsigned int)vs_dp_port_index(ndp, port), counter_pick,
+				    &c);
+	return c.value;
+}
+
+/* The checksum PPI a TCP frame from the ring port with RX flags arrives
+ * with (0: none). */
+static uint32_t
+rx_csum_through(struct vs_netvsp_guest *g, const uint8_t dst[6], uint64_t rx_flags,
+		struct vs_netvsp_guest_frame *f)
+{
+	struct tf_spec s = {.proto = TF_TCP, .payload = 200, .v6_routing_left = -1};
+	uint8_t b[512];
+	uint32_t len = tf_build(&s, b);
+	struct rte_mbuf *m;
+
+	memcpy(b, dst, 6);
+	memcpy(b + 6, (const uint8_t[6]){0x02, 0, 0, 0, 0, 0x77}, 6);
+	m = tf_mbuf_bytes(vs_dp_mempool(ndp), b, len, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+	m->ol_flags |= rx_flags;
+	CU_ASSERT_EQUAL_FATAL(
+		rte_ring_enqueue(vs_dp_port_rx_ring(ndp, (unsigned int)vs_dp_port_index(ndp, "r")),
+				 m),
+		0);
+	for (int i = 0; i < 1000; i++) {
+		host_poll(NULL);
+		vs_netvsp_guest_poll(g);
+		if (vs_netvsp_guest_recv(g, f) == 0)
+			return f->csum ? f->csum_info : 0;
+	}
+	CU_FAIL("frame not delivered");
+	return UINT32_MAX;
+}
+
+/* What the ingress port's device found of a frame's checksums reaches the
+ * guest (validated, or failed so that it drops the frame); with the port's
+ * rx-csum off its verdicts are ignored and the guest checks for itself. */
+static void
+test_netvsc_port_rx_csum(void)
+{
+	const uint64_t good = RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+		       bad = RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_BAD;
+	struct vs_dp_conf dc = {.fdb_size = 1024};
+	struct vs_switch_conf sc = {.name = "s", .type = VS_SWITCH_PRIVATE};
+	struct vs_port_conf pc = {.name = "vm", .switch_name = "s", .kind = VS_PORT_NETVSC};
+	struct vs_port_conf r = {.name = "r", .switch_name = "s", .kind = VS_PORT_RING};
+	struct vs_offload_settings off = {.rx_csum_off = true};
+	struct vs_netvsp_guest_frame *f = malloc(sizeof(*f));
+	struct vs_netvsp_guest *g;
+	char dir[] = "/tmp/vschanXXXXXX", err[256];
+	uint32_t sup, act;
+	uint8_t mac[6];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
+	ndp = vs_dp_create(&dc, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &pc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	vs_dp_ctl_poll(ndp, NULL);
+	g = rsc_guest(dir, "vm", false, mac);
+
+	CU_ASSERT_EQUAL(rx_csum_through(g, mac, good, f), 0x8 | 0x20); /* TCP ok, IP ok */
+	CU_ASSERT_EQUAL(rx_csum_through(g, mac, bad, f), 0x1 | 0x20);  /* TCP failed */
+	CU_ASSERT_EQUAL(rx_csum_through(g, mac, 0, f), 0);             /* nothing known */
+	CU_ASSERT_EQUAL(backend_counter("vm", "tx_csum_validated"), 1);
+	CU_ASSERT_EQUAL(backend_counter("vm", "tx_csum_failed"), 1);
+
+	CU_ASSERT_EQUAL(vs_dp_port_set_offload(ndp, "r", &off, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(ndp, (unsigned int)vs_dp_port_index(ndp, "r"),
+						&sup, &act), 0);
+	CU_ASSERT(sup & VS_OFFLOAD_RX_CKSUM);
+	CU_ASSERT(!(act & VS_OFFLOAD_RX_CKSUM));
+	CU_ASSERT_EQUAL(rx_csum_through(g, mac, good, f), 0);
+	CU_ASSERT_EQUAL(rx_csum_through(g, mac, bad, f), 0);
+	CU_ASSERT_EQUAL(backend_counter("vm", "tx_csum_failed"), 1);
+
+	vs_netvsp_guest_close(g);
+	vs_dp_destroy(ndp);
+	rmdir(dir);
+	free(f);
+}
+
 CU_ErrorCode
 vs_test_register_netvsc_port(void)
 {
 	CU_pSuite s = CU_add_suite("netvsc port", NULL, NULL);
 
 	if (s == NULL || !CU_add_test(s, "guest bring-up, frames both ways", test_netvsc_port_frames) ||
-	    !CU_add_test(s, "RSC: superframes whole or cut, per guest", test_netvsc_port_rsc))
+	    !CU_add_test(s, "RSC: superframes whole or cut, per guest", test_netvsc_port_rsc) ||
+	    !CU_add_test(s, "receive checksum verdicts, rx-csum on and off",
+			 test_netvsc_port_rx_csum))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }

@@ -281,11 +281,11 @@ test_settings_and_refusal(void)
 	unsigned int n, i;
 
 	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(dp, (unsigned int)idx("tso"), &sup, &act), 0);
-	CU_ASSERT_EQUAL(sup, VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL);
+	CU_ASSERT_EQUAL(sup, VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL | VS_OFFLOAD_RX_CKSUM);
 	CU_ASSERT_EQUAL(act, sup);
 	CU_ASSERT_EQUAL(vs_dp_port_set_offload(dp, "tso", &o, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_port_offload_caps(dp, (unsigned int)idx("tso"), &sup, &act), 0);
-	CU_ASSERT_EQUAL(act, VS_OFFLOAD_CKSUM_ALL);
+	CU_ASSERT_EQUAL(act, VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_RX_CKSUM);
 	CU_ASSERT_EQUAL(vs_dp_port_set_offload(dp, "nope", &o, err, sizeof(err)), -ENOENT);
 	inject_super(&s, want, true);
 	n = drain("tso", got[0]);
