@@ -7,8 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_ether.h>
+#include <rte_malloc.h>
+#include <rte_mempool.h>
 #include <rte_version.h>
 
 #include "rpc_priv.h"
@@ -189,6 +192,40 @@ vs_m_config_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t
 	return rc;
 }
 
+/* Resident set size of this process, from /proc; 0 if unreadable. */
+static uint64_t
+vs_rss_bytes(void)
+{
+	unsigned long long size, rss = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (f == NULL)
+		return 0;
+	if (fscanf(f, "%llu %llu", &size, &rss) != 2)
+		rss = 0;
+	fclose(f);
+	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* What a leak would grow: buffers out of the pool, the DPDK heap, the
+ * process's resident memory (a soak test watches these stay flat). */
+static void
+vs_memory_json(struct vs_ctl *c, cJSON *o)
+{
+	struct rte_mempool *mp = vs_dp_mempool(c->dp);
+	struct rte_malloc_socket_stats st;
+	uint64_t heap = 0;
+	unsigned int s;
+
+	for (s = 0; s < rte_socket_count(); s++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(s), &st) == 0)
+			heap += st.heap_allocsz_bytes;
+	cJSON_AddNumberToObject(o, "mbufs", mp->size);
+	cJSON_AddNumberToObject(o, "mbufs_in_use", mp->size - rte_mempool_avail_count(mp));
+	cJSON_AddNumberToObject(o, "heap_bytes", (double)heap);
+	cJSON_AddNumberToObject(o, "rss_bytes", (double)vs_rss_bytes());
+}
+
 static int
 vs_m_daemon_info(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t errlen)
 {
@@ -209,6 +246,7 @@ vs_m_daemon_info(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_
 	else
 		cJSON_AddNullToObject(*res, "config_file");
 	cJSON_AddStringToObject(*res, "socket", c->sock_path);
+	vs_memory_json(c, cJSON_AddObjectToObject(*res, "memory"));
 	return 0;
 }
 

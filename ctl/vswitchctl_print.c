@@ -308,6 +308,13 @@ vs_print_info(const cJSON *r)
 	       vs_str(r, "version"), vs_str(r, "dpdk"), vs_num(r, "workers"),
 	       vs_num(r, "uptime_s"), vs_num(r, "switches"), vs_num(r, "ports"),
 	       vs_str(r, "config_file"), vs_str(r, "socket"));
+	if (cJSON_HasObjectItem(r, "memory")) {
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "memory");
+
+		printf("memory:      %.0f of %.0f mbufs in use, DPDK heap %.1f MB, RSS %.1f MB\n",
+		       vs_num(m, "mbufs_in_use"), vs_num(m, "mbufs"), vs_num(m, "heap_bytes") / 1e6,
+		       vs_num(m, "rss_bytes") / 1e6);
+	}
 }
 
 void

@@ -169,6 +169,19 @@ test_protocol_errors(void)
 					 40));
 	r = expect_ok(RQ("daemon.info", "{}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "version")->valuestring, "test");
+	{
+		const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "memory");
+		double n = cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "mbufs")),
+		       used = cJSON_GetNumberValue(
+			       cJSON_GetObjectItemCaseSensitive(m, "mbufs_in_use"));
+
+		CU_ASSERT_EQUAL(n, vs_dp_mempool(dp)->size);
+		CU_ASSERT(used >= 0 && used < n);
+		CU_ASSERT(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "heap_bytes")) >
+			  0);
+		CU_ASSERT(cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(m, "rss_bytes")) >
+			  0);
+	}
 	cJSON_Delete(r);
 }
 

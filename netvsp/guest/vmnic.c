@@ -183,7 +183,7 @@ vmnic_tx_ppi(const struct virtio_net_hdr *h, uint8_t *f, uint32_t len,
 	memset(pp, 0, sizeof(*pp));
 	if (!(h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && h->gso_type == VIRTIO_NET_HDR_GSO_NONE)
 		return true;
-	if (len < l2 + 40)
+	if (len < l2 + 28) /* IPv4 and UDP headers at least */
 		return false;
 	et = vmnic_be16(f + 12);
 	if (et == 0x8100) {
@@ -193,7 +193,12 @@ vmnic_tx_ppi(const struct virtio_net_hdr *h, uint8_t *f, uint32_t len,
 	if (et != 0x0800 && et != 0x86dd)
 		return false;
 	v6 = et == 0x86dd;
-	if (start < l2 + (v6 ? 40u : 20u) || start + 20 > len || start > 0x3ff)
+	/* The L4 header must be there: 20 bytes for TCP (checksum at 16, and
+	 * every segmentation), 8 for UDP (at 6) — a 4-byte datagram is valid. */
+	if (start < l2 + (v6 ? 40u : 20u) ||
+	    start + (h->gso_type == VIRTIO_NET_HDR_GSO_NONE && h->csum_offset == 6 ? 8u : 20u) >
+		    len ||
+	    start > 0x3ff)
 		return false;
 	if ((h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4 ||
 	    (h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV6) {
