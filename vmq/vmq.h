@@ -26,6 +26,12 @@
  *   split (Graham's bound).  An item whose worker does not change is not
  *   counted as moved, so a caller republishes only what moved.
  *
+ * Hardware steering (flow.c)
+ *   Hardware VMQ asks the NIC to put a VM's frames in the VM's queue: one
+ *   rte_flow rule per VM, destination MAC (and the VM's VLAN, when it has
+ *   one) to a queue.  vs_vmq_flow_rule builds it; the datapath validates
+ *   it on the uplink and falls back to software VMQ when the PMD cannot.
+ *
  * Thread safety
  *   None: these are pure functions over the caller's arrays, called by the
  *   control thread.  Nothing here runs per packet.
@@ -38,6 +44,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <rte_flow.h>
 
 /* Queues one port hands out, the default queue included. */
 #define VS_VMQ_MAX_QUEUES 64u
@@ -107,5 +115,26 @@ void vs_vmq_rate_reset(struct vs_vmq_rate *r);
 void vs_vmq_rate_sample(struct vs_vmq_rate *r, uint64_t count, uint64_t now_ns);
 /* Packets per second over the window; 0 with fewer than two samples. */
 uint64_t vs_vmq_rate_pps(const struct vs_vmq_rate *r);
+
+/*
+ * An rte_flow rule steering one VM's frames to an uplink queue: ingress,
+ * pattern ETH (destination = mac, exactly; source and type unmatched),
+ * then VLAN (VID = vlan, priority and DEI unmatched) when vlan is not 0,
+ * END; actions QUEUE (queue), END.  The items and actions point into the
+ * struct itself: build it where it stays, do not copy it.
+ */
+struct vs_vmq_flow_rule {
+	struct rte_flow_attr attr;
+	struct rte_flow_item pattern[3];
+	struct rte_flow_action actions[2];
+	struct rte_flow_item_eth eth, eth_mask;
+	struct rte_flow_item_vlan vlan, vlan_mask;
+	struct rte_flow_action_queue queue;
+};
+
+/* -EINVAL for a group MAC (VMQ steers a unicast address), VLAN above 4094,
+ * or queue 0 (the default queue is never a VM's). */
+int vs_vmq_flow_rule(struct vs_vmq_flow_rule *r, const uint8_t mac[6], uint16_t vlan,
+		     uint16_t queue);
 
 #endif

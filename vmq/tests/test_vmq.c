@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* vmq: queue allocation and release, placement of new queues, rebalancing
- * against a brute-force optimum, and the packet-rate window. */
+ * against a brute-force optimum, the packet-rate window, and the hardware
+ * VMQ rule. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <CUnit/Basic.h>
+
+#include <rte_byteorder.h>
 
 #include "testmain.h"
 #include "vmq.h"
@@ -210,6 +213,50 @@ test_rate(void)
 	CU_ASSERT_EQUAL(vs_vmq_rate_pps(&r), 3000000000ull); /* no overflow */
 }
 
+/* The rule a NIC is given for a VM: every field as rte_flow reads it. */
+static void
+test_flow_rule(void)
+{
+	static const uint8_t mac[6] = {0x00, 0x15, 0x5d, 0x01, 0x02, 0x03};
+	static const uint8_t group[6] = {0x01, 0x00, 0x5e, 0x00, 0x00, 0x01};
+	struct vs_vmq_flow_rule *r = malloc(sizeof(*r));
+	const struct rte_flow_item_eth *e, *em;
+	const struct rte_flow_item_vlan *v, *vm;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	/* A VLAN-unaware VM: its MAC alone, to its queue. */
+	CU_ASSERT_EQUAL_FATAL(vs_vmq_flow_rule(r, mac, 0, 3), 0);
+	CU_ASSERT(r->attr.ingress && !r->attr.egress && !r->attr.transfer);
+	CU_ASSERT_EQUAL(r->pattern[0].type, RTE_FLOW_ITEM_TYPE_ETH);
+	CU_ASSERT_EQUAL(r->pattern[1].type, RTE_FLOW_ITEM_TYPE_END);
+	e = r->pattern[0].spec;
+	em = r->pattern[0].mask;
+	CU_ASSERT(memcmp(e->hdr.dst_addr.addr_bytes, mac, 6) == 0);
+	CU_ASSERT(memcmp(em->hdr.dst_addr.addr_bytes, "\xff\xff\xff\xff\xff\xff", 6) == 0);
+	CU_ASSERT(rte_is_zero_ether_addr(&em->hdr.src_addr));
+	CU_ASSERT_EQUAL(em->hdr.ether_type, 0);
+	CU_ASSERT_PTR_NULL(r->pattern[0].last);
+	CU_ASSERT_EQUAL(r->actions[0].type, RTE_FLOW_ACTION_TYPE_QUEUE);
+	CU_ASSERT_EQUAL(((const struct rte_flow_action_queue *)r->actions[0].conf)->index, 3);
+	CU_ASSERT_EQUAL(r->actions[1].type, RTE_FLOW_ACTION_TYPE_END);
+
+	/* A VM in VLAN 100: the VID matched, priority and DEI not. */
+	CU_ASSERT_EQUAL_FATAL(vs_vmq_flow_rule(r, mac, 100, 7), 0);
+	CU_ASSERT_EQUAL(r->pattern[1].type, RTE_FLOW_ITEM_TYPE_VLAN);
+	CU_ASSERT_EQUAL(r->pattern[2].type, RTE_FLOW_ITEM_TYPE_END);
+	v = r->pattern[1].spec;
+	vm = r->pattern[1].mask;
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(v->hdr.vlan_tci), 100);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(vm->hdr.vlan_tci), 0x0fff);
+	CU_ASSERT_EQUAL(vm->hdr.eth_proto, 0);
+	CU_ASSERT_EQUAL(((const struct rte_flow_action_queue *)r->actions[0].conf)->index, 7);
+
+	CU_ASSERT_EQUAL(vs_vmq_flow_rule(r, group, 0, 3), -EINVAL);
+	CU_ASSERT_EQUAL(vs_vmq_flow_rule(r, mac, 4095, 3), -EINVAL);
+	CU_ASSERT_EQUAL(vs_vmq_flow_rule(r, mac, 0, 0), -EINVAL);
+	free(r);
+}
+
 static CU_ErrorCode
 vmq_init(void)
 {
@@ -220,7 +267,8 @@ vmq_init(void)
 	    !CU_add_test(s, "placing a new queue", test_place_one) ||
 	    !CU_add_test(s, "rebalancing by load, pins kept", test_rebalance) ||
 	    !CU_add_test(s, "rebalancing within 4/3 of the optimum", test_rebalance_bound) ||
-	    !CU_add_test(s, "packet rate over the last seconds", test_rate))
+	    !CU_add_test(s, "packet rate over the last seconds", test_rate) ||
+	    !CU_add_test(s, "hardware VMQ rule", test_flow_rule))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }
