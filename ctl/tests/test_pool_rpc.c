@@ -28,6 +28,7 @@
 #include <netlink/route/link/veth.h>
 
 #include "ctl.h"
+#include "rpc_harness.h"
 
 static struct vs_dp *dp;
 static struct vs_ctl *ctl;
@@ -58,19 +59,14 @@ static int
 setup(void)
 {
 	struct vs_dp_conf dc = {.fdb_size = 4096};
-	struct vs_ctl_conf cc = {.sock_gid = -1, .version = "test"};
-	char err[256];
-	int fd, pid = (int)getpid();
+	int pid = (int)getpid();
 
 	snprintf(va, sizeof(va), "vsnl%dp", pid);
 	snprintf(vb, sizeof(vb), "vsnl%dq", pid);
 	snprintf(hif, sizeof(hif), "vsnl%dr", pid);
-	snprintf(cfg_path, sizeof(cfg_path), "/tmp/vspoolXXXXXX");
 	snprintf(chan_dir, sizeof(chan_dir), "/tmp/vspoolchXXXXXX");
-	fd = mkstemp(cfg_path);
-	if (fd < 0 || mkdtemp(chan_dir) == NULL)
+	if (mkdtemp(chan_dir) == NULL)
 		return -1;
-	close(fd);
 	tsk = nl_socket_alloc();
 	if (tsk == NULL || nl_connect(tsk, NETLINK_ROUTE) < 0 ||
 	    rtnl_link_veth_add(tsk, va, vb, getpid()) < 0 || link_mtu(va, 0) != 0 ||
@@ -79,12 +75,7 @@ setup(void)
 		return -1;
 	}
 	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", chan_dir);
-	cc.config_path = cfg_path;
-	dp = vs_dp_create(&dc, err, sizeof(err));
-	if (dp == NULL)
-		return -1;
-	ctl = vs_ctl_create(dp, &cc, err, sizeof(err));
-	return ctl == NULL ? -1 : 0;
+	return rt_env_open(&dp, &ctl, cfg_path, "pool", &dc);
 }
 
 static int
@@ -93,9 +84,7 @@ teardown(void)
 	struct rtnl_link *l = rtnl_link_alloc();
 	char cmd[128];
 
-	vs_ctl_destroy(ctl);
-	vs_dp_destroy(dp);
-	unlink(cfg_path);
+	rt_env_close(dp, ctl, cfg_path);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", chan_dir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "pool suite: cannot remove %s\n", chan_dir);
@@ -107,65 +96,6 @@ teardown(void)
 	nl_socket_free(tsk);
 	return 0;
 }
-
-static cJSON *
-call(const char *req)
-{
-	char *out = vs_ctl_handle(ctl, req, strlen(req));
-	cJSON *r;
-
-	if (out == NULL)
-		return NULL;
-	r = cJSON_Parse(out);
-	free(out);
-	return r;
-}
-
-static int
-code_of(const cJSON *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
-
-	return e ? (int)cJSON_GetObjectItemCaseSensitive(e, "code")->valuedouble : 0;
-}
-
-static void
-expect_error(const char *req, int code, const char *text)
-{
-	cJSON *r = call(req);
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
-	const char *msg = e ? cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring : "";
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	if (code_of(r) != code || strstr(msg, text) == NULL) {
-		fprintf(stderr, "\n  request %s\n  got code %d '%s', want %d '%s'\n", req,
-			code_of(r), msg, code, text);
-		CU_FAIL("wrong error");
-	}
-	cJSON_Delete(r);
-}
-
-static cJSON *
-expect_ok(const char *req)
-{
-	cJSON *r = call(req);
-	cJSON *res;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	if (code_of(r) != 0) {
-		char *s = cJSON_PrintUnformatted(r);
-
-		fprintf(stderr, "\n  request %s\n  failed: %s\n", req, s);
-		free(s);
-		CU_FAIL("request failed");
-	}
-	res = cJSON_DetachItemFromObject(r, "result");
-	cJSON_Delete(r);
-	return res;
-}
-
-#define RQ(method, params)                                                                   \
-	"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" method "\",\"params\":" params "}"
 
 static const char *
 str(const cJSON *o, const char *k)
@@ -241,46 +171,61 @@ test_mac_pool(void)
 	char err[256], *txt;
 	cJSON *r;
 
-	r = expect_ok(RQ("mac_pool.get", "{}"));
+	r = rt_ok(ctl, RQ("mac_pool.get", "{}"));
 	CU_ASSERT_EQUAL(strncasecmp(str(r, "min"), "00:15:5d:", 9), 0);
 	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "size")->valuedouble, 256);
 	cJSON_Delete(r);
 
-	expect_error(RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:05\",\"max\":\"02:00:00:00:00:01\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "mac_pool.set: max: 02:00:00:00:00:01 is below min");
-	expect_error(RQ("mac_pool.set", "{\"min\":\"03:00:00:00:00:00\",\"max\":\"03:00:00:00:00:01\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "min: 03:00:00:00:00:00 is a group address");
-	expect_error(RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\",\"max\":\"06:00:00:00:00:00\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "max: 02:00:00:00:00:00 - 06:00:00:00:00:00 holds group");
-	expect_error(RQ("mac_pool.set", "{\"min\":\"zz\",\"max\":\"02:00:00:00:00:01\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "min: expected a MAC address");
-	expect_error(RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "max: required");
-	expect_error(RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\",\"max\":\"02:00:00:00:00:01\","
-				       "\"size\":2}"),
-		     VS_CTL_E_INVALID_PARAMS, "size: unknown key");
-	r = expect_ok(RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\",\"max\":\"02:00:00:00:00:01\","
-					 "\"dry_run\":true}"));
+	rt_refused(
+		ctl,
+		RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:05\",\"max\":\"02:00:00:00:00:01\"}"),
+		VS_CTL_E_INVALID_PARAMS, "mac_pool.set: max: 02:00:00:00:00:01 is below min");
+	rt_refused(
+		ctl,
+		RQ("mac_pool.set", "{\"min\":\"03:00:00:00:00:00\",\"max\":\"03:00:00:00:00:01\"}"),
+		VS_CTL_E_INVALID_PARAMS, "min: 03:00:00:00:00:00 is a group address");
+	rt_refused(
+		ctl,
+		RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\",\"max\":\"06:00:00:00:00:00\"}"),
+		VS_CTL_E_INVALID_PARAMS, "max: 02:00:00:00:00:00 - 06:00:00:00:00:00 holds group");
+	rt_refused(ctl, RQ("mac_pool.set", "{\"min\":\"zz\",\"max\":\"02:00:00:00:00:01\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "min: expected a MAC address");
+	rt_refused(ctl, RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "max: required");
+	rt_refused(ctl,
+		   RQ("mac_pool.set",
+		      "{\"min\":\"02:00:00:00:00:00\",\"max\":\"02:00:00:00:00:01\","
+		      "\"size\":2}"),
+		   VS_CTL_E_INVALID_PARAMS, "size: unknown key");
+	r = rt_ok(ctl,
+		  RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\",\"max\":\"02:00:00:00:00:01\","
+				     "\"dry_run\":true}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(str(r, "would"), "02:00:00:00:00:00 - 02:00:00:00:00:01"));
 	cJSON_Delete(r);
 	vs_dp_mac_pool_get(dp, &in);
 	CU_ASSERT_EQUAL(in.size, 256); /* the dry run changed nothing */
 
-	r = expect_ok(RQ("mac_pool.set", "{\"min\":\"02:00:00:00:00:00\",\"max\":\"02:00:00:00:00:01\"}"));
+	r = rt_ok(ctl, RQ("mac_pool.set",
+			  "{\"min\":\"02:00:00:00:00:00\",\"max\":\"02:00:00:00:00:01\"}"));
 	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "size")->valuedouble, 2);
 	cJSON_Delete(r);
 	CU_ASSERT_TRUE(saved_pool("02:00:00:00:00:00", "02:00:00:00:00:01"));
 
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"mp\"}")));
-	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n1\",\"kind\":\"netvsc\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"mp\"}")));
+	cJSON_Delete(rt_ok(
+		ctl, RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n1\",\"kind\":\"netvsc\"}")));
 	CU_ASSERT_TRUE(saved_port_mac("n1", "02:00:00:00:00:00"));
-	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n2\",\"kind\":\"netvsc\"}")));
+	cJSON_Delete(rt_ok(
+		ctl, RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n2\",\"kind\":\"netvsc\"}")));
 	CU_ASSERT_TRUE(saved_port_mac("n2", "02:00:00:00:00:01"));
-	expect_error(RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n3\",\"kind\":\"netvsc\"}"),
-		     VS_CTL_E_CONFLICT, "mac: the MAC pool 02:00:00:00:00:00 - 02:00:00:00:00:01 is exhausted");
-	expect_error(RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n3\",\"kind\":\"netvsc\",\"dry_run\":true}"),
-		     VS_CTL_E_CONFLICT, "is exhausted");
-	r = expect_ok(RQ("mac_pool.get", "{}"));
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"mp\",\"name\":\"n3\",\"kind\":\"netvsc\"}"),
+		   VS_CTL_E_CONFLICT,
+		   "mac: the MAC pool 02:00:00:00:00:00 - 02:00:00:00:00:01 is exhausted");
+	rt_refused(ctl,
+		   RQ("port.add",
+		      "{\"switch\":\"mp\",\"name\":\"n3\",\"kind\":\"netvsc\",\"dry_run\":true}"),
+		   VS_CTL_E_CONFLICT, "is exhausted");
+	r = rt_ok(ctl, RQ("mac_pool.get", "{}"));
 	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "used")->valuedouble, 2);
 	cJSON_Delete(r);
 
@@ -303,19 +248,22 @@ test_mac_pool(void)
 	free(txt);
 
 	/* The file's own refusals name the field. */
-	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":{\"mac_pool\":{\"min\":\"02:00:00:00:00:05\","
-						 "\"max\":\"02:00:00:00:00:01\"}}}",
-						 &dc, err, sizeof(err)),
-			    0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "datapath.mac_pool.max: 02:00:00:00:00:01 is below min"));
-	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse("{\"datapath\":{\"mac_pool\":{\"min\":\"02:00:00:00:00:05\"}}}",
-						 &dc, err, sizeof(err)),
+	CU_ASSERT_NOT_EQUAL(
+		vs_ctl_dp_conf_parse("{\"datapath\":{\"mac_pool\":{\"min\":\"02:00:00:00:00:05\","
+				     "\"max\":\"02:00:00:00:00:01\"}}}",
+				     &dc, err, sizeof(err)),
+		0);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err, "datapath.mac_pool.max: 02:00:00:00:00:01 is below min"));
+	CU_ASSERT_NOT_EQUAL(vs_ctl_dp_conf_parse(
+				    "{\"datapath\":{\"mac_pool\":{\"min\":\"02:00:00:00:00:05\"}}}",
+				    &dc, err, sizeof(err)),
 			    0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "datapath.mac_pool.max: required"));
 
-	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"n1\"}")));
-	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"n2\"}")));
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"mp\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"n1\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"n2\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"mp\"}")));
 }
 
 static int64_t
@@ -343,7 +291,7 @@ test_host_mtu(void)
 		 (int)getpid(), va, hif);
 	snprintf(want, sizeof(want),
 		 "host.mtu: 9000 is larger than the MTU of the uplink's interface %s (1500)", va);
-	expect_error(req, VS_CTL_E_INVALID_PARAMS, want);
+	rt_refused(ctl, req, VS_CTL_E_INVALID_PARAMS, want);
 	/* The same switch in a configuration file. */
 	snprintf(doc, sizeof(doc),
 		 "{\"switches\":[{\"name\":\"mt\",\"type\":\"external\",\"uplink\":"
@@ -361,25 +309,30 @@ test_host_mtu(void)
 				  "\"net_af_packet_p%d,iface=%s\",\"allow_management_os\":true,"
 				  "\"host\":{\"ifname\":\"%s\",\"mtu\":1400}}"),
 		 (int)getpid(), va, hif);
-	cJSON_Delete(expect_ok(req));
+	cJSON_Delete(rt_ok(ctl, req));
 	CU_ASSERT_EQUAL(saved_host_mtu(), 1400);
 	snprintf(want, sizeof(want),
 		 "port.set: port mt-host: mtu: 1600 is larger than the MTU of switch mt's uplink "
 		 "(interface %s: 1500)",
 		 va);
-	expect_error(RQ("port.set", "{\"name\":\"mt-host\",\"mtu\":1600}"), VS_CTL_E_INVALID_PARAMS,
-		     want);
-	expect_error(RQ("port.set", "{\"name\":\"mt-host\",\"mtu\":1600,\"dry_run\":true}"),
-		     VS_CTL_E_INVALID_PARAMS, want);
-	expect_error(RQ("port.set", "{\"name\":\"mt-uplink\",\"mtu\":1400}"), VS_CTL_E_INVALID_PARAMS,
-		     "mtu: only a host vNIC takes it");
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"mt-host\",\"mtu\":1500}")));
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"mt-host\",\"mtu\":1600}"),
+		   VS_CTL_E_INVALID_PARAMS, want);
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"mt-host\",\"mtu\":1600,\"dry_run\":true}"),
+		   VS_CTL_E_INVALID_PARAMS, want);
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"mt-uplink\",\"mtu\":1400}"),
+		   VS_CTL_E_INVALID_PARAMS, "mtu: only a host vNIC takes it");
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"mt-host\",\"mtu\":1500}")));
 	CU_ASSERT_EQUAL(saved_host_mtu(), 1500);
 	/* switch.set: off, then on again with a vNIC MTU the uplink cannot carry. */
-	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"mt\",\"allow_management_os\":false}")));
-	expect_error(RQ("switch.set", "{\"name\":\"mt\",\"allow_management_os\":true,\"host\":{\"mtu\":9000}}"),
-		     VS_CTL_E_INVALID_PARAMS, "host.mtu: 9000 is larger than the MTU of the uplink's");
-	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"mt\",\"allow_management_os\":true}")));
+	cJSON_Delete(
+		rt_ok(ctl, RQ("switch.set", "{\"name\":\"mt\",\"allow_management_os\":false}")));
+	rt_refused(ctl,
+		   RQ("switch.set",
+		      "{\"name\":\"mt\",\"allow_management_os\":true,\"host\":{\"mtu\":9000}}"),
+		   VS_CTL_E_INVALID_PARAMS,
+		   "host.mtu: 9000 is larger than the MTU of the uplink's");
+	cJSON_Delete(
+		rt_ok(ctl, RQ("switch.set", "{\"name\":\"mt\",\"allow_management_os\":true}")));
 
 	/* The uplink shrinks: the vNIC follows and the file says so. */
 	CU_ASSERT_EQUAL(link_mtu(va, 1300), 0);
@@ -391,7 +344,7 @@ test_host_mtu(void)
 	} while (mtu != 1300 && now_ms() < end);
 	CU_ASSERT_EQUAL(mtu, 1300);
 	CU_ASSERT_EQUAL(link_mtu(va, 1500), 0);
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"mt\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"mt\"}")));
 }
 
 CU_ErrorCode

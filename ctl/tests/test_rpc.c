@@ -14,103 +14,11 @@
 #include <cjson/cJSON.h>
 
 #include "ctl.h"
+#include "rpc_harness.h"
 
 cJSON *vs_ctl_config_build(const struct vs_dp *dp); /* ctl_priv.h */
 
-static struct vs_dp *dp;
-static struct vs_ctl *ctl;
-static char cfg_path[64];
-
-static int
-setup(void)
-{
-	struct vs_dp_conf dc = {.fdb_size = 4096};
-	struct vs_ctl_conf cc = {.sock_gid = -1, .version = "test"};
-	char err[256];
-	int fd;
-
-	snprintf(cfg_path, sizeof(cfg_path), "/tmp/vsrpcXXXXXX");
-	fd = mkstemp(cfg_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	cc.config_path = cfg_path;
-	dp = vs_dp_create(&dc, err, sizeof(err));
-	if (dp == NULL)
-		return -1;
-	ctl = vs_ctl_create(dp, &cc, err, sizeof(err));
-	return ctl == NULL ? -1 : 0;
-}
-
-static int
-teardown(void)
-{
-	vs_ctl_destroy(ctl);
-	vs_dp_destroy(dp);
-	unlink(cfg_path);
-	return 0;
-}
-
-/* Sends a request; returns the parsed response (caller deletes). */
-static cJSON *
-call(const char *req)
-{
-	char *out = vs_ctl_handle(ctl, req, strlen(req));
-	cJSON *r;
-
-	if (out == NULL)
-		return NULL;
-	r = cJSON_Parse(out);
-	free(out);
-	return r;
-}
-
-static int
-code_of(const cJSON *r)
-{
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
-
-	return e ? (int)cJSON_GetObjectItemCaseSensitive(e, "code")->valuedouble : 0;
-}
-
-/* Asserts the call fails with code and a message containing text. */
-static void
-expect_error(const char *req, int code, const char *text)
-{
-	cJSON *r = call(req);
-	const cJSON *e = cJSON_GetObjectItemCaseSensitive(r, "error");
-	const char *msg = e ? cJSON_GetObjectItemCaseSensitive(e, "message")->valuestring : "";
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	if (code_of(r) != code || strstr(msg, text) == NULL) {
-		fprintf(stderr, "\n  request %s\n  got code %d '%s', want %d '%s'\n", req,
-			code_of(r), msg, code, text);
-		CU_FAIL("wrong error");
-	}
-	cJSON_Delete(r);
-}
-
-static cJSON *
-expect_ok(const char *req)
-{
-	cJSON *r = call(req);
-	cJSON *res;
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	if (code_of(r) != 0) {
-		char *s = cJSON_PrintUnformatted(r);
-
-		fprintf(stderr, "\n  request %s\n  failed: %s\n", req, s);
-		free(s);
-		CU_FAIL("request failed");
-	}
-	res = cJSON_DetachItemFromObject(r, "result");
-	cJSON_Delete(r);
-	return res;
-}
-
-#define RQ(method, params)                                                                   \
-	"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" method "\",\"params\":" params "}"
+RT_FIXTURE("rpc", 4096)
 
 /* The file on disk, parsed. */
 static cJSON *
@@ -141,17 +49,18 @@ test_protocol_errors(void)
 {
 	cJSON *r;
 
-	expect_error("not json", VS_CTL_E_PARSE, "parse error");
-	expect_error("[1,2]", VS_CTL_E_INVALID_REQUEST, "expected an object");
-	expect_error("{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"daemon.info\"}",
-		     VS_CTL_E_INVALID_REQUEST, "2.0");
-	expect_error("{\"jsonrpc\":\"2.0\",\"id\":1}", VS_CTL_E_INVALID_REQUEST, "method");
-	expect_error("{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"daemon.info\"}",
-		     VS_CTL_E_INVALID_REQUEST, "id");
-	expect_error("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"x\":1}",
-		     VS_CTL_E_INVALID_REQUEST, "x: unknown key");
-	expect_error(RQ("switch.frob", "{}"), VS_CTL_E_NO_METHOD, "switch.frob");
-	expect_error(RQ("daemon.info", "[]"), VS_CTL_E_INVALID_PARAMS, "params: expected an object");
+	rt_refused(ctl, "not json", VS_CTL_E_PARSE, "parse error");
+	rt_refused(ctl, "[1,2]", VS_CTL_E_INVALID_REQUEST, "expected an object");
+	rt_refused(ctl, "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"daemon.info\"}",
+		   VS_CTL_E_INVALID_REQUEST, "2.0");
+	rt_refused(ctl, "{\"jsonrpc\":\"2.0\",\"id\":1}", VS_CTL_E_INVALID_REQUEST, "method");
+	rt_refused(ctl, "{\"jsonrpc\":\"2.0\",\"id\":[1],\"method\":\"daemon.info\"}",
+		   VS_CTL_E_INVALID_REQUEST, "id");
+	rt_refused(ctl, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"daemon.info\",\"x\":1}",
+		   VS_CTL_E_INVALID_REQUEST, "x: unknown key");
+	rt_refused(ctl, RQ("switch.frob", "{}"), VS_CTL_E_NO_METHOD, "switch.frob");
+	rt_refused(ctl, RQ("daemon.info", "[]"), VS_CTL_E_INVALID_PARAMS,
+		   "params: expected an object");
 	/* Deep nesting is refused by the parser, not by the stack. */
 	{
 		char deep[6000];
@@ -162,12 +71,12 @@ test_protocol_errors(void)
 		for (; i < 5800; i++)
 			deep[i] = ']';
 		deep[i] = '\0';
-		expect_error(deep, VS_CTL_E_PARSE, "parse error");
+		rt_refused(ctl, deep, VS_CTL_E_PARSE, "parse error");
 	}
 	/* A notification (no id) is executed and not answered. */
 	CU_ASSERT_PTR_NULL(vs_ctl_handle(ctl, "{\"jsonrpc\":\"2.0\",\"method\":\"daemon.info\"}",
 					 40));
-	r = expect_ok(RQ("daemon.info", "{}"));
+	r = rt_ok(ctl, RQ("daemon.info", "{}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "version")->valuestring, "test");
 	{
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "memory");
@@ -190,29 +99,29 @@ test_switch_methods(void)
 {
 	cJSON *r;
 
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw0\",\"type\":\"private\"}")));
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"sw1\"}")));
-	expect_error(RQ("switch.add", "{\"name\":\"sw0\"}"), VS_CTL_E_EXISTS, "already exists");
-	expect_error(RQ("switch.add", "{}"), VS_CTL_E_INVALID_PARAMS, "name: required");
-	expect_error(RQ("switch.add", "{\"name\":5}"), VS_CTL_E_INVALID_PARAMS,
-		     "name: expected a string");
-	expect_error(RQ("switch.add", "{\"name\":\"a b\"}"), VS_CTL_E_INVALID_PARAMS, "name");
-	expect_error(RQ("switch.add", "{\"name\":\"x\",\"type\":\"public\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "type: 'public'");
-	expect_error(RQ("switch.add", "{\"name\":\"x\",\"colour\":\"red\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "colour: unknown key");
-	expect_error(RQ("switch.add", "{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "name: longer than");
-	r = expect_ok(RQ("switch.list", "{}"));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"sw0\",\"type\":\"private\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"sw1\"}")));
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"sw0\"}"), VS_CTL_E_EXISTS, "already exists");
+	rt_refused(ctl, RQ("switch.add", "{}"), VS_CTL_E_INVALID_PARAMS, "name: required");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":5}"), VS_CTL_E_INVALID_PARAMS,
+		   "name: expected a string");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"a b\"}"), VS_CTL_E_INVALID_PARAMS, "name");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"x\",\"type\":\"public\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "type: 'public'");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"x\",\"colour\":\"red\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "colour: unknown key");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "name: longer than");
+	r = rt_ok(ctl, RQ("switch.list", "{}"));
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 2);
 	cJSON_Delete(r);
-	r = expect_ok(RQ("switch.get", "{\"name\":\"sw0\"}"));
+	r = rt_ok(ctl, RQ("switch.get", "{\"name\":\"sw0\"}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "type")->valuestring,
 			       "private");
 	cJSON_Delete(r);
-	expect_error(RQ("switch.get", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
-	expect_error(RQ("switch.del", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"sw1\"}")));
+	rt_refused(ctl, RQ("switch.get", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
+	rt_refused(ctl, RQ("switch.del", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"sw1\"}")));
 	r = saved();
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "switches")), 1);
 	cJSON_Delete(r);
@@ -223,73 +132,83 @@ test_port_methods(void)
 {
 	cJSON *r;
 
-	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\"}")));
+	cJSON_Delete(rt_ok(
+		ctl, RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\"}")));
 	CU_ASSERT(saved_has_port("p1")); /* on disk before the answer */
-	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p2\",\"kind\":\"ring\","
-					      "\"ring_size\":256}")));
-	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\"}"),
-		     VS_CTL_E_EXISTS, "already exists");
-	expect_error(RQ("port.add", "{\"switch\":\"zz\",\"name\":\"p3\",\"kind\":\"ring\"}"),
-		     VS_CTL_E_NOT_FOUND, "switch: no switch named 'zz'");
-	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "kind: required");
-	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"ring\","
-				    "\"ring_size\":1e12}"),
-		     VS_CTL_E_INVALID_PARAMS, "ring_size: expected an integer from 64");
-	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"phy\","
-				    "\"devargs\":\"net_nothing_here0\"}"),
-		     VS_CTL_E_INVALID_PARAMS,
-		     "a phy port is only ever an external switch's uplink; private switch sw0");
-	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"pcap\","
-				    "\"rx_pcap\":\"/nonexistent/nothing_here0.pcap\"}"),
-		     VS_CTL_E_DEVICE, "nothing_here0");
+	cJSON_Delete(
+		rt_ok(ctl, RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p2\",\"kind\":\"ring\","
+					  "\"ring_size\":256}")));
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\"}"),
+		   VS_CTL_E_EXISTS, "already exists");
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"zz\",\"name\":\"p3\",\"kind\":\"ring\"}"),
+		   VS_CTL_E_NOT_FOUND, "switch: no switch named 'zz'");
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "kind: required");
+	rt_refused(ctl,
+		   RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"ring\","
+				  "\"ring_size\":1e12}"),
+		   VS_CTL_E_INVALID_PARAMS, "ring_size: expected an integer from 64");
+	rt_refused(ctl,
+		   RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"phy\","
+				  "\"devargs\":\"net_nothing_here0\"}"),
+		   VS_CTL_E_INVALID_PARAMS,
+		   "a phy port is only ever an external switch's uplink; private switch sw0");
+	rt_refused(ctl,
+		   RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p3\",\"kind\":\"pcap\","
+				  "\"rx_pcap\":\"/nonexistent/nothing_here0.pcap\"}"),
+		   VS_CTL_E_DEVICE, "nothing_here0");
 	CU_ASSERT(!saved_has_port("p3"));
-	r = expect_ok(RQ("port.list", "{\"switch\":\"sw0\"}"));
+	r = rt_ok(ctl, RQ("port.list", "{\"switch\":\"sw0\"}"));
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 2);
 	cJSON_Delete(r);
-	expect_error(RQ("port.list", "{\"switch\":\"zz\"}"), VS_CTL_E_NOT_FOUND, "zz");
-	r = expect_ok(RQ("port.get", "{\"name\":\"p2\"}"));
+	rt_refused(ctl, RQ("port.list", "{\"switch\":\"zz\"}"), VS_CTL_E_NOT_FOUND, "zz");
+	r = rt_ok(ctl, RQ("port.get", "{\"name\":\"p2\"}"));
 	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "ring_size")->valuedouble, 256);
 	CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItemCaseSensitive(
 		cJSON_GetObjectItemCaseSensitive(r, "stats"), "drops"));
 	cJSON_Delete(r);
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"p2\",\"admin\":\"down\"}")));
-	r = expect_ok(RQ("port.get", "{\"name\":\"p2\"}"));
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"p2\",\"admin\":\"down\"}")));
+	r = rt_ok(ctl, RQ("port.get", "{\"name\":\"p2\"}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "admin")->valuestring, "down");
 	cJSON_Delete(r);
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"admin\":\"sideways\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "admin: expected 'up' or 'down'");
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":5}"), VS_CTL_E_INVALID_PARAMS,
-		     "vlan: expected an object");
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"access\",\"vid\":5000}}"),
-		     VS_CTL_E_INVALID_PARAMS, "vlan.vid: expected an integer from 1 to 4094");
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\",\"allowed\":\"10,5000\"}}"),
-		     VS_CTL_E_INVALID_PARAMS, "vlan.allowed: 5000 is outside 1-4094");
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"access\"}}"),
-		     VS_CTL_E_INVALID_PARAMS, "vlan.vid: required");
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"hybrid\"}}"),
-		     VS_CTL_E_INVALID_PARAMS, "vlan.mode: 'hybrid'");
-	expect_error(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\",\"vid\":3}}"),
-		     VS_CTL_E_INVALID_PARAMS, "vlan.vid: a trunk takes");
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\","
-					      "\"allowed\":\"10,20-30\",\"native\":5,\"pcp\":3}}")));
-	r = expect_ok(RQ("port.get", "{\"name\":\"p2\"}"));
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"p2\",\"admin\":\"sideways\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "admin: expected 'up' or 'down'");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"p2\",\"vlan\":5}"), VS_CTL_E_INVALID_PARAMS,
+		   "vlan: expected an object");
+	rt_refused(ctl,
+		   RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"access\",\"vid\":5000}}"),
+		   VS_CTL_E_INVALID_PARAMS, "vlan.vid: expected an integer from 1 to 4094");
+	rt_refused(ctl,
+		   RQ("port.set",
+		      "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\",\"allowed\":\"10,5000\"}}"),
+		   VS_CTL_E_INVALID_PARAMS, "vlan.allowed: 5000 is outside 1-4094");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"access\"}}"),
+		   VS_CTL_E_INVALID_PARAMS, "vlan.vid: required");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"hybrid\"}}"),
+		   VS_CTL_E_INVALID_PARAMS, "vlan.mode: 'hybrid'");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\",\"vid\":3}}"),
+		   VS_CTL_E_INVALID_PARAMS, "vlan.vid: a trunk takes");
+	cJSON_Delete(
+		rt_ok(ctl, RQ("port.set", "{\"name\":\"p2\",\"vlan\":{\"mode\":\"trunk\","
+					  "\"allowed\":\"10,20-30\",\"native\":5,\"pcp\":3}}")));
+	r = rt_ok(ctl, RQ("port.get", "{\"name\":\"p2\"}"));
 	{
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, "vlan");
 
-		CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "mode")->valuestring, "trunk");
+		CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "mode")->valuestring,
+				       "trunk");
 		CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "allowed")->valuestring,
 				       "5,10,20-30");
 		CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "native")->valuedouble, 5);
 		CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(v, "pcp")->valuedouble, 3);
 	}
 	cJSON_Delete(r);
-	expect_error(RQ("port.set", "{\"name\":\"p9\",\"admin\":\"up\"}"), VS_CTL_E_NOT_FOUND,
-		     "p9");
-	expect_error(RQ("switch.del", "{\"name\":\"sw0\"}"), VS_CTL_E_CONFLICT, "port(s)");
-	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"p2\"}")));
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"p9\",\"admin\":\"up\"}"), VS_CTL_E_NOT_FOUND,
+		   "p9");
+	rt_refused(ctl, RQ("switch.del", "{\"name\":\"sw0\"}"), VS_CTL_E_CONFLICT, "port(s)");
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"p2\"}")));
 	CU_ASSERT(!saved_has_port("p2"));
-	expect_error(RQ("port.del", "{\"name\":\"p2\"}"), VS_CTL_E_NOT_FOUND, "p2");
+	rt_refused(ctl, RQ("port.del", "{\"name\":\"p2\"}"), VS_CTL_E_NOT_FOUND, "p2");
 }
 
 static void
@@ -297,22 +216,23 @@ test_fdb_stats_config(void)
 {
 	cJSON *r;
 
-	r = expect_ok(RQ("fdb.show", "{\"switch\":\"sw0\",\"vlan\":1}"));
+	r = rt_ok(ctl, RQ("fdb.show", "{\"switch\":\"sw0\",\"vlan\":1}"));
 	CU_ASSERT(cJSON_IsArray(r));
 	cJSON_Delete(r);
-	expect_error(RQ("fdb.show", "{\"vlan\":5000}"), VS_CTL_E_INVALID_PARAMS,
-		     "vlan: expected an integer from 1 to 4094");
-	expect_error(RQ("fdb.show", "{\"port\":\"zz\"}"), VS_CTL_E_NOT_FOUND, "zz");
-	r = expect_ok(RQ("fdb.flush", "{}"));
+	rt_refused(ctl, RQ("fdb.show", "{\"vlan\":5000}"), VS_CTL_E_INVALID_PARAMS,
+		   "vlan: expected an integer from 1 to 4094");
+	rt_refused(ctl, RQ("fdb.show", "{\"port\":\"zz\"}"), VS_CTL_E_NOT_FOUND, "zz");
+	r = rt_ok(ctl, RQ("fdb.flush", "{}"));
 	CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(r, "flushed")));
 	cJSON_Delete(r);
-	r = expect_ok(RQ("stats.get", "{\"port\":\"p1\"}"));
+	r = rt_ok(ctl, RQ("stats.get", "{\"port\":\"p1\"}"));
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "ports")), 1);
 	CU_ASSERT_PTR_NOT_NULL(cJSON_GetObjectItemCaseSensitive(r, "fdb"));
 	cJSON_Delete(r);
-	cJSON_Delete(expect_ok(RQ("stats.clear", "{}")));
-	expect_error(RQ("stats.clear", "{\"port\":1}"), VS_CTL_E_INVALID_PARAMS, "port: unknown");
-	r = expect_ok(RQ("config.get", "{}"));
+	cJSON_Delete(rt_ok(ctl, RQ("stats.clear", "{}")));
+	rt_refused(ctl, RQ("stats.clear", "{\"port\":1}"), VS_CTL_E_INVALID_PARAMS,
+		   "port: unknown");
+	r = rt_ok(ctl, RQ("config.get", "{}"));
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r, "ports")), 1);
 	{
 		/* config.get is exactly what is on disk. */
@@ -329,46 +249,50 @@ test_dry_run(void)
 {
 	cJSON *r;
 
-	r = expect_ok(RQ("switch.add", "{\"name\":\"dry\",\"type\":\"external\","
-				       "\"uplink\":\"net_null_dry\",\"dry_run\":true}"));
+	r = rt_ok(ctl, RQ("switch.add", "{\"name\":\"dry\",\"type\":\"external\","
+					"\"uplink\":\"net_null_dry\",\"dry_run\":true}"));
 	CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dry_run")));
-	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
-			       "add external switch dry with uplink dry-uplink (device not probed): "
-			       "net_null_dry");
+	CU_ASSERT_STRING_EQUAL(
+		cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
+		"add external switch dry with uplink dry-uplink (device not probed): "
+		"net_null_dry");
 	cJSON_Delete(r);
 	CU_ASSERT_EQUAL(vs_dp_switch_index(dp, "dry"), -ENOENT);
 	/* A dry run refuses what the real call would refuse. */
-	expect_error(RQ("switch.add", "{\"name\":\"sw0\",\"dry_run\":true}"), VS_CTL_E_EXISTS,
-		     "already exists");
-	expect_error(RQ("switch.del", "{\"name\":\"sw0\",\"dry_run\":true}"), VS_CTL_E_CONFLICT,
-		     "port(s)");
-	expect_error(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\","
-				    "\"dry_run\":true}"),
-		     VS_CTL_E_EXISTS, "already exists");
-	expect_error(RQ("port.set", "{\"name\":\"p1\",\"vlan\":{\"mode\":\"access\",\"vid\":0},"
-				    "\"dry_run\":true}"),
-		     VS_CTL_E_INVALID_PARAMS, "vlan.vid");
-	expect_error(RQ("switch.add", "{\"name\":\"x\",\"dry_run\":1}"), VS_CTL_E_INVALID_PARAMS,
-		     "dry_run: expected true or false");
-	expect_error(RQ("daemon.info", "{\"dry_run\":true}"), VS_CTL_E_INVALID_PARAMS,
-		     "dry_run: unknown key");
-	r = expect_ok(RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p7\",\"kind\":\"ring\","
-				     "\"dry_run\":true}"));
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"sw0\",\"dry_run\":true}"), VS_CTL_E_EXISTS,
+		   "already exists");
+	rt_refused(ctl, RQ("switch.del", "{\"name\":\"sw0\",\"dry_run\":true}"), VS_CTL_E_CONFLICT,
+		   "port(s)");
+	rt_refused(ctl,
+		   RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p1\",\"kind\":\"ring\","
+				  "\"dry_run\":true}"),
+		   VS_CTL_E_EXISTS, "already exists");
+	rt_refused(ctl,
+		   RQ("port.set", "{\"name\":\"p1\",\"vlan\":{\"mode\":\"access\",\"vid\":0},"
+				  "\"dry_run\":true}"),
+		   VS_CTL_E_INVALID_PARAMS, "vlan.vid");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"x\",\"dry_run\":1}"), VS_CTL_E_INVALID_PARAMS,
+		   "dry_run: expected true or false");
+	rt_refused(ctl, RQ("daemon.info", "{\"dry_run\":true}"), VS_CTL_E_INVALID_PARAMS,
+		   "dry_run: unknown key");
+	r = rt_ok(ctl, RQ("port.add", "{\"switch\":\"sw0\",\"name\":\"p7\",\"kind\":\"ring\","
+				      "\"dry_run\":true}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
 				      "add ring port p7 to switch sw0"));
 	cJSON_Delete(r);
 	CU_ASSERT_EQUAL(vs_dp_port_index(dp, "p7"), -ENOENT);
 	CU_ASSERT(!saved_has_port("p7"));
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"p1\",\"admin\":\"down\",\"dry_run\":true}")));
-	r = expect_ok(RQ("port.get", "{\"name\":\"p1\"}"));
+	cJSON_Delete(rt_ok(
+		ctl, RQ("port.set", "{\"name\":\"p1\",\"admin\":\"down\",\"dry_run\":true}")));
+	r = rt_ok(ctl, RQ("port.get", "{\"name\":\"p1\"}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "admin")->valuestring, "up");
 	cJSON_Delete(r);
-	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"p1\",\"dry_run\":true}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"p1\",\"dry_run\":true}")));
 	CU_ASSERT(vs_dp_port_index(dp, "p1") >= 0);
 	/* The flag does not stick to the next request. */
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"real\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"real\"}")));
 	CU_ASSERT(vs_dp_switch_index(dp, "real") >= 0);
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"real\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"real\"}")));
 }
 
 static void
@@ -378,8 +302,9 @@ test_trace_method(void)
 
 	/* p1 is a ring port of sw0; its only peer was deleted, so a broadcast
 	 * has nowhere to go: the trace says so, and learning stays a "would". */
-	r = expect_ok(RQ("trace", "{\"port\":\"p1\",\"frame\":\"ffffffffffff 02:00:00:00:00:41 0806"
-				  "000000000000000000000000000000000000000000000000000000000000\"}"));
+	r = rt_ok(ctl,
+		  RQ("trace", "{\"port\":\"p1\",\"frame\":\"ffffffffffff 02:00:00:00:00:41 0806"
+			      "000000000000000000000000000000000000000000000000000000000000\"}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "learn")->valuestring,
 			       "would be learned");
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "verdict")->valuestring,
@@ -387,17 +312,19 @@ test_trace_method(void)
 	eg = cJSON_GetObjectItemCaseSensitive(r, "egress");
 	CU_ASSERT(cJSON_IsArray(eg) && cJSON_GetArraySize(eg) == 0);
 	cJSON_Delete(r);
-	r = expect_ok(RQ("fdb.show", "{}"));
+	r = rt_ok(ctl, RQ("fdb.show", "{}"));
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(r), 0);
 	cJSON_Delete(r);
-	expect_error(RQ("trace", "{\"port\":\"p1\"}"), VS_CTL_E_INVALID_PARAMS, "frame: required");
-	expect_error(RQ("trace", "{\"port\":\"p1\",\"frame\":\"0g\"}"), VS_CTL_E_INVALID_PARAMS,
-		     "frame: not hex");
-	expect_error(RQ("trace", "{\"port\":\"p1\",\"frame\":\"012\"}"), VS_CTL_E_INVALID_PARAMS,
-		     "frame: not hex");
-	expect_error(RQ("trace", "{\"port\":\"zz\",\"frame\":\"00\"}"), VS_CTL_E_NOT_FOUND, "zz");
-	expect_error(RQ("trace", "{\"port\":\"p1\",\"frame\":\"00\",\"dry_run\":true}"),
-		     VS_CTL_E_INVALID_PARAMS, "dry_run: unknown key");
+	rt_refused(ctl, RQ("trace", "{\"port\":\"p1\"}"), VS_CTL_E_INVALID_PARAMS,
+		   "frame: required");
+	rt_refused(ctl, RQ("trace", "{\"port\":\"p1\",\"frame\":\"0g\"}"), VS_CTL_E_INVALID_PARAMS,
+		   "frame: not hex");
+	rt_refused(ctl, RQ("trace", "{\"port\":\"p1\",\"frame\":\"012\"}"), VS_CTL_E_INVALID_PARAMS,
+		   "frame: not hex");
+	rt_refused(ctl, RQ("trace", "{\"port\":\"zz\",\"frame\":\"00\"}"), VS_CTL_E_NOT_FOUND,
+		   "zz");
+	rt_refused(ctl, RQ("trace", "{\"port\":\"p1\",\"frame\":\"00\",\"dry_run\":true}"),
+		   VS_CTL_E_INVALID_PARAMS, "dry_run: unknown key");
 }
 
 static void
@@ -441,45 +368,49 @@ test_switch_types(void)
 	cJSON *r, *sw;
 
 	snprintf(ifn, sizeof(ifn), "vsr%u", (unsigned int)getpid() % 100000u);
-	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "uplink: required for an external switch");
-	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"uplink\":\"net_null_e1\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "uplink: only an external switch has an uplink");
-	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"internal\","
-				      "\"allow_management_os\":true}"),
-		     VS_CTL_E_INVALID_PARAMS, "allow_management_os: only for an external switch");
-	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"host\":{\"ifname\":\"x\"}}"),
-		     VS_CTL_E_INVALID_PARAMS, "host: a private switch has no host vNIC");
-	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"internal\","
-				      "\"host\":{\"colour\":1}}"),
-		     VS_CTL_E_INVALID_PARAMS, "host.colour: unknown key");
-	expect_error(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\","
-				      "\"uplink\":\"net_nothing_e1\"}"),
-		     VS_CTL_E_DEVICE, "net_nothing_e1");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "uplink: required for an external switch");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"e1\",\"uplink\":\"net_null_e1\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "uplink: only an external switch has an uplink");
+	rt_refused(ctl,
+		   RQ("switch.add", "{\"name\":\"e1\",\"type\":\"internal\","
+				    "\"allow_management_os\":true}"),
+		   VS_CTL_E_INVALID_PARAMS, "allow_management_os: only for an external switch");
+	rt_refused(ctl, RQ("switch.add", "{\"name\":\"e1\",\"host\":{\"ifname\":\"x\"}}"),
+		   VS_CTL_E_INVALID_PARAMS, "host: a private switch has no host vNIC");
+	rt_refused(ctl,
+		   RQ("switch.add", "{\"name\":\"e1\",\"type\":\"internal\","
+				    "\"host\":{\"colour\":1}}"),
+		   VS_CTL_E_INVALID_PARAMS, "host.colour: unknown key");
+	rt_refused(ctl,
+		   RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\","
+				    "\"uplink\":\"net_nothing_e1\"}"),
+		   VS_CTL_E_DEVICE, "net_nothing_e1");
 	CU_ASSERT_EQUAL(vs_dp_switch_index(dp, "e1"), -ENOENT);
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\","
-						"\"uplink\":\"net_null_e1\"}")));
-	r = expect_ok(RQ("switch.get", "{\"name\":\"e1\"}"));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"e1\",\"type\":\"external\","
+						 "\"uplink\":\"net_null_e1\"}")));
+	r = rt_ok(ctl, RQ("switch.get", "{\"name\":\"e1\"}"));
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(r, "uplink")->valuestring,
 			       "net_null_e1");
 	CU_ASSERT_STRING_EQUAL(
 		cJSON_GetObjectItemCaseSensitive(r, "uplink_port_name")->valuestring, "e1-uplink");
 	CU_ASSERT_PTR_NULL(cJSON_GetObjectItemCaseSensitive(r, "host_port_name"));
 	cJSON_Delete(r);
-	expect_error(RQ("port.add", "{\"switch\":\"e1\",\"name\":\"n2\",\"kind\":\"phy\","
-				    "\"devargs\":\"net_null_n2\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "has exactly one already (e1-uplink)");
-	expect_error(RQ("port.add", "{\"switch\":\"e1\",\"name\":\"h\",\"kind\":\"host\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "allow_management_os");
-	expect_error(RQ("port.del", "{\"name\":\"e1-uplink\"}"), VS_CTL_E_CONFLICT,
-		     "change the switch instead");
-	expect_error(RQ("port.del", "{\"name\":\"e1-uplink\",\"dry_run\":true}"),
-		     VS_CTL_E_CONFLICT, "change the switch instead");
+	rt_refused(ctl,
+		   RQ("port.add", "{\"switch\":\"e1\",\"name\":\"n2\",\"kind\":\"phy\","
+				  "\"devargs\":\"net_null_n2\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "has exactly one already (e1-uplink)");
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"e1\",\"name\":\"h\",\"kind\":\"host\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "allow_management_os");
+	rt_refused(ctl, RQ("port.del", "{\"name\":\"e1-uplink\"}"), VS_CTL_E_CONFLICT,
+		   "change the switch instead");
+	rt_refused(ctl, RQ("port.del", "{\"name\":\"e1-uplink\",\"dry_run\":true}"),
+		   VS_CTL_E_CONFLICT, "change the switch instead");
 	/* The uplink's VLAN is a port setting, saved inside the switch. */
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"e1-uplink\",\"vlan\":{\"mode\":"
-					      "\"trunk\",\"allowed\":\"10,20\",\"native\":10}}")));
-	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"e1\",\"name\":\"e1vm\","
-					      "\"kind\":\"ring\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"e1-uplink\",\"vlan\":{\"mode\":"
+					       "\"trunk\",\"allowed\":\"10,20\",\"native\":10}}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"e1\",\"name\":\"e1vm\","
+					       "\"kind\":\"ring\"}")));
 	r = saved();
 	sw = saved_switch(r, "e1");
 	CU_ASSERT_STRING_EQUAL(cJSON_GetObjectItemCaseSensitive(sw, "name")->valuestring, "e1");
@@ -499,7 +430,7 @@ test_switch_types(void)
 						    "\"host\":{\"ifname\":\"%s\",\"addresses\":"
 						    "[\"10.251.0.1/24\"]},\"dry_run\":true}"),
 		 ifn);
-	r = expect_ok(req);
+	r = rt_ok(ctl, req);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
 				      "host vNIC e1-host"));
 	cJSON_Delete(r);
@@ -508,20 +439,22 @@ test_switch_types(void)
 						    "\"host\":{\"ifname\":\"%s\",\"addresses\":"
 						    "[\"10.251.0.1/24\"]}}"),
 		 ifn);
-	cJSON_Delete(expect_ok(req));
+	cJSON_Delete(rt_ok(ctl, req));
 	CU_ASSERT(vs_dp_port_index(dp, "e1-host") >= 0);
-	expect_error(req, VS_CTL_E_INVALID_PARAMS, "change its settings with port.set e1-host");
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"e1-host\",\"vlan\":{\"mode\":"
-					      "\"access\",\"vid\":10}}")));
-	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":false}")));
+	rt_refused(ctl, req, VS_CTL_E_INVALID_PARAMS, "change its settings with port.set e1-host");
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"e1-host\",\"vlan\":{\"mode\":"
+					       "\"access\",\"vid\":10}}")));
+	cJSON_Delete(
+		rt_ok(ctl, RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":false}")));
 	CU_ASSERT(vs_dp_port_index(dp, "e1-host") < 0);
 	r = saved();
 	sw = saved_switch(r, "e1");
 	CU_ASSERT(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(sw, "allow_management_os")));
 	cJSON_Delete(r);
 	/* On again: the vNIC comes back as it was (VLAN 10, its address). */
-	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":true}")));
-	r = expect_ok(RQ("port.get", "{\"name\":\"e1-host\"}"));
+	cJSON_Delete(
+		rt_ok(ctl, RQ("switch.set", "{\"name\":\"e1\",\"allow_management_os\":true}")));
+	r = rt_ok(ctl, RQ("port.get", "{\"name\":\"e1-host\"}"));
 	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(
 				cJSON_GetObjectItemCaseSensitive(r, "vlan"), "vid")
 				->valuedouble,
@@ -531,24 +464,26 @@ test_switch_types(void)
 			       "10.251.0.1/24");
 	cJSON_Delete(r);
 	/* external -> internal: the uplink goes, the host stays; -> private */
-	expect_error(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\",\"uplink\":\"x\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "uplink: only an external switch has an uplink");
-	r = expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\",\"dry_run\":true}"));
+	rt_refused(ctl,
+		   RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\",\"uplink\":\"x\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "uplink: only an external switch has an uplink");
+	r = rt_ok(ctl,
+		  RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\",\"dry_run\":true}"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(cJSON_GetObjectItemCaseSensitive(r, "would")->valuestring,
 				      "make switch e1 internal with host vNIC e1-host"));
 	cJSON_Delete(r);
 	CU_ASSERT(vs_dp_port_index(dp, "e1-uplink") >= 0);
-	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.set", "{\"name\":\"e1\",\"type\":\"internal\"}")));
 	CU_ASSERT(vs_dp_port_index(dp, "e1-uplink") < 0);
 	CU_ASSERT(vs_dp_port_index(dp, "e1-host") >= 0);
-	cJSON_Delete(expect_ok(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"private\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.set", "{\"name\":\"e1\",\"type\":\"private\"}")));
 	CU_ASSERT(vs_dp_port_index(dp, "e1-host") < 0);
-	expect_error(RQ("switch.set", "{\"name\":\"e1\",\"type\":\"external\"}"),
-		     VS_CTL_E_INVALID_PARAMS, "uplink: required");
-	expect_error(RQ("switch.set", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
+	rt_refused(ctl, RQ("switch.set", "{\"name\":\"e1\",\"type\":\"external\"}"),
+		   VS_CTL_E_INVALID_PARAMS, "uplink: required");
+	rt_refused(ctl, RQ("switch.set", "{\"name\":\"nope\"}"), VS_CTL_E_NOT_FOUND, "nope");
 	CU_ASSERT(vs_dp_port_index(dp, "e1vm") >= 0);
-	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"e1vm\"}")));
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"e1\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"e1vm\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"e1\"}")));
 }
 
 /* config.get of a datapath loaded into a new one gives the same document. */
@@ -562,28 +497,29 @@ test_round_trip(void)
 	char *a;
 
 	snprintf(ifn, sizeof(ifn), "vsq%u", (unsigned int)getpid() % 100000u);
-	cJSON_Delete(expect_ok(RQ("switch.add", "{\"name\":\"rx\",\"type\":\"external\","
-						"\"uplink\":\"net_null_rt\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"rx\",\"type\":\"external\","
+						 "\"uplink\":\"net_null_rt\"}")));
 	snprintf(req, sizeof(req), RQ("switch.add", "{\"name\":\"ri\",\"type\":\"internal\","
 						    "\"host\":{\"ifname\":\"%s\",\"mtu\":1400,"
 						    "\"mac\":\"02:00:00:00:aa:01\","
 						    "\"addresses\":[\"10.252.0.1/24\"]}}"),
 		 ifn);
-	cJSON_Delete(expect_ok(req));
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"rx-uplink\",\"admin\":\"down\","
-					      "\"vlan\":{\"mode\":\"trunk\",\"allowed\":\"5-7\"}}")));
-	cJSON_Delete(expect_ok(RQ("port.set", "{\"name\":\"ri-host\",\"vlan\":{\"mode\":"
-					      "\"access\",\"vid\":7}}")));
-	cJSON_Delete(expect_ok(RQ("port.add", "{\"switch\":\"ri\",\"name\":\"rv\","
-					      "\"kind\":\"ring\"}")));
-	r = expect_ok(RQ("config.get", "{}"));
+	cJSON_Delete(rt_ok(ctl, req));
+	cJSON_Delete(
+		rt_ok(ctl, RQ("port.set", "{\"name\":\"rx-uplink\",\"admin\":\"down\","
+					  "\"vlan\":{\"mode\":\"trunk\",\"allowed\":\"5-7\"}}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"ri-host\",\"vlan\":{\"mode\":"
+					       "\"access\",\"vid\":7}}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"ri\",\"name\":\"rv\","
+					       "\"kind\":\"ring\"}")));
+	r = rt_ok(ctl, RQ("config.get", "{}"));
 	a = cJSON_Print(r);
 	cJSON_Delete(r);
 	/* The devices are the first datapath's: free them before loading. */
-	cJSON_Delete(expect_ok(RQ("port.del", "{\"name\":\"rv\"}")));
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"ri\"}")));
-	cJSON_Delete(expect_ok(RQ("switch.del", "{\"name\":\"rx\"}")));
-	r = expect_ok(RQ("config.get", "{}"));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"rv\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"ri\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"rx\"}")));
+	r = rt_ok(ctl, RQ("config.get", "{}"));
 	dp2 = vs_dp_create(&dc, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(dp2);
 	{

@@ -17,86 +17,9 @@
 #include <rte_lcore.h>
 
 #include "ctl.h"
+#include "rpc_harness.h"
 
-static struct vs_dp *dp;
-static struct vs_ctl *ctl;
-static char cfg_path[64];
-
-static int
-setup(void)
-{
-	struct vs_dp_conf dc = {.fdb_size = 1024};
-	struct vs_ctl_conf cc = {.sock_gid = -1, .version = "test"};
-	char err[256];
-	int fd;
-
-	snprintf(cfg_path, sizeof(cfg_path), "/tmp/vsvqXXXXXX");
-	fd = mkstemp(cfg_path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	cc.config_path = cfg_path;
-	dp = vs_dp_create(&dc, err, sizeof(err));
-	if (dp == NULL)
-		return -1;
-	ctl = vs_ctl_create(dp, &cc, err, sizeof(err));
-	return ctl == NULL ? -1 : 0;
-}
-
-static int
-teardown(void)
-{
-	vs_ctl_destroy(ctl);
-	vs_dp_destroy(dp);
-	unlink(cfg_path);
-	return 0;
-}
-
-static cJSON *
-call(const char *req, bool *failed)
-{
-	char *out = vs_ctl_handle(ctl, req, strlen(req));
-	cJSON *r = out ? cJSON_Parse(out) : NULL, *res;
-
-	free(out);
-	*failed = cJSON_HasObjectItem(r, "error");
-	res = cJSON_DetachItemFromObject(r, *failed ? "error" : "result");
-	cJSON_Delete(r);
-	return res;
-}
-
-static cJSON *
-ok(const char *req)
-{
-	bool failed;
-	cJSON *r = call(req, &failed);
-
-	if (failed) {
-		char *s = cJSON_PrintUnformatted(r);
-
-		fprintf(stderr, "\n  %s failed: %s\n", req, s);
-		free(s);
-	}
-	CU_ASSERT(!failed);
-	return r;
-}
-
-static void
-refused(const char *req, const char *text)
-{
-	bool failed;
-	cJSON *r = call(req, &failed);
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "message");
-
-	CU_ASSERT(failed);
-	CU_ASSERT(m != NULL && strstr(m->valuestring, text) != NULL);
-	if (m != NULL && strstr(m->valuestring, text) == NULL)
-		fprintf(stderr, "\n  %s: got '%s', want '%s...'\n", req, m->valuestring, text);
-	cJSON_Delete(r);
-}
-
-#define RQ(method, params)                                                                   \
-	"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" method "\",\"params\":" params "}"
+RT_FIXTURE("vq", 1024)
 
 /* The saved file's port p: its "lcore" (-1: absent) and "vmq". */
 static void
@@ -132,31 +55,36 @@ test_vmq_methods(void)
 	cJSON *r;
 	const cJSON *v, *w;
 
-	cJSON_Delete(ok(RQ("switch.add", "{\"name\":\"vq\",\"type\":\"private\"}")));
-	cJSON_Delete(ok(RQ("port.add", "{\"switch\":\"vq\",\"name\":\"q1\",\"kind\":\"ring\","
-				       "\"mac\":\"02:00:00:00:00:51\"}")));
-	cJSON_Delete(ok(RQ("port.add", "{\"switch\":\"vq\",\"name\":\"q2\",\"kind\":\"ring\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"vq\",\"type\":\"private\"}")));
+	cJSON_Delete(
+		rt_ok(ctl, RQ("port.add", "{\"switch\":\"vq\",\"name\":\"q1\",\"kind\":\"ring\","
+					  "\"mac\":\"02:00:00:00:00:51\"}")));
+	cJSON_Delete(rt_ok(
+		ctl, RQ("port.add", "{\"switch\":\"vq\",\"name\":\"q2\",\"kind\":\"ring\"}")));
 
 	/* Driven by the caller here: the one worker context is the main lcore's. */
 	snprintf(req, sizeof(req), RQ("port.set", "{\"name\":\"q1\",\"queue\":0,\"lcore\":%u}"),
 		 rte_get_main_lcore());
-	cJSON_Delete(ok(req));
+	cJSON_Delete(rt_ok(ctl, req));
 	saved("q1", &lcore, &vmq);
 	CU_ASSERT_EQUAL(lcore, (int)rte_get_main_lcore());
-	refused(RQ("port.set", "{\"name\":\"q1\",\"lcore\":77}"), "lcore: 77 runs no worker");
-	refused(RQ("port.set", "{\"name\":\"q1\",\"queue\":3,\"lcore\":0}"), "queue: ");
-	refused(RQ("port.set", "{\"name\":\"q1\",\"lcore\":\"soon\"}"), "lcore: expected");
-	cJSON_Delete(ok(RQ("port.set", "{\"name\":\"q1\",\"lcore\":\"auto\"}")));
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"q1\",\"lcore\":77}"), 0,
+		   "lcore: 77 runs no worker");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"q1\",\"queue\":3,\"lcore\":0}"), 0, "queue: ");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"q1\",\"lcore\":\"soon\"}"), 0,
+		   "lcore: expected");
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"q1\",\"lcore\":\"auto\"}")));
 	saved("q1", &lcore, &vmq);
 	CU_ASSERT_EQUAL(lcore, -1);
 
 	/* VMQ: on and off, persisted; the reason in port.get. */
-	refused(RQ("port.set", "{\"name\":\"q2\",\"vmq\":true}"), "vmq: port q2 has no MAC");
-	refused(RQ("port.set", "{\"name\":\"q1\",\"vmq\":\"yes\"}"), "vmq: expected");
-	cJSON_Delete(ok(RQ("port.set", "{\"name\":\"q1\",\"vmq\":true}")));
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"q2\",\"vmq\":true}"), 0,
+		   "vmq: port q2 has no MAC");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"q1\",\"vmq\":\"yes\"}"), 0, "vmq: expected");
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"q1\",\"vmq\":true}")));
 	saved("q1", &lcore, &vmq);
 	CU_ASSERT(vmq);
-	r = ok(RQ("port.get", "{\"name\":\"q1\"}"));
+	r = rt_ok(ctl, RQ("port.get", "{\"name\":\"q1\"}"));
 	v = cJSON_GetObjectItemCaseSensitive(r, "vmq_status");
 	CU_ASSERT_FATAL(cJSON_IsObject(v));
 	CU_ASSERT(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "vmq"))); /* the setting */
@@ -166,25 +94,26 @@ test_vmq_methods(void)
 		  NULL);
 	CU_ASSERT(cJSON_HasObjectItem(r, "placement"));
 	cJSON_Delete(r);
-	cJSON_Delete(ok(RQ("port.set", "{\"name\":\"q1\",\"vmq\":false}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.set", "{\"name\":\"q1\",\"vmq\":false}")));
 	saved("q1", &lcore, &vmq);
 	CU_ASSERT(!vmq);
 
 	/* Workers: each with its queues; a rebalance answers how many moved. */
-	r = ok(RQ("workers.list", "{}"));
+	r = rt_ok(ctl, RQ("workers.list", "{}"));
 	CU_ASSERT(cJSON_IsArray(r) && cJSON_GetArraySize(r) == 1);
 	w = cJSON_GetArrayItem(r, 0);
 	CU_ASSERT_EQUAL(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(w, "queues")), 2);
-	CU_ASSERT(cJSON_HasObjectItem(w, "cycles_per_packet") && cJSON_HasObjectItem(w, "idle_ratio"));
+	CU_ASSERT(cJSON_HasObjectItem(w, "cycles_per_packet") &&
+		  cJSON_HasObjectItem(w, "idle_ratio"));
 	cJSON_Delete(r);
-	r = ok(RQ("workers.rebalance", "{}"));
+	r = rt_ok(ctl, RQ("workers.rebalance", "{}"));
 	CU_ASSERT(cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(r, "moved")));
 	cJSON_Delete(r);
-	refused(RQ("workers.rebalance", "{\"now\":true}"), "now: ");
+	rt_refused(ctl, RQ("workers.rebalance", "{\"now\":true}"), 0, "now: ");
 
-	cJSON_Delete(ok(RQ("port.del", "{\"name\":\"q1\"}")));
-	cJSON_Delete(ok(RQ("port.del", "{\"name\":\"q2\"}")));
-	cJSON_Delete(ok(RQ("switch.del", "{\"name\":\"vq\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"q1\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"q2\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"vq\"}")));
 }
 
 CU_ErrorCode
