@@ -41,3 +41,20 @@ vs_test_frame(struct vs_dp *dp, const uint8_t dst[6], const uint8_t src[6], uint
 	}
 	return m;
 }
+
+unsigned int
+vs_test_drain(struct vs_dp *dp, const char *name)
+{
+	int idx = vs_dp_port_index(dp, name);
+	struct rte_ring *r = idx < 0 ? NULL : vs_dp_port_tx_ring(dp, (unsigned int)idx);
+	struct rte_mbuf *m[64];
+	unsigned int n, total = 0;
+
+	if (r == NULL)
+		return 0;
+	while ((n = rte_ring_dequeue_burst(r, (void **)m, 64, NULL)) > 0) {
+		rte_pktmbuf_free_bulk(m, n);
+		total += n;
+	}
+	return total;
+}

@@ -10,6 +10,9 @@
 struct vs_dp;
 struct rte_mbuf;
 
+/* Frees what the switch sent to ring port name; how many (0 when the
+ * port does not exist). */
+unsigned int vs_test_drain(struct vs_dp *dp, const char *name);
 /* Manual clock for vs_dp_set_clock: nanoseconds in *arg. */
 uint64_t vs_test_clock(void *arg);
 /* A frame of len bytes: dst, src, ethertype, payload bytes = seed. */

@@ -62,15 +62,7 @@ teardown(void)
 static unsigned int
 drain(const char *name)
 {
-	struct rte_ring *r = vs_dp_port_tx_ring(dp, (unsigned int)vs_dp_port_index(dp, name));
-	struct rte_mbuf *m[64];
-	unsigned int n, total = 0;
-
-	while ((n = rte_ring_dequeue_burst(r, (void **)m, 64, NULL)) > 0) {
-		rte_pktmbuf_free_bulk(m, n);
-		total += n;
-	}
-	return total;
+	return vs_test_drain(dp, name);
 }
 
 static void

@@ -148,19 +148,10 @@ send_from(const char *port, const uint8_t dst[6], const uint8_t src[6], uint16_t
 	vs_dp_process_burst(dp, (uint16_t)idx(port), &m, 1);
 }
 
-/* Frames the switch sent to a ring port, freed. */
 static unsigned int
 drain(const char *name)
 {
-	struct rte_ring *r = vs_dp_port_tx_ring(dp, (unsigned int)idx(name));
-	struct rte_mbuf *m[64];
-	unsigned int n, total = 0;
-
-	while ((n = rte_ring_dequeue_burst(r, (void **)m, 64, NULL)) > 0) {
-		rte_pktmbuf_free_bulk(m, n);
-		total += n;
-	}
-	return total;
+	return vs_test_drain(dp, name);
 }
 
 static int64_t
