@@ -5,6 +5,7 @@
  * replies), link indications, publication of state to the workers, and
  * counters.  Thread model and field ownership: netvsp_priv.h.
  */
+#define _GNU_SOURCE /* F_OFD_SETLK, F_OFD_GETLK */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -57,6 +58,7 @@ vs_chan_publish(struct vs_netvsp *ch)
 	__atomic_store_n(&ch->pub_seq, s + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	ch->pub.open = c->guest_state == VS_GUEST_OPEN && !ch->rescinded;
+	ch->pub.lost = ch->lost;
 	ch->pub.nvsp_version = c->nvsp_version;
 	ch->pub.ndis_major = c->ndis_major;
 	ch->pub.ndis_minor = c->ndis_minor;
@@ -329,7 +331,7 @@ vs_netvsp_rescind(struct vs_netvsp *ch)
  * Holding the token keeps R and T off the rings meanwhile (each holds it
  * for one burst at most). */
 static void
-session_reset(struct vs_netvsp *ch, uint32_t guest_state)
+session_reset(struct vs_netvsp *ch, uint32_t guest_state, uint32_t session)
 {
 	struct vs_ctl *c = &ch->c;
 	struct vs_oid_state oid = c->oid;
@@ -348,6 +350,7 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	__atomic_store_n(&ch->dead, 0, __ATOMIC_RELAXED);
 	memset(c, 0, sizeof(*c));
 	c->guest_state = guest_state;
+	c->session = session;
 	c->rxbuf_gen = gen + 1;
 	/* The device keeps its identity and link; the guest's settings go. */
 	memcpy(c->oid.mac, oid.perm_mac, 6);
@@ -520,19 +523,83 @@ flush_own_replies(struct vs_netvsp *ch)
 	ch->outq_waiting = ch->outq_seen != ch->outq_tail;
 }
 
+/* ---- guest liveness ---- */
+
+/* Polls between two looks at the guest's lock: the control thread polls
+ * a channel about every millisecond while one exists. */
+#define VS_PROBE_EVERY 16u
+
+/* Whether some guest holds the channel lock (proto_priv.h).  OFD locks
+ * conflict between open file descriptions even in one process, so the
+ * host's own descriptor sees a guest in the same process too. */
+static bool
+guest_holds_lock(const struct vs_netvsp *ch)
+{
+	struct flock fl = {
+		.l_type = F_WRLCK,
+		.l_whence = SEEK_SET,
+		.l_start = VS_CHAN_LOCK_OFF,
+		.l_len = VS_CHAN_LOCK_LEN,
+	};
+
+	if (fcntl(ch->fd, F_OFD_GETLK, &fl) != 0)
+		return true; /* cannot tell: not a reason to drop a guest */
+	return fl.l_type != F_UNLCK;
+}
+
+/* The guest state to act on.  The header's, except that an OPEN left
+ * behind by a guest that died counts as closed until a guest opens again
+ * (with a new session value).  A guest known to lock the channel died if
+ * its lock is gone while the header still says OPEN for its session; one
+ * that never locked (an older guest) is never declared gone. */
+static uint32_t
+guest_state_now(struct vs_netvsp *ch, uint32_t *session)
+{
+	struct vs_ctl *c = &ch->c;
+	uint32_t gs = LOAD_ACQ(&ch->hdr->guest_state);
+
+	*session = LOAD_ACQ(&ch->hdr->guest_session);
+	if (gs != VS_GUEST_OPEN && ch->lost) {
+		/* Someone closed the dead guest's session (a guest that writes
+		 * no session value does, before it opens). */
+		ch->lost = false;
+		vs_chan_publish(ch);
+	}
+	if (gs != VS_GUEST_OPEN || (ch->lost && *session == ch->lost_session))
+		return VS_GUEST_CLOSED;
+	if (c->guest_state != VS_GUEST_OPEN || *session != c->session || !c->locked ||
+	    ++ch->probe_tick % VS_PROBE_EVERY != 0 || guest_holds_lock(ch))
+		return VS_GUEST_OPEN;
+	/* A guest closing cleanly writes CLOSED before its lock goes, and a
+	 * new one writes its session before OPEN: look again. */
+	if (LOAD_ACQ(&ch->hdr->guest_state) != VS_GUEST_OPEN ||
+	    LOAD_ACQ(&ch->hdr->guest_session) != c->session)
+		return guest_state_now(ch, session);
+	ch->lost = true;
+	ch->lost_session = c->session;
+	CNT_INC(ch, guest_lost);
+	return VS_GUEST_CLOSED;
+}
+
 int
 vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 {
-	uint32_t gs = LOAD_ACQ(&ch->hdr->guest_state), tail;
+	uint32_t session, gs = guest_state_now(ch, &session), tail;
 	int done = 0;
 
-	gs = gs == VS_GUEST_OPEN ? VS_GUEST_OPEN : VS_GUEST_CLOSED;
-	if (gs != ch->c.guest_state) {
-		session_reset(ch, gs);
+	/* A new session value with the state still OPEN: a guest reopened
+	 * over one that died before we noticed. */
+	if (gs != ch->c.guest_state || (gs == VS_GUEST_OPEN && session != ch->c.session)) {
 		if (gs == VS_GUEST_OPEN)
+			ch->lost = false;
+		session_reset(ch, gs, gs == VS_GUEST_OPEN ? session : 0);
+		if (gs == VS_GUEST_OPEN) {
+			/* The guest locks before it opens: seen now or never. */
+			ch->c.locked = guest_holds_lock(ch);
 			CNT_INC(ch, open);
-		else
+		} else if (!ch->lost) {
 			CNT_INC(ch, close);
+		}
 	}
 	if (!ch->pub.open)
 		return 0;
@@ -564,6 +631,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	vs_pub_refresh((struct vs_netvsp *)(uintptr_t)ch, &seq, &p);
 	memset(info, 0, sizeof(*info));
 	info->open = p.open;
+	info->lost = p.lost;
 	info->rescinded = ch->rescinded;
 	info->nvsp_version = p.nvsp_version;
 	info->ndis_major = p.ndis_major;

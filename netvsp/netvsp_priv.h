@@ -75,6 +75,7 @@ enum { SUB_FREE, SUB_HEAD, SUB_MEMBER, SUB_DONE };
 /* Published by C for R and T. */
 struct vs_pub {
 	bool open;
+	bool lost; /* the last guest vanished with the channel open */
 	uint32_t nvsp_version;
 	uint32_t ndis_major, ndis_minor, guest_mtu;
 	bool rxbuf;
@@ -149,6 +150,8 @@ enum vs_rndis_result {
 
 struct vs_ctl {
 	uint32_t guest_state;
+	uint32_t session; /* the header's guest_session this session began with */
+	bool locked;      /* its guest was seen holding the channel lock */
 	uint32_t nvsp_version;
 	bool ndis_config, ndis_version;
 	uint32_t ndis_major, ndis_minor, guest_mtu;
@@ -226,6 +229,12 @@ struct vs_netvsp {
 	uint32_t token; /* the rings' token: its holder reads in and writes out */
 	uint32_t rx_active;
 	uint32_t dead;
+
+	/* C: the guest of session lost_session died with the channel open
+	 * (its lock went); its stale OPEN state counts as closed. */
+	bool lost;
+	uint32_t lost_session;
+	uint32_t probe_tick;
 
 	uint32_t pub_seq; /* seqlock: odd while C writes pub */
 	struct vs_pub pub;
