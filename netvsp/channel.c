@@ -5,7 +5,6 @@
  * replies), link indications, publication of state to the workers, and
  * counters.  Thread model and field ownership: netvsp_priv.h.
  */
-#define _GNU_SOURCE /* F_OFD_SETLK, F_OFD_GETLK */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -232,13 +231,36 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		return -EINVAL;
 	}
 	ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
-	if (ch->fd < 0) {
-		n = -errno;
+	if (ch->fd < 0 && errno == EEXIST) {
+		/* Left by a host that died (vswitchd killed): ours now. */
+		n = vs_chan_take_over(ch->path);
+		if (n != 0) {
+			snprintf(err, errlen, "%s: %s", ch->path,
+				 n == -EBUSY    ? "in use by another running host"
+				 : n == -EEXIST ? "exists and is not a channel file"
+						: strerror(-n));
+			free(ch);
+			return n;
+		}
+		ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+	}
+	if (ch->fd < 0 || (n = vs_chan_host_lock(ch->fd)) != 0) {
+		n = ch->fd < 0 ? -errno : n;
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
+		if (ch->fd >= 0) {
+			close(ch->fd);
+			unlink(ch->path);
+		}
 		free(ch);
 		return n;
 	}
 	ch->map_len = arena_off + arena;
+	if ((n = vs_chan_host_lock(ch->fd)) != 0) {
+		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
+		close(ch->fd);
+		free(ch);
+		return n;
+	}
 	if (ftruncate(ch->fd, (off_t)ch->map_len) != 0 ||
 	    (ch->map = mmap(NULL, ch->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, ch->fd, 0)) ==
 		    MAP_FAILED) {
@@ -523,68 +545,10 @@ flush_own_replies(struct vs_netvsp *ch)
 	ch->outq_waiting = ch->outq_seen != ch->outq_tail;
 }
 
-/* ---- guest liveness ---- */
-
-/* Polls between two looks at the guest's lock: the control thread polls
- * a channel about every millisecond while one exists. */
-#define VS_PROBE_EVERY 16u
-
-/* Whether some guest holds the channel lock (proto_priv.h).  OFD locks
- * conflict between open file descriptions even in one process, so the
- * host's own descriptor sees a guest in the same process too. */
-static bool
-guest_holds_lock(const struct vs_netvsp *ch)
-{
-	struct flock fl = {
-		.l_type = F_WRLCK,
-		.l_whence = SEEK_SET,
-		.l_start = VS_CHAN_LOCK_OFF,
-		.l_len = VS_CHAN_LOCK_LEN,
-	};
-
-	if (fcntl(ch->fd, F_OFD_GETLK, &fl) != 0)
-		return true; /* cannot tell: not a reason to drop a guest */
-	return fl.l_type != F_UNLCK;
-}
-
-/* The guest state to act on.  The header's, except that an OPEN left
- * behind by a guest that died counts as closed until a guest opens again
- * (with a new session value).  A guest known to lock the channel died if
- * its lock is gone while the header still says OPEN for its session; one
- * that never locked (an older guest) is never declared gone. */
-static uint32_t
-guest_state_now(struct vs_netvsp *ch, uint32_t *session)
-{
-	struct vs_ctl *c = &ch->c;
-	uint32_t gs = LOAD_ACQ(&ch->hdr->guest_state);
-
-	*session = LOAD_ACQ(&ch->hdr->guest_session);
-	if (gs != VS_GUEST_OPEN && ch->lost) {
-		/* Someone closed the dead guest's session (a guest that writes
-		 * no session value does, before it opens). */
-		ch->lost = false;
-		vs_chan_publish(ch);
-	}
-	if (gs != VS_GUEST_OPEN || (ch->lost && *session == ch->lost_session))
-		return VS_GUEST_CLOSED;
-	if (c->guest_state != VS_GUEST_OPEN || *session != c->session || !c->locked ||
-	    ++ch->probe_tick % VS_PROBE_EVERY != 0 || guest_holds_lock(ch))
-		return VS_GUEST_OPEN;
-	/* A guest closing cleanly writes CLOSED before its lock goes, and a
-	 * new one writes its session before OPEN: look again. */
-	if (LOAD_ACQ(&ch->hdr->guest_state) != VS_GUEST_OPEN ||
-	    LOAD_ACQ(&ch->hdr->guest_session) != c->session)
-		return guest_state_now(ch, session);
-	ch->lost = true;
-	ch->lost_session = c->session;
-	CNT_INC(ch, guest_lost);
-	return VS_GUEST_CLOSED;
-}
-
 int
 vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 {
-	uint32_t session, gs = guest_state_now(ch, &session), tail;
+	uint32_t session, gs = vs_chan_guest_state(ch, &session), tail;
 	int done = 0;
 
 	/* A new session value with the state still OPEN: a guest reopened
@@ -595,7 +559,7 @@ vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 		session_reset(ch, gs, gs == VS_GUEST_OPEN ? session : 0);
 		if (gs == VS_GUEST_OPEN) {
 			/* The guest locks before it opens: seen now or never. */
-			ch->c.locked = guest_holds_lock(ch);
+			ch->c.locked = vs_chan_guest_locked(ch->fd);
 			CNT_INC(ch, open);
 		} else if (!ch->lost) {
 			CNT_INC(ch, close);

@@ -268,6 +268,19 @@ vs_frame_max(uint32_t port_l2_mtu, uint32_t guest_mtu)
 #define CNT_ADD(ch, name, v) __atomic_store_n(&CNT(ch, name), CNT(ch, name) + (v), __ATOMIC_RELAXED)
 #define CNT_INC(ch, name) CNT_ADD(ch, name, 1)
 
+/* chan_lock.c.  Takes the host's lock on a new channel file: -EBUSY if
+ * another host holds it. */
+int vs_chan_host_lock(int fd);
+/* Whether a guest holds the channel (its lock). */
+bool vs_chan_guest_locked(int fd);
+/* A channel file that already exists: if no live host holds it, marks it
+ * rescinded and removes it (0); -EBUSY if a host holds it, -EEXIST if it
+ * is not a channel file. */
+int vs_chan_take_over(const char *path);
+/* C: the guest state to act on (the header's, or CLOSED for a guest that
+ * died with it OPEN) and the header's session value. */
+uint32_t vs_chan_guest_state(struct vs_netvsp *ch, uint32_t *session);
+
 /* Writes one packet to the guest and signals it if the rules say so;
  * token held. */
 int vs_chan_send(struct vs_netvsp *ch, uint16_t type, uint16_t flags, uint64_t tid,

@@ -26,9 +26,8 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the wire formats are 
 enum { VS_HOST_NONE = 0, VS_HOST_OFFERED = 1, VS_HOST_RESCINDED = 2 };
 enum { VS_GUEST_CLOSED = 0, VS_GUEST_OPEN = 1 };
 /* A guest that has the channel open holds an open-file-description write
- * lock on the guest-state word (F_OFD_SETLK): the kernel drops it when the
- * guest's process dies, so the host can tell a guest that vanished from
- * one that is idle, and a second guest cannot take a channel in use. */
+ * lock on the guest-state word (F_OFD_SETLK), the host one on the
+ * host-state word for the life of the channel (chan_lock.c). */
 #define VS_CHAN_LOCK_OFF 44
 #define VS_CHAN_LOCK_LEN 4
 

@@ -147,6 +147,12 @@ vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
 	return 0;
 }
 
+bool
+vs_netvsp_guest_rescinded(const struct vs_netvsp_guest *g)
+{
+	return __atomic_load_n(&g->hdr->host_state, __ATOMIC_ACQUIRE) == VS_HOST_RESCINDED;
+}
+
 void
 vs_netvsp_guest_set_idle(struct vs_netvsp_guest *g, void (*idle)(void *), void *arg)
 {

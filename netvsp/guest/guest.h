@@ -116,6 +116,9 @@ int vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *op
 			 struct vs_netvsp_guest **out);
 /* The hv_netvsc bring-up above. */
 int vs_netvsp_guest_bringup(struct vs_netvsp_guest *g);
+/* The host rescinded the channel (the NIC was removed, or its host died and
+ * a new one offers a new channel in its place). */
+bool vs_netvsp_guest_rescinded(const struct vs_netvsp_guest *g);
 /* Teardown as Linux: HALT, revoke receive and send buffers, close. */
 void vs_netvsp_guest_close(struct vs_netvsp_guest *g);
 

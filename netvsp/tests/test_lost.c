@@ -3,8 +3,11 @@
  * killed: the guest runs in a child process that brings the channel up and
  * is killed with SIGKILL.  The host sees it lost (its lock went), stops
  * calling the channel open, and a new guest reattaches, also when it opens
- * before the host noticed.  A second guest on a live channel is refused. */
+ * before the host noticed.  A second guest on a live channel is refused.
+ * A host killed the same way leaves its channel file: the next host takes
+ * it over (rescinding it for a guest still on it), never a live host's. */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -176,10 +179,66 @@ test_guest_replaced_at_once(void)
 	CU_ASSERT_EQUAL(C(&h, open), 2);
 }
 
+/* A host in a child process creates the channel, a guest here opens it,
+ * the host is killed; a new host takes the file over. */
+static void
+test_host_killed(void)
+{
+	struct vs_netvsp_params p = {.arena_size = 16u << 20};
+	struct vs_netvsp_guest_opts o = {.timeout_ms = 100};
+	struct vs_netvsp_guest *old = NULL;
+	struct vs_netvsp *ch, *twin;
+	char path[300], err[160];
+	int fds[2], st, fd;
+	pid_t pid;
+	char c;
+
+	memcpy(p.mac, GMAC, 6);
+	snprintf(path, sizeof(path), "%s/crashed", test_dir);
+	CU_ASSERT_FATAL(pipe(fds) == 0);
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		c = vs_netvsp_create(test_dir, "crashed", &p, &ch, err, sizeof(err)) == 0 ? 'u' : 'x';
+		if (write(fds[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(fds[1]);
+	CU_ASSERT_FATAL(read(fds[0], &c, 1) == 1 && c == 'u');
+	close(fds[0]);
+	CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_open(path, &o, &old), 0);
+	/* While that host lives its file is not taken. */
+	CU_ASSERT_EQUAL(vs_netvsp_create(test_dir, "crashed", &p, &twin, err, sizeof(err)), -EBUSY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "in use by another running host"));
+	CU_ASSERT(!vs_netvsp_guest_rescinded(old));
+	kill(pid, SIGKILL);
+	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT_EQUAL_FATAL(vs_netvsp_create(test_dir, "crashed", &p, &ch, err, sizeof(err)), 0);
+	CU_ASSERT(vs_netvsp_guest_rescinded(old));
+	vs_netvsp_guest_close(old);
+	{
+		struct host h = {.ch = ch};
+
+		reattach(&h);
+	}
+	/* A file that is not a channel is never removed. */
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(write(fd, "not a channel", 13), 13);
+	close(fd);
+	CU_ASSERT_EQUAL(vs_netvsp_create(test_dir, "crashed", &p, &ch, err, sizeof(err)), -EEXIST);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a channel file"));
+	CU_ASSERT_EQUAL(access(path, F_OK), 0);
+	unlink(path);
+}
+
 int
 test_lost_register(CU_pSuite s)
 {
 	return !CU_add_test(s, "guest killed: seen lost, one guest per channel, reattach",
 			    test_guest_killed) ||
-	       !CU_add_test(s, "guest killed and replaced before the host looked", test_guest_replaced_at_once);
+	       !CU_add_test(s, "guest killed and replaced before the host looked", test_guest_replaced_at_once) ||
+	       !CU_add_test(s, "host killed: its channel file taken over, a live one's not", test_host_killed);
 }
