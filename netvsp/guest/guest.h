@@ -119,7 +119,8 @@ int vs_netvsp_guest_bringup(struct vs_netvsp_guest *g);
 /* The host rescinded the channel (the NIC was removed, or its host died and
  * a new one offers a new channel in its place). */
 bool vs_netvsp_guest_rescinded(const struct vs_netvsp_guest *g);
-/* Teardown as Linux: HALT, revoke receive and send buffers, close. */
+/* Teardown as Linux: HALT, revoke receive and send buffers (not on a
+ * rescinded channel), close. */
 void vs_netvsp_guest_close(struct vs_netvsp_guest *g);
 
 /* Processes what the host sent; returns the number of ring packets read. */

@@ -248,6 +248,9 @@ vmnic_send(struct vs_netvsp_guest *g, const void **frames, uint32_t *lens,
 		} else if (rc > 0) { /* part-way: the rest again */
 			i += (uint32_t)rc;
 		} else if (rc == -EAGAIN) {
+			/* A rescinded channel completes nothing more. */
+			if (vs_netvsp_guest_rescinded(g))
+				return;
 			vs_netvsp_guest_poll(g); /* completions free sections and slots */
 		} else {
 			fprintf(stderr, "vmnic: send: %s\n", strerror(-rc));
