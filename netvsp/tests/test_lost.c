@@ -99,8 +99,9 @@ kill_guest(pid_t pid)
 	CU_ASSERT(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 }
 
-/* A new guest in this process brings the channel up and a frame crosses. */
-static void
+/* A new guest in this process brings the channel up and a frame crosses;
+ * returns the guest (the caller tears down). */
+static struct vs_netvsp_guest *
 reattach(struct host *h)
 {
 	struct vs_netvsp_guest_opts o = {.recv_buf_size = 2u << 20, .timeout_ms = 3000,
@@ -120,7 +121,7 @@ reattach(struct host *h)
 		pump(h, g, 1);
 	CU_ASSERT_EQUAL(h->nrx, 1);
 	CU_ASSERT_EQUAL(C(h, ring_corrupt), 0);
-	teardown(h, g);
+	return g;
 }
 
 static void
@@ -159,14 +160,16 @@ test_guest_killed(void)
 	vs_netvsp_get_info(h.ch, &info);
 	CU_ASSERT(info.lost && !info.open);
 	CU_ASSERT_EQUAL(C(&h, open), 1);
-	reattach(&h);
+	g2 = reattach(&h);
 	CU_ASSERT_EQUAL(C(&h, open), 2);
+	teardown(&h, g2);
 }
 
 /* The new guest opens before the host polled once after the kill. */
 static void
 test_guest_replaced_at_once(void)
 {
+	struct vs_netvsp_guest *g;
 	struct host h;
 	pid_t pid;
 
@@ -174,9 +177,10 @@ test_guest_replaced_at_once(void)
 	pid = guest_in_child(&h);
 	CU_ASSERT_FATAL(pid > 0);
 	kill_guest(pid);
-	reattach(&h);
+	g = reattach(&h);
 	CU_ASSERT_EQUAL(C(&h, guest_lost), 0);
 	CU_ASSERT_EQUAL(C(&h, open), 2);
+	teardown(&h, g);
 }
 
 /* A host in a child process creates the channel, a guest here opens it,
@@ -221,7 +225,7 @@ test_host_killed(void)
 	{
 		struct host h = {.ch = ch};
 
-		reattach(&h);
+		teardown(&h, reattach(&h));
 	}
 	/* A file that is not a channel is never removed. */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
