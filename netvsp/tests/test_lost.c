@@ -243,6 +243,8 @@ test_lost_register(CU_pSuite s)
 {
 	return !CU_add_test(s, "guest killed: seen lost, one guest per channel, reattach",
 			    test_guest_killed) ||
-	       !CU_add_test(s, "guest killed and replaced before the host looked", test_guest_replaced_at_once) ||
-	       !CU_add_test(s, "host killed: its channel file taken over, a live one's not", test_host_killed);
+	       !CU_add_test(s, "guest killed and replaced before the host looked",
+			    test_guest_replaced_at_once) ||
+	       !CU_add_test(s, "host killed: its channel file taken over, a live one's not",
+			    test_host_killed);
 }
