@@ -64,7 +64,7 @@ start() {
 	"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsf$tag" \
 		-- --rundir "$dir/run" --config "$cfg" >>"$log" 2>&1 &
 	pid=$!
-	for _ in $(seq 1 100); do
+	for _ in $(seq 1 200); do
 		ctl info >/dev/null 2>&1 && return 0
 		kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
 		sleep 0.1
@@ -103,7 +103,9 @@ nic_up() {
 		sleep 0.1
 	done
 	grep -q "^vmnic: up" "$dir/vmnic$i.log" || fail "vmnic $i did not come up"
-	ip link set "vft$i$tag" netns "vf$i$tag" || fail "tap of vmnic $i into its namespace"
+	# The tap of a guest that just exited may still hold the name there.
+	within 3 eval 'ip link set "vft$i$tag" netns "vf$i$tag" 2>"$dir/move.err"' ||
+		fail "tap of vmnic $i into its namespace: $(cat "$dir/move.err")"
 	ip -n "vf$i$tag" addr add "$net.$i/24" dev "vft$i$tag"
 	ip -n "vf$i$tag" link set "vft$i$tag" up
 }
@@ -115,7 +117,7 @@ holder_up() {
 	mac=$(ctl --json port show em | python3 -c 'import json,sys; print(json.load(sys.stdin)["mac"])')
 	"$HOLDER" "$em" "$mac" "$net.50" "$net.100" >"$dir/holder$1.log" 2>&1 &
 	hold=$!
-	within 5 grep -q "^arp-" "$dir/holder$1.log" || fail "tap holder $1: no answer"
+	within 10 grep -q "^arp-" "$dir/holder$1.log" || fail "tap holder $1: no answer"
 }
 config_json() { ctl --json config show | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin), sort_keys=True, indent=1))'; }
 
@@ -155,10 +157,10 @@ ip netns exec "vf2$tag" ping -f -w 6 "$net.100" >/dev/null 2>&1 &
 bg=$!
 for i in 1 2 3 4; do
 	ip -n "vfl$tag" link set eth0 down
-	within 2 link_is sw-uplink down || fail "flap $i: down not shown: $(ctl port show sw-uplink | grep ^link)"
+	within 5 link_is sw-uplink down || fail "flap $i: down not shown: $(ctl port show sw-uplink | grep ^link)"
 	sleep 0.2
 	ip -n "vfl$tag" link set eth0 up
-	within 2 link_is sw-uplink up || fail "flap $i: up not shown: $(ctl port show sw-uplink | grep ^link)"
+	within 5 link_is sw-uplink up || fail "flap $i: up not shown: $(ctl port show sw-uplink | grep ^link)"
 	sleep 0.2
 done
 alive || fail "vswitchd died while the uplink flapped"
@@ -183,7 +185,7 @@ kill -KILL "$nic1"
 wait "$nic1" 2>/dev/null
 nic1=""
 alive || fail "vswitchd died with the guest"
-within 2 eval 'ctl port show vm1 | grep -Eq "^link: +down, .*guest lost"' ||
+within 5 eval 'ctl port show vm1 | grep -Eq "^link: +down, .*guest lost"' ||
 	fail "vm1 does not show its guest lost: $(ctl port show vm1 | grep -E '^(link|backend)')"
 ctl port show vm1 | grep -q " guest_lost=1 " || fail "guest_lost not counted: $(ctl port show vm1 | grep ^backend)"
 vping 2 100 3 || fail "VM2 -> LAN after VM1's guest died"
@@ -201,13 +203,14 @@ link_is em up || fail "em with its holder: $(ctl port show em | grep ^link)"
 kill -KILL "$hold"
 wait "$hold" 2>/dev/null
 hold=""
-within 2 link_is em down || fail "em does not show its link down: $(ctl port show em | grep ^link)"
+within 5 link_is em down || fail "em does not show its link down: $(ctl port show em | grep ^link)"
 ip link show "$em" | grep -q "NO-CARRIER" || fail "the tap kept its carrier"
 alive || fail "vswitchd died with the tap's peer"
 vping 2 100 2 || fail "VM2 -> LAN after the tap's peer died"
 holder_up 2
-grep -q "^arp-reply" "$dir/holder2.log" || fail "the new tap holder's ARP got no answer"
-within 2 link_is em up || fail "em with a new holder: $(ctl port show em | grep ^link)"
+grep -q "^arp-reply" "$dir/holder2.log" ||
+	fail "the new tap holder's ARP got no answer: $(ctl port show em | grep -E '^(rx|tx|drops|link)')"
+within 5 link_is em up || fail "em with a new holder: $(ctl port show em | grep ^link)"
 echo "ok - tap holder killed: em shows link down, the switch goes on; a new holder attaches, its ARP reaches the LAN and is answered"
 
 # --- 4. disk full when the configuration is saved
@@ -250,7 +253,7 @@ cmp -s "$dir/before.json" "$dir/after.json" || fail "configuration after the res
 echo "ok - vswitchd killed under two ping floods, restarted: the same configuration (switches, ports, VLAN trunk, storm control, MAC spoofing)"
 for i in 1 2; do
 	eval "p=\$nic$i"
-	within 3 eval '! kill -0 "$p" 2>/dev/null' || fail "old vmnic $i is still running"
+	within 5 eval '! kill -0 "$p" 2>/dev/null' || fail "old vmnic $i is still running"
 	wait "$p" 2>/dev/null
 	grep -q "channel rescinded" "$dir/vmnic$i.log" || fail "old vmnic $i did not see its channel rescinded"
 	nic_up "$i"
@@ -264,6 +267,6 @@ done
 echo "ok - the old guests saw their channels rescinded; new ones attach and reach the LAN and each other"
 probes=$(grep -c "^arp-" "$dir/holder2.log")
 kill -USR1 "$hold"
-within 5 eval '[ $(grep -c "^arp-" "$dir/holder2.log") -gt $probes ]' || fail "the tap holder did not probe"
+within 10 eval '[ $(grep -c "^arp-" "$dir/holder2.log") -gt $probes ]' || fail "the tap holder did not probe"
 [ "$(tail -1 "$dir/holder2.log" | cut -d" " -f1)" = arp-reply ] || fail "the emulated VM is not forwarded after the restart"
 echo "ok - the emulated VM held its tap through the crash: its tap is taken back and its ARP answered again"

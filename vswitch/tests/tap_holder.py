@@ -25,7 +25,8 @@ def probe(fd, mac, ip, target):
     arp = (b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH", 1, 0x0800, 6, 4, 1) +
            mac + ip + b"\x00" * 6 + target)
     arp += b"\x00" * (60 - len(arp))
-    deadline = time.monotonic() + 3
+    # Long enough for a loaded host to see the carrier come back.
+    deadline = time.monotonic() + 8
     next_send = 0.0
     while time.monotonic() < deadline:
         if time.monotonic() >= next_send:
