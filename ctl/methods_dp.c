@@ -539,6 +539,8 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 			cJSON_AddBoolToObject(o, "up", l.up);
 			if (l.speed_mbps)
 				cJSON_AddNumberToObject(o, "speed_mbps", l.speed_mbps);
+			if (l.guest != NULL)
+				cJSON_AddStringToObject(o, "guest", l.guest);
 			if (l.kernel) {
 				char mac[RTE_ETHER_ADDR_FMT_SIZE];
 

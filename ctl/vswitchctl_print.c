@@ -229,6 +229,8 @@ vs_print_port(const cJSON *r)
 											   : "down");
 		if (vs_num(l, "speed_mbps"))
 			printf(", %.0f Mbit/s", vs_num(l, "speed_mbps"));
+		if (cJSON_HasObjectItem(l, "guest"))
+			printf(", guest %s", vs_str(l, "guest"));
 		if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(l, "gone")))
 			printf(", interface %s removed", vs_str(l, "ifname"));
 		else if (cJSON_HasObjectItem(l, "ifname"))

@@ -57,6 +57,7 @@ vs_chan_publish(struct vs_netvsp *ch)
 	__atomic_store_n(&ch->pub_seq, s + 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	ch->pub.open = c->guest_state == VS_GUEST_OPEN && !ch->rescinded;
+	ch->pub.lost = ch->lost;
 	ch->pub.nvsp_version = c->nvsp_version;
 	ch->pub.ndis_major = c->ndis_major;
 	ch->pub.ndis_minor = c->ndis_minor;
@@ -230,13 +231,36 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		return -EINVAL;
 	}
 	ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
-	if (ch->fd < 0) {
-		n = -errno;
+	if (ch->fd < 0 && errno == EEXIST) {
+		/* Left by a host that died (vswitchd killed): ours now. */
+		n = vs_chan_take_over(ch->path);
+		if (n != 0) {
+			snprintf(err, errlen, "%s: %s", ch->path,
+				 n == -EBUSY    ? "in use by another running host"
+				 : n == -EEXIST ? "exists and is not a channel file"
+						: strerror(-n));
+			free(ch);
+			return n;
+		}
+		ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+	}
+	if (ch->fd < 0 || (n = vs_chan_host_lock(ch->fd)) != 0) {
+		n = ch->fd < 0 ? -errno : n;
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
+		if (ch->fd >= 0) {
+			close(ch->fd);
+			unlink(ch->path);
+		}
 		free(ch);
 		return n;
 	}
 	ch->map_len = arena_off + arena;
+	if ((n = vs_chan_host_lock(ch->fd)) != 0) {
+		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
+		close(ch->fd);
+		free(ch);
+		return n;
+	}
 	if (ftruncate(ch->fd, (off_t)ch->map_len) != 0 ||
 	    (ch->map = mmap(NULL, ch->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, ch->fd, 0)) ==
 		    MAP_FAILED) {
@@ -329,7 +353,7 @@ vs_netvsp_rescind(struct vs_netvsp *ch)
  * Holding the token keeps R and T off the rings meanwhile (each holds it
  * for one burst at most). */
 static void
-session_reset(struct vs_netvsp *ch, uint32_t guest_state)
+session_reset(struct vs_netvsp *ch, uint32_t guest_state, uint32_t session)
 {
 	struct vs_ctl *c = &ch->c;
 	struct vs_oid_state oid = c->oid;
@@ -348,6 +372,7 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	__atomic_store_n(&ch->dead, 0, __ATOMIC_RELAXED);
 	memset(c, 0, sizeof(*c));
 	c->guest_state = guest_state;
+	c->session = session;
 	c->rxbuf_gen = gen + 1;
 	/* The device keeps its identity and link; the guest's settings go. */
 	memcpy(c->oid.mac, oid.perm_mac, 6);
@@ -523,16 +548,22 @@ flush_own_replies(struct vs_netvsp *ch)
 int
 vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 {
-	uint32_t gs = LOAD_ACQ(&ch->hdr->guest_state), tail;
+	uint32_t session, gs = vs_chan_guest_state(ch, &session), tail;
 	int done = 0;
 
-	gs = gs == VS_GUEST_OPEN ? VS_GUEST_OPEN : VS_GUEST_CLOSED;
-	if (gs != ch->c.guest_state) {
-		session_reset(ch, gs);
+	/* A new session value with the state still OPEN: a guest reopened
+	 * over one that died before we noticed. */
+	if (gs != ch->c.guest_state || (gs == VS_GUEST_OPEN && session != ch->c.session)) {
 		if (gs == VS_GUEST_OPEN)
+			ch->lost = false;
+		session_reset(ch, gs, gs == VS_GUEST_OPEN ? session : 0);
+		if (gs == VS_GUEST_OPEN) {
+			/* The guest locks before it opens: seen now or never. */
+			ch->c.locked = vs_chan_guest_locked(ch->fd);
 			CNT_INC(ch, open);
-		else
+		} else if (!ch->lost) {
 			CNT_INC(ch, close);
+		}
 	}
 	if (!ch->pub.open)
 		return 0;
@@ -564,6 +595,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	vs_pub_refresh((struct vs_netvsp *)(uintptr_t)ch, &seq, &p);
 	memset(info, 0, sizeof(*info));
 	info->open = p.open;
+	info->lost = p.lost;
 	info->rescinded = ch->rescinded;
 	info->nvsp_version = p.nvsp_version;
 	info->ndis_major = p.ndis_major;

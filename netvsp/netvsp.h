@@ -91,6 +91,7 @@ struct vs_netvsp_params {
 #define VS_NETVSP_COUNTERS(X)                                                                      \
 	X(open, ctl)               /* guest opened the channel */                                  \
 	X(close, ctl)              /* guest closed it */                                            \
+	X(guest_lost, ctl)         /* guest vanished with the channel open (its lock went) */       \
 	X(nvsp_ctl, ctl)           /* NVSP control messages handled */                              \
 	X(nvsp_short, ctl)         /* message shorter than its type needs */                        \
 	X(nvsp_unknown, ctl)       /* type unknown or never used by netvsc */                       \
@@ -162,6 +163,7 @@ uint64_t vs_netvsp_counter(const struct vs_netvsp *ch, enum vs_netvsp_counter c)
 /* What the guest negotiated; any thread (fields are read individually). */
 struct vs_netvsp_info {
 	bool open;              /* guest has the channel open */
+	bool lost;              /* the last guest vanished without closing it */
 	bool rescinded;
 	uint32_t nvsp_version;  /* 0 until INIT succeeded */
 	uint32_t ndis_major, ndis_minor;

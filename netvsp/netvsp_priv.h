@@ -75,6 +75,7 @@ enum { SUB_FREE, SUB_HEAD, SUB_MEMBER, SUB_DONE };
 /* Published by C for R and T. */
 struct vs_pub {
 	bool open;
+	bool lost; /* the last guest vanished with the channel open */
 	uint32_t nvsp_version;
 	uint32_t ndis_major, ndis_minor, guest_mtu;
 	bool rxbuf;
@@ -149,6 +150,8 @@ enum vs_rndis_result {
 
 struct vs_ctl {
 	uint32_t guest_state;
+	uint32_t session; /* the header's guest_session this session began with */
+	bool locked;      /* its guest was seen holding the channel lock */
 	uint32_t nvsp_version;
 	bool ndis_config, ndis_version;
 	uint32_t ndis_major, ndis_minor, guest_mtu;
@@ -227,6 +230,12 @@ struct vs_netvsp {
 	uint32_t rx_active;
 	uint32_t dead;
 
+	/* C: the guest of session lost_session died with the channel open
+	 * (its lock went); its stale OPEN state counts as closed. */
+	bool lost;
+	uint32_t lost_session;
+	uint32_t probe_tick;
+
 	uint32_t pub_seq; /* seqlock: odd while C writes pub */
 	struct vs_pub pub;
 	bool rescinded;
@@ -258,6 +267,19 @@ vs_frame_max(uint32_t port_l2_mtu, uint32_t guest_mtu)
 #define CNT(ch, name) ((ch)->cnt[VS_NETVSP_C_##name])
 #define CNT_ADD(ch, name, v) __atomic_store_n(&CNT(ch, name), CNT(ch, name) + (v), __ATOMIC_RELAXED)
 #define CNT_INC(ch, name) CNT_ADD(ch, name, 1)
+
+/* chan_lock.c.  Takes the host's lock on a new channel file: -EBUSY if
+ * another host holds it. */
+int vs_chan_host_lock(int fd);
+/* Whether a guest holds the channel (its lock). */
+bool vs_chan_guest_locked(int fd);
+/* A channel file that already exists: if no live host holds it, marks it
+ * rescinded and removes it (0); -EBUSY if a host holds it, -EEXIST if it
+ * is not a channel file. */
+int vs_chan_take_over(const char *path);
+/* C: the guest state to act on (the header's, or CLOSED for a guest that
+ * died with it OPEN) and the header's session value. */
+uint32_t vs_chan_guest_state(struct vs_netvsp *ch, uint32_t *session);
 
 /* Writes one packet to the guest and signals it if the rules say so;
  * token held. */

@@ -25,6 +25,11 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the wire formats are 
 #define VS_CHAN_GPADLS 16u /* 32-byte entries */
 enum { VS_HOST_NONE = 0, VS_HOST_OFFERED = 1, VS_HOST_RESCINDED = 2 };
 enum { VS_GUEST_CLOSED = 0, VS_GUEST_OPEN = 1 };
+/* A guest that has the channel open holds an open-file-description write
+ * lock on the guest-state word (F_OFD_SETLK), the host one on the
+ * host-state word for the life of the channel (chan_lock.c). */
+#define VS_CHAN_LOCK_OFF 44
+#define VS_CHAN_LOCK_LEN 4
 
 struct vs_chan_gpadl {
 	uint32_t handle;
@@ -50,7 +55,8 @@ struct vs_chan_hdr {
 	uint32_t subchannels;
 	uint32_t pad1;
 	uint64_t gpa_base;
-	uint8_t pad2[40];
+	uint32_t guest_session; /* a new nonzero value at every open, before the state */
+	uint8_t pad2[36];
 	struct vs_chan_gpadl gpadl[VS_CHAN_GPADLS];
 };
 _Static_assert(offsetof(struct vs_chan_hdr, host_state) == 40, "§6");
@@ -58,6 +64,7 @@ _Static_assert(offsetof(struct vs_chan_hdr, mac) == 48, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, instance) == 56, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, subchannels) == 72, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, gpa_base) == 80, "§6");
+_Static_assert(offsetof(struct vs_chan_hdr, guest_session) == 88, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, gpadl) == 128, "§6");
 _Static_assert(sizeof(struct vs_chan_hdr) == 128 + 16 * 32, "§6");
 #define VS_GPADL_VALID 1u

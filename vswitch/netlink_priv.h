@@ -117,6 +117,12 @@ int vs_nl_ipv6_disable(const char *ifname, bool disable, char *err, size_t errle
  */
 int vs_tap_create_persistent(const char *ifname, int owner_uid, int group_gid, char *err,
 			     size_t errlen);
+/*
+ * 1 if ifname is a tap as vs_tap_create_persistent makes them with these
+ * owner and group (persistent, single queue): one a vswitchd that died
+ * left behind, which a restart takes back.
+ */
+int vs_tap_is_made(const char *ifname, int owner_uid, int group_gid);
 /* Removes a persistent tap; -ENODEV if there is none, -EBUSY if attached. */
 int vs_tap_delete_persistent(const char *ifname, char *err, size_t errlen);
 /* 1 if ifname is a tap, 0 if it is not or does not exist, -EINVAL. */

@@ -83,6 +83,10 @@ vs_port_emulated_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool 
 			return -EINVAL;
 		}
 		rc = vs_tap_create_persistent(ifn, uid, gid, why, sizeof(why));
+		/* The tap a vswitchd killed before it could delete it: ours
+		 * again, with the emulator (if any) still on its fd end. */
+		if (rc == -EEXIST && vs_tap_is_made(ifn, uid, gid))
+			rc = 0;
 		if (rc != 0) {
 			snprintf(err, errlen, "port %s: %s%s", p->conf.name, why,
 				 rc == -EEXIST ? " (to use an existing interface, adopt it)" : "");

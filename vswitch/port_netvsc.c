@@ -141,6 +141,7 @@ vs_port_netvsc_link_state(const struct vs_port *p, struct vs_port_link *out)
 		return;
 	vs_netvsp_get_info(p->netvsp, &in);
 	out->up = in.open && !in.rescinded && in.rndis_up && in.link_up;
+	out->guest = in.open ? "open" : in.lost ? "lost" : "closed";
 	out->mtu = in.guest_mtu;
 	memcpy(out->mac, in.mac, 6);
 	out->speed_mbps = 10000;

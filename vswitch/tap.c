@@ -58,6 +58,38 @@ vs_tap_exists(const char *ifname)
 	return f >= 0 && (f & IFF_TAP) ? 1 : 0;
 }
 
+/* /sys/class/net/<ifname>/<what> of a tun: its owner or group, -1 for
+ * none, -2 if unreadable. */
+static long
+vs_tap_id(const char *ifname, const char *what)
+{
+	char path[80], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/%s", ifname, what);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -2;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -2;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+int
+vs_tap_is_made(const char *ifname, int owner_uid, int group_gid)
+{
+	long f = vs_tap_flags(ifname);
+
+	if (f < 0 || (f & (IFF_TAP | IFF_NO_PI | IFF_PERSIST | IFF_MULTI_QUEUE)) !=
+			     (IFF_TAP | IFF_NO_PI | IFF_PERSIST))
+		return 0;
+	return vs_tap_id(ifname, "owner") == owner_uid && vs_tap_id(ifname, "group") == group_gid;
+}
+
 /* Opens the tun device and attaches to (or creates) ifname with flags. */
 static int
 vs_tap_attach(const char *ifname, short flags, char *err, size_t errlen)

@@ -300,6 +300,8 @@ struct vs_port_link {
 	bool up;
 	bool kernel;           /* on a kernel interface: the fields below are its */
 	bool gone;             /* kernel: the interface was removed */
+	const char *guest;     /* netvsc: "open", "closed", or "lost" (it vanished
+				* with the channel open); NULL otherwise */
 	char ifname[VS_IFNAME_MAX];
 	uint32_t speed_mbps;   /* 0: unknown */
 	uint32_t mtu;

@@ -4,6 +4,7 @@
  * ring and the control requests (NVSP messages, RNDIS query/set) that the
  * bring-up in guest_bringup.c is made of.
  */
+#define _GNU_SOURCE /* F_OFD_SETLK, F_OFD_GETLK */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -97,6 +98,15 @@ vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
 		free(g);
 		return -EPROTO;
 	}
+	/* One guest per channel, and the host sees this one go if it dies. */
+	if (fcntl(g->fd, F_OFD_SETLK,
+		  &(struct flock){.l_type = F_WRLCK, .l_whence = SEEK_SET,
+				  .l_start = VS_CHAN_LOCK_OFF, .l_len = VS_CHAN_LOCK_LEN}) != 0) {
+		rc = errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
+		close(g->fd);
+		free(g);
+		return rc;
+	}
 	g->map_len = h.arena_off + h.arena_size;
 	g->map = mmap(NULL, g->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, g->fd, 0);
 	g->rxq = calloc(G_RXQ, sizeof(*g->rxq));
@@ -127,9 +137,20 @@ vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
 		g->hdr->gpadl[i].flags = 0;
 	g->next_tid = 1;
 	g->next_rid = 1;
+	/* A new session, even over a predecessor's OPEN that the host has
+	 * not yet seen go. */
+	h.guest_session = g->hdr->guest_session + 1;
+	__atomic_store_n(&g->hdr->guest_session, h.guest_session ? h.guest_session : 1,
+			 __ATOMIC_RELEASE);
 	__atomic_store_n(&g->hdr->guest_state, VS_GUEST_OPEN, __ATOMIC_RELEASE);
 	*out = g;
 	return 0;
+}
+
+bool
+vs_netvsp_guest_rescinded(const struct vs_netvsp_guest *g)
+{
+	return __atomic_load_n(&g->hdr->host_state, __ATOMIC_ACQUIRE) == VS_HOST_RESCINDED;
 }
 
 void

@@ -4,8 +4,10 @@
  * Linux hv_netvsc driver against a channel file (ARCHITECTURE §6).
  *
  * Bring-up follows hv_netvsc (ref §5.1):
- *   open: zero both ring indices, feature bit 0 on both rings (as Linux's
- *         hv_ringbuffer_init), GPA base at header offset 80, guest state 1
+ *   open: lock the channel (-EBUSY if another guest holds it), zero both
+ *         ring indices, feature bit 0 on both rings (as Linux's
+ *         hv_ringbuffer_init), GPA base at header offset 80, a new session
+ *         value at offset 88, guest state 1
  *   NVSP INIT {min = max = v} for v = 6.1, 6, 5, 4, 2, 1 (from max_version
  *         down) until the host answers status 1
  *   NVSP 125 NDIS_CONFIG {mtu = opts.mtu (else the header's MTU) + 14,
@@ -114,7 +116,11 @@ int vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *op
 			 struct vs_netvsp_guest **out);
 /* The hv_netvsc bring-up above. */
 int vs_netvsp_guest_bringup(struct vs_netvsp_guest *g);
-/* Teardown as Linux: HALT, revoke receive and send buffers, close. */
+/* The host rescinded the channel (the NIC was removed, or its host died and
+ * a new one offers a new channel in its place). */
+bool vs_netvsp_guest_rescinded(const struct vs_netvsp_guest *g);
+/* Teardown as Linux: HALT, revoke receive and send buffers (not on a
+ * rescinded channel), close. */
 void vs_netvsp_guest_close(struct vs_netvsp_guest *g);
 
 /* Processes what the host sent; returns the number of ring packets read. */

@@ -270,6 +270,9 @@ vs_netvsp_guest_close(struct vs_netvsp_guest *g)
 
 	if (g == NULL)
 		return;
+	/* No host answers on a rescinded channel: nothing to say to it. */
+	if (vs_netvsp_guest_rescinded(g))
+		g->recv_ok = g->send_ok = false;
 	if (g->recv_ok) {
 		vs_netvsp_guest_hold_completions(g, false);
 		vs_netvsp_guest_rndis(g, &halt, sizeof(halt), false, NULL, NULL);

@@ -7,7 +7,9 @@
  *
  * It opens the channel as Linux's hv_netvsc would (the guest simulator),
  * creates the tap with the NIC's MAC, and moves frames both ways until
- * SIGINT or SIGTERM, when it tears the channel down as a guest does.  The
+ * SIGINT or SIGTERM, when it tears the channel down as a guest does, or
+ * until the host rescinds the channel (the port was deleted, or vswitchd
+ * restarted after a crash: a new vmnic takes the new channel).  The
  * tap can be moved into a namespace afterwards (`ip link set IF netns NS`):
  * the file descriptor keeps working.  Prints "vmnic: up ..." once the
  * channel is up and the tap exists.
@@ -254,6 +256,9 @@ vmnic_send(struct vs_netvsp_guest *g, const void **frames, uint32_t *lens,
 		} else if (rc > 0) { /* part-way: the rest again */
 			i += (uint32_t)rc;
 		} else if (rc == -EAGAIN) {
+			/* A rescinded channel completes nothing more. */
+			if (vs_netvsp_guest_rescinded(g))
+				return;
 			vs_netvsp_guest_poll(g); /* completions free sections and slots */
 		} else {
 			fprintf(stderr, "vmnic: send: %s\n", strerror(-rc));
@@ -444,6 +449,11 @@ main(int argc, char **argv)
 		while (vs_netvsp_guest_recv(g, &f) == 0)
 			csum_failed += !vmnic_deliver(fd, offload, &f, out, st.l3_mtu);
 		poll(&pfd, 1, 1);
+		if (vs_netvsp_guest_rescinded(g)) {
+			/* As hv_netvsc: the NIC goes away with its channel. */
+			printf("vmnic: %s: channel rescinded, NIC removed\n", chan);
+			break;
+		}
 	}
 	if (bad > 0)
 		fprintf(stderr, "vmnic: %llu frames from the stack with offload requests hv_netvsc "

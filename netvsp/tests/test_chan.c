@@ -3,7 +3,8 @@
  * every NVSP version and with optional steps skipped, frames both ways with
  * VLAN/checksum/LSO info, packet filter, a guest that stops completing,
  * link indications, each bad field refused and counted
- * (test_chan_threads.c: the ring's writers, and threads). */
+ * (test_chan_threads.c: the ring's writers, and threads; test_lost.c: a
+ * guest killed with the channel open). */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -505,6 +506,6 @@ test_chan_register(void)
 	       !CU_add_test(s, "packet filter and multicast list", test_filter) ||
 	       !CU_add_test(s, "guest stops completing: counted drops", test_stop_completing) ||
 	       !CU_add_test(s, "link indications and rescind", test_link) ||
-	       test_chan_threads_register(s) ||
+	       test_chan_threads_register(s) || test_lost_register(s) ||
 	       test_bad_register(s);
 }

@@ -41,5 +41,6 @@ uint32_t deliver(struct host *h, struct vs_netvsp_guest *g, struct rte_mbuf **m,
 /* Frames the guest has received; last: the last of them. */
 uint32_t drain(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *last);
 int test_chan_threads_register(CU_pSuite s);
+int test_lost_register(CU_pSuite s);
 
 #endif
