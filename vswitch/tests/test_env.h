@@ -27,5 +27,6 @@ CU_ErrorCode vs_test_register_klink(void);
 CU_ErrorCode vs_test_register_offload(void);
 CU_ErrorCode vs_test_register_nlb(void);
 CU_ErrorCode vs_test_register_storm(void);
+CU_ErrorCode vs_test_register_hostile(void);
 
 #endif

@@ -11,7 +11,7 @@ vs_test_vswitch_init(void)
 		vs_test_register_security,    vs_test_register_netvsc_port, vs_test_register_netlink,
 		vs_test_register_types,	      vs_test_register_klink,
 		vs_test_register_offload,     vs_test_register_nlb,
-		vs_test_register_storm,
+		vs_test_register_storm,	      vs_test_register_hostile,
 	};
 	unsigned int i;
 	CU_ErrorCode rc;
