@@ -91,6 +91,7 @@ struct vs_port {
 	struct vs_port_quarantine q;
 	uint64_t q_opens;       /* the channel's open count at the last poll */
 	uint32_t q_log_s;       /* when violations were last logged */
+	bool q_logged;          /* ever */
 	uint64_t q_unlogged;    /* violations since */
 	char q_last[160];       /* the latest of them */
 };

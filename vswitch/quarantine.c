@@ -54,12 +54,13 @@ q_leave(struct vs_dp *dp, struct vs_port *p, const char *why)
 static void
 q_log(struct vs_dp *dp, struct vs_port *p, uint32_t now_s)
 {
-	if (p->q_unlogged == 0 || now_s == p->q_log_s)
+	if (p->q_unlogged == 0 || (p->q_logged && now_s == p->q_log_s))
 		return;
 	vs_dp_noticef(dp, "port %s: %" PRIu64 " protocol violation%s (last: %s)", p->conf.name,
 		      p->q_unlogged, p->q_unlogged == 1 ? "" : "s", p->q_last);
 	p->q_unlogged = 0;
 	p->q_log_s = now_s;
+	p->q_logged = true;
 }
 
 /* One channel; true if the port's quarantine changed. */

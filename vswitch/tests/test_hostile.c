@@ -32,6 +32,29 @@ static const uint8_t ring_mac[6] = {0x02, 0, 0, 0, 0, 0x77};
 static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static uint8_t good_mac[6], bad_mac[6];
 static unsigned int r_idx, bad_idx;
+static uint64_t now_ns = 1000000000000ull; /* the datapath's clock */
+static char notices[8][256];
+static unsigned int n_notices;
+
+static void
+notice(const char *msg, void *arg)
+{
+	(void)arg;
+	if (n_notices < 8)
+		snprintf(notices[n_notices], sizeof(notices[0]), "%s", msg);
+	n_notices++;
+}
+
+/* The notices whose text holds s. */
+static unsigned int
+notices_with(const char *s)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < n_notices && i < 8; i++)
+		n += strstr(notices[i], s) != NULL;
+	return n;
+}
 
 static void
 host_poll(void *arg)
@@ -73,6 +96,9 @@ setup(void)
 	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", hdir);
 	hdp = vs_dp_create(&dc, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(hdp);
+	vs_dp_set_clock(hdp, vs_test_clock, &now_ns);
+	n_notices = 0;
+	vs_dp_set_notice(hdp, notice, NULL);
 	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(hdp, &sc, err, sizeof(err)), 0);
 	strcpy(pc.name, "good");
 	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(hdp, &pc, err, sizeof(err)), 0);
@@ -303,10 +329,16 @@ message_case(enum vs_netvsp_guest_misdeed m, const char *counter, const char *re
 	char err[128];
 
 	setup();
-	CU_ASSERT_EQUAL(vs_netvsp_guest_misbehave(bad, m, below), (int)below);
+	CU_ASSERT_EQUAL(vs_netvsp_guest_misbehave(bad, m, below - 5), (int)below - 5);
+	for (int i = 0; i < 4; i++)
+		host_poll(NULL);
+	CU_ASSERT_EQUAL(vs_netvsp_guest_misbehave(bad, m, 5), 5);
 	for (int i = 0; i < 4; i++)
 		host_poll(NULL);
 	CU_ASSERT_EQUAL(bad_counter(counter), below);
+	/* Logged once in this second of the clock; the rest waits. */
+	CU_ASSERT_EQUAL(n_notices, 1);
+	CU_ASSERT_EQUAL(notices_with("port bad: 10 protocol violations (last: "), 1);
 	CU_ASSERT_FALSE(bad_q().on);
 	CU_ASSERT_EQUAL(bad_q().violations, below);
 	CU_ASSERT(bad_forwards()); /* the channel carried on */
@@ -320,6 +352,13 @@ message_case(enum vs_netvsp_guest_misdeed m, const char *counter, const char *re
 		fprintf(stderr, "\n  reason '%s', want '%s'\n", q.reason, reason);
 		CU_FAIL("quarantine reason");
 	}
+	CU_ASSERT_EQUAL(n_notices, 2);
+	CU_ASSERT_EQUAL(notices_with("port bad: quarantined: 16 protocol violations"), 1);
+	/* A second later, the six held back. */
+	now_ns += 1000000000ull;
+	host_poll(NULL);
+	CU_ASSERT_EQUAL(n_notices, 3);
+	CU_ASSERT_EQUAL(notices_with("port bad: 6 protocol violations (last: "), 1);
 	/* Quarantined: what it sends is not even read. */
 	CU_ASSERT_EQUAL(vs_netvsp_guest_misbehave(bad, m, 5), 5);
 	offered = bad_counter("tx_not_ready") + bad_counter("tx_packets");
