@@ -429,11 +429,14 @@ flood_again(void)
 static void
 test_hostile_flood(void)
 {
+	uint64_t answered;
+
 	setup();
+	answered = bad_counter("rndis_ctl"); /* the bring-up's */
 	CU_ASSERT(vs_netvsp_guest_misbehave(bad, VS_GUEST_FLOOD, 0) > 1000);
 	exchange(flood_again);
 	CU_ASSERT(bad_counter("ctl_queue_full") > 0);
-	CU_ASSERT(bad_counter("rndis_ctl") > 0);
+	CU_ASSERT(bad_counter("rndis_ctl") > answered);
 	CU_ASSERT_FALSE(bad_q().on);
 	CU_ASSERT_EQUAL(bad_q().total, 0);
 	teardown();
