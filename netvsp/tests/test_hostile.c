@@ -141,6 +141,19 @@ test_violations_described(void)
 			 "RNDIS packet of 104 bytes: data at 8+36 len 60, per-packet info at 8+4000 "
 			 "len 16");
 	CU_ASSERT(frame_through()); /* each failed one message, no more */
+	/* A control message carries no more detail than its counter. */
+	{
+		uint32_t unknown[10] = {999};
+		struct vs_netvsp_violations v;
+
+		CU_ASSERT_EQUAL(vs_netvsp_guest_nvsp(g, unknown, sizeof(unknown), false, NULL, NULL),
+				0);
+		pump();
+		vs_netvsp_violation_poll(ch, &v);
+		CU_ASSERT_EQUAL(v.fresh, 1);
+		CU_ASSERT_FALSE(v.fatal);
+		CU_ASSERT_STRING_EQUAL(v.last, "nvsp_unknown");
+	}
 	expect_violation(VS_GUEST_DESC_TOO_LONG, "ring_corrupt", true,
 			 "ring descriptor length 524280 past the 16 bytes written");
 	CU_ASSERT_EQUAL(vs_netvsp_ctl_poll(ch), -EPIPE);
