@@ -310,7 +310,7 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	static const char *const keys[] = {"name",	   "admin",	 "vlan",	 "mac",
 					   "mac_spoofing", "dhcp_guard", "router_guard", "mtu",
 					   "offload",	   "storm_control", "queue", "lcore",
-					   "vmq",	   NULL};
+					   "vmq",	   "quarantine", NULL};
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(p, "vlan");
 	bool has_mtu = cJSON_HasObjectItem(p, "mtu");
 	bool offload = cJSON_HasObjectItem(p, "offload");
@@ -327,13 +327,15 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	struct vs_port_conf pc;
 	struct vs_ctl_vmq_set vq;
 	bool placing;
+	int quarantine;
 	char name[VS_NAME_MAX], admin[16] = "";
 	int rc, idx;
 
 	(void)res;
 	if ((rc = vs_m_name(p, keys, name, err, errlen)) != 0 ||
 	    (rc = vs_ctl_get_str(p, "", "admin", 0, admin, sizeof(admin), err, errlen)) != 0 ||
-	    (rc = vs_ctl_get_u32(p, "", "mtu", 0, UINT32_MAX, &mtu, err, errlen)) != 0)
+	    (rc = vs_ctl_get_u32(p, "", "mtu", 0, UINT32_MAX, &mtu, err, errlen)) != 0 ||
+	    (rc = vs_ctl_parse_quarantine(p, &quarantine, err, errlen)) != 0)
 		return rc;
 	idx = vs_dp_port_index(c->dp, name);
 	if (idx < 0) {
@@ -379,7 +381,7 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 
 		if (storm)
 			vs_storm_format(&sc, storms, sizeof(storms));
-		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s%s%s%s%s", name,
+		*res = vs_ctl_would("set port %s%s%s%s%s%s%s%s%s%s%s%s%s%s", name,
 				    placing ? " placement" : "", vq.has_vmq ? (vq.vmq ? " vmq on" : " vmq off") : "",
 				    security ? " security" : "",
 				    admin[0] ? " admin " : "", admin,
@@ -388,7 +390,8 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 							  : vs_vlan_mode_name(policy.mode))
 					 : "",
 				    mtus, offload ? " offload " : "", ols,
-				    storm ? " storm_control " : "", storms);
+				    storm ? " storm_control " : "", storms,
+				    quarantine < 0 ? "" : quarantine ? " quarantine on" : " quarantine off");
 		return 0;
 	}
 	vs_dp_port_conf(c->dp, (unsigned int)idx, &pc);
@@ -409,6 +412,10 @@ vs_m_port_set(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 	if (storm && (rc = vs_dp_port_set_storm(c->dp, name, &sc, err, errlen)) != 0)
 		goto undo;
 	if (placing && (rc = vs_ctl_vmq_set_apply(c, name, &vq, err, errlen)) != 0)
+		goto undo;
+	/* Last: state, not configuration, so nothing to undo after it. */
+	if (quarantine >= 0 &&
+	    (rc = vs_dp_port_set_quarantine(c->dp, name, quarantine == 1, err, errlen)) != 0)
 		goto undo;
 	if (vlan == NULL && admin[0] == '\0' && !security && !has_mtu && !offload && !storm &&
 	    !placing)
@@ -521,6 +528,7 @@ vs_m_port_get(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size_t e
 		cJSON_AddStringToObject(*res, "offload_active", txt);
 	}
 	vs_ctl_port_vmq_json(c->dp, (unsigned int)idx, *res);
+	vs_ctl_port_quarantine_json(c->dp, (unsigned int)idx, *res);
 	cJSON_AddItemToObject(*res, "stats", vs_ctl_port_stats_json(c->dp, (unsigned int)idx));
 	{
 		struct vs_port_link l;

@@ -85,6 +85,10 @@ int vs_ctl_vmq_set_apply(struct vs_ctl *c, const char *name, const struct vs_ctl
 void vs_ctl_vmq_set_undo(struct vs_ctl *c, const char *name, const struct vs_ctl_vmq_set *s,
 			 const struct vs_port_conf *pc);
 void vs_ctl_port_vmq_json(const struct vs_dp *dp, unsigned int idx, cJSON *o);
+/* methods_quarantine.c: port.set's "quarantine" (*want -1 when absent, else
+ * 0 off, 1 on) and port.get's account of it. */
+int vs_ctl_parse_quarantine(const cJSON *p, int *want, char *err, size_t errlen);
+void vs_ctl_port_quarantine_json(const struct vs_dp *dp, unsigned int idx, cJSON *o);
 /* methods_nlb.c: the clusters that deleting a switch (port NULL) or a port
  * is about to change, as they are (malloc'd: free() it if not applied);
  * _apply puts them back once the deletion is undone, and frees. */

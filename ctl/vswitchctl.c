@@ -114,12 +114,13 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--storm-control", "storm_control", false},
 	  {"--queue", "queue", true},
 	  {"--lcore", "lcore", false},
-	  {"--vmq", "vmq", false}},
+	  {"--vmq", "vmq", false},
+	  {"--quarantine", "quarantine", false}},
 	 "port set NAME [--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID] | "
 	 "--vlan untagged] [--pcp 0-7] [--mac MAC] [--mac-spoofing on|off] [--dhcp-guard on|off] "
 	 "[--router-guard on|off] [--mtu MTU] [--offload tx-csum=on|off,rx-csum=on|off,tso=on|off] "
 	 "[--storm-control broadcast|multicast|unknown-unicast=PPS|off,...] "
-	 "[--queue Q --lcore N|auto] [--vmq on|off]",
+	 "[--queue Q --lcore N|auto] [--vmq on|off] [--quarantine on|off (netvsc)]",
 	 NULL},
 	{"port", "list", "port.list", {0}, "switch", {{0}}, "port list [SWITCH]", vs_print_ports},
 	{"port", "show", "port.get", {"name"}, NULL, {{0}}, "port show NAME", vs_print_port},

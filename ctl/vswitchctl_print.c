@@ -165,6 +165,16 @@ vs_print_port(const cJSON *r)
 	vs_drops_text(cJSON_GetObjectItemCaseSensitive(st, "drops"), drops, sizeof(drops));
 	printf("name:        %s\nswitch:      %s\nkind:        %s\nadmin:       %s\n",
 	       vs_str(r, "name"), vs_str(r, "switch"), vs_str(r, "kind"), vs_str(r, "admin"));
+	if (cJSON_HasObjectItem(r, "quarantined"))
+		printf("quarantined: %s\n", vs_str(r, "quarantined"));
+	if (cJSON_HasObjectItem(r, "quarantine")) {
+		const cJSON *q = cJSON_GetObjectItemCaseSensitive(r, "quarantine");
+
+		printf("violations:  %.0f since the last release, %.0f in all; quarantined %.0f "
+		       "time%s\n",
+		       vs_num(q, "violations"), vs_num(q, "total"), vs_num(q, "times"),
+		       vs_num(q, "times") == 1 ? "" : "s");
+	}
 	if (cJSON_HasObjectItem(r, "devargs"))
 		printf("devargs:     %s\n", vs_str(r, "devargs"));
 	vs_vlan_text(cJSON_GetObjectItemCaseSensitive(r, "vlan"), drops, sizeof(drops));

@@ -370,6 +370,7 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state, uint32_t session)
 	ch->outq_head = ch->outq_tail = ch->outq_seen = 0;
 	ch->outq_waiting = false;
 	__atomic_store_n(&ch->dead, 0, __ATOMIC_RELAXED);
+	vs_netvsp_release(ch); /* a new session owes nothing for the last one */
 	memset(c, 0, sizeof(*c));
 	c->guest_state = guest_state;
 	c->session = session;
@@ -565,7 +566,7 @@ vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 			CNT_INC(ch, close);
 		}
 	}
-	if (!ch->pub.open)
+	if (!ch->pub.open || __atomic_load_n(&ch->quarantined, __ATOMIC_RELAXED))
 		return 0;
 	ctl_sections(ch);
 	/* Before the data path runs, C reads the guest→host ring itself. */

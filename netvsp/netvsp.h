@@ -201,6 +201,34 @@ void vs_netvsp_set_link(struct vs_netvsp *ch, bool up);
 void vs_netvsp_set_signal_fd(struct vs_netvsp *ch, int efd);
 void vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info);
 
+/*
+ * Protocol violations and quarantine (quarantine.c).  A violation is a
+ * guest packet or message that no correct guest sends: a corrupt ring,
+ * a packet type or size no guest uses, a section, GPA range, RNDIS offset
+ * or completion id out of bounds, an NVSP or RNDIS control message that is
+ * malformed or out of place (the counters listed in quarantine.c).  Frames
+ * with impossible offload or VLAN info, or over the MTU, are not: a guest
+ * misconfigured at the IP level sends those.
+ *
+ * Quarantined, the channel is left alone: rx_burst returns at once, the
+ * control poll only watches for the guest closing the channel, and
+ * tx_burst drops what it is given (tx_not_ready).  The guest closing (and
+ * reopening) the channel lifts it; so does vs_netvsp_release.  A ring the
+ * guest corrupted stays stopped until the guest reopens the channel.
+ * Control thread, all of them.
+ */
+struct vs_netvsp_violations {
+	uint64_t total;  /* since the channel was created */
+	uint64_t fresh;  /* since the previous call */
+	bool fatal;      /* one of them stopped the channel (a corrupt ring) */
+	char last[160];  /* the latest fresh one, described; "" if none */
+};
+void vs_netvsp_violation_poll(struct vs_netvsp *ch, struct vs_netvsp_violations *out);
+void vs_netvsp_quarantine(struct vs_netvsp *ch, const char *reason);
+void vs_netvsp_release(struct vs_netvsp *ch);
+/* True if quarantined; the reason is copied to reason (may be NULL). */
+bool vs_netvsp_quarantined(const struct vs_netvsp *ch, char *reason, size_t len);
+
 /* Worker: up to n frames the guest sent, allocated from mp. */
 uint16_t vs_netvsp_rx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 			    struct rte_mempool *mp);

@@ -214,6 +214,29 @@ struct vs_tx {
 	uint8_t ext[8 + 8 * VS_TX_RANGES];
 };
 
+/* The latest protocol violation the ring reader saw, in numbers, for the
+ * control thread to describe (quarantine.c).  R writes it under a seqlock,
+ * only when it meets a violation. */
+enum vs_viol_kind {
+	VIOL_NONE,
+	VIOL_RING,     /* v0 enum vs_ring_bad, v1 its value, v2 its limit */
+	VIOL_PKT_TYPE, /* v0 type, v1 flags */
+	VIOL_PKT_SIZE, /* v0 bytes */
+	VIOL_SECTION,  /* v0 index, v1 size, v2 sections (0: no send buffer) */
+	VIOL_GPA_PAGE, /* v0 pfn, v1 the arena's first pfn, v2 its pages */
+	VIOL_GPA_RANGE, /* v0 byte_count, v1 byte_offset, v2 range count */
+	VIOL_RNDIS_HDR, /* v0 type, v1 msg_len, v2 stream bytes left */
+	VIOL_RNDIS_PKT, /* v0 msg_len, v1 data_off | data_len << 32,
+			   v2 ppi_off | ppi_len << 32 (offsets from byte 8) */
+	VIOL_COMP,     /* v0 transaction id, v1 receive sections */
+};
+
+struct vs_viol {
+	uint32_t seq; /* odd while R writes */
+	uint32_t kind;
+	uint64_t v[3];
+};
+
 struct vs_netvsp {
 	char path[PATH_MAX];
 	int fd;
@@ -254,7 +277,30 @@ struct vs_netvsp {
 	struct vs_rx rx __rte_cache_aligned;
 	struct vs_tx tx __rte_cache_aligned;
 	uint64_t cnt[VS_NETVSP_N_COUNTERS] __rte_cache_aligned;
+
+	/* quarantine.c.  viol: R; quarantined: C writes, R and T load it;
+	 * the rest C only. */
+	struct vs_viol viol __rte_cache_aligned;
+	uint32_t quarantined;
+	char q_reason[160];
+	uint64_t q_seen[VS_NETVSP_N_COUNTERS]; /* counters at the last violation poll */
+	uint32_t q_viol_seq; /* viol.seq then */
 };
+
+/* R: records a violation for the control thread's description. */
+static inline void
+vs_viol_note(struct vs_netvsp *ch, uint32_t kind, uint64_t v0, uint64_t v1, uint64_t v2)
+{
+	uint32_t s = ch->viol.seq;
+
+	__atomic_store_n(&ch->viol.seq, s + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&ch->viol.kind, kind, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->viol.v[0], v0, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->viol.v[1], v1, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->viol.v[2], v2, __ATOMIC_RELAXED);
+	__atomic_store_n(&ch->viol.seq, s + 2, __ATOMIC_RELEASE);
+}
 
 /* Largest frame (L2, no 802.1Q tag in its data) the guest may send or be
  * given: its NDIS-config MTU, never above the port's (netvsp.h, "MTU"). */

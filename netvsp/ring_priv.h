@@ -41,11 +41,24 @@ struct vs_ring {
 	uint32_t rd_pub; /* consumer: last read_index published */
 };
 
+/* Why vs_ring_peek found the ring corrupt: what the host logs when it
+ * stops the channel (bad_val, bad_lim as noted). */
+enum vs_ring_bad {
+	VS_RING_BAD_NONE,
+	VS_RING_BAD_WIDX_RANGE, /* write index (val) not below the data size (lim) */
+	VS_RING_BAD_WIDX_ALIGN, /* write index (val) not a multiple of 8 */
+	VS_RING_BAD_SHORT,      /* bytes written (val) fewer than a descriptor + trailer */
+	VS_RING_BAD_OFFSET,     /* data offset (val) below 2 or above the length (lim), in 8s */
+	VS_RING_BAD_LEN,        /* packet length (val) past the bytes written (lim) */
+};
+
 /* A packet read from the ring, copied into the caller's buffer. */
 struct vs_ring_pkt {
 	struct vmbus_desc d; /* private copy, validated */
 	uint32_t len;        /* len8 * 8: descriptor + extension + payload */
 	const uint8_t *buf;  /* the whole packet (NULL if it did not fit) */
+	uint32_t bad;        /* -EBADMSG only: enum vs_ring_bad */
+	uint32_t bad_val, bad_lim;
 };
 
 /* Largest packet either end writes or accepts: a transfer-page packet with

@@ -111,11 +111,12 @@ sg_add_gpa(struct vs_netvsp *ch, struct vs_sg *sg, const uint8_t *ext, uint32_t 
 			return false;
 		memcpy(&g, ext + pos, sizeof(g));
 		pos += sizeof(g);
-		if (g.byte_count == 0 || g.byte_offset >= VS_PAGE || g.byte_count > VS_MAX_STREAM)
-			return false;
 		k = (g.byte_offset + g.byte_count + VS_PAGE - 1) / VS_PAGE;
-		if ((ext_len - pos) / 8 < k)
+		if (g.byte_count == 0 || g.byte_offset >= VS_PAGE || g.byte_count > VS_MAX_STREAM ||
+		    (ext_len - pos) / 8 < k) {
+			vs_viol_note(ch, VIOL_GPA_RANGE, g.byte_count, g.byte_offset, count);
 			return false;
+		}
 		off = g.byte_offset;
 		for (uint32_t i = 0; i < k; i++) {
 			uint64_t pfn, page;
@@ -123,8 +124,11 @@ sg_add_gpa(struct vs_netvsp *ch, struct vs_sg *sg, const uint8_t *ext, uint32_t 
 
 			memcpy(&pfn, ext + pos + 8 * i, 8);
 			page = pfn - base_pfn; /* below base wraps and is refused */
-			if (pfn < base_pfn || page >= pages ||
-			    !sg_add(ch, sg, page * VS_PAGE + off, n))
+			if (pfn < base_pfn || page >= pages) {
+				vs_viol_note(ch, VIOL_GPA_PAGE, pfn, base_pfn, pages);
+				return false;
+			}
+			if (!sg_add(ch, sg, page * VS_PAGE + off, n))
 				return false;
 			g.byte_count -= n;
 			off = 0;
@@ -188,6 +192,7 @@ receive_completion(struct vs_netvsp *ch, const uint8_t *pl, uint32_t plen, uint6
 	    !__atomic_compare_exchange_n(&ch->sub_state[tid], &head, SUB_DONE, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED)) {
 		CNT_INC(ch, comp_bad);
+		vs_viol_note(ch, VIOL_COMP, tid, ch->rx.pub.rxbuf ? ch->rx.pub.num_sub : 0, 0);
 		return;
 	}
 	if (!vs_idxq_push(tid < VS_CTL_SUBS ? &ch->ret_ctl : &ch->ret_tx, (uint32_t)tid))
@@ -346,6 +351,29 @@ to_mbuf(struct vs_netvsp *ch, const struct vs_sg *sg, uint32_t off, uint32_t len
 	return m;
 }
 
+/* What made an RNDIS stream unacceptable, for the violation record: the
+ * header of the message at fault (have bytes of it in h, h 8-aligned in
+ * private memory). */
+static void
+note_rndis_hdr(struct vs_netvsp *ch, const uint8_t *h, uint32_t left)
+{
+	uint32_t w[2] = {0, 0};
+
+	memcpy(w, h, RTE_MIN(left, 8u));
+	vs_viol_note(ch, VIOL_RNDIS_HDR, w[0], w[1], left);
+}
+
+static void
+note_rndis_pkt(struct vs_netvsp *ch, const uint8_t *h, uint32_t have)
+{
+	struct rndis_packet p;
+
+	memset(&p, 0, sizeof(p));
+	memcpy(&p, h, RTE_MIN(have, (uint32_t)sizeof(p)));
+	vs_viol_note(ch, VIOL_RNDIS_PKT, p.h.len, p.data_off | (uint64_t)p.data_len << 32,
+		     p.ppi_off | (uint64_t)p.ppi_len << 32);
+}
+
 /* One NVSP 107 from the guest: its RNDIS stream is the send-buffer section
  * (if any) followed by the GPA ranges (ref §5.2 c).  Returns the completion
  * status. */
@@ -370,6 +398,8 @@ rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *p
 		    !sg_add(ch, sg, rx->pub.tx_off + (uint64_t)np.section_index * VS_SEND_SECTION,
 			    np.section_size)) {
 			CNT_INC(ch, section_bad);
+			vs_viol_note(ch, VIOL_SECTION, np.section_index, np.section_size,
+				     rx->pub.txbuf ? rx->pub.num_sec : 0);
 			return NVSP_STAT_FAILURE;
 		}
 	}
@@ -380,6 +410,8 @@ rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *p
 	}
 	if (sg->total == 0) {
 		CNT_INC(ch, section_bad);
+		vs_viol_note(ch, VIOL_SECTION, np.section_index, 0,
+			     rx->pub.txbuf ? rx->pub.num_sec : 0);
 		return NVSP_STAT_FAILURE;
 	}
 	/* Walk the message headers first, so that a stream with too many or
@@ -392,6 +424,7 @@ rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *p
 		if (vs_rndis_msg_hdr(h, sg->total - off, &type, &mlen) != 0 ||
 		    (count > 0 && type != RNDIS_PACKET) || count >= VS_RX_MAX_PKTS) {
 			CNT_INC(ch, rndis_bad_packet);
+			note_rndis_hdr(ch, h, sg->total - off);
 			return NVSP_STAT_FAILURE;
 		}
 		off += mlen;
@@ -424,6 +457,7 @@ rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *p
 		if (++count > VS_RX_MAX_PKTS ||
 		    vs_rndis_packet_parse(rx->hdr, RTE_MIN(have, mlen), mlen, &pi, &why) != 0) {
 			CNT_INC(ch, rndis_bad_packet);
+			note_rndis_pkt(ch, rx->hdr, RTE_MIN(have, mlen));
 			if (count <= VS_RX_MAX_PKTS && why == VS_NETVSP_C_ppi_bad)
 				CNT_INC(ch, ppi_bad);
 			return NVSP_STAT_FAILURE;
@@ -498,15 +532,19 @@ vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 			break;
 		if (rc == -EBADMSG) {
 			CNT_INC(ch, ring_corrupt);
+			vs_viol_note(ch, VIOL_RING, p.bad, p.bad_val, p.bad_lim);
 			__atomic_store_n(&ch->dead, 1, __ATOMIC_RELEASE);
 			break;
 		}
 		rc_req = p.d.flags & VMBUS_FLAG_RC;
 		if (rc == -EMSGSIZE || (p.d.flags & ~VMBUS_FLAG_RC) != 0) {
-			if (rc == -EMSGSIZE)
+			if (rc == -EMSGSIZE) {
 				CNT_INC(ch, ring_too_big);
-			else
+				vs_viol_note(ch, VIOL_PKT_SIZE, p.len, 0, 0);
+			} else {
 				CNT_INC(ch, ring_bad_type);
+				vs_viol_note(ch, VIOL_PKT_TYPE, p.d.type, p.d.flags, 0);
+			}
 			if (rc_req && p.d.type != VMBUS_PKT_COMP)
 				complete(ch, p.d.tid, NVSP_STAT_FAILURE);
 			vs_ring_skip(&ch->in, &p);
@@ -542,9 +580,12 @@ vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 				status = rndis_stream(ch, &p, pl, plen, pkts, n, &nb, mp);
 			else
 				status = NVSP_STAT_FAILURE, CNT_INC(ch, ring_bad_type);
+			if (type != NVSP_RNDIS_PKT)
+				vs_viol_note(ch, VIOL_PKT_TYPE, p.d.type, p.d.flags, 0);
 			break;
 		default:
 			CNT_INC(ch, ring_bad_type);
+			vs_viol_note(ch, VIOL_PKT_TYPE, p.d.type, p.d.flags, 0);
 			status = NVSP_STAT_FAILURE;
 		}
 		/* Complete if and only if the guest asked (ref §3.2). */
@@ -563,6 +604,9 @@ vs_netvsp_rx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 {
 	uint16_t nb;
 
+	/* A quarantined guest's ring is not read (quarantine.c). */
+	if (unlikely(__atomic_load_n(&ch->quarantined, __ATOMIC_RELAXED)))
+		return 0;
 	if (!__atomic_load_n(&ch->rx_active, __ATOMIC_RELAXED))
 		__atomic_store_n(&ch->rx_active, 1, __ATOMIC_RELEASE);
 	if (n == 0 || mp == NULL || !vs_token_try(ch))

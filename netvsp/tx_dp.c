@@ -273,7 +273,8 @@ vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 
 	vs_pub_refresh(ch, &ch->tx.seq, &ch->tx.pub);
 	if (!pub->open || !pub->rxbuf || !pub->rndis_up || !pub->link_up ||
-	    __atomic_load_n(&ch->dead, __ATOMIC_RELAXED)) {
+	    __atomic_load_n(&ch->dead, __ATOMIC_RELAXED) ||
+	    __atomic_load_n(&ch->quarantined, __ATOMIC_RELAXED)) {
 		CNT_ADD(ch, tx_not_ready, n);
 		return n; /* a NIC that is down drops what it is given */
 	}

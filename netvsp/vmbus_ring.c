@@ -157,24 +157,37 @@ vs_ring_send(struct vs_ring *r, uint16_t type, uint16_t flags, uint64_t tid, con
 	return 0;
 }
 
+/* The reader stops the channel on these; the why is kept for its log. */
+static int
+ring_bad(struct vs_ring_pkt *p, enum vs_ring_bad why, uint32_t val, uint32_t lim)
+{
+	p->bad = why;
+	p->bad_val = val;
+	p->bad_lim = lim;
+	return -EBADMSG;
+}
+
 int
 vs_ring_peek(struct vs_ring *r, void *buf, uint32_t buflen, struct vs_ring_pkt *p)
 {
 	uint32_t w = LOAD_ACQ(&r->ctl->write_index), avail, len;
 
 	if (!idx_ok(r, w))
-		return -EBADMSG;
+		return ring_bad(p, w >= r->dsize ? VS_RING_BAD_WIDX_RANGE : VS_RING_BAD_WIDX_ALIGN,
+				w, r->dsize);
 	if (w == r->rd)
 		return -EAGAIN;
 	avail = used_bytes(r, w, r->rd);
 	if (avail < sizeof(p->d) + 8)
-		return -EBADMSG;
+		return ring_bad(p, VS_RING_BAD_SHORT, avail, sizeof(p->d) + 8);
 	/* The descriptor is read once into private memory; everything after
 	 * is decided on this copy (ref §1.6 step 2). */
 	copy_from(r, r->rd, &p->d, sizeof(p->d));
 	len = (uint32_t)p->d.len8 * 8;
-	if (p->d.offset8 < 2 || p->d.len8 < p->d.offset8 || len + 8 > avail)
-		return -EBADMSG;
+	if (p->d.offset8 < 2 || p->d.len8 < p->d.offset8)
+		return ring_bad(p, VS_RING_BAD_OFFSET, p->d.offset8, p->d.len8);
+	if (len + 8 > avail)
+		return ring_bad(p, VS_RING_BAD_LEN, len, avail - 8);
 	p->len = len;
 	p->buf = NULL;
 	if (len > buflen)

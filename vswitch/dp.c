@@ -56,7 +56,7 @@ vs_dp_publish(struct vs_dp *dp)
 		/* A kernel link known to be down downs the port for the workers;
 		 * an unknown one (not read yet) does not. */
 		s->ports[i].link_down = !p->conf.admin_down && p->kl.known && !p->kl.up;
-		s->ports[i].up = !p->conf.admin_down && !s->ports[i].link_down;
+		s->ports[i].up = !p->conf.admin_down && !s->ports[i].link_down && !p->q.on;
 		s->ports[i].max_frame = p->kl.known && p->kl.mtu != 0
 						? p->kl.mtu + RTE_ETHER_HDR_LEN
 						: UINT32_MAX;

@@ -80,6 +80,7 @@ vs_dp_ctl_poll(struct vs_dp *dp, unsigned int *channels)
 			changed = true;
 		}
 	}
+	changed |= vs_dp_quarantine_poll(dp);
 	if (changed && vs_dp_publish(dp) != 0) {
 		/* Out of memory: tried again at the next poll. */
 		for (i = 0; i < VS_MAX_PORTS; i++)

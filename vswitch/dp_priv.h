@@ -87,6 +87,13 @@ struct vs_port {
 	int vmq_queue;               /* its queue of the uplink's allocator; -1 */
 	struct rte_ring *tx_handoff; /* netvsc, several workers: any -> worker */
 	struct vs_vmq_rate rate, vmq_rate;
+	/* quarantine.c (netvsc) */
+	struct vs_port_quarantine q;
+	uint64_t q_opens;       /* the channel's open count at the last poll */
+	uint32_t q_log_s;       /* when violations were last logged */
+	bool q_logged;          /* ever */
+	uint64_t q_unlogged;    /* violations since */
+	char q_last[160];       /* the latest of them */
 };
 
 struct vs_switch {
@@ -282,6 +289,10 @@ const char *vs_port_ifname(const struct vs_port *p);
  * vs_klink); the iface= of net_af_packet devargs, or NULL. */
 const char *vs_port_kernel_ifname(const struct vs_port *p, char *buf, size_t len);
 const char *vs_af_packet_iface(const char *devargs, char *buf, size_t len);
+/* quarantine.c: the control poll's part (vs_dp_ctl_poll); true if a
+ * port's quarantine changed and the snapshot must be published. */
+bool vs_dp_quarantine_poll(struct vs_dp *dp);
+
 /* port_netvsc.c */
 extern const struct vs_port_ops vs_port_netvsc_ops;
 void vs_port_netvsc_link(struct vs_port *p, bool up);

@@ -167,6 +167,10 @@ struct vs_dp_conf {
 	 * last address inclusive; both zero = vs_mac_pool_default.  Changed
 	 * live with vs_dp_mac_pool_set (vs_dp_conf_get reports the live one). */
 	uint8_t mac_min[6], mac_max[6];
+	/* Protocol violations after which a netvsc port is quarantined
+	 * (quarantine.c); 0 = VS_QUARANTINE_AFTER_DEFAULT, UINT32_MAX = never
+	 * by itself (a corrupt ring still is). */
+	uint32_t quarantine_after;
 };
 
 /* Storm control classes: what a port's VMs flood. */
@@ -637,6 +641,33 @@ void vs_dp_fdb_stats(const struct vs_dp *dp, struct vs_fdb_stats *out);
  * name and value, for each one that is not zero.  Control thread. */
 typedef void (*vs_counter_fn)(const char *name, uint64_t value, void *arg);
 int vs_dp_port_backend_counters(struct vs_dp *dp, unsigned int idx, vs_counter_fn fn, void *arg);
+
+/*
+ * Quarantine (quarantine.c): a netvsc port whose guest breaks the channel
+ * protocol is cut off — its rings are no longer read, nothing is forwarded
+ * to or from it — once its violations since the last release reach
+ * conf.quarantine_after, at once when it corrupts its ring, or on request.
+ * Load never quarantines: a guest that floods its ring or never completes
+ * its receive indications is throttled by the VSP (ctl_queue_full,
+ * tx_no_section) and costs other ports nothing.  Released on request or
+ * when the guest resets its channel (closes and reopens it).  Violations
+ * are logged through the notice function, one line a second per port at
+ * most.  Control thread.
+ */
+#define VS_QUARANTINE_AFTER_DEFAULT 16u
+#define VS_QUARANTINE_REASON_MAX 192u
+struct vs_port_quarantine {
+	bool on;
+	char reason[VS_QUARANTINE_REASON_MAX]; /* "" when not quarantined */
+	uint64_t violations; /* since the last release or channel reset */
+	uint64_t total;      /* since the channel was created */
+	uint32_t times;      /* how often it was quarantined */
+};
+/* -EINVAL (err says why) for a port that is not netvsc. */
+int vs_dp_port_set_quarantine(struct vs_dp *dp, const char *name, bool on, char *err,
+			      size_t errlen);
+int vs_dp_port_quarantine(const struct vs_dp *dp, unsigned int idx,
+			  struct vs_port_quarantine *out);
 
 /* The port's link state (control thread). */
 int vs_dp_port_link(struct vs_dp *dp, unsigned int idx, struct vs_port_link *out);

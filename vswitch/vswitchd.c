@@ -78,6 +78,7 @@ struct vs_opts {
 	unsigned int stats_interval;
 	unsigned int exit_after;
 	int gid;               /* --group: the socket's group; -1: ours */
+	uint32_t quarantine_after; /* 0: the datapath's default */
 };
 
 /* "FILE:LINE: message" when the message names a field of the file. */
@@ -103,7 +104,8 @@ static void
 vs_usage(FILE *f)
 {
 	fprintf(f, "usage: vswitchd [EAL options] -- [--config FILE] [--rundir DIR] "
-		   "[--workers N] [--group NAME] [--stats-interval S] [--exit-after S]\n");
+		   "[--workers N] [--group NAME] [--stats-interval S] [--exit-after S] "
+		   "[--quarantine-after N|never]\n");
 }
 
 /* Parses a whole decimal number in [min, max]. */
@@ -171,6 +173,7 @@ vs_parse_opts(int argc, char **argv, struct vs_opts *o)
 		{"stats-interval", required_argument, NULL, 's'},
 		{"exit-after", required_argument, NULL, 'x'},
 		{"group", required_argument, NULL, 'g'},
+		{"quarantine-after", required_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -210,6 +213,20 @@ vs_parse_opts(int argc, char **argv, struct vs_opts *o)
 		case 'g':
 			if (vs_parse_group(optarg, &o->gid) != 0)
 				return -EINVAL;
+			break;
+		case 'q':
+			/* Protocol violations before a netvsc port is quarantined. */
+			if (strcmp(optarg, "never") == 0) {
+				o->quarantine_after = UINT32_MAX;
+			} else if (vs_parse_uint(optarg, 1, 1000000, &v) == 0) {
+				o->quarantine_after = v;
+			} else {
+				fprintf(stderr,
+					"vswitchd: --quarantine-after: expected 1 to 1000000 or "
+					"'never', got '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'h':
 			vs_usage(stdout);
@@ -403,6 +420,7 @@ main(int argc, char **argv)
 	}
 	if (o.workers > 0)
 		dc.n_workers = (unsigned int)o.workers;
+	dc.quarantine_after = o.quarantine_after;
 	if (dc.n_workers == 0)
 		dc.n_workers = 1;
 	dp = vs_dp_create(&dc, err, sizeof(err));

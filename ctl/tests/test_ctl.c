@@ -20,6 +20,7 @@ CU_ErrorCode vs_test_register_offload_rpc(void);
 CU_ErrorCode vs_test_register_vmq_rpc(void);
 CU_ErrorCode vs_test_register_nlb_rpc(void);
 CU_ErrorCode vs_test_register_persist(void);
+CU_ErrorCode vs_test_register_quarantine_rpc(void);
 
 static struct vs_dp *dp;
 
@@ -328,7 +329,8 @@ vs_test_ctl_init(void)
 	    (rc = vs_test_register_offload_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_vmq_rpc()) != CUE_SUCCESS ||
 	    (rc = vs_test_register_nlb_rpc()) != CUE_SUCCESS ||
-	    (rc = vs_test_register_persist()) != CUE_SUCCESS)
+	    (rc = vs_test_register_persist()) != CUE_SUCCESS ||
+	    (rc = vs_test_register_quarantine_rpc()) != CUE_SUCCESS)
 		return rc;
 	return CUE_SUCCESS;
 }

@@ -110,6 +110,7 @@ struct vs_netvsp_guest_stats {
 	uint32_t sub_size, num_sub, section_size, max_pkts;
 	uint32_t l3_mtu;
 	uint8_t mac[6];
+	uint64_t misdeeds; /* vs_netvsp_guest_misbehave's, written */
 };
 
 int vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
@@ -139,6 +140,34 @@ uint32_t vs_netvsp_guest_tx_outstanding(const struct vs_netvsp_guest *g);
 /* Stop (true) or resume completing receive indications; resuming
  * completes what was held. */
 void vs_netvsp_guest_hold_completions(struct vs_netvsp_guest *g, bool hold);
+
+/*
+ * Misbehaving (guest_hostile.c): each misdeed is written into the shared
+ * rings and arena as a broken or hostile guest would, to test the host's
+ * defences (ref §6).  The ring corruptions leave the guest→host ring
+ * unusable until the guest closes and reopens the channel.
+ */
+enum vs_netvsp_guest_misdeed {
+	VS_GUEST_BAD_WRITE_INDEX,   /* guest→host write index past the ring (data size + 4096) */
+	VS_GUEST_UNALIGNED_INDEX,   /* write index 4 bytes on: not a multiple of 8 */
+	VS_GUEST_DESC_TOO_LONG,     /* a descriptor of 524280 bytes, longer than the ring */
+	VS_GUEST_BAD_SECTION,       /* NVSP 107 naming the send-buffer section 7 past the last */
+	VS_GUEST_BAD_GPA,           /* a GPA-direct frame on a page 16 past the arena's end */
+	VS_GUEST_BAD_RNDIS_DATA,    /* RNDIS PACKET whose data offset points past its end */
+	VS_GUEST_BAD_RNDIS_PPI,     /* RNDIS PACKET whose PPI offset points past its end */
+	VS_GUEST_NO_RX_COMPLETIONS, /* receive indications never completed (until resumed
+				       with vs_netvsp_guest_hold_completions) */
+	VS_GUEST_FLOOD,             /* RNDIS KEEPALIVEs, valid and useless, as fast as the
+				       ring takes them */
+	VS_GUEST_N_MISDEEDS
+};
+/* Commits the misdeed n times (the ring corruptions and NO_RX_COMPLETIONS
+ * once; FLOOD with n = 0: until the ring is full).  Returns how many were
+ * written (FLOOD: 0 when the ring was already full), or -EAGAIN (ring
+ * full), -ENOSPC (the arena has no page to spare), -EINVAL. */
+int vs_netvsp_guest_misbehave(struct vs_netvsp_guest *g, enum vs_netvsp_guest_misdeed what,
+			      uint32_t n);
+const char *vs_netvsp_guest_misdeed_name(enum vs_netvsp_guest_misdeed m);
 
 /* RNDIS requests (blocking).  *status: the RNDIS status in the reply. */
 int vs_netvsp_guest_query(struct vs_netvsp_guest *g, uint32_t oid, const void *in, uint32_t inlen,

@@ -8,7 +8,8 @@
 # 20 cuts them apart.  iperf3 TCP between them is correct with the
 # guests' offloads on (checksum, large send and RSC: the sender's
 # superframes reach the receiver coalesced, never cut) and off (MTU-sized
-# frames only).  Needs root.
+# frames only).  And through all of it, neither guest commits a protocol
+# violation (nothing towards quarantine).  Needs root.
 set -u
 VSWITCHD=$1 CTL=$2 VMNIC=$3
 tag=$$
@@ -215,3 +216,10 @@ iperf_check no-offload
 [ "$cut" -eq 0 ] || fail "offload off: $cut superframes reached the switch"
 [ "$coalesced" -eq 0 ] || fail "offload off: $coalesced frames delivered coalesced"
 echo "ok - iperf3 VM1 -> VM2 without offloads: MTU-sized frames, no checksum error"
+# Linux-like guests through bring-ups, teardowns and iperf3: not one
+# protocol violation (which would count towards quarantine).
+for p in vm1 vm2; do
+	! ctl port show "$p" | grep -q "^violations:\|^quarantined:" ||
+		fail "$p: a well-behaved guest was counted violations: $(ctl port show "$p")"
+done
+echo "ok - well-behaved guests: no protocol violation counted, no quarantine"

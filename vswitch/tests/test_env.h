@@ -31,5 +31,6 @@ CU_ErrorCode vs_test_register_offload(void);
 CU_ErrorCode vs_test_register_nlb(void);
 CU_ErrorCode vs_test_register_storm(void);
 CU_ErrorCode vs_test_register_flood(void);
+CU_ErrorCode vs_test_register_hostile(void);
 
 #endif

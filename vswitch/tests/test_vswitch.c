@@ -12,6 +12,7 @@ vs_test_vswitch_init(void)
 		vs_test_register_types,	      vs_test_register_klink,
 		vs_test_register_offload,     vs_test_register_nlb,
 		vs_test_register_storm,       vs_test_register_flood,
+		vs_test_register_hostile,
 	};
 	unsigned int i;
 	CU_ErrorCode rc;
