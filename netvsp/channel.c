@@ -16,6 +16,7 @@
 
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_thash.h>
 
 #include "netvsp_priv.h"
 
@@ -37,13 +38,31 @@ void
 vs_netvsp_counters(const struct vs_netvsp *ch, uint64_t *out)
 {
 	for (unsigned i = 0; i < VS_NETVSP_N_COUNTERS; i++)
-		out[i] = __atomic_load_n(&ch->cnt[i], __ATOMIC_RELAXED);
+		out[i] = vs_netvsp_counter(ch, (enum vs_netvsp_counter)i);
 }
 
 uint64_t
 vs_netvsp_counter(const struct vs_netvsp *ch, enum vs_netvsp_counter c)
 {
-	return __atomic_load_n(&ch->cnt[c], __ATOMIC_RELAXED);
+	uint64_t v = 0;
+
+	if (ch->qid != 0)
+		return __atomic_load_n(&ch->cnt[c], __ATOMIC_RELAXED);
+	for (uint16_t q = 0; q < ch->max_q; q++)
+		v += __atomic_load_n(&ch->q[q]->cnt[c], __ATOMIC_RELAXED);
+	return v;
+}
+
+struct vs_netvsp *
+vs_netvsp_queue(struct vs_netvsp *ch, uint16_t q)
+{
+	return q < ch->prim->max_q ? ch->prim->q[q] : NULL;
+}
+
+uint16_t
+vs_netvsp_max_queues(const struct vs_netvsp *ch)
+{
+	return ch->prim->max_q;
 }
 
 /* ---- publication to the workers: a seqlock with one writer (C) ---- */
@@ -78,6 +97,18 @@ vs_chan_publish(struct vs_netvsp *ch)
 	memcpy(ch->pub.mc, c->oid.mc, sizeof(ch->pub.mc));
 	ch->pub.rsc4 = c->oid.rsc_cap && c->oid.rsc4_on;
 	ch->pub.rsc6 = c->oid.rsc_cap && c->oid.rsc6_on;
+	ch->pub.n_queues = (uint16_t)(1 + c->n_sub);
+	ch->pub.sub_open = c->sub_open;
+	ch->pub.rss_on = c->oid.rss_on;
+	ch->pub.rss_types = c->oid.rss_hash & NDIS_HASH_TYPES;
+	ch->pub.rss_n = c->oid.rss_n;
+	if (c->oid.rss_on) {
+		uint32_t key[NDIS_RSS_KEY_LEN / 4];
+
+		memcpy(key, c->oid.rss_key, sizeof(key));
+		rte_convert_rss_key(key, ch->pub.rss_key_be, NDIS_RSS_KEY_LEN);
+		memcpy(ch->pub.rss_tbl, c->oid.rss_tbl, sizeof(ch->pub.rss_tbl));
+	}
 	__atomic_store_n(&ch->pub_seq, s + 2, __ATOMIC_RELEASE);
 }
 
@@ -190,6 +221,28 @@ vs_chan_flush_replies(struct vs_netvsp *ch)
 
 /* ---- create / destroy ---- */
 
+static void free_stash(struct vs_netvsp *ch);
+
+static struct vs_netvsp *
+queue_alloc(void)
+{
+	struct vs_netvsp *ch =
+		aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN(sizeof(*ch), RTE_CACHE_LINE_SIZE));
+
+	if (ch != NULL)
+		memset(ch, 0, sizeof(*ch));
+	return ch;
+}
+
+/* The primary and its subchannel objects (create's failure paths too). */
+static void
+queues_free(struct vs_netvsp *ch)
+{
+	for (uint16_t q = 1; q < VS_NETVSP_MAX_QUEUES; q++)
+		free(ch->q[q]);
+	free(ch);
+}
+
 int
 vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_params *p,
 		 struct vs_netvsp **out, char *err, size_t errlen)
@@ -197,9 +250,10 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	uint32_t ring = p->ring_size ? p->ring_size : 256 * 1024;
 	uint64_t arena = p->arena_size ? p->arena_size : 64ull << 20;
 	uint32_t mtu = p->mtu ? p->mtu : 1500;
+	uint16_t nq = p->max_queues ? p->max_queues : 1;
 	struct vs_netvsp *ch;
 	struct vs_chan_hdr *h;
-	uint64_t arena_off = VS_PAGE + 2ull * ring;
+	uint64_t arena_off = VS_PAGE + 2ull * ring * nq;
 	int n;
 
 	*out = NULL;
@@ -217,23 +271,36 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		snprintf(err, errlen, "mtu: %u is outside 68-9000", mtu);
 		return -EINVAL;
 	}
-	ch = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN(sizeof(*ch), RTE_CACHE_LINE_SIZE));
+	if (nq > VS_NETVSP_MAX_QUEUES) {
+		snprintf(err, errlen, "max_queues: %u is outside 1-%u", nq, VS_NETVSP_MAX_QUEUES);
+		return -EINVAL;
+	}
+	ch = queue_alloc();
 	if (ch == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	memset(ch, 0, sizeof(*ch));
+	ch->prim = ch;
+	ch->q[0] = ch;
+	ch->max_q = nq;
+	for (uint16_t q = 1; q < nq; q++) {
+		if ((ch->q[q] = queue_alloc()) == NULL) {
+			queues_free(ch);
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+	}
 	n = snprintf(ch->path, sizeof(ch->path), "%s/%s", dir, name);
 	if (n < 0 || (size_t)n >= sizeof(ch->path) || strchr(name, '/') != NULL || !name[0]) {
 		snprintf(err, errlen, "name: '%s' is not a valid file name", name);
-		free(ch);
+		queues_free(ch);
 		return -EINVAL;
 	}
 	ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
 	if (ch->fd < 0) {
 		n = -errno;
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
-		free(ch);
+		queues_free(ch);
 		return n;
 	}
 	ch->map_len = arena_off + arena;
@@ -244,7 +311,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
 		close(ch->fd);
 		unlink(ch->path);
-		free(ch);
+		queues_free(ch);
 		return n;
 	}
 	ch->signal_fd = -1;
@@ -256,8 +323,25 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	/* A poll-mode host never wants signals for guest→host packets (ref
 	 * §1.6). */
 	vs_ring_set_mask(&ch->in, 1);
+	for (uint16_t q = 1; q < nq; q++) {
+		struct vs_netvsp *s = ch->q[q];
+		uint8_t *r = ch->map + VS_PAGE + 2ull * ring * q;
+
+		s->fd = -1;
+		s->signal_fd = -1;
+		s->map = ch->map;
+		s->arena = ch->arena;
+		s->arena_size = arena;
+		s->l2_mtu = ch->l2_mtu;
+		s->prim = ch;
+		s->qid = q;
+		vs_ring_attach(&s->in, r, ring);
+		vs_ring_attach(&s->out, r + ring, ring);
+	}
 
 	ch->c.oid.l3_mtu = mtu;
+	ch->c.oid.max_queues = nq;
+	ch->c.oid.n_queues = 1;
 	ch->c.oid.link_speed = p->link_speed ? p->link_speed : 10000000000ull;
 	ch->c.oid.link_up = !p->link_down;
 	memcpy(ch->c.oid.mac, p->mac, 6);
@@ -275,7 +359,9 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	memcpy(h->mac, p->mac, 6);
 	if (getrandom(h->instance, sizeof(h->instance), 0) != (ssize_t)sizeof(h->instance))
 		memset(h->instance, 0x5a, sizeof(h->instance));
-	h->subchannels = 0;
+	h->subchannels = nq - 1u;
+	for (uint16_t q = 1; q < nq; q++)
+		ch->q[q]->hdr = h;
 	vs_chan_publish(ch);
 	/* Offered last: a guest that sees it sees a complete header. */
 	__atomic_store_n(&h->host_state, VS_HOST_OFFERED, __ATOMIC_RELEASE);
@@ -308,11 +394,12 @@ vs_netvsp_destroy(struct vs_netvsp *ch)
 {
 	if (ch == NULL)
 		return;
-	free_stash(ch);
+	for (uint16_t q = 0; q < ch->max_q; q++)
+		free_stash(ch->q[q]);
 	munmap(ch->map, ch->map_len);
 	close(ch->fd);
 	unlink(ch->path);
-	free(ch);
+	queues_free(ch);
 }
 
 void
@@ -346,6 +433,8 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	ch->outq_head = ch->outq_tail = ch->outq_seen = 0;
 	ch->outq_waiting = false;
 	__atomic_store_n(&ch->dead, 0, __ATOMIC_RELAXED);
+	/* Subchannels go with the session; the guest asks again. */
+	__atomic_store_n(&ch->hdr->sub_offered, 0, __ATOMIC_RELEASE);
 	memset(c, 0, sizeof(*c));
 	c->guest_state = guest_state;
 	c->rxbuf_gen = gen + 1;
@@ -355,8 +444,49 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	c->oid.l3_mtu = oid.l3_mtu;
 	c->oid.link_speed = oid.link_speed;
 	c->oid.link_up = oid.link_up;
+	c->oid.max_queues = oid.max_queues;
+	c->oid.n_queues = 1;
 	vs_chan_publish(ch);
 	vs_token_put(ch);
+}
+
+/* The guest opened (or reopened) subchannel q: a fresh pair of rings and
+ * a fresh share of the receive buffer.  Its token keeps its worker out;
+ * the queue is used only once pub.sub_open says so. */
+static void
+sub_reset(struct vs_netvsp *s)
+{
+	while (!vs_token_try(s))
+		rte_pause();
+	vs_ring_resync(&s->in);
+	vs_ring_resync(&s->out);
+	vs_ring_set_mask(&s->in, 1);
+	s->rx.n_pend = 0;
+	free_stash(s);
+	s->tx.nq = 0; /* rebuild the section allocator */
+	__atomic_store_n(&s->dead, 0, __ATOMIC_RELAXED);
+	vs_token_put(s);
+}
+
+/* Follows the guest's subchannel open bits (header offset 92). */
+static void
+sub_poll(struct vs_netvsp *ch)
+{
+	struct vs_ctl *c = &ch->c;
+	uint32_t want = LOAD_ACQ(&ch->hdr->sub_open), up;
+
+	want &= ((1u << (c->n_sub + 1)) - 1) & ~1u;
+	if (want == c->sub_open)
+		return;
+	up = want & ~c->sub_open;
+	/* Closed ones first, so no worker uses a queue being reset. */
+	c->sub_open &= want;
+	vs_chan_publish(ch);
+	for (uint16_t q = 1; q < ch->max_q; q++)
+		if (up >> q & 1)
+			sub_reset(ch->q[q]);
+	c->sub_open = want;
+	vs_chan_publish(ch);
 }
 
 /* ---- control items ---- */
@@ -469,6 +599,8 @@ handle_item(struct vs_netvsp *ch, const struct vs_ctl_item *it)
 		send_rndis_ctl(ch, c->reply, n);
 	if (c->rndis_up && !was_up)
 		c->link_told_up = c->oid.link_up; /* the guest queries it next */
+	if (c->oid.filter != 0)
+		c->filter_ever = true;
 	vs_chan_publish(ch);
 	return true;
 }
@@ -536,6 +668,7 @@ vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 	}
 	if (!ch->pub.open)
 		return 0;
+	sub_poll(ch);
 	ctl_sections(ch);
 	/* Before the data path runs, C reads the guest→host ring itself. */
 	if (!LOAD_ACQ(&ch->rx_active) && vs_token_try(ch)) {
@@ -561,7 +694,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	struct vs_pub p;
 	uint32_t seq = UINT32_MAX;
 
-	vs_pub_refresh((struct vs_netvsp *)(uintptr_t)ch, &seq, &p);
+	vs_pub_refresh(ch->prim, &seq, &p);
 	memset(info, 0, sizeof(*info));
 	info->open = p.open;
 	info->rescinded = ch->rescinded;
@@ -579,4 +712,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	memcpy(info->mac, p.mac, 6);
 	info->rsc_ipv4 = p.open && p.rsc4;
 	info->rsc_ipv6 = p.open && p.rsc6;
+	info->queues = p.n_queues;
+	info->sub_open = p.sub_open;
+	info->rss_on = p.rss_on;
 }
