@@ -184,6 +184,7 @@ struct vs_ctl {
 	uint32_t sub_size, num_sub, num_sec, rxbuf_gen;
 	uint32_t datapath;
 	uint16_t n_sub;        /* subchannels allocated */
+	bool sub_asked;        /* NVSP 133 was answered this session */
 	uint32_t sub_open;     /* the guest's open bits C has acted on */
 	bool filter_ever;      /* a packet filter was set this session */
 	bool rndis_up;

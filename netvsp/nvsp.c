@@ -367,13 +367,14 @@ vs_nvsp_handle(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len, bool rc, 
 		/* Once per session, before the guest's interface is up (Linux
 		 * and DPDK both ask then): the receive sections are cut per
 		 * queue, and none may be outstanding when the cut changes. */
-		if (c->n_sub != 0 || c->filter_ever) {
+		if (c->sub_asked || c->filter_ever) {
 			CNT_INC(ch, subch_refused);
 			return rc ? fail_reply(v, type, reply) : 0;
 		}
 		/* At most what was asked, as Linux demands (ref §3.5), and the
 		 * ring pairs the file has. */
 		r.count = RTE_MIN(m.count, (uint32_t)ch->max_q - 1u);
+		c->sub_asked = true;
 		c->n_sub = (uint16_t)r.count;
 		c->oid.n_queues = (uint16_t)(1 + r.count);
 		CNT_ADD(ch, subch_allocated, r.count);

@@ -15,5 +15,6 @@ int test_chan_register(void);
 int test_mtu_register(void);
 int test_signal_register(void);
 int test_rsc_register(void);
+int test_subch_register(void);
 
 #endif
