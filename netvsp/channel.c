@@ -16,6 +16,7 @@
 
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 #include <rte_thash.h>
 
 #include "netvsp_priv.h"
@@ -238,9 +239,27 @@ queue_alloc(void)
 static void
 queues_free(struct vs_netvsp *ch)
 {
-	for (uint16_t q = 1; q < VS_NETVSP_MAX_QUEUES; q++)
+	for (uint16_t q = 1; q < VS_NETVSP_MAX_QUEUES; q++) {
+		struct rte_mbuf *m;
+
+		if (ch->q[q] == NULL)
+			continue;
+		while (ch->q[q]->txq != NULL && rte_ring_dequeue(ch->q[q]->txq, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(ch->q[q]->txq);
 		free(ch->q[q]);
+	}
 	free(ch);
+}
+
+static struct rte_ring *
+txq_make(void)
+{
+	static uint32_t seq;
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "vsnv_txq%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+	return rte_ring_create(name, VS_TXQ_LEN, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
 }
 
 int
@@ -284,7 +303,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	ch->q[0] = ch;
 	ch->max_q = nq;
 	for (uint16_t q = 1; q < nq; q++) {
-		if ((ch->q[q] = queue_alloc()) == NULL) {
+		if ((ch->q[q] = queue_alloc()) == NULL || (ch->q[q]->txq = txq_make()) == NULL) {
 			queues_free(ch);
 			snprintf(err, errlen, "out of memory");
 			return -ENOMEM;

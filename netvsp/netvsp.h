@@ -77,10 +77,15 @@
  * ports, when those types are on) picks a table entry, the entry a queue,
  * and the frame carries the hash value and hash info PPIs; a frame without
  * a hashable IPv4/IPv6 header goes to queue 0.  One flow thus always goes
- * to one queue, in order.  With several queues tx_burst may reorder pkts:
- * the frames it took come first.  Each queue's token is taken as on the
- * primary, so all queues' bursts belong on one worker, or each queue's
- * rx_burst on the worker that also transmits to the port.
+ * to one queue, in order.  Frames for queue 0 are written at once; those
+ * for a subchannel are handed to it through a ring (a reference taken on
+ * the mbuf: tx_burst still never frees) and written to the guest by that
+ * queue's next rx_burst, so each queue's rings are only ever written by
+ * the one worker polling it.  Queues may thus live on different workers:
+ * tx_burst and rx_burst of the primary on one, each subchannel's rx_burst
+ * on any one.  Frames refused at the hand-off are counted
+ * (tx_queue_full).  With several queues tx_burst may reorder pkts: the
+ * frames it took come first.
  *
  * Counters: one block per context, each with a single writer; reading sums
  * them with relaxed loads.  All functions returning int return 0 or a
@@ -170,6 +175,8 @@ struct vs_netvsp_params {
 	X(tx_rsc_frames, tx)       /* coalesced TCP frames delivered as RSC fragments */            \
 	X(tx_rsc_fragments, tx)    /* receive sections those took */                                \
 	X(tx_rsc_off, tx)          /* superframe for a guest without RSC: dropped */                \
+	X(tx_queue_full, tx)       /* a subchannel's hand-off ring was full: refused */             \
+	X(tx_handed, tx)           /* frames handed to a subchannel's worker */                     \
 	X(tx_rsc_bad, tx)          /* superframe whose headers or size cannot be coalesced */       \
 	X(tx_signals, tx)          /* guest signalled by the tx worker */
 

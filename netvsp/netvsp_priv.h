@@ -255,6 +255,7 @@ struct vs_netvsp {
 	struct vs_netvsp *prim;                   /* the primary channel (self on it) */
 	uint16_t qid, max_q;                      /* queue index; queues (primary) */
 	struct vs_netvsp *q[VS_NETVSP_MAX_QUEUES]; /* primary: its queues, q[0] = self */
+	struct rte_ring *txq; /* subchannel: frames for it, primary's T → its R (SPSC) */
 
 	struct vs_ring in, out;
 	uint32_t token; /* the rings' token: its holder reads in and writes out */
@@ -373,6 +374,10 @@ uint16_t vs_rss_queue(const struct vs_pub *pub, const struct rte_mbuf *m, uint32
 		      uint32_t *info);
 /* tx_rss.c: tx_burst of a primary channel whose guest set RSS parameters. */
 uint16_t vs_tx_spread(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n);
+/* tx_rss.c: a subchannel's worker writes the frames handed to it (in its
+ * rx_burst, token not held); frees them. */
+void vs_tx_drain(struct vs_netvsp *q);
+#define VS_TXQ_LEN 1024u /* frames waiting for a subchannel's worker */
 /* Queue q is open (the primary always, once the channel is). */
 static inline bool
 vs_queue_open(const struct vs_netvsp *ch, const struct vs_pub *pub)

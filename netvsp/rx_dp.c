@@ -577,6 +577,9 @@ vs_netvsp_rx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 
 	if (!__atomic_load_n(&ch->rx_active, __ATOMIC_RELAXED))
 		__atomic_store_n(&ch->rx_active, 1, __ATOMIC_RELEASE);
+	/* A subchannel writes the frames the primary's tx_burst handed it. */
+	if (ch->txq != NULL)
+		vs_tx_drain(ch);
 	if (n == 0 || mp == NULL || !vs_token_try(ch))
 		return 0;
 	nb = vs_netvsp_consume(ch, pkts, n, mp);

@@ -21,6 +21,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_ring.h>
 #include <rte_thash.h>
 
 #include "netvsp_priv.h"
@@ -155,11 +156,44 @@ vs_tx_spread(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 
 			if (nq[q] == 0)
 				continue;
-			k = vs_tx_queue_burst(ch->q[q], qp[q], nq[q], qh[q], qi[q]);
+			if (q == 0) {
+				k = vs_tx_queue_burst(ch, qp[q], nq[q], qh[q], qi[q]);
+			} else {
+				/* The subchannel's worker writes them; a
+				 * reference keeps each alive till then. */
+				for (uint16_t j = 0; j < nq[q]; j++)
+					rte_mbuf_refcnt_update(qp[q][j], 1);
+				k = (uint16_t)rte_ring_sp_enqueue_burst(ch->q[q]->txq, (void **)qp[q],
+									nq[q], NULL);
+				for (uint16_t j = k; j < nq[q]; j++)
+					rte_mbuf_refcnt_update(qp[q][j], -1);
+				CNT_ADD(ch, tx_handed, k);
+				CNT_ADD(ch, tx_queue_full, nq[q] - k);
+			}
 			for (uint16_t j = 0; j < nq[q]; j++)
 				took[at[q][j]] = j < k;
 		}
 		w = pack(pkts, w, start, c, took);
 	}
 	return w;
+}
+
+void
+vs_tx_drain(struct vs_netvsp *q)
+{
+	struct rte_mbuf *m[SPREAD_CHUNK];
+	uint32_t h[SPREAD_CHUNK], info[SPREAD_CHUNK];
+	unsigned int n;
+
+	n = rte_ring_sc_dequeue_burst(q->txq, (void **)m, SPREAD_CHUNK, NULL);
+	if (n == 0)
+		return;
+	vs_pub_refresh(q->prim, &q->tx.seq, &q->tx.pub);
+	for (unsigned int i = 0; i < n; i++)
+		if (vs_rss_queue(&q->tx.pub, m[i], &h[i], &info[i]) != q->qid)
+			info[i] = 0; /* the table changed since: no hash claimed */
+	/* What it refuses is counted there and dropped here, as a port
+	 * drops what tx_burst refused. */
+	vs_tx_queue_burst(q, m, (uint16_t)n, h, info);
+	rte_pktmbuf_free_bulk(m, n);
 }
