@@ -302,7 +302,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "owner",	   "group",	 "adopt",
 					   "mtu",	   "addresses",	 "rx_pcap",
 					   "tx_pcap",	   "loop",	 "offload",
-					   "storm_control", "lcore",	 "vmq",	 NULL};
+					   "storm_control", "lcore",	 "vmq",	 "queues",
+					   NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -340,8 +341,14 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		c->pinned = true;
 		c->lcore = (uint16_t)l;
 	}
-	if ((rc = vs_ctl_get_bool(o, where, "vmq", &c->vmq, err, errlen)) != 0)
+	if ((rc = vs_ctl_get_bool(o, where, "vmq", &c->vmq, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, where, "queues", 1, 8, &c->queues, err, errlen)) != 0)
 		return rc;
+	if (c->queues > 1 && c->kind != VS_PORT_NETVSC) {
+		snprintf(err, errlen, "%s%squeues: only a netvsc port takes it (its channels)", where,
+			 *where ? "." : "");
+		return -EINVAL;
+	}
 	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_storm(o, where, &c->storm, err, errlen)) != 0)

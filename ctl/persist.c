@@ -111,6 +111,8 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		cJSON_AddBoolToObject(o, "adopt", true);
 	if (c.kind == VS_PORT_NETVSC && c.mtu)
 		cJSON_AddNumberToObject(o, "mtu", c.mtu);
+	if (c.kind == VS_PORT_NETVSC && c.queues > 1)
+		cJSON_AddNumberToObject(o, "queues", c.queues);
 	vs_ctl_port_settings_json(o, &c, c.kind == VS_PORT_HOST || c.kind == VS_PORT_EMULATED);
 	return o;
 }
