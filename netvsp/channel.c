@@ -110,12 +110,19 @@ vs_chan_publish(struct vs_netvsp *ch)
 		rte_convert_rss_key(key, ch->pub.rss_key_be, NDIS_RSS_KEY_LEN);
 		memcpy(ch->pub.rss_tbl, c->oid.rss_tbl, sizeof(ch->pub.rss_tbl));
 	}
+	{
+		union vs_pub_shared u = {.p = ch->pub};
+
+		for (size_t i = 0; i < VS_PUB_WORDS; i++)
+			__atomic_store_n(&ch->pubw.w[i], u.w[i], __ATOMIC_RELAXED);
+	}
 	__atomic_store_n(&ch->pub_seq, s + 2, __ATOMIC_RELEASE);
 }
 
 void
 vs_pub_refresh(struct vs_netvsp *ch, uint32_t *seq, struct vs_pub *out)
 {
+	union vs_pub_shared u;
 	uint32_t s1, s2;
 
 	if (__atomic_load_n(&ch->pub_seq, __ATOMIC_ACQUIRE) == *seq)
@@ -126,10 +133,12 @@ vs_pub_refresh(struct vs_netvsp *ch, uint32_t *seq, struct vs_pub *out)
 			rte_pause();
 			continue;
 		}
-		memcpy(out, &ch->pub, sizeof(*out));
+		for (size_t i = 0; i < VS_PUB_WORDS; i++)
+			u.w[i] = __atomic_load_n(&ch->pubw.w[i], __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		s2 = __atomic_load_n(&ch->pub_seq, __ATOMIC_RELAXED);
 	} while ((s1 & 1) || s1 != s2);
+	memcpy(out, &u.p, sizeof(*out));
 	*seq = s1;
 }
 
@@ -259,7 +268,11 @@ txq_make(void)
 	char name[RTE_RING_NAMESIZE];
 
 	snprintf(name, sizeof(name), "vsnv_txq%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	return rte_ring_create(name, VS_TXQ_LEN, SOCKET_ID_ANY, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	/* One producer and one consumer, but head/tail sync (HTS): its
+	 * index moves are C11 atomics, which ThreadSanitizer follows (the
+	 * default mode's barriers it cannot see). */
+	return rte_ring_create(name, VS_TXQ_LEN, SOCKET_ID_ANY,
+			       RING_F_MP_HTS_ENQ | RING_F_MC_HTS_DEQ);
 }
 
 int

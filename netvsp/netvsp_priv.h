@@ -111,6 +111,15 @@ struct vs_pub {
 	uint8_t rss_tbl[NDIS_RSS_TABLE_MAX];
 };
 
+/* The published copy, read and written a word at a time with relaxed
+ * atomics inside the seqlock, so that a reader racing a writer reads
+ * stale words it then throws away rather than racing in the C sense. */
+#define VS_PUB_WORDS ((sizeof(struct vs_pub) + 7) / 8)
+union vs_pub_shared {
+	struct vs_pub p;
+	uint64_t w[VS_PUB_WORDS];
+};
+
 /* Single-producer single-consumer queue of section ids. */
 struct vs_idxq {
 	uint32_t head, tail; /* head: consumer, tail: producer */
@@ -255,15 +264,16 @@ struct vs_netvsp {
 	struct vs_netvsp *prim;                   /* the primary channel (self on it) */
 	uint16_t qid, max_q;                      /* queue index; queues (primary) */
 	struct vs_netvsp *q[VS_NETVSP_MAX_QUEUES]; /* primary: its queues, q[0] = self */
-	struct rte_ring *txq; /* subchannel: frames for it, primary's T → its R (SPSC) */
+	struct rte_ring *txq; /* subchannel: frames for it, primary's T → its R */
 
 	struct vs_ring in, out;
 	uint32_t token; /* the rings' token: its holder reads in and writes out */
 	uint32_t rx_active;
 	uint32_t dead;
 
-	uint32_t pub_seq; /* seqlock: odd while C writes pub */
-	struct vs_pub pub;
+	uint32_t pub_seq; /* seqlock: odd while C writes pubw */
+	struct vs_pub pub;         /* C's own; copied to pubw by vs_chan_publish */
+	union vs_pub_shared pubw;  /* what the workers copy */
 	bool rescinded;
 
 	struct vs_ctl c;

@@ -163,8 +163,8 @@ vs_tx_spread(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 				 * reference keeps each alive till then. */
 				for (uint16_t j = 0; j < nq[q]; j++)
 					rte_mbuf_refcnt_update(qp[q][j], 1);
-				k = (uint16_t)rte_ring_sp_enqueue_burst(ch->q[q]->txq, (void **)qp[q],
-									nq[q], NULL);
+				k = (uint16_t)rte_ring_enqueue_burst(ch->q[q]->txq, (void **)qp[q],
+								     nq[q], NULL);
 				for (uint16_t j = k; j < nq[q]; j++)
 					rte_mbuf_refcnt_update(qp[q][j], -1);
 				CNT_ADD(ch, tx_handed, k);
@@ -185,7 +185,7 @@ vs_tx_drain(struct vs_netvsp *q)
 	uint32_t h[SPREAD_CHUNK], info[SPREAD_CHUNK];
 	unsigned int n;
 
-	n = rte_ring_sc_dequeue_burst(q->txq, (void **)m, SPREAD_CHUNK, NULL);
+	n = rte_ring_dequeue_burst(q->txq, (void **)m, SPREAD_CHUNK, NULL);
 	if (n == 0)
 		return;
 	vs_pub_refresh(q->prim, &q->tx.seq, &q->tx.pub);
