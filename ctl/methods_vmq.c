@@ -148,13 +148,13 @@ vs_m_workers_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size
 	*res = cJSON_CreateArray();
 	for (i = 0; i < vs_dp_worker_count(c->dp) || (i == 0 && vs_dp_worker_count(c->dp) == 0);
 	     i++) {
-		struct vs_worker_queue q[2 * VS_MAX_PORTS];
+		struct vs_worker_queue q[2 * VS_MAX_PORTS + VS_DP_MAX_SUBQUEUES];
 		struct vs_worker_stats ws;
 		cJSON *o = cJSON_CreateObject(), *qa;
 		unsigned int n;
 
 		vs_dp_worker_stats(c->dp, i, &ws);
-		n = vs_dp_worker_queues(c->dp, i, q, 2 * VS_MAX_PORTS);
+		n = vs_dp_worker_queues(c->dp, i, q, RTE_DIM(q));
 		cJSON_AddNumberToObject(o, "worker", i);
 		cJSON_AddNumberToObject(o, "lcore", ws.lcore);
 		qa = cJSON_AddArrayToObject(o, "queues");
@@ -166,7 +166,7 @@ vs_m_workers_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size
 			if (q[k].vmq)
 				cJSON_AddBoolToObject(e, "vmq", true);
 			else
-				cJSON_AddNumberToObject(e, "queue", 0);
+				cJSON_AddNumberToObject(e, "queue", q[k].queue);
 			cJSON_AddNumberToObject(e, "packets", (double)q[k].packets);
 			cJSON_AddItemToArray(qa, e);
 		}
