@@ -3,7 +3,8 @@
  * The channel: the §6 shared-memory file, open/close and rescind, the
  * control thread's poll loop (NVSP and RNDIS control messages and their
  * replies), link indications, publication of state to the workers, and
- * counters.  Thread model and field ownership: netvsp_priv.h.
+ * counters (summed over the queues).  The subchannel queues themselves
+ * are queues.c's.  Thread model and field ownership: netvsp_priv.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +17,6 @@
 
 #include <rte_mbuf.h>
 #include <rte_pause.h>
-#include <rte_ring.h>
 #include <rte_thash.h>
 
 #include "netvsp_priv.h"
@@ -52,18 +52,6 @@ vs_netvsp_counter(const struct vs_netvsp *ch, enum vs_netvsp_counter c)
 	for (uint16_t q = 0; q < ch->max_q; q++)
 		v += __atomic_load_n(&ch->q[q]->cnt[c], __ATOMIC_RELAXED);
 	return v;
-}
-
-struct vs_netvsp *
-vs_netvsp_queue(struct vs_netvsp *ch, uint16_t q)
-{
-	return q < ch->prim->max_q ? ch->prim->q[q] : NULL;
-}
-
-uint16_t
-vs_netvsp_max_queues(const struct vs_netvsp *ch)
-{
-	return ch->prim->max_q;
 }
 
 /* ---- publication to the workers: a seqlock with one writer (C) ---- */
@@ -231,50 +219,6 @@ vs_chan_flush_replies(struct vs_netvsp *ch)
 
 /* ---- create / destroy ---- */
 
-static void free_stash(struct vs_netvsp *ch);
-
-static struct vs_netvsp *
-queue_alloc(void)
-{
-	struct vs_netvsp *ch =
-		aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN(sizeof(*ch), RTE_CACHE_LINE_SIZE));
-
-	if (ch != NULL)
-		memset(ch, 0, sizeof(*ch));
-	return ch;
-}
-
-/* The primary and its subchannel objects (create's failure paths too). */
-static void
-queues_free(struct vs_netvsp *ch)
-{
-	for (uint16_t q = 1; q < VS_NETVSP_MAX_QUEUES; q++) {
-		struct rte_mbuf *m;
-
-		if (ch->q[q] == NULL)
-			continue;
-		while (ch->q[q]->txq != NULL && rte_ring_dequeue(ch->q[q]->txq, (void **)&m) == 0)
-			rte_pktmbuf_free(m);
-		rte_ring_free(ch->q[q]->txq);
-		free(ch->q[q]);
-	}
-	free(ch);
-}
-
-static struct rte_ring *
-txq_make(void)
-{
-	static uint32_t seq;
-	char name[RTE_RING_NAMESIZE];
-
-	snprintf(name, sizeof(name), "vsnv_txq%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	/* One producer and one consumer, but head/tail sync (HTS): its
-	 * index moves are C11 atomics, which ThreadSanitizer follows (the
-	 * default mode's barriers it cannot see). */
-	return rte_ring_create(name, VS_TXQ_LEN, SOCKET_ID_ANY,
-			       RING_F_MP_HTS_ENQ | RING_F_MC_HTS_DEQ);
-}
-
 int
 vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_params *p,
 		 struct vs_netvsp **out, char *err, size_t errlen)
@@ -307,32 +251,22 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		snprintf(err, errlen, "max_queues: %u is outside 1-%u", nq, VS_NETVSP_MAX_QUEUES);
 		return -EINVAL;
 	}
-	ch = queue_alloc();
+	ch = vs_queues_make(nq);
 	if (ch == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ch->prim = ch;
-	ch->q[0] = ch;
-	ch->max_q = nq;
-	for (uint16_t q = 1; q < nq; q++) {
-		if ((ch->q[q] = queue_alloc()) == NULL || (ch->q[q]->txq = txq_make()) == NULL) {
-			queues_free(ch);
-			snprintf(err, errlen, "out of memory");
-			return -ENOMEM;
-		}
-	}
 	n = snprintf(ch->path, sizeof(ch->path), "%s/%s", dir, name);
 	if (n < 0 || (size_t)n >= sizeof(ch->path) || strchr(name, '/') != NULL || !name[0]) {
 		snprintf(err, errlen, "name: '%s' is not a valid file name", name);
-		queues_free(ch);
+		vs_queues_free(ch);
 		return -EINVAL;
 	}
 	ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
 	if (ch->fd < 0) {
 		n = -errno;
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
-		queues_free(ch);
+		vs_queues_free(ch);
 		return n;
 	}
 	ch->map_len = arena_off + arena;
@@ -343,7 +277,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
 		close(ch->fd);
 		unlink(ch->path);
-		queues_free(ch);
+		vs_queues_free(ch);
 		return n;
 	}
 	ch->signal_fd = -1;
@@ -355,21 +289,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	/* A poll-mode host never wants signals for guest→host packets (ref
 	 * §1.6). */
 	vs_ring_set_mask(&ch->in, 1);
-	for (uint16_t q = 1; q < nq; q++) {
-		struct vs_netvsp *s = ch->q[q];
-		uint8_t *r = ch->map + VS_PAGE + 2ull * ring * q;
-
-		s->fd = -1;
-		s->signal_fd = -1;
-		s->map = ch->map;
-		s->arena = ch->arena;
-		s->arena_size = arena;
-		s->l2_mtu = ch->l2_mtu;
-		s->prim = ch;
-		s->qid = q;
-		vs_ring_attach(&s->in, r, ring);
-		vs_ring_attach(&s->out, r + ring, ring);
-	}
+	vs_queues_attach(ch, ring);
 
 	ch->c.oid.l3_mtu = mtu;
 	ch->c.oid.max_queues = nq;
@@ -392,8 +312,6 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	if (getrandom(h->instance, sizeof(h->instance), 0) != (ssize_t)sizeof(h->instance))
 		memset(h->instance, 0x5a, sizeof(h->instance));
 	h->subchannels = nq - 1u;
-	for (uint16_t q = 1; q < nq; q++)
-		ch->q[q]->hdr = h;
 	vs_chan_publish(ch);
 	/* Offered last: a guest that sees it sees a complete header. */
 	__atomic_store_n(&h->host_state, VS_HOST_OFFERED, __ATOMIC_RELEASE);
@@ -413,8 +331,8 @@ vs_netvsp_set_signal_fd(struct vs_netvsp *ch, int efd)
 	ch->signal_fd = efd;
 }
 
-static void
-free_stash(struct vs_netvsp *ch)
+void
+vs_chan_free_stash(struct vs_netvsp *ch)
 {
 	for (uint32_t i = 0; i < ch->rx.n_stash; i++)
 		rte_pktmbuf_free(ch->rx.stash[ch->rx.stash_head + i]);
@@ -427,11 +345,11 @@ vs_netvsp_destroy(struct vs_netvsp *ch)
 	if (ch == NULL)
 		return;
 	for (uint16_t q = 0; q < ch->max_q; q++)
-		free_stash(ch->q[q]);
+		vs_chan_free_stash(ch->q[q]);
 	munmap(ch->map, ch->map_len);
 	close(ch->fd);
 	unlink(ch->path);
-	queues_free(ch);
+	vs_queues_free(ch);
 }
 
 void
@@ -460,7 +378,7 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	vs_ring_resync(&ch->out);
 	vs_ring_set_mask(&ch->in, 1);
 	ch->rx.n_pend = 0;
-	free_stash(ch);
+	vs_chan_free_stash(ch);
 	ch->ctlq_head = ch->ctlq_tail = 0;
 	ch->outq_head = ch->outq_tail = ch->outq_seen = 0;
 	ch->outq_waiting = false;
@@ -480,45 +398,6 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state)
 	c->oid.n_queues = 1;
 	vs_chan_publish(ch);
 	vs_token_put(ch);
-}
-
-/* The guest opened (or reopened) subchannel q: a fresh pair of rings and
- * a fresh share of the receive buffer.  Its token keeps its worker out;
- * the queue is used only once pub.sub_open says so. */
-static void
-sub_reset(struct vs_netvsp *s)
-{
-	while (!vs_token_try(s))
-		rte_pause();
-	vs_ring_resync(&s->in);
-	vs_ring_resync(&s->out);
-	vs_ring_set_mask(&s->in, 1);
-	s->rx.n_pend = 0;
-	free_stash(s);
-	s->tx.nq = 0; /* rebuild the section allocator */
-	__atomic_store_n(&s->dead, 0, __ATOMIC_RELAXED);
-	vs_token_put(s);
-}
-
-/* Follows the guest's subchannel open bits (header offset 92). */
-static void
-sub_poll(struct vs_netvsp *ch)
-{
-	struct vs_ctl *c = &ch->c;
-	uint32_t want = LOAD_ACQ(&ch->hdr->sub_open), up;
-
-	want &= ((1u << (c->n_sub + 1)) - 1) & ~1u;
-	if (want == c->sub_open)
-		return;
-	up = want & ~c->sub_open;
-	/* Closed ones first, so no worker uses a queue being reset. */
-	c->sub_open &= want;
-	vs_chan_publish(ch);
-	for (uint16_t q = 1; q < ch->max_q; q++)
-		if (up >> q & 1)
-			sub_reset(ch->q[q]);
-	c->sub_open = want;
-	vs_chan_publish(ch);
 }
 
 /* ---- control items ---- */
@@ -700,7 +579,7 @@ vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 	}
 	if (!ch->pub.open)
 		return 0;
-	sub_poll(ch);
+	vs_sub_poll(ch);
 	ctl_sections(ch);
 	/* Before the data path runs, C reads the guest→host ring itself. */
 	if (!LOAD_ACQ(&ch->rx_active) && vs_token_try(ch)) {

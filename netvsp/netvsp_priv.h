@@ -413,6 +413,17 @@ vs_token_put(struct vs_netvsp *ch)
 {
 	__atomic_store_n(&ch->token, 0, __ATOMIC_RELEASE);
 }
+/* queues.c: a primary channel with nq queues (its subchannel objects and
+ * their hand-off rings), or NULL; frees them all. */
+struct vs_netvsp *vs_queues_make(uint16_t nq);
+void vs_queues_free(struct vs_netvsp *ch);
+/* queues.c: points the subchannels at their rings in the mapped file. */
+void vs_queues_attach(struct vs_netvsp *ch, uint32_t ring);
+/* queues.c: follows the guest's subchannel open bits (header offset 92),
+ * resetting each subchannel it opens (C). */
+void vs_sub_poll(struct vs_netvsp *ch);
+/* channel.c: frees frames a queue's rx_burst kept for its next call. */
+void vs_chan_free_stash(struct vs_netvsp *ch);
 /* channel.c: publishes the control state for the workers (C). */
 void vs_chan_publish(struct vs_netvsp *ch);
 /* Copies the published state into a worker's private copy if it changed. */
