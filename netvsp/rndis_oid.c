@@ -9,9 +9,9 @@
  *   multicast list        len multiple of 6, ≤ VS_MAX_MC × 6
  *   offload parameters    len ≥ 20, header type 0x80, 20 ≤ size ≤ len,
  *                         RSC fields (size ≥ 24) 0, 1 or 2
- *   RSS parameters        len ≥ 40, header type 0x89; unless disabling:
- *                         hash function Toeplitz, types ⊆ 0xFF00 and
- *                         not none; key size 40, table bytes a multiple
+ *   RSS parameters        len ≥ 40, header type 0x89; unless disabling
+ *                         (flag 0x10, or hash information 0): hash
+ *                         function Toeplitz, types ⊆ 0xFF00 and not none; key size 40, table bytes a multiple
  *                         of 4, entries a power of two ≤ 128, off + size
  *                         ≤ len for key and table, every entry < the
  *                         queues in use (1 + subchannels allocated); an
@@ -273,7 +273,10 @@ rss_params(struct vs_oid_state *s, const uint8_t *in, uint32_t len, bool *bad)
 	memcpy(&p, in, sizeof(p));
 	if (p.h.type != NDIS_OBJ_RSS_PARAMS)
 		goto bad;
-	if (p.flags & NDIS_RSS_FLAG_DISABLE) {
+	/* Disabled by the flag, or by no hash function and no type (NDIS:
+	 * hash information 0 turns hashing off). */
+	if ((p.flags & NDIS_RSS_FLAG_DISABLE) ||
+	    (!(p.flags & NDIS_RSS_FLAG_HASH_UNCHANGED) && p.hash_info == 0)) {
 		s->rss_on = false;
 		return RNDIS_SUCCESS;
 	}

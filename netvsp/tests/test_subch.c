@@ -508,6 +508,7 @@ test_subch_rss_bad(void)
 		case 10: q.flags = NDIS_RSS_FLAG_KEY_UNCHANGED; break; /* none set yet */
 		case 11: q.h.type = NDIS_OBJ_RSS_CAPS; break;
 		case 12: len = sizeof(p) - 1; break;                  /* short */
+		case 13: q.hash_info = NDIS_HASH_IPV4; break;          /* no function */
 		default: goto done;
 		}
 		memcpy(b, &q, sizeof(q));
@@ -525,6 +526,13 @@ done:
 	CU_ASSERT_EQUAL(st, RNDIS_SUCCESS);
 	vs_netvsp_get_info(h.ch, &in);
 	CU_ASSERT(in.rss_on);
+	/* Hash information 0: hashing off, as NDIS has it. */
+	memcpy(b, good, sizeof(b));
+	((struct ndis_rss_params *)b)->hash_info = 0;
+	CU_ASSERT_EQUAL(vs_netvsp_guest_set(g, OID_GEN_RSS_PARAMS, b, sizeof(b), &st), 0);
+	CU_ASSERT_EQUAL(st, RNDIS_SUCCESS);
+	vs_netvsp_get_info(h.ch, &in);
+	CU_ASSERT(!in.rss_on);
 	mq_teardown(&h, g);
 }
 
