@@ -14,6 +14,12 @@
  * entry naming a queue the guest has not opened (yet) falls back to 0.
  * Hashing uses rte_softrss_be over the key converted when it was
  * published, so a frame costs one header read and one hash.
+ *
+ * The split: queue 0's frames are written at once (the primary's token);
+ * a subchannel's go, with a reference each, into its hand-off ring, and
+ * its own rx_burst writes them (vs_tx_drain, hashing them again for the
+ * PPIs), so no worker ever takes another queue's token.  Per queue the
+ * frames keep their order, which keeps every flow's.
  */
 #include <string.h>
 
