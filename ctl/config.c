@@ -291,6 +291,40 @@ vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf *c,
 	return 0;
 }
 
+/* "queue_lcores": the pins of a netvsc port's queues 1.. (an lcore
+ * number, or null for none), as persist.c writes them. */
+static int
+vs_ctl_parse_queue_lcores(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
+			  size_t errlen)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "queue_lcores"), *e;
+	unsigned int q = 1;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a) || c->kind != VS_PORT_NETVSC ||
+	    (unsigned int)cJSON_GetArraySize(a) + 1 > (c->queues ? c->queues : 1)) {
+		snprintf(err, errlen,
+			 "%s%squeue_lcores: expected, for a netvsc port, an array of at most "
+			 "queues - 1 lcores (or null)",
+			 where, *where ? "." : "");
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(e, a) {
+		if (cJSON_IsNumber(e) && e->valuedouble >= 0 && e->valuedouble < 65536 &&
+		    e->valuedouble == (double)(unsigned int)e->valuedouble) {
+			c->queue_pinned |= (uint8_t)(1u << q);
+			c->queue_lcore[q] = (uint16_t)e->valuedouble;
+		} else if (!cJSON_IsNull(e)) {
+			snprintf(err, errlen, "%s%squeue_lcores[%u]: expected an lcore number or null",
+				 where, *where ? "." : "", q - 1);
+			return -EINVAL;
+		}
+		q++;
+	}
+	return 0;
+}
+
 int
 vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		  size_t errlen)
@@ -303,7 +337,7 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "mtu",	   "addresses",	 "rx_pcap",
 					   "tx_pcap",	   "loop",	 "offload",
 					   "storm_control", "lcore",	 "vmq",	 "queues",
-					   NULL};
+					   "queue_lcores", NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -349,6 +383,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 			 *where ? "." : "");
 		return -EINVAL;
 	}
+	if ((rc = vs_ctl_parse_queue_lcores(o, where, c, err, errlen)) != 0)
+		return rc;
 	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_storm(o, where, &c->storm, err, errlen)) != 0)

@@ -99,7 +99,10 @@ vs_ctl_vmq_set_undo(struct vs_ctl *c, const char *name, const struct vs_ctl_vmq_
 {
 	char e2[128];
 
-	if (s->has_lcore)
+	if (s->has_lcore && s->queue > 0 && s->queue < VS_PORT_MAX_QUEUES)
+		vs_dp_port_set_placement(c->dp, name, s->queue, pc->queue_pinned >> s->queue & 1,
+					 pc->queue_lcore[s->queue], e2, sizeof(e2));
+	else if (s->has_lcore)
 		vs_dp_port_set_placement(c->dp, name, 0, pc->pinned, pc->lcore, e2, sizeof(e2));
 	if (s->has_vmq)
 		vs_dp_port_set_vmq(c->dp, name, pc->vmq, e2, sizeof(e2));

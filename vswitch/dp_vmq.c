@@ -191,9 +191,16 @@ vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen
 			return -ENOSPC;
 		}
 		p->n_queues = (uint16_t)p->conf.queues;
-		/* Spread from the port's own worker on, round robin. */
-		for (q = 1; q < p->n_queues; q++)
-			p->qworker[q] = (uint16_t)((p->worker + q) % dp->n_workers);
+		/* Pinned, else spread from the port's own worker on, round
+		 * robin (a pin to an lcore without a worker is kept, unused). */
+		for (q = 1; q < p->n_queues; q++) {
+			int pw = (p->conf.queue_pinned >> q & 1)
+					 ? vs_dp_lcore_worker(dp, p->conf.queue_lcore[q])
+					 : -1;
+
+			p->qworker[q] = pw >= 0 ? (uint16_t)pw
+						: (uint16_t)((p->worker + q) % dp->n_workers);
+		}
 	}
 	if (p->conf.kind == VS_PORT_NETVSC && dp->n_workers > 1) {
 		p->tx_handoff = vs_dp_ring("txh", idx, p->gen);
@@ -296,7 +303,10 @@ vs_dp_port_set_placement(struct vs_dp *dp, const char *name, unsigned int queue,
 		return idx;
 	p = &dp->ports[idx];
 	if (queue > 0) {
-		/* A subchannel queue: moved now, not persisted (vswitch.h, placement). */
+		/* A subchannel queue (vswitch.h, placement). */
+		p->conf.queue_pinned = (uint8_t)((p->conf.queue_pinned & ~(1u << queue)) |
+						 (pin ? 1u << queue : 0));
+		p->conf.queue_lcore[queue] = pin ? (uint16_t)lcore : 0;
 		if (!pin)
 			return 0;
 		w = (uint16_t)vs_dp_lcore_worker(dp, lcore);

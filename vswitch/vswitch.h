@@ -232,8 +232,12 @@ struct vs_port_conf {
 	 * access VLAN when it has one) are handed to the VM's worker. */
 	bool vmq;
 	/* netvsc: channels (queues) the guest may use, the primary included
-	 * (NVSP subchannels, netvsp.h "Multi-queue"); 0 = 1, at most 8. */
+	 * (NVSP subchannels, netvsp.h "Multi-queue"); 0 = 1, at most 8.
+	 * Bit q of queue_pinned: queue q (≥ 1) is pinned to queue_lcore[q]
+	 * (as pinned and lcore are for queue 0). */
 	uint32_t queues;
+	uint8_t queue_pinned;
+	uint16_t queue_lcore[VS_PORT_MAX_QUEUES];
 };
 
 /*
@@ -473,9 +477,10 @@ void vs_dp_stop(struct vs_dp *dp);
  * one worker.  Moving one (a pin, a rebalance) takes two publications:
  * first it is polled by nobody (frames wait in the device queue or the
  * ring), then by its new worker, so two workers never poll it at once.
- * Subchannel queue q starts on the q-th worker after the port's own;
- * `port set --queue Q --lcore N` moves it (not persisted, and a rebalance
- * leaves subchannel queues where they are).
+ * Subchannel queue q starts on its pinned worker (queue_pinned), else on
+ * the q-th worker after the port's own; `port set --queue Q --lcore N`
+ * pins and moves it (kept in the configuration, as queue 0's pin); a
+ * rebalance leaves subchannel queues where they are.
  */
 /* The worker index of an EAL lcore, or -ENOENT if no worker runs there. */
 int vs_dp_lcore_worker(const struct vs_dp *dp, unsigned int lcore);

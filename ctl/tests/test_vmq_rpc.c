@@ -6,7 +6,8 @@
  * "vmq" for a port without a MAC), both persisted and reported by
  * port.get with the reason; workers.list and workers.rebalance; a
  * multi-queue netvsc port's "queues" (persisted, refused elsewhere and
- * out of range), its queues in workers.list and placed by port.set.
+ * out of range), its queues in workers.list, placed by port.set and the
+ * pins persisted ("queue_lcores").
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -233,6 +234,27 @@ test_multiqueue_methods(void)
 	snprintf(req, sizeof(req), RQ("port.set", "{\"name\":\"m\",\"queue\":2,\"lcore\":%u}"),
 		 rte_get_main_lcore());
 	cJSON_Delete(ok(req));
+	txt = vs_ctl_read_file(cfg_path, err, sizeof(err));
+	doc = txt ? cJSON_Parse(txt) : NULL;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "ports"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "name")->valuestring, "m") == 0) {
+			const cJSON *l = cJSON_GetObjectItemCaseSensitive(p, "queue_lcores");
+
+			/* Queue 1 unpinned, queue 2 on the main lcore. */
+			CU_ASSERT(cJSON_GetArraySize(l) == 2 && cJSON_IsNull(cJSON_GetArrayItem(l, 0)) &&
+				  cJSON_GetNumberValue(cJSON_GetArrayItem(l, 1)) ==
+					  (double)rte_get_main_lcore());
+			seen = -1;
+		}
+	CU_ASSERT_EQUAL(seen, -1);
+	cJSON_Delete(doc);
+	free(txt);
+	refused(RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m2\",\"kind\":\"netvsc\","
+				 "\"queues\":2,\"queue_lcores\":[1,2]}"),
+		"queue_lcores: ");
+	refused(RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m2\",\"kind\":\"netvsc\","
+				 "\"queues\":2,\"queue_lcores\":[\"x\"]}"),
+		"queue_lcores[0]: ");
 	refused(RQ("port.set", "{\"name\":\"m\",\"queue\":3,\"lcore\":0}"),
 		"queue: port m has 3 receive queues (0-2)");
 	cJSON_Delete(ok(RQ("port.del", "{\"name\":\"m\"}")));

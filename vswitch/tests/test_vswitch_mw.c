@@ -567,6 +567,23 @@ test_netvsc_multiqueue(void)
 	CU_ASSERT_EQUAL(vs_dp_port_set_placement_check(ndp, "vm", 3, true, l1, err, sizeof(err)),
 			-EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "queue"));
+	vs_dp_port_conf(ndp, (unsigned int)vi, &got);
+	CU_ASSERT_EQUAL(got.queue_pinned, 1u << 2);
+	CU_ASSERT_EQUAL(got.queue_lcore[2], l1);
+	/* A pin in the configuration (a restart) places the queue. */
+	{
+		struct vs_port_conf vm2 = vm;
+		int i2;
+
+		snprintf(vm2.name, sizeof(vm2.name), "vm2");
+		vm2.queues = 2;
+		vm2.queue_pinned = 1u << 1;
+		vm2.queue_lcore[1] = (uint16_t)l0;
+		CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &vm2, err, sizeof(err)), 0);
+		i2 = vs_dp_port_index(ndp, "vm2");
+		CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)i2, 1), 0);
+		CU_ASSERT_EQUAL(vs_dp_port_del(ndp, "vm2", err, sizeof(err)), 0);
+	}
 	CU_ASSERT_EQUAL_FATAL(vs_dp_start(ndp, err, sizeof(err)), 0);
 	vs_dp_port_conf(ndp, (unsigned int)vi, &got);
 	CU_ASSERT_EQUAL(got.queues, 3);
