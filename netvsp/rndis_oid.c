@@ -11,7 +11,8 @@
  *                         RSC fields (size ≥ 24) 0, 1 or 2
  *   RSS parameters        len ≥ 40, header type 0x89; unless disabling
  *                         (flag 0x10, or hash information 0): hash
- *                         function Toeplitz, types ⊆ 0xFF00 and not none; key size 40, table bytes a multiple
+ *                         function Toeplitz, types ⊆ 0xFF00 and not
+ *                         none; key size 40, table bytes a multiple
  *                         of 4, entries a power of two ≤ 128, off + size
  *                         ≤ len for key and table, every entry < the
  *                         queues in use (1 + subchannels allocated); an
