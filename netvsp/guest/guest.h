@@ -63,6 +63,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netvsp.h" /* VS_NETVSP_MAX_QUEUES */
+
 struct vs_netvsp_guest;
 
 struct vs_netvsp_guest_opts {
@@ -125,7 +127,7 @@ struct vs_netvsp_guest_stats {
 	uint32_t l3_mtu;
 	uint8_t mac[6];
 	uint16_t queues;         /* 1 + subchannels open */
-	uint64_t rx_frames_q[8]; /* frames received per channel */
+	uint64_t rx_frames_q[VS_NETVSP_MAX_QUEUES]; /* frames received per channel */
 };
 
 int vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,

@@ -256,7 +256,7 @@ rxq_push(struct vs_netvsp_guest *g, const struct vs_guest_rxent *e, const uint8_
 	q->end = end;
 	g->rxd_tail = end;
 	g->st.rx_frames++;
-	g->st.rx_frames_q[e->queue % 8]++;
+	g->st.rx_frames_q[e->queue]++; /* < queues */
 }
 
 static void
