@@ -291,6 +291,40 @@ vs_ctl_parse_security(const cJSON *o, const char *where, struct vs_port_conf *c,
 	return 0;
 }
 
+/* "queue_lcores": the pins of a netvsc port's queues 1.. (an lcore
+ * number, or null for none), as persist.c writes them. */
+static int
+vs_ctl_parse_queue_lcores(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
+			  size_t errlen)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "queue_lcores"), *e;
+	unsigned int q = 1;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a) || c->kind != VS_PORT_NETVSC ||
+	    (unsigned int)cJSON_GetArraySize(a) + 1 > (c->queues ? c->queues : 1)) {
+		snprintf(err, errlen,
+			 "%s%squeue_lcores: expected, for a netvsc port, an array of at most "
+			 "queues - 1 lcores (or null)",
+			 where, *where ? "." : "");
+		return -EINVAL;
+	}
+	cJSON_ArrayForEach(e, a) {
+		if (cJSON_IsNumber(e) && e->valuedouble >= 0 && e->valuedouble < 65536 &&
+		    e->valuedouble == (double)(unsigned int)e->valuedouble) {
+			c->queue_pinned |= (uint8_t)(1u << q);
+			c->queue_lcore[q] = (uint16_t)e->valuedouble;
+		} else if (!cJSON_IsNull(e)) {
+			snprintf(err, errlen, "%s%squeue_lcores[%u]: expected an lcore number or null",
+				 where, *where ? "." : "", q - 1);
+			return -EINVAL;
+		}
+		q++;
+	}
+	return 0;
+}
+
 int
 vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
 		  size_t errlen)
@@ -302,7 +336,8 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 					   "owner",	   "group",	 "adopt",
 					   "mtu",	   "addresses",	 "rx_pcap",
 					   "tx_pcap",	   "loop",	 "offload",
-					   "storm_control", "lcore",	 "vmq",	 NULL};
+					   "storm_control", "lcore",	 "vmq",	 "queues",
+					   "queue_lcores", NULL};
 	const cJSON *addrs = cJSON_GetObjectItemCaseSensitive(o, "addresses"), *a;
 	unsigned int na = 0;
 	const cJSON *vlan = cJSON_GetObjectItemCaseSensitive(o, "vlan");
@@ -340,7 +375,15 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 		c->pinned = true;
 		c->lcore = (uint16_t)l;
 	}
-	if ((rc = vs_ctl_get_bool(o, where, "vmq", &c->vmq, err, errlen)) != 0)
+	if ((rc = vs_ctl_get_bool(o, where, "vmq", &c->vmq, err, errlen)) != 0 ||
+	    (rc = vs_ctl_get_u32(o, where, "queues", 1, 8, &c->queues, err, errlen)) != 0)
+		return rc;
+	if (c->queues > 1 && c->kind != VS_PORT_NETVSC) {
+		snprintf(err, errlen, "%s%squeues: only a netvsc port takes it (its channels)", where,
+			 *where ? "." : "");
+		return -EINVAL;
+	}
+	if ((rc = vs_ctl_parse_queue_lcores(o, where, c, err, errlen)) != 0)
 		return rc;
 	if ((rc = vs_ctl_parse_security(o, where, c, err, errlen)) != 0 ||
 	    (rc = vs_ctl_parse_offload(o, where, &c->offload, err, errlen)) != 0 ||

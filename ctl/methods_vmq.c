@@ -99,7 +99,10 @@ vs_ctl_vmq_set_undo(struct vs_ctl *c, const char *name, const struct vs_ctl_vmq_
 {
 	char e2[128];
 
-	if (s->has_lcore)
+	if (s->has_lcore && s->queue > 0 && s->queue < VS_PORT_MAX_QUEUES)
+		vs_dp_port_set_placement(c->dp, name, s->queue, pc->queue_pinned >> s->queue & 1,
+					 pc->queue_lcore[s->queue], e2, sizeof(e2));
+	else if (s->has_lcore)
 		vs_dp_port_set_placement(c->dp, name, 0, pc->pinned, pc->lcore, e2, sizeof(e2));
 	if (s->has_vmq)
 		vs_dp_port_set_vmq(c->dp, name, pc->vmq, e2, sizeof(e2));
@@ -148,13 +151,13 @@ vs_m_workers_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size
 	*res = cJSON_CreateArray();
 	for (i = 0; i < vs_dp_worker_count(c->dp) || (i == 0 && vs_dp_worker_count(c->dp) == 0);
 	     i++) {
-		struct vs_worker_queue q[2 * VS_MAX_PORTS];
+		struct vs_worker_queue q[2 * VS_MAX_PORTS + VS_DP_MAX_SUBQUEUES];
 		struct vs_worker_stats ws;
 		cJSON *o = cJSON_CreateObject(), *qa;
 		unsigned int n;
 
 		vs_dp_worker_stats(c->dp, i, &ws);
-		n = vs_dp_worker_queues(c->dp, i, q, 2 * VS_MAX_PORTS);
+		n = vs_dp_worker_queues(c->dp, i, q, RTE_DIM(q));
 		cJSON_AddNumberToObject(o, "worker", i);
 		cJSON_AddNumberToObject(o, "lcore", ws.lcore);
 		qa = cJSON_AddArrayToObject(o, "queues");
@@ -166,7 +169,7 @@ vs_m_workers_list(struct vs_ctl *c, const cJSON *p, cJSON **res, char *err, size
 			if (q[k].vmq)
 				cJSON_AddBoolToObject(e, "vmq", true);
 			else
-				cJSON_AddNumberToObject(e, "queue", 0);
+				cJSON_AddNumberToObject(e, "queue", q[k].queue);
 			cJSON_AddNumberToObject(e, "packets", (double)q[k].packets);
 			cJSON_AddItemToArray(qa, e);
 		}

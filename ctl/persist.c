@@ -111,6 +111,17 @@ vs_ctl_port_json(const struct vs_dp *dp, unsigned int idx)
 		cJSON_AddBoolToObject(o, "adopt", true);
 	if (c.kind == VS_PORT_NETVSC && c.mtu)
 		cJSON_AddNumberToObject(o, "mtu", c.mtu);
+	if (c.kind == VS_PORT_NETVSC && c.queues > 1)
+		cJSON_AddNumberToObject(o, "queues", c.queues);
+	if (c.kind == VS_PORT_NETVSC && c.queue_pinned) {
+		/* Queue 1 first; null: placed by the datapath. */
+		cJSON *a = cJSON_AddArrayToObject(o, "queue_lcores");
+
+		for (unsigned int q = 1; q < c.queues; q++)
+			cJSON_AddItemToArray(a, c.queue_pinned >> q & 1
+							? cJSON_CreateNumber(c.queue_lcore[q])
+							: cJSON_CreateNull());
+	}
 	vs_ctl_port_settings_json(o, &c, c.kind == VS_PORT_HOST || c.kind == VS_PORT_EMULATED);
 	return o;
 }

@@ -41,11 +41,13 @@ struct vs_opt {
 	enum vs_opt_type type;
 };
 
+#define VS_CMD_OPTS 20 /* flags of the command that takes most */
+
 struct vs_cmd {
 	const char *noun, *verb, *method;
 	const char *pos[3];        /* required positional params */
 	const char *opt_pos;       /* one optional positional param */
-	struct vs_opt opts[16];
+	struct vs_opt opts[VS_CMD_OPTS];
 	const char *help;
 	void (*print)(const cJSON *result);
 };
@@ -93,11 +95,13 @@ static const struct vs_cmd vs_cmds[] = {
 	  {"--rx-pcap", "rx_pcap", false},
 	  {"--tx-pcap", "tx_pcap", false},
 	  {"--loop", "loop", false},
-	  {"--mtu", "mtu", true}},
+	  {"--mtu", "mtu", true},
+	  {"--queues", "queues", true}},
 	 "port add SWITCH NAME --kind emulated|netvsc|ring|pcap|vdev [--devargs ARGS] [--ring-size N] "
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
-	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off] [--mtu N (netvsc)]",
+	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off] [--mtu N (netvsc)] "
+	 "[--queues 1-8 (netvsc)]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,
@@ -313,7 +317,7 @@ vs_build_params(const struct vs_cmd *cmd, int argc, char **argv)
 		const struct vs_opt *o = NULL;
 
 		if (strncmp(argv[i], "--", 2) == 0) {
-			for (j = 0; j < 16 && cmd->opts[j].flag; j++)
+			for (j = 0; j < VS_CMD_OPTS && cmd->opts[j].flag; j++)
 				if (strcmp(cmd->opts[j].flag, argv[i]) == 0)
 					o = &cmd->opts[j];
 			if (o == NULL) {

@@ -63,9 +63,12 @@ vs_print_workers(const cJSON *r)
 		       vs_n(w, "packets"), vs_n(w, "cycles_per_packet"), idle);
 		cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(w, "queues"))
 		{
-			printf("%s%s%s (%.0f)", first ? "" : ", ", vs_s(q, "port"),
-			       cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "vmq")) ? ":vmq" : ":0",
-			       vs_n(q, "packets"));
+			if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(q, "vmq")))
+				printf("%s%s:vmq (%.0f)", first ? "" : ", ", vs_s(q, "port"),
+				       vs_n(q, "packets"));
+			else
+				printf("%s%s:%.0f (%.0f)", first ? "" : ", ", vs_s(q, "port"),
+				       vs_n(q, "queue"), vs_n(q, "packets"));
 			first = 0;
 		}
 		printf("%s\n", first ? "-" : "");

@@ -3,7 +3,8 @@
  * The channel: the §6 shared-memory file, open/close and rescind, the
  * control thread's poll loop (NVSP and RNDIS control messages and their
  * replies), link indications, publication of state to the workers, and
- * counters.  Thread model and field ownership: netvsp_priv.h.
+ * counters (summed over the queues).  The subchannel queues themselves
+ * are queues.c's.  Thread model and field ownership: netvsp_priv.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_thash.h>
 
 #include "netvsp_priv.h"
 
@@ -37,13 +39,19 @@ void
 vs_netvsp_counters(const struct vs_netvsp *ch, uint64_t *out)
 {
 	for (unsigned i = 0; i < VS_NETVSP_N_COUNTERS; i++)
-		out[i] = __atomic_load_n(&ch->cnt[i], __ATOMIC_RELAXED);
+		out[i] = vs_netvsp_counter(ch, (enum vs_netvsp_counter)i);
 }
 
 uint64_t
 vs_netvsp_counter(const struct vs_netvsp *ch, enum vs_netvsp_counter c)
 {
-	return __atomic_load_n(&ch->cnt[c], __ATOMIC_RELAXED);
+	uint64_t v = 0;
+
+	if (ch->qid != 0)
+		return __atomic_load_n(&ch->cnt[c], __ATOMIC_RELAXED);
+	for (uint16_t q = 0; q < ch->max_q; q++)
+		v += __atomic_load_n(&ch->q[q]->cnt[c], __ATOMIC_RELAXED);
+	return v;
 }
 
 /* ---- publication to the workers: a seqlock with one writer (C) ---- */
@@ -79,12 +87,31 @@ vs_chan_publish(struct vs_netvsp *ch)
 	memcpy(ch->pub.mc, c->oid.mc, sizeof(ch->pub.mc));
 	ch->pub.rsc4 = c->oid.rsc_cap && c->oid.rsc4_on;
 	ch->pub.rsc6 = c->oid.rsc_cap && c->oid.rsc6_on;
+	ch->pub.n_queues = (uint16_t)(1 + c->n_sub);
+	ch->pub.sub_open = c->sub_open;
+	ch->pub.rss_on = c->oid.rss_on;
+	ch->pub.rss_types = c->oid.rss_hash & NDIS_HASH_TYPES;
+	ch->pub.rss_n = c->oid.rss_n;
+	if (c->oid.rss_on) {
+		uint32_t key[NDIS_RSS_KEY_LEN / 4];
+
+		memcpy(key, c->oid.rss_key, sizeof(key));
+		rte_convert_rss_key(key, ch->pub.rss_key_be, NDIS_RSS_KEY_LEN);
+		memcpy(ch->pub.rss_tbl, c->oid.rss_tbl, sizeof(ch->pub.rss_tbl));
+	}
+	{
+		union vs_pub_shared u = {.p = ch->pub};
+
+		for (size_t i = 0; i < VS_PUB_WORDS; i++)
+			__atomic_store_n(&ch->pubw.w[i], u.w[i], __ATOMIC_RELAXED);
+	}
 	__atomic_store_n(&ch->pub_seq, s + 2, __ATOMIC_RELEASE);
 }
 
 void
 vs_pub_refresh(struct vs_netvsp *ch, uint32_t *seq, struct vs_pub *out)
 {
+	union vs_pub_shared u;
 	uint32_t s1, s2;
 
 	if (__atomic_load_n(&ch->pub_seq, __ATOMIC_ACQUIRE) == *seq)
@@ -95,10 +122,12 @@ vs_pub_refresh(struct vs_netvsp *ch, uint32_t *seq, struct vs_pub *out)
 			rte_pause();
 			continue;
 		}
-		memcpy(out, &ch->pub, sizeof(*out));
+		for (size_t i = 0; i < VS_PUB_WORDS; i++)
+			u.w[i] = __atomic_load_n(&ch->pubw.w[i], __ATOMIC_RELAXED);
 		__atomic_thread_fence(__ATOMIC_ACQUIRE);
 		s2 = __atomic_load_n(&ch->pub_seq, __ATOMIC_RELAXED);
 	} while ((s1 & 1) || s1 != s2);
+	memcpy(out, &u.p, sizeof(*out));
 	*seq = s1;
 }
 
@@ -198,9 +227,10 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	uint32_t ring = p->ring_size ? p->ring_size : 256 * 1024;
 	uint64_t arena = p->arena_size ? p->arena_size : 64ull << 20;
 	uint32_t mtu = p->mtu ? p->mtu : 1500;
+	uint16_t nq = p->max_queues ? p->max_queues : 1;
 	struct vs_netvsp *ch;
 	struct vs_chan_hdr *h;
-	uint64_t arena_off = VS_PAGE + 2ull * ring;
+	uint64_t arena_off = VS_PAGE + 2ull * ring * nq;
 	int n;
 
 	*out = NULL;
@@ -218,16 +248,19 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		snprintf(err, errlen, "mtu: %u is outside 68-9000", mtu);
 		return -EINVAL;
 	}
-	ch = aligned_alloc(RTE_CACHE_LINE_SIZE, RTE_ALIGN(sizeof(*ch), RTE_CACHE_LINE_SIZE));
+	if (nq > VS_NETVSP_MAX_QUEUES) {
+		snprintf(err, errlen, "max_queues: %u is outside 1-%u", nq, VS_NETVSP_MAX_QUEUES);
+		return -EINVAL;
+	}
+	ch = vs_queues_make(nq);
 	if (ch == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	memset(ch, 0, sizeof(*ch));
 	n = snprintf(ch->path, sizeof(ch->path), "%s/%s", dir, name);
 	if (n < 0 || (size_t)n >= sizeof(ch->path) || strchr(name, '/') != NULL || !name[0]) {
 		snprintf(err, errlen, "name: '%s' is not a valid file name", name);
-		free(ch);
+		vs_queues_free(ch);
 		return -EINVAL;
 	}
 	ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
@@ -239,7 +272,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 				 n == -EBUSY    ? "in use by another running host"
 				 : n == -EEXIST ? "exists and is not a channel file"
 						: strerror(-n));
-			free(ch);
+			vs_queues_free(ch);
 			return n;
 		}
 		ch->fd = open(ch->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
@@ -251,16 +284,10 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 			close(ch->fd);
 			unlink(ch->path);
 		}
-		free(ch);
+		vs_queues_free(ch);
 		return n;
 	}
 	ch->map_len = arena_off + arena;
-	if ((n = vs_chan_host_lock(ch->fd)) != 0) {
-		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
-		close(ch->fd);
-		free(ch);
-		return n;
-	}
 	if (ftruncate(ch->fd, (off_t)ch->map_len) != 0 ||
 	    (ch->map = mmap(NULL, ch->map_len, PROT_READ | PROT_WRITE, MAP_SHARED, ch->fd, 0)) ==
 		    MAP_FAILED) {
@@ -268,7 +295,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 		snprintf(err, errlen, "%s: %s", ch->path, strerror(-n));
 		close(ch->fd);
 		unlink(ch->path);
-		free(ch);
+		vs_queues_free(ch);
 		return n;
 	}
 	ch->signal_fd = -1;
@@ -280,8 +307,11 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	/* A poll-mode host never wants signals for guest→host packets (ref
 	 * §1.6). */
 	vs_ring_set_mask(&ch->in, 1);
+	vs_queues_attach(ch, ring);
 
 	ch->c.oid.l3_mtu = mtu;
+	ch->c.oid.max_queues = nq;
+	ch->c.oid.n_queues = 1;
 	ch->c.oid.link_speed = p->link_speed ? p->link_speed : 10000000000ull;
 	ch->c.oid.link_up = !p->link_down;
 	memcpy(ch->c.oid.mac, p->mac, 6);
@@ -299,7 +329,7 @@ vs_netvsp_create(const char *dir, const char *name, const struct vs_netvsp_param
 	memcpy(h->mac, p->mac, 6);
 	if (getrandom(h->instance, sizeof(h->instance), 0) != (ssize_t)sizeof(h->instance))
 		memset(h->instance, 0x5a, sizeof(h->instance));
-	h->subchannels = 0;
+	h->subchannels = nq - 1u;
 	vs_chan_publish(ch);
 	/* Offered last: a guest that sees it sees a complete header. */
 	__atomic_store_n(&h->host_state, VS_HOST_OFFERED, __ATOMIC_RELEASE);
@@ -319,8 +349,8 @@ vs_netvsp_set_signal_fd(struct vs_netvsp *ch, int efd)
 	ch->signal_fd = efd;
 }
 
-static void
-free_stash(struct vs_netvsp *ch)
+void
+vs_chan_free_stash(struct vs_netvsp *ch)
 {
 	for (uint32_t i = 0; i < ch->rx.n_stash; i++)
 		rte_pktmbuf_free(ch->rx.stash[ch->rx.stash_head + i]);
@@ -332,11 +362,12 @@ vs_netvsp_destroy(struct vs_netvsp *ch)
 {
 	if (ch == NULL)
 		return;
-	free_stash(ch);
+	for (uint16_t q = 0; q < ch->max_q; q++)
+		vs_chan_free_stash(ch->q[q]);
 	munmap(ch->map, ch->map_len);
 	close(ch->fd);
 	unlink(ch->path);
-	free(ch);
+	vs_queues_free(ch);
 }
 
 void
@@ -365,12 +396,14 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state, uint32_t session)
 	vs_ring_resync(&ch->out);
 	vs_ring_set_mask(&ch->in, 1);
 	ch->rx.n_pend = 0;
-	free_stash(ch);
+	vs_chan_free_stash(ch);
 	ch->ctlq_head = ch->ctlq_tail = 0;
 	ch->outq_head = ch->outq_tail = ch->outq_seen = 0;
 	ch->outq_waiting = false;
 	__atomic_store_n(&ch->dead, 0, __ATOMIC_RELAXED);
 	vs_netvsp_release(ch); /* a new session owes nothing for the last one */
+	/* Subchannels go with the session; the guest asks again. */
+	__atomic_store_n(&ch->hdr->sub_offered, 0, __ATOMIC_RELEASE);
 	memset(c, 0, sizeof(*c));
 	c->guest_state = guest_state;
 	c->session = session;
@@ -381,6 +414,8 @@ session_reset(struct vs_netvsp *ch, uint32_t guest_state, uint32_t session)
 	c->oid.l3_mtu = oid.l3_mtu;
 	c->oid.link_speed = oid.link_speed;
 	c->oid.link_up = oid.link_up;
+	c->oid.max_queues = oid.max_queues;
+	c->oid.n_queues = 1;
 	vs_chan_publish(ch);
 	vs_token_put(ch);
 }
@@ -495,6 +530,8 @@ handle_item(struct vs_netvsp *ch, const struct vs_ctl_item *it)
 		send_rndis_ctl(ch, c->reply, n);
 	if (c->rndis_up && !was_up)
 		c->link_told_up = c->oid.link_up; /* the guest queries it next */
+	if (c->oid.filter != 0)
+		c->filter_ever = true;
 	vs_chan_publish(ch);
 	return true;
 }
@@ -568,6 +605,7 @@ vs_netvsp_ctl_poll(struct vs_netvsp *ch)
 	}
 	if (!ch->pub.open || __atomic_load_n(&ch->quarantined, __ATOMIC_RELAXED))
 		return 0;
+	vs_sub_poll(ch);
 	ctl_sections(ch);
 	/* Before the data path runs, C reads the guest→host ring itself. */
 	if (!LOAD_ACQ(&ch->rx_active) && vs_token_try(ch)) {
@@ -593,7 +631,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	struct vs_pub p;
 	uint32_t seq = UINT32_MAX;
 
-	vs_pub_refresh((struct vs_netvsp *)(uintptr_t)ch, &seq, &p);
+	vs_pub_refresh(ch->prim, &seq, &p);
 	memset(info, 0, sizeof(*info));
 	info->open = p.open;
 	info->lost = p.lost;
@@ -612,4 +650,7 @@ vs_netvsp_get_info(const struct vs_netvsp *ch, struct vs_netvsp_info *info)
 	memcpy(info->mac, p.mac, 6);
 	info->rsc_ipv4 = p.open && p.rsc4;
 	info->rsc_ipv6 = p.open && p.rsc6;
+	info->queues = p.n_queues;
+	info->sub_open = p.sub_open;
+	info->rss_on = p.rss_on;
 }

@@ -60,6 +60,33 @@
  * frames are dropped: rx_over_mtu (the guest's packet fails) and
  * tx_over_mtu (taken and dropped, like a filtered frame).
  *
+ * Multi-queue (ref §3.5 NVSP 133, §4.9): a channel created with
+ * max_queues > 1 has max_queues - 1 subchannel ring pairs in its file
+ * (ARCHITECTURE §6).  The guest asks for subchannels with NVSP 133 and
+ * gets min(asked, max_queues - 1), once per session and before it sets a
+ * packet filter (Linux and DPDK both do so); it opens each by setting its
+ * bit in the header.  Queue 0 is the primary channel, queue i subchannel
+ * i: vs_netvsp_queue(ch, i) is its own object with its own rings, token,
+ * signal fd, share of the receive buffer and counters, on which
+ * vs_netvsp_rx_burst reads what the guest sent on that subchannel (data
+ * only: a control message there is refused, sub_ctl).  The guest completes
+ * a receive indication on the queue that sent it.  vs_netvsp_tx_burst on
+ * the primary spreads frames over the open queues by the guest's RSS
+ * parameters (OID_GEN_RECEIVE_SCALE_PARAMETERS: Toeplitz key, indirection
+ * table, hash types): the Toeplitz hash of the addresses (and TCP/UDP
+ * ports, when those types are on) picks a table entry, the entry a queue,
+ * and the frame carries the hash value and hash info PPIs; a frame without
+ * a hashable IPv4/IPv6 header goes to queue 0.  One flow thus always goes
+ * to one queue, in order.  Frames for queue 0 are written at once; those
+ * for a subchannel are handed to it through a ring (a reference taken on
+ * the mbuf: tx_burst still never frees) and written to the guest by that
+ * queue's next rx_burst, so each queue's rings are only ever written by
+ * the one worker polling it.  Queues may thus live on different workers:
+ * tx_burst and rx_burst of the primary on one, each subchannel's rx_burst
+ * on any one.  Frames refused at the hand-off are counted
+ * (tx_queue_full).  With several queues tx_burst may reorder pkts: the
+ * frames it took come first.
+ *
  * Counters: one block per context, each with a single writer; reading sums
  * them with relaxed loads.  All functions returning int return 0 or a
  * negative errno.
@@ -82,7 +109,10 @@ struct vs_netvsp_params {
 	uint8_t mac[6];
 	uint64_t link_speed; /* bit/s; 0: 10 Gbit/s */
 	bool link_down;      /* start with the link down */
+	uint16_t max_queues; /* queues a guest may use, primary included; 0: 1 */
 };
+
+#define VS_NETVSP_MAX_QUEUES 8u
 
 /*
  * Counters.  X(name, context): ctl = control thread, rx = the rx_burst worker
@@ -109,6 +139,8 @@ struct vs_netvsp_params {
 	X(ctl_no_rxbuf, ctl)       /* control reply impossible: no receive buffer */                \
 	X(ctl_deferred, ctl)       /* reply postponed: ring or control sections busy */             \
 	X(status_indications, ctl) /* link indications sent */                                      \
+	X(subch_refused, ctl)      /* NVSP 133 refused: again, or after a packet filter was set */  \
+	X(subch_allocated, ctl)    /* subchannels allocated */                                      \
 	X(rx_packets, rx)          /* frames received from the guest */                             \
 	X(rx_bytes, rx)                                                                             \
 	X(ring_corrupt, rx)        /* guest→host ring indices or descriptor invalid */              \
@@ -129,6 +161,7 @@ struct vs_netvsp_params {
 	X(comp_deferred, rx)       /* completion waited for ring space */                           \
 	X(ctl_queue_full, rx)      /* control queue full: reading paused */                         \
 	X(rx_signals, rx)          /* guest signalled by the rx worker */                           \
+	X(sub_ctl, rx)             /* control message on a subchannel: refused */                   \
 	X(ctl_signals, rx)         /* guest signalled for a control reply (by the ring writer) */   \
 	X(tx_packets, tx)          /* frames delivered to the guest */                              \
 	X(tx_bytes, tx)                                                                             \
@@ -145,6 +178,8 @@ struct vs_netvsp_params {
 	X(tx_rsc_frames, tx)       /* coalesced TCP frames delivered as RSC fragments */            \
 	X(tx_rsc_fragments, tx)    /* receive sections those took */                                \
 	X(tx_rsc_off, tx)          /* superframe for a guest without RSC: dropped */                \
+	X(tx_queue_full, tx)       /* a subchannel's hand-off ring was full: refused */             \
+	X(tx_handed, tx)           /* frames handed to a subchannel's worker */                     \
 	X(tx_rsc_bad, tx)          /* superframe whose headers or size cannot be coalesced */       \
 	X(tx_signals, tx)          /* guest signalled by the tx worker */
 
@@ -159,6 +194,8 @@ const char *vs_netvsp_counter_name(enum vs_netvsp_counter c);
 /* Fills out[VS_NETVSP_N_COUNTERS]; any thread. */
 void vs_netvsp_counters(const struct vs_netvsp *ch, uint64_t *out);
 uint64_t vs_netvsp_counter(const struct vs_netvsp *ch, enum vs_netvsp_counter c);
+/* On the primary channel both sum every queue; on vs_netvsp_queue(ch, q),
+ * q > 0, they give that queue's alone. */
 
 /* What the guest negotiated; any thread (fields are read individually). */
 struct vs_netvsp_info {
@@ -176,6 +213,9 @@ struct vs_netvsp_info {
 	bool link_up;
 	uint8_t mac[6];
 	bool rsc_ipv4, rsc_ipv6; /* the guest enabled RSC (receive coalescing) */
+	uint16_t queues;         /* 1 + subchannels allocated */
+	uint32_t sub_open;       /* bit i: subchannel i open */
+	bool rss_on;             /* the guest's RSS parameters are in force */
 };
 
 /* Creates <dir>/<name> (dir must exist), maps it and offers the channel.
@@ -229,7 +269,13 @@ void vs_netvsp_release(struct vs_netvsp *ch);
 /* True if quarantined; the reason is copied to reason (may be NULL). */
 bool vs_netvsp_quarantined(const struct vs_netvsp *ch, char *reason, size_t len);
 
-/* Worker: up to n frames the guest sent, allocated from mp. */
+/* Queue q (0: ch itself) of a primary channel, whether or not the guest
+ * opened it; NULL when q ≥ max_queues.  Any thread. */
+struct vs_netvsp *vs_netvsp_queue(struct vs_netvsp *ch, uint16_t q);
+uint16_t vs_netvsp_max_queues(const struct vs_netvsp *ch);
+
+/* Worker: up to n frames the guest sent, allocated from mp.  On a
+ * subchannel's object: what the guest sent on it. */
 uint16_t vs_netvsp_rx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 			    struct rte_mempool *mp);
 /* Worker: copies frames to the guest; see above for the return value. */

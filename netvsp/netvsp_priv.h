@@ -31,6 +31,17 @@
  *                           owner's return queue (SPSC, R→owner); the owner
  *                           walks its private chain and frees.
  *   cnt[]                   each index has one writer context (netvsp.h).
+ * Subchannels (queues 1..max_queues-1) are struct vs_netvsp objects of
+ * their own: rings, token, rx/tx state, sub_state[], return queues and
+ * counters are the queue's; map, header and arena are the primary's, and
+ * so are pub, the control state and outq (replies go on the primary
+ * only).  Queue q's workers read the primary's pub.  C resets a
+ * subchannel (under its token) when the guest opens it, and publishes
+ * its bit in pub.sub_open afterwards; R and T use the queue only while
+ * that bit is set.  The receive sections above VS_CTL_SUBS are cut into
+ * one run per queue in use (pub.n_queues), fixed for a session: NVSP 133
+ * is taken once, before the guest set a packet filter, so no data
+ * section is outstanding when the cut changes.
  * Everything the guest can write (header page, rings, arena) is read once
  * into private memory and validated before use.
  */
@@ -92,6 +103,22 @@ struct vs_pub {
 	uint32_t n_mc;
 	uint8_t mc[VS_MAX_MC][6];
 	bool rsc4, rsc6; /* the guest takes coalesced TCP frames (RSC) */
+	uint16_t n_queues;  /* 1 + subchannels allocated */
+	uint32_t sub_open;  /* bit q: queue q reset and open */
+	bool rss_on;
+	uint32_t rss_types; /* NDIS_HASH_* types enabled */
+	uint32_t rss_n;     /* table entries, a power of two */
+	uint32_t rss_key_be[NDIS_RSS_KEY_LEN / 4]; /* for rte_softrss_be */
+	uint8_t rss_tbl[NDIS_RSS_TABLE_MAX];
+};
+
+/* The published copy, read and written a word at a time with relaxed
+ * atomics inside the seqlock, so that a reader racing a writer reads
+ * stale words it then throws away rather than racing in the C sense. */
+#define VS_PUB_WORDS ((sizeof(struct vs_pub) + 7) / 8)
+union vs_pub_shared {
+	struct vs_pub p;
+	uint64_t w[VS_PUB_WORDS];
 };
 
 /* Single-producer single-consumer queue of section ids. */
@@ -129,13 +156,20 @@ struct vs_oid_state {
 	uint32_t n_mc;
 	uint8_t mc[VS_MAX_MC][6];
 	struct ndis_offload_params offload;
-	bool rss_on;
 	uint32_t nvsp_version;
 	/* RSC over VMBus: offered when the guest negotiated NVSP 6.1 and
 	 * declared the capability in its NDIS config (ref §3.5); on per IP
 	 * version once OID_TCP_OFFLOAD_PARAMETERS asked for it (ref §4.7). */
 	bool rsc_cap;
 	bool rsc4_on, rsc6_on;
+	/* RSS (ref §4.9): n_queues bounds the table's entries; the
+	 * capabilities offer max_queues. */
+	uint16_t n_queues, max_queues;
+	bool rss_on;
+	uint32_t rss_hash; /* hash_information */
+	uint32_t rss_n;
+	uint8_t rss_key[NDIS_RSS_KEY_LEN];
+	uint8_t rss_tbl[NDIS_RSS_TABLE_MAX];
 };
 
 /* What one RNDIS control message did (rndis.c). */
@@ -161,6 +195,10 @@ struct vs_ctl {
 	uint64_t rx_off, rx_len, tx_off, tx_len;
 	uint32_t sub_size, num_sub, num_sec, rxbuf_gen;
 	uint32_t datapath;
+	uint16_t n_sub;        /* subchannels allocated */
+	bool sub_asked;        /* NVSP 133 was answered this session */
+	uint32_t sub_open;     /* the guest's open bits C has acted on */
+	bool filter_ever;      /* a packet filter was set this session */
 	bool rndis_up;
 	bool link_dirty;   /* an indication is owed */
 	bool link_told_up; /* last state indicated */
@@ -182,8 +220,8 @@ struct vs_sg {
 struct vs_pktinfo {
 	uint32_t data_off; /* of the frame, from the message start */
 	uint32_t data_len;
-	bool has_vlan, has_csum, has_lso, has_hash, has_rsc;
-	uint32_t vlan, csum, lso, hash;
+	bool has_vlan, has_csum, has_lso, has_hash, has_hash_info, has_rsc;
+	uint32_t vlan, csum, lso, hash, hash_info;
 	struct rndis_pktinfo_id rsc; /* RSC fragment (ref §4.11) */
 };
 
@@ -207,6 +245,8 @@ struct vs_tx {
 	uint32_t seq;
 	struct vs_pub pub;
 	uint32_t gen; /* rxbuf_gen the allocator was built for */
+	uint16_t nq;  /* pub.n_queues it was built for */
+	const uint32_t *hash, *hinfo; /* per frame of the burst, or NULL */
 	uint32_t free[VS_MAX_SUBS], n_free;
 	uint32_t chain[VS_MAX_SUBS]; /* next section of a packet; UINT32_MAX ends */
 	uint16_t rsc_id;             /* id of the next coalesced frame */
@@ -247,6 +287,10 @@ struct vs_netvsp {
 	uint64_t arena_size;
 	uint32_t l2_mtu;
 	int signal_fd;
+	struct vs_netvsp *prim;                   /* the primary channel (self on it) */
+	uint16_t qid, max_q;                      /* queue index; queues (primary) */
+	struct vs_netvsp *q[VS_NETVSP_MAX_QUEUES]; /* primary: its queues, q[0] = self */
+	struct rte_ring *txq; /* subchannel: frames for it, primary's T → its R */
 
 	struct vs_ring in, out;
 	uint32_t token; /* the rings' token: its holder reads in and writes out */
@@ -259,8 +303,9 @@ struct vs_netvsp {
 	uint32_t lost_session;
 	uint32_t probe_tick;
 
-	uint32_t pub_seq; /* seqlock: odd while C writes pub */
-	struct vs_pub pub;
+	uint32_t pub_seq; /* seqlock: odd while C writes pubw */
+	struct vs_pub pub;         /* C's own; copied to pubw by vs_chan_publish */
+	union vs_pub_shared pubw;  /* what the workers copy */
 	bool rescinded;
 
 	struct vs_ctl c;
@@ -380,6 +425,8 @@ uint32_t vs_oid_set(struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uin
 struct vs_tx_frame {
 	uint32_t len;
 	bool seg;          /* RTE_MBUF_F_TX_TCP_SEG */
+	bool hash;         /* hash value and hash info PPIs (ref §4.11) */
+	uint32_t hash_value, hash_info;
 	uint32_t l2, l3, l4; /* headers of a seg frame */
 	bool v4;
 };
@@ -396,6 +443,27 @@ uint32_t vs_tx_take(struct vs_netvsp *ch, uint32_t k);
 /* The ingress port's checksum verdicts for the guest (ref §4.11, RX
  * bits): validated, failed (the guest drops the frame), or 0 for none. */
 uint32_t vs_tx_csum_info(const struct rte_mbuf *m);
+
+/* tx_dp.c: one queue's burst (its token, its sections); hash/hinfo per
+ * frame or NULL. */
+uint16_t vs_tx_queue_burst(struct vs_netvsp *q, struct rte_mbuf **pkts, uint16_t n,
+			   const uint32_t *hash, const uint32_t *hinfo);
+/* tx_rss.c: the queue for m under the guest's RSS parameters; *info 0
+ * when the frame has no hash (it goes to queue 0). */
+uint16_t vs_rss_queue(const struct vs_pub *pub, const struct rte_mbuf *m, uint32_t *hash,
+		      uint32_t *info);
+/* tx_rss.c: tx_burst of a primary channel whose guest set RSS parameters. */
+uint16_t vs_tx_spread(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n);
+/* tx_rss.c: a subchannel's worker writes the frames handed to it (in its
+ * rx_burst, token not held); frees them. */
+void vs_tx_drain(struct vs_netvsp *q);
+#define VS_TXQ_LEN 1024u /* frames waiting for a subchannel's worker */
+/* Queue q is open (the primary always, once the channel is). */
+static inline bool
+vs_queue_open(const struct vs_netvsp *ch, const struct vs_pub *pub)
+{
+	return ch->qid == 0 || (ch->qid < pub->n_queues && (pub->sub_open >> ch->qid & 1));
+}
 
 /* rx_dp.c: reads the guest→host ring (token held).  mp NULL: the control
  * thread is reading; frames are dropped. */
@@ -415,6 +483,17 @@ vs_token_put(struct vs_netvsp *ch)
 {
 	__atomic_store_n(&ch->token, 0, __ATOMIC_RELEASE);
 }
+/* queues.c: a primary channel with nq queues (its subchannel objects and
+ * their hand-off rings), or NULL; frees them all. */
+struct vs_netvsp *vs_queues_make(uint16_t nq);
+void vs_queues_free(struct vs_netvsp *ch);
+/* queues.c: points the subchannels at their rings in the mapped file. */
+void vs_queues_attach(struct vs_netvsp *ch, uint32_t ring);
+/* queues.c: follows the guest's subchannel open bits (header offset 92),
+ * resetting each subchannel it opens (C). */
+void vs_sub_poll(struct vs_netvsp *ch);
+/* channel.c: frees frames a queue's rx_burst kept for its next call. */
+void vs_chan_free_stash(struct vs_netvsp *ch);
 /* channel.c: publishes the control state for the workers (C). */
 void vs_chan_publish(struct vs_netvsp *ch);
 /* Copies the published state into a worker's private copy if it changed. */

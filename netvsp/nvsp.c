@@ -364,8 +364,23 @@ vs_nvsp_handle(struct vs_netvsp *ch, const uint8_t *msg, uint32_t len, bool rc, 
 			CNT_INC(ch, nvsp_bad_state);
 			return rc ? fail_reply(v, type, reply) : 0;
 		}
-		/* No sub-channels yet (§6 header offset 72 is 0): allocate none,
-		 * which is ≤ requested as Linux demands (ref §3.5). */
+		/* Once per session, before the guest's interface is up (Linux
+		 * and DPDK both ask then): the receive sections are cut per
+		 * queue, and none may be outstanding when the cut changes. */
+		if (c->sub_asked || c->filter_ever) {
+			CNT_INC(ch, subch_refused);
+			return rc ? fail_reply(v, type, reply) : 0;
+		}
+		/* At most what was asked, as Linux demands (ref §3.5), and the
+		 * ring pairs the file has. */
+		r.count = RTE_MIN(m.count, (uint32_t)ch->max_q - 1u);
+		c->sub_asked = true;
+		c->n_sub = (uint16_t)r.count;
+		c->oid.n_queues = (uint16_t)(1 + r.count);
+		CNT_ADD(ch, subch_allocated, r.count);
+		/* Offered in the header once the completion is queued: the
+		 * guest opens them after it (ref §5.1). */
+		__atomic_store_n(&ch->hdr->sub_offered, r.count, __ATOMIC_RELEASE);
 		memcpy(reply, &r, sizeof(r));
 		return rc ? vs_nvsp_wire_len(v, NVSP_SUBCHANNEL) : 0;
 	}

@@ -52,11 +52,13 @@ struct vs_chan_hdr {
 	uint8_t mac[6];
 	uint8_t pad0[2];
 	uint8_t instance[16];
-	uint32_t subchannels;
+	uint32_t subchannels; /* subchannel ring pairs in the file */
 	uint32_t pad1;
 	uint64_t gpa_base;
+	uint32_t sub_offered; /* subchannels allocated by NVSP 133 (host) */
+	uint32_t sub_open;    /* bit i: subchannel i open (guest) */
 	uint32_t guest_session; /* a new nonzero value at every open, before the state */
-	uint8_t pad2[36];
+	uint8_t pad2[28];
 	struct vs_chan_gpadl gpadl[VS_CHAN_GPADLS];
 };
 _Static_assert(offsetof(struct vs_chan_hdr, host_state) == 40, "§6");
@@ -64,7 +66,9 @@ _Static_assert(offsetof(struct vs_chan_hdr, mac) == 48, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, instance) == 56, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, subchannels) == 72, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, gpa_base) == 80, "§6");
-_Static_assert(offsetof(struct vs_chan_hdr, guest_session) == 88, "§6");
+_Static_assert(offsetof(struct vs_chan_hdr, sub_offered) == 88, "§6");
+_Static_assert(offsetof(struct vs_chan_hdr, sub_open) == 92, "§6");
+_Static_assert(offsetof(struct vs_chan_hdr, guest_session) == 96, "§6");
 _Static_assert(offsetof(struct vs_chan_hdr, gpadl) == 128, "§6");
 _Static_assert(sizeof(struct vs_chan_hdr) == 128 + 16 * 32, "§6");
 #define VS_GPADL_VALID 1u
@@ -502,7 +506,24 @@ struct ndis_rss_params {
 	uint32_t cpu_mask_off, cpu_mask_n, cpu_mask_entry;
 } __attribute__((packed));
 _Static_assert(sizeof(struct ndis_rss_params) == 40, "ref §4.9");
+#define NDIS_RSS_FLAG_HASH_UNCHANGED 0x02u
+#define NDIS_RSS_FLAG_TABLE_UNCHANGED 0x04u
+#define NDIS_RSS_FLAG_KEY_UNCHANGED 0x08u
 #define NDIS_RSS_FLAG_DISABLE 0x10u
+/* hash_information (ref §4.9): function in bits 0-7, then the types */
+#define NDIS_HASH_FUNC_TOEPLITZ 0x01u
+#define NDIS_HASH_FUNC_MASK 0xffu
+#define NDIS_HASH_IPV4 0x100u
+#define NDIS_HASH_TCP_IPV4 0x200u
+#define NDIS_HASH_IPV6 0x400u
+#define NDIS_HASH_IPV6_EX 0x800u
+#define NDIS_HASH_TCP_IPV6 0x1000u
+#define NDIS_HASH_TCP_IPV6_EX 0x2000u
+#define NDIS_HASH_UDP_IPV4 0x4000u
+#define NDIS_HASH_UDP_IPV6 0x8000u
+#define NDIS_HASH_TYPES 0xff00u
+#define NDIS_RSS_KEY_LEN 40u
+#define NDIS_RSS_TABLE_MAX 128u /* entries */
 
 struct ndis_config_param { /* ref §4.10 */
 	uint32_t name_off;

@@ -82,6 +82,9 @@ vs_rndis_ppi_walk(const uint8_t *ppi, uint32_t len, struct vs_pktinfo *pi)
 			} else if (e.type == PPI_HASH_VALUE) {
 				pi->has_hash = true;
 				pi->hash = v;
+			} else {
+				pi->has_hash_info = true;
+				pi->hash_info = v;
 			}
 			break;
 		case PPI_RSC_ID:

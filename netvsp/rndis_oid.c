@@ -9,10 +9,14 @@
  *   multicast list        len multiple of 6, ≤ VS_MAX_MC × 6
  *   offload parameters    len ≥ 20, header type 0x80, 20 ≤ size ≤ len,
  *                         RSC fields (size ≥ 24) 0, 1 or 2
- *   RSS parameters        len ≥ 40, header type 0x89; unless disabling:
- *                         key size 40, table bytes multiple of 4 in
- *                         [4, 512], off + size ≤ len for key and table,
- *                         every entry < channel count (1)
+ *   RSS parameters        len ≥ 40, header type 0x89; unless disabling
+ *                         (flag 0x10, or hash information 0): hash
+ *                         function Toeplitz, types ⊆ 0xFF00 and not
+ *                         none; key size 40, table bytes a multiple
+ *                         of 4, entries a power of two ≤ 128, off + size
+ *                         ≤ len for key and table, every entry < the
+ *                         queues in use (1 + subchannels allocated); an
+ *                         "unchanged" flag keeps a part set before
  *   config parameter      len ≥ 20, name/value off + len ≤ len, lengths
  *                         even and ≤ 510
  */
@@ -156,9 +160,12 @@ vs_oid_query(const struct vs_oid_state *s, uint32_t oid, const uint8_t *in, uint
 		v = VS_MAX_MC;
 		break;
 	case OID_GEN_RSS_CAPS: {
-		/* One queue; 128 table entries keep DPDK happy (ref §4.9). */
+		/* The port's queues (Linux asks for subchannels only when
+		 * there are ≥ 2); 128 table entries keep DPDK happy (ref
+		 * §4.9). */
+		uint32_t nq = s->max_queues ? s->max_queues : 1;
 		struct ndis_rss_caps c = {{NDIS_OBJ_RSS_CAPS, 2, sizeof(c)}, 0x01 | 0x100 | 0x200 | 0x400,
-					  1, 1, 128};
+					  nq, nq, NDIS_RSS_TABLE_MAX};
 
 		memcpy(out, &c, sizeof(c));
 		*outlen = sizeof(c);
@@ -259,25 +266,60 @@ static uint32_t
 rss_params(struct vs_oid_state *s, const uint8_t *in, uint32_t len, bool *bad)
 {
 	struct ndis_rss_params p;
+	uint32_t nq = s->n_queues ? s->n_queues : 1, n;
+	bool keep_hash, keep_tbl, keep_key;
 
 	if (len < sizeof(p))
 		goto bad;
 	memcpy(&p, in, sizeof(p));
 	if (p.h.type != NDIS_OBJ_RSS_PARAMS)
 		goto bad;
-	if (p.flags & NDIS_RSS_FLAG_DISABLE) {
+	/* Disabled by the flag, or by no hash function and no type (NDIS:
+	 * hash information 0 turns hashing off). */
+	if ((p.flags & NDIS_RSS_FLAG_DISABLE) ||
+	    (!(p.flags & NDIS_RSS_FLAG_HASH_UNCHANGED) && p.hash_info == 0)) {
 		s->rss_on = false;
 		return RNDIS_SUCCESS;
 	}
-	if (p.key_size != 40 || (uint64_t)p.key_off + p.key_size > len || p.table_size % 4 != 0 ||
-	    p.table_size < 4 || p.table_size > 512 || (uint64_t)p.table_off + p.table_size > len)
-		goto bad;
-	for (uint32_t i = 0; i < p.table_size; i += 4) {
-		uint32_t e;
+	n = p.table_size / 4u;
+	keep_hash = p.flags & NDIS_RSS_FLAG_HASH_UNCHANGED;
+	keep_tbl = p.flags & NDIS_RSS_FLAG_TABLE_UNCHANGED;
+	keep_key = p.flags & NDIS_RSS_FLAG_KEY_UNCHANGED;
 
-		memcpy(&e, in + p.table_off + i, 4);
-		if (e >= 1) /* one channel: every entry names channel 0 */
+	/* Nothing to keep before a first full set. */
+	if ((keep_hash || keep_tbl || keep_key) && s->rss_n == 0)
+		goto bad;
+	if (!keep_hash && ((p.hash_info & NDIS_HASH_FUNC_MASK) != NDIS_HASH_FUNC_TOEPLITZ ||
+			   (p.hash_info & ~(NDIS_HASH_FUNC_MASK | NDIS_HASH_TYPES)) != 0 ||
+			   (p.hash_info & NDIS_HASH_TYPES) == 0))
+		goto bad;
+	if (!keep_key && (p.key_size != NDIS_RSS_KEY_LEN || (uint64_t)p.key_off + p.key_size > len))
+		goto bad;
+	if (!keep_tbl) {
+		if (p.table_size % 4 != 0 || n == 0 || n > NDIS_RSS_TABLE_MAX || (n & (n - 1)) != 0 ||
+		    (uint64_t)p.table_off + p.table_size > len)
 			goto bad;
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t e;
+
+			memcpy(&e, in + p.table_off + 4 * i, 4);
+			if (e >= nq)
+				goto bad;
+		}
+	}
+	/* Validated whole before anything changes. */
+	if (!keep_hash)
+		s->rss_hash = p.hash_info;
+	if (!keep_key)
+		memcpy(s->rss_key, in + p.key_off, NDIS_RSS_KEY_LEN);
+	if (!keep_tbl) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint32_t e;
+
+			memcpy(&e, in + p.table_off + 4 * i, 4);
+			s->rss_tbl[i] = (uint8_t)e;
+		}
+		s->rss_n = n;
 	}
 	s->rss_on = true;
 	return RNDIS_SUCCESS;

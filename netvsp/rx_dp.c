@@ -443,7 +443,12 @@ rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *p
 			return NVSP_STAT_FAILURE;
 		}
 		if (type != RNDIS_PACKET) {
-			/* A control message travels alone (ref §4.1). */
+			/* A control message travels alone (ref §4.1), on the
+			 * primary channel. */
+			if (ch->qid != 0) {
+				CNT_INC(ch, sub_ctl);
+				return NVSP_STAT_FAILURE;
+			}
 			if (count > 0 || mlen > VS_CTL_MSG_MAX) {
 				CNT_INC(ch, rndis_bad_packet);
 				return NVSP_STAT_FAILURE;
@@ -507,8 +512,9 @@ vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 	uint16_t nb = 0;
 	int budget = RX_BUDGET;
 
-	vs_pub_refresh(ch, &rx->seq, &rx->pub);
-	if (!rx->pub.open || __atomic_load_n(&ch->dead, __ATOMIC_RELAXED))
+	vs_pub_refresh(ch->prim, &rx->seq, &rx->pub);
+	if (!rx->pub.open || !vs_queue_open(ch, &rx->pub) ||
+	    __atomic_load_n(&ch->dead, __ATOMIC_RELAXED))
 		return 0;
 	while (rx->n_stash > 0 && nb < n) {
 		pkts[nb++] = rx->stash[rx->stash_head++];
@@ -564,6 +570,12 @@ vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 			vs_ring_skip(&ch->in, &p);
 			continue;
 		case VMBUS_PKT_INBAND:
+			if (type != NVSP_RNDIS_PKT && ch->qid != 0) {
+				/* Subchannels carry data only. */
+				CNT_INC(ch, sub_ctl);
+				status = NVSP_STAT_FAILURE;
+				break;
+			}
 			if (type != NVSP_RNDIS_PKT) {
 				/* NVSP control: C completes it if asked. */
 				struct vs_ctl_item *it = ctlq_slot(ch, ITEM_NVSP, &p);
@@ -609,6 +621,9 @@ vs_netvsp_rx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 		return 0;
 	if (!__atomic_load_n(&ch->rx_active, __ATOMIC_RELAXED))
 		__atomic_store_n(&ch->rx_active, 1, __ATOMIC_RELEASE);
+	/* A subchannel writes the frames the primary's tx_burst handed it. */
+	if (ch->txq != NULL)
+		vs_tx_drain(ch);
 	if (n == 0 || mp == NULL || !vs_token_try(ch))
 		return 0;
 	nb = vs_netvsp_consume(ch, pkts, n, mp);

@@ -5,7 +5,9 @@
  * transfer-page packet (ref §2.3, §5.3).  The sections of one indication
  * form a chain whose head id is the transaction id; the guest's completion
  * of that id (seen by rx_dp.c) returns the whole chain.  Sections above
- * VS_CTL_SUBS are this worker's alone; see netvsp_priv.h.
+ * VS_CTL_SUBS are cut into one run per queue in use; each queue's worker
+ * owns its run alone (netvsp_priv.h).  Spreading a burst over the queues
+ * by the guest's RSS parameters is tx_rss.c's.
  *
  * How one frame is written into sections, and a TCP superframe coalesced
  * for a guest that enabled RSC, is tx_write.c's.  What we write to the
@@ -28,15 +30,19 @@ static void
 tx_reinit(struct vs_netvsp *ch)
 {
 	struct vs_tx *tx = &ch->tx;
-	uint32_t id;
+	uint32_t id, lo, hi, per;
 
 	while (vs_idxq_pop(&ch->ret_tx, &id))
 		;
 	tx->gen = tx->pub.rxbuf_gen;
+	tx->nq = tx->pub.n_queues;
 	tx->n_free = 0;
-	if (!tx->pub.rxbuf)
+	if (!tx->pub.rxbuf || tx->pub.num_sub <= VS_CTL_SUBS || ch->qid >= tx->nq)
 		return;
-	for (id = tx->pub.num_sub; id-- > VS_CTL_SUBS;) {
+	per = (tx->pub.num_sub - VS_CTL_SUBS) / tx->nq;
+	lo = VS_CTL_SUBS + ch->qid * per;
+	hi = ch->qid + 1u == tx->nq ? tx->pub.num_sub : lo + per;
+	for (id = hi; id-- > lo;) {
 		__atomic_store_n(&ch->sub_state[id], SUB_FREE, __ATOMIC_RELAXED);
 		tx->free[tx->n_free++] = id;
 	}
@@ -197,7 +203,7 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 	uint32_t max;
 
 	max = vs_frame_max(ch->l2_mtu, pub->guest_mtu);
-	if (tx->gen != pub->rxbuf_gen)
+	if (tx->gen != pub->rxbuf_gen || tx->nq != pub->n_queues)
 		tx_reinit(ch);
 	tx_reclaim(ch);
 	while (i < n) {
@@ -218,6 +224,11 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 
 			if (how == 0)
 				continue;
+			f.hash = tx->hinfo != NULL && tx->hinfo[i] != 0;
+			if (f.hash) {
+				f.hash_value = tx->hash[i];
+				f.hash_info = tx->hinfo[i];
+			}
 			if (!filter_pass(pub, m)) {
 				CNT_INC(ch, tx_filtered);
 				continue;
@@ -266,14 +277,15 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 }
 
 uint16_t
-vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
+vs_tx_queue_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n, const uint32_t *hash,
+		  const uint32_t *hinfo)
 {
 	const struct vs_pub *pub = &ch->tx.pub;
 	uint16_t took;
 
-	vs_pub_refresh(ch, &ch->tx.seq, &ch->tx.pub);
+	vs_pub_refresh(ch->prim, &ch->tx.seq, &ch->tx.pub);
 	if (!pub->open || !pub->rxbuf || !pub->rndis_up || !pub->link_up ||
-	    __atomic_load_n(&ch->dead, __ATOMIC_RELAXED) ||
+	    !vs_queue_open(ch, pub) || __atomic_load_n(&ch->dead, __ATOMIC_RELAXED) ||
 	    __atomic_load_n(&ch->quarantined, __ATOMIC_RELAXED)) {
 		CNT_ADD(ch, tx_not_ready, n);
 		return n; /* a NIC that is down drops what it is given */
@@ -288,7 +300,20 @@ vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 	 * state these frames rely on. */
 	if (ch->outq_head != __atomic_load_n(&ch->outq_tail, __ATOMIC_ACQUIRE))
 		vs_chan_flush_replies(ch);
+	ch->tx.hash = hash;
+	ch->tx.hinfo = hinfo;
 	took = deliver(ch, pkts, n);
 	vs_token_put(ch);
 	return took;
+}
+
+uint16_t
+vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (ch->qid == 0) {
+		vs_pub_refresh(ch, &ch->tx.seq, &ch->tx.pub);
+		if (ch->tx.pub.rss_on)
+			return vs_tx_spread(ch, pkts, n);
+	}
+	return vs_tx_queue_burst(ch, pkts, n, NULL, NULL);
 }

@@ -4,8 +4,8 @@
  * indications around them).
  *
  * A frame is one RNDIS PACKET in one section: header (44 bytes), PPIs
- * (16 bytes each: 802.1Q, checksum), frame; offsets from byte 8 (ref
- * §4.3).
+ * (16 bytes each: 802.1Q, checksum, RSS hash value and info), frame;
+ * offsets from byte 8 (ref §4.3).
  *
  * A TCP superframe (RTE_MBUF_F_TX_TCP_SEG: a guest's LSO, passed whole by
  * offload/ to a port whose guest enabled RSC) reaches the guest as one
@@ -187,10 +187,10 @@ put_ppi(uint8_t *p, uint32_t type, const void *value)
 }
 
 /* RNDIS PACKET header and PPIs for len bytes of frame; returns its size
- * (≤ 44 + 48). rsc: the fragment's PPI, or NULL. */
+ * (≤ 44 + 80). rsc: the fragment's PPI, or NULL. */
 static uint32_t
-packet_header(uint8_t *dst, const struct rte_mbuf *m, uint32_t cs, uint32_t len,
-	      const struct rndis_pktinfo_id *rsc)
+packet_header(uint8_t *dst, const struct rte_mbuf *m, const struct vs_tx_frame *f, uint32_t cs,
+	      uint32_t len, const struct rndis_pktinfo_id *rsc)
 {
 	struct rndis_packet h = {.h = {RNDIS_PACKET, 0}};
 	uint32_t np = 0;
@@ -206,6 +206,12 @@ packet_header(uint8_t *dst, const struct rte_mbuf *m, uint32_t cs, uint32_t len,
 	}
 	if (cs != 0)
 		np += put_ppi(ppi + np, PPI_CSUM, &cs);
+	if (f->hash) {
+		/* The RSS hash the queue was chosen by (Linux rxhash, DPDK
+		 * RSS hash). */
+		np += put_ppi(ppi + np, PPI_HASH_VALUE, &f->hash_value);
+		np += put_ppi(ppi + np, PPI_HASH_INFO, &f->hash_info);
+	}
 	h.ppi_off = np ? sizeof(h) - RNDIS_OFF_BASE : 0;
 	h.ppi_len = np;
 	h.data_off = sizeof(h) - RNDIS_OFF_BASE + np;
@@ -250,7 +256,7 @@ vs_tx_write_one(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_
 	if (k >= VS_TX_RANGES || (id = vs_tx_take(ch, k)) == UINT32_MAX)
 		return -ENOBUFS;
 	dst = ch->arena + tx->pub.rx_off + (uint64_t)id * tx->pub.sub_size;
-	h = packet_header(dst, m, cs, f->len, NULL);
+	h = packet_header(dst, m, f, cs, f->len, NULL);
 	copy_out(&c, dst + h, f->len);
 	if (f->seg)
 		fix_ip(dst + h + f->l2, f);
@@ -271,7 +277,7 @@ vs_tx_write_rsc(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_
 
 	/* Every fragment's header has the same size: RSC, 802.1Q, checksum
 	 * PPIs as they apply. */
-	hdr = packet_header(probe, m, cs, 0, &id);
+	hdr = packet_header(probe, m, f, cs, 0, &id);
 	chunk = tx->pub.sub_size - hdr;
 	n = (f->len + chunk - 1) / chunk;
 	if (n > VS_TX_RANGES || chunk < f->l2 + f->l3 + f->l4) {
@@ -286,7 +292,7 @@ vs_tx_write_rsc(struct vs_netvsp *ch, const struct rte_mbuf *m, const struct vs_
 
 		id.flags = PPI_RSC_SUBALLOC | (j == 0 ? PPI_RSC_FIRST : 0) |
 			   (j + 1 == n ? PPI_RSC_LAST : 0);
-		h = packet_header(dst, m, cs, len, &id);
+		h = packet_header(dst, m, f, cs, len, &id);
 		copy_out(&c, dst + h, len);
 		if (j == 0)
 			fix_ip(dst + h + f->l2, f);

@@ -86,12 +86,27 @@ vs_dp_publish(struct vs_dp *dp)
 
 			q->port = (uint16_t)i;
 			q->kind = VS_RXQ_PORT;
+			q->queue = 0;
 			/* A ring that is draining (VMQ going off) is still polled. */
 			if (p->vmq_ring != NULL) {
 				q = &s->rx[p->worker][s->n_rx[p->worker]++];
 				q->port = (uint16_t)i;
 				q->kind = VS_RXQ_VMQ;
+				q->queue = 0;
 			}
+		}
+		/* Subchannel queues, on their own workers (≤ VS_DP_MAX_SUBQUEUES
+		 * in all: dp_vmq.c). */
+		for (uint16_t k = 1; k < p->n_queues; k++) {
+			uint16_t qw = p->qworker[k];
+			struct vs_snap_rxq *q;
+
+			if (qw == VS_NO_WORKER)
+				continue;
+			q = &s->rx[qw][s->n_rx[qw]++];
+			q->port = (uint16_t)i;
+			q->kind = VS_RXQ_PORT;
+			q->queue = (uint8_t)k;
 		}
 
 		if (s->ports[i].up)

@@ -94,6 +94,10 @@ struct vs_port {
 	bool q_logged;          /* ever */
 	uint64_t q_unlogged;    /* violations since */
 	char q_last[160];       /* the latest of them */
+	/* A multi-queue netvsc port: queue q ≥ 1 (subchannel q) is polled
+	 * by qworker[q]; VS_NO_WORKER while it moves. */
+	uint16_t n_queues;
+	uint16_t qworker[VS_PORT_MAX_QUEUES];
 };
 
 struct vs_switch {
@@ -155,9 +159,10 @@ struct vs_snap_switch {
 enum { VS_RXQ_PORT, VS_RXQ_VMQ };
 struct vs_snap_rxq {
 	uint16_t port;
-	uint8_t kind; /* VS_RXQ_PORT: the port's queue 0 (and, netvsc, its
-			 transmit hand-off ring); VS_RXQ_VMQ: frames of the
-			 port's switch's uplink for this VM */
+	uint8_t kind; /* VS_RXQ_PORT: the port's queue `queue` (queue 0 with,
+			 netvsc, its transmit hand-off ring); VS_RXQ_VMQ:
+			 frames of the port's switch's uplink for this VM */
+	uint8_t queue;
 };
 
 struct vs_snapshot {
@@ -165,7 +170,7 @@ struct vs_snapshot {
 	struct vs_snap_switch switches[VS_MAX_SWITCHES];
 	struct vs_nlb_view nlb;
 	uint16_t n_rx[VS_MAX_WORKERS];
-	struct vs_snap_rxq rx[VS_MAX_WORKERS][2 * VS_MAX_PORTS];
+	struct vs_snap_rxq rx[VS_MAX_WORKERS][2 * VS_MAX_PORTS + VS_DP_MAX_SUBQUEUES];
 };
 
 #define VS_TXBUF_SIZE (2 * VS_BURST)

@@ -176,6 +176,32 @@ vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen
 		dp->workers[w]->rxq_packets[idx] = 0;
 		dp->workers[w]->vmq_packets[idx] = 0;
 	}
+	p->n_queues = 1;
+	if (p->conf.kind == VS_PORT_NETVSC && p->conf.queues > 1) {
+		unsigned int used = 0, i, q;
+
+		for (i = 0; i < VS_MAX_PORTS; i++)
+			if (dp->ports[i].in_use && i != idx)
+				used += dp->ports[i].n_queues - 1u;
+		if (used + p->conf.queues - 1 > VS_DP_MAX_SUBQUEUES) {
+			snprintf(err, errlen,
+				 "queues: port %s would take the datapath over %u subchannel queues "
+				 "(%u in use)",
+				 p->conf.name, VS_DP_MAX_SUBQUEUES, used);
+			return -ENOSPC;
+		}
+		p->n_queues = (uint16_t)p->conf.queues;
+		/* Pinned, else spread from the port's own worker on, round
+		 * robin (a pin to an lcore without a worker is kept, unused). */
+		for (q = 1; q < p->n_queues; q++) {
+			int pw = (p->conf.queue_pinned >> q & 1)
+					 ? vs_dp_lcore_worker(dp, p->conf.queue_lcore[q])
+					 : -1;
+
+			p->qworker[q] = pw >= 0 ? (uint16_t)pw
+						: (uint16_t)((p->worker + q) % dp->n_workers);
+		}
+	}
 	if (p->conf.kind == VS_PORT_NETVSC && dp->n_workers > 1) {
 		p->tx_handoff = vs_dp_ring("txh", idx, p->gen);
 		if (p->tx_handoff == NULL) {
@@ -236,9 +262,13 @@ vs_dp_queue_check(const struct vs_dp *dp, const char *name, unsigned int queue, 
 		snprintf(err, errlen, "port: no port named '%s'", name);
 		return -ENOENT;
 	}
-	if (queue != 0) {
-		snprintf(err, errlen, "queue: port %s has 1 receive queue (queue 0), not %u", name,
-			 queue);
+	if (queue >= dp->ports[idx].n_queues) {
+		if (dp->ports[idx].n_queues <= 1)
+			snprintf(err, errlen, "queue: port %s has 1 receive queue (queue 0), not %u",
+				 name, queue);
+		else
+			snprintf(err, errlen, "queue: port %s has %u receive queues (0-%u), not %u",
+				 name, dp->ports[idx].n_queues, dp->ports[idx].n_queues - 1u, queue);
 		return -EINVAL;
 	}
 	if (pin && vs_dp_lcore_worker(dp, lcore) < 0) {
@@ -272,6 +302,32 @@ vs_dp_port_set_placement(struct vs_dp *dp, const char *name, unsigned int queue,
 	if (idx < 0)
 		return idx;
 	p = &dp->ports[idx];
+	if (queue > 0) {
+		/* A subchannel queue (vswitch.h, placement). */
+		p->conf.queue_pinned = (uint8_t)((p->conf.queue_pinned & ~(1u << queue)) |
+						 (pin ? 1u << queue : 0));
+		p->conf.queue_lcore[queue] = pin ? (uint16_t)lcore : 0;
+		if (!pin)
+			return 0;
+		w = (uint16_t)vs_dp_lcore_worker(dp, lcore);
+		if (p->qworker[queue] == w)
+			return 0;
+		p->qworker[queue] = VS_NO_WORKER;
+		if (vs_dp_publish(dp) != 0) {
+			snprintf(err, errlen, "port %s: out of memory publishing the configuration",
+				 name);
+			p->qworker[queue] = w; /* never left unpolled */
+			vs_dp_publish(dp);
+			return -ENOMEM;
+		}
+		p->qworker[queue] = w;
+		if (vs_dp_publish(dp) != 0) {
+			snprintf(err, errlen, "port %s: out of memory publishing the configuration",
+				 name);
+			return -ENOMEM;
+		}
+		return 0;
+	}
 	p->conf.pinned = pin;
 	p->conf.lcore = pin ? (uint16_t)lcore : 0;
 	if (!pin)
@@ -477,10 +533,26 @@ vs_dp_worker_queues(const struct vs_dp *dp, unsigned int idx, struct vs_worker_q
 		const struct vs_snap_rxq *q = &snap->rx[idx][i];
 
 		out[i].port = q->port;
+		out[i].queue = q->queue;
 		out[i].vmq = q->kind == VS_RXQ_VMQ;
 		out[i].packets = out[i].vmq ? w->vmq_packets[q->port] : w->rxq_packets[q->port];
 	}
 	return n;
+}
+
+int
+vs_dp_port_queue_worker(const struct vs_dp *dp, unsigned int idx, unsigned int queue)
+{
+	const struct vs_port *p;
+	uint16_t w;
+
+	if (idx >= VS_MAX_PORTS || !dp->ports[idx].in_use)
+		return -ENOENT;
+	p = &dp->ports[idx];
+	if (queue >= p->n_queues)
+		return -ENOENT;
+	w = queue == 0 ? p->worker : p->qworker[queue];
+	return w == VS_NO_WORKER ? -EAGAIN : (int)w;
 }
 
 int

@@ -11,6 +11,13 @@
  * context, the worker that polls the port: with several workers, frames
  * for the port from the others reach it through the port's hand-off ring
  * (vmq_dp.c, dp_vmq.c), so rx_burst and tx_burst stay on one thread.
+ *
+ * Multi-queue (conf.queues > 1): receive queue q is the channel's queue q
+ * (the primary channel, then NVSP subchannels), each polled by the worker
+ * placement gives it.  Transmit still goes to the port's worker, whose
+ * tx_burst spreads the frames by the guest's RSS and hands a subchannel's
+ * to that queue's next receive burst (netvsp.h "Multi-queue"), so each
+ * channel's rings are written by the worker polling it alone.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +48,7 @@ vs_port_netvsc_open(struct vs_port *p, unsigned int n_txq, struct rte_mempool *m
 	memcpy(np.mac, p->conf.mac, 6);
 	np.link_down = p->conf.admin_down;
 	np.mtu = p->conf.mtu; /* 0: 1500 */
+	np.max_queues = (uint16_t)(p->conf.queues ? p->conf.queues : 1);
 	rc = vs_netvsp_create(p->chan_dir, p->conf.name, &np, &p->netvsp, why, sizeof(why));
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: channel: %s", p->conf.name, why);
@@ -98,8 +106,7 @@ vs_port_netvsc_close(struct vs_port *p)
 static uint16_t
 vs_port_netvsc_rx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
 {
-	(void)q;
-	return vs_netvsp_rx_burst(p->netvsp, pkts, n, p->mp);
+	return vs_netvsp_rx_burst(vs_netvsp_queue(p->netvsp, q), pkts, n, p->mp);
 }
 
 static uint16_t

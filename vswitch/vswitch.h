@@ -80,6 +80,10 @@ struct rte_mempool;
 #define VS_MAX_SWITCHES 64
 #define VS_MAX_PORTS 256
 #define VS_MAX_WORKERS 16
+/* Queues of a multi-queue netvsc port (netvsp's VS_NETVSP_MAX_QUEUES), and
+ * the subchannel queues (queue ≥ 1) all ports may have together. */
+#define VS_PORT_MAX_QUEUES 8
+#define VS_DP_MAX_SUBQUEUES 64
 #define VS_BURST 32
 #define VS_NAME_MAX 32
 #define VS_DEVARGS_MAX 512
@@ -231,6 +235,13 @@ struct vs_port_conf {
 	/* Software VMQ: frames from the uplink for this VM (its MAC, and its
 	 * access VLAN when it has one) are handed to the VM's worker. */
 	bool vmq;
+	/* netvsc: channels (queues) the guest may use, the primary included
+	 * (NVSP subchannels, netvsp.h "Multi-queue"); 0 = 1, at most 8.
+	 * Bit q of queue_pinned: queue q (≥ 1) is pinned to queue_lcore[q]
+	 * (as pinned and lcore are for queue 0). */
+	uint32_t queues;
+	uint8_t queue_pinned;
+	uint16_t queue_lcore[VS_PORT_MAX_QUEUES];
 };
 
 /*
@@ -467,11 +478,15 @@ void vs_dp_stop(struct vs_dp *dp);
 
 /*
  * Placement and software VMQ (dp_vmq.c, vmq/).  Every polled queue — a
- * port's receive queue (queue 0), a VM's software VMQ ring — belongs to
- * exactly one worker.  Moving one (a pin, a rebalance) takes two
- * publications: first it is polled by nobody (frames wait in the device
- * queue or the ring), then by its new worker, so two workers never poll
- * it at once.
+ * port's receive queue (queue 0), a VM's software VMQ ring, a multi-queue
+ * netvsc port's subchannel queue (1 .. queues - 1) — belongs to exactly
+ * one worker.  Moving one (a pin, a rebalance) takes two publications:
+ * first it is polled by nobody (frames wait in the device queue or the
+ * ring), then by its new worker, so two workers never poll it at once.
+ * Subchannel queue q starts on its pinned worker (queue_pinned), else on
+ * the q-th worker after the port's own; `port set --queue Q --lcore N`
+ * pins and moves it (kept in the configuration, as queue 0's pin); a
+ * rebalance leaves subchannel queues where they are.
  */
 /* The worker index of an EAL lcore, or -ENOENT if no worker runs there. */
 int vs_dp_lcore_worker(const struct vs_dp *dp, unsigned int lcore);
@@ -485,6 +500,9 @@ int vs_dp_port_set_placement_check(const struct vs_dp *dp, const char *name, uns
  * duplicates nothing: the uplink stops handing frames over, the VM's
  * worker empties the ring, then the ring goes. */
 int vs_dp_port_set_vmq(struct vs_dp *dp, const char *name, bool on, char *err, size_t errlen);
+/* The worker polling queue of port idx; -ENOENT (no such port or queue),
+ * -EAGAIN while it moves. */
+int vs_dp_port_queue_worker(const struct vs_dp *dp, unsigned int idx, unsigned int queue);
 /* Places every unpinned queue again by load; returns queues moved. */
 int vs_dp_workers_rebalance(struct vs_dp *dp, char *err, size_t errlen);
 /* Samples every queue's packet counter (the load placement uses); the
@@ -507,6 +525,7 @@ int vs_dp_port_vmq_info(const struct vs_dp *dp, unsigned int idx, struct vs_port
 /* A worker's queues: port indices, and whether each is a VMQ ring. */
 struct vs_worker_queue {
 	uint16_t port;
+	uint16_t queue; /* the port's queue (netvsc subchannels: ≥ 1) */
 	bool vmq;
 	uint64_t packets;
 };

@@ -34,9 +34,9 @@ vs_worker_poll(struct vs_worker *w, const struct vs_snapshot *snap, uint32_t now
 			total += vs_vmq_dp_gather(w, snap, port, &g, now_s);
 			continue;
 		}
-		if (unlikely(sp->tx_handoff != NULL))
+		if (unlikely(sp->tx_handoff != NULL) && q->queue == 0)
 			vs_vmq_dp_tx_drain(w, snap, port);
-		n = p->ops->rx_burst(p, 0, pkts, VS_BURST);
+		n = p->ops->rx_burst(p, q->queue, pkts, VS_BURST);
 		if (n == 0)
 			continue;
 		w->rxq_packets[port] += n;

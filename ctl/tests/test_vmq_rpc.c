@@ -4,7 +4,10 @@
  * lcore pin (refused naming "lcore" for an lcore that runs no worker,
  * "queue" for a queue the port lacks), vmq on and off (refused naming
  * "vmq" for a port without a MAC), both persisted and reported by
- * port.get with the reason; workers.list and workers.rebalance.
+ * port.get with the reason; workers.list and workers.rebalance; a
+ * multi-queue netvsc port's "queues" (persisted, refused elsewhere and
+ * out of range), its queues in workers.list, placed by port.set and the
+ * pins persisted ("queue_lcores").
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,7 +22,30 @@
 #include "ctl.h"
 #include "rpc_harness.h"
 
-RT_FIXTURE("vq", 1024)
+static struct vs_dp *dp;
+static struct vs_ctl *ctl;
+static char cfg_path[64], chan_dir[64];
+
+/* netvsc ports (multi-queue) need a folder for their channel files. */
+static int
+setup(void)
+{
+	struct vs_dp_conf dc = {.fdb_size = 1024};
+
+	snprintf(chan_dir, sizeof(chan_dir), "/tmp/vsvqchXXXXXX");
+	if (mkdtemp(chan_dir) == NULL)
+		return -1;
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", chan_dir);
+	return rt_env_open(&dp, &ctl, cfg_path, "vq", &dc);
+}
+
+static int
+teardown(void)
+{
+	rt_env_close(dp, ctl, cfg_path);
+	rmdir(chan_dir);
+	return 0;
+}
 
 /* The saved file's port p: its "lcore" (-1: absent) and "vmq". */
 static void
@@ -116,12 +142,80 @@ test_vmq_methods(void)
 	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"vq\"}")));
 }
 
+/* A netvsc port with 3 queues: saved, listed per queue, each placeable. */
+static void
+test_multiqueue_methods(void)
+{
+	char err[128], req[256];
+	char *txt;
+	cJSON *r, *doc, *p, *q;
+	const cJSON *w;
+	int queues = 0, seen = 0;
+
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"mq\",\"type\":\"private\"}")));
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"r\",\"kind\":\"ring\","
+				 "\"queues\":2}"), 0,
+		"queues: only a netvsc port");
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m\",\"kind\":\"netvsc\","
+				 "\"queues\":9}"), 0,
+		"queues: ");
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m\",\"kind\":\"netvsc\","
+				       "\"queues\":3}")));
+	txt = vs_ctl_read_file(cfg_path, err, sizeof(err));
+	doc = txt ? cJSON_Parse(txt) : NULL;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "ports"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "name")->valuestring, "m") == 0)
+			queues = (int)cJSON_GetNumberValue(
+				cJSON_GetObjectItemCaseSensitive(p, "queues"));
+	cJSON_Delete(doc);
+	free(txt);
+	CU_ASSERT_EQUAL(queues, 3);
+	r = rt_ok(ctl, RQ("workers.list", "{}"));
+	w = cJSON_GetArrayItem(r, 0);
+	cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(w, "queues"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(q, "port")->valuestring, "m") == 0)
+			seen |= 1 << (int)cJSON_GetNumberValue(
+					cJSON_GetObjectItemCaseSensitive(q, "queue"));
+	CU_ASSERT_EQUAL(seen, 0x7);
+	cJSON_Delete(r);
+	snprintf(req, sizeof(req), RQ("port.set", "{\"name\":\"m\",\"queue\":2,\"lcore\":%u}"),
+		 rte_get_main_lcore());
+	cJSON_Delete(rt_ok(ctl, req));
+	txt = vs_ctl_read_file(cfg_path, err, sizeof(err));
+	doc = txt ? cJSON_Parse(txt) : NULL;
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "ports"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "name")->valuestring, "m") == 0) {
+			const cJSON *l = cJSON_GetObjectItemCaseSensitive(p, "queue_lcores");
+
+			/* Queue 1 unpinned, queue 2 on the main lcore. */
+			CU_ASSERT(cJSON_GetArraySize(l) == 2 && cJSON_IsNull(cJSON_GetArrayItem(l, 0)) &&
+				  cJSON_GetNumberValue(cJSON_GetArrayItem(l, 1)) ==
+					  (double)rte_get_main_lcore());
+			seen = -1;
+		}
+	CU_ASSERT_EQUAL(seen, -1);
+	cJSON_Delete(doc);
+	free(txt);
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m2\",\"kind\":\"netvsc\","
+				 "\"queues\":2,\"queue_lcores\":[1,2]}"), 0,
+		"queue_lcores: ");
+	rt_refused(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m2\",\"kind\":\"netvsc\","
+				 "\"queues\":2,\"queue_lcores\":[\"x\"]}"), 0,
+		"queue_lcores[0]: ");
+	rt_refused(ctl, RQ("port.set", "{\"name\":\"m\",\"queue\":3,\"lcore\":0}"), 0,
+		"queue: port m has 3 receive queues (0-2)");
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"m\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"mq\"}")));
+}
+
 CU_ErrorCode
 vs_test_register_vmq_rpc(void)
 {
 	CU_pSuite s = CU_add_suite("placement and VMQ through the methods", setup, teardown);
 
-	if (s == NULL || !CU_add_test(s, "pins, VMQ, workers", test_vmq_methods))
+	if (s == NULL || !CU_add_test(s, "pins, VMQ, workers", test_vmq_methods) ||
+	    !CU_add_test(s, "multi-queue netvsc: queues saved, listed, placed",
+			 test_multiqueue_methods))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }

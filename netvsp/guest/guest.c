@@ -32,14 +32,22 @@ vs_guest_pfn(const struct vs_netvsp_guest *g, uint64_t arena_off)
 }
 
 int
-vs_guest_send_pkt(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
-		  const void *ext, uint32_t ext_len, const void *payload, uint32_t plen)
+vs_guest_send_pkt_q(struct vs_netvsp_guest *g, uint16_t q, uint16_t type, uint16_t flags,
+		    uint64_t tid, const void *ext, uint32_t ext_len, const void *payload, uint32_t plen)
 {
 	bool sig;
 
 	/* Our host polls with interrupt_mask = 1; sig is only ever true for
 	 * an interrupt-driven host, and the transport has no doorbell. */
-	return vs_ring_send(&g->out, type, flags, tid, ext, ext_len, payload, plen, &sig);
+	return vs_ring_send(q == 0 ? &g->out : &g->sout[q], type, flags, tid, ext, ext_len, payload,
+			    plen, &sig);
+}
+
+int
+vs_guest_send_pkt(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
+		  const void *ext, uint32_t ext_len, const void *payload, uint32_t plen)
+{
+	return vs_guest_send_pkt_q(g, 0, type, flags, tid, ext, ext_len, payload, plen);
 }
 
 int
@@ -142,6 +150,8 @@ vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
 	h.guest_session = g->hdr->guest_session + 1;
 	__atomic_store_n(&g->hdr->guest_session, h.guest_session ? h.guest_session : 1,
 			 __ATOMIC_RELEASE);
+	g->st.queues = 1;
+	__atomic_store_n(&g->hdr->sub_open, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&g->hdr->guest_state, VS_GUEST_OPEN, __ATOMIC_RELEASE);
 	*out = g;
 	return 0;
@@ -219,14 +229,16 @@ vs_guest_control_msg(struct vs_netvsp_guest *g, const uint8_t *m, uint32_t len)
 	control_reply(g, m, len);
 }
 
-int
-vs_netvsp_guest_poll(struct vs_netvsp_guest *g)
+static int
+poll_channel(struct vs_netvsp_guest *g, uint16_t q)
 {
+	struct vs_ring *in = q == 0 ? &g->in : &g->sin[q];
 	int n = 0;
 
+	g->cur_q = q;
 	for (;;) {
 		struct vs_ring_pkt p;
-		int rc = vs_ring_peek(&g->in, g->pkt, sizeof(g->pkt), &p);
+		int rc = vs_ring_peek(in, g->pkt, sizeof(g->pkt), &p);
 		const uint8_t *pl;
 		uint32_t plen;
 
@@ -236,7 +248,7 @@ vs_netvsp_guest_poll(struct vs_netvsp_guest *g)
 			g->st.protocol_errors++;
 			if (rc != -EMSGSIZE)
 				break;
-			vs_ring_skip(&g->in, &p);
+			vs_ring_skip(in, &p);
 			continue;
 		}
 		pl = p.buf + p.d.offset8 * 8u;
@@ -261,10 +273,21 @@ vs_netvsp_guest_poll(struct vs_netvsp_guest *g)
 		} else if (p.d.type != VMBUS_PKT_INBAND) {
 			g->st.protocol_errors++;
 		}
-		vs_ring_skip(&g->in, &p);
+		vs_ring_skip(in, &p);
 		n++;
 	}
-	vs_ring_commit_read(&g->in);
+	vs_ring_commit_read(in);
+	return n;
+}
+
+int
+vs_netvsp_guest_poll(struct vs_netvsp_guest *g)
+{
+	int n = 0;
+
+	for (uint16_t q = 0; q < g->st.queues; q++)
+		n += poll_channel(g, q);
+	g->cur_q = 0;
 	return n;
 }
 

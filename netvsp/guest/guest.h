@@ -25,8 +25,19 @@
  *   Linux with LRO on, off with opts.no_rsc), QUERY MEDIA_CONNECT_STATUS,
  *   LINK_SPEED* (v ≥ 5),
  *   RECEIVE_SCALE_CAPABILITIES*                         (* skippable)
+ *   with opts.subchannels (v ≥ 5): NVSP 133 {1, subchannels}, open each
+ *   one the host allocated (zero its ring indices, set its bit in the
+ *   header at offset 92), SET RECEIVE_SCALE_PARAMETERS disable, then
+ *   enable with opts.rss_key (else the well-known Microsoft key), a
+ *   128-entry table i → i mod (1 + allocated) and IPv4, TCP/IPv4, IPv6,
+ *   TCP/IPv6, UDP/IPv4, UDP/IPv6 hashing (rndis_filter_device_add)
  *   SET CURRENT_PACKET_FILTER 0x0D (directed | all-multicast | broadcast)
  * RNDIS requests travel GPA-direct with channel type 1, as Linux sends them.
+ *
+ * Received frames carry the channel (queue) they came on and the RSS hash
+ * PPIs; every receive indication is completed on its own channel, as
+ * Linux does.  Frames go out on the primary channel unless
+ * vs_netvsp_guest_set_tx_queue chose a subchannel.
  *
  * Frames go out through a send-buffer section (batched, ≤ the host's
  * max_packets_per_message) or GPA-direct (header in the first range, frame
@@ -54,6 +65,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netvsp.h" /* VS_NETVSP_MAX_QUEUES */
+
 struct vs_netvsp_guest;
 
 struct vs_netvsp_guest_opts {
@@ -69,6 +82,8 @@ struct vs_netvsp_guest_opts {
 	uint32_t mtu;           /* L3 MTU the netdev asks for (a jumbo guest: 9000);
 				   0: the header's offered MTU */
 	uint64_t gpa_base;      /* guest-physical address of the arena */
+	uint32_t subchannels;   /* ask for this many at bring-up (v ≥ 5); 0: none */
+	const uint8_t *rss_key; /* 40 bytes; NULL: the Microsoft default key */
 	uint32_t timeout_ms;    /* 0: 5000 */
 	void (*idle)(void *arg);
 	void *idle_arg;
@@ -94,6 +109,9 @@ struct vs_netvsp_guest_frame {
 	uint16_t tci;
 	uint32_t csum_info;
 	uint32_t rsc_frags; /* how many (1 for a frame that was not cut) */
+	uint16_t queue;     /* channel it came on: 0 primary, i subchannel i */
+	bool hash;          /* hash value and hash info PPIs came */
+	uint32_t hash_value, hash_info;
 	uint8_t data[VS_NETVSP_GUEST_FRAME_MAX];
 };
 
@@ -111,6 +129,8 @@ struct vs_netvsp_guest_stats {
 	uint32_t l3_mtu;
 	uint8_t mac[6];
 	uint64_t misdeeds; /* vs_netvsp_guest_misbehave's, written */
+	uint16_t queues;         /* 1 + subchannels open */
+	uint64_t rx_frames_q[VS_NETVSP_MAX_QUEUES]; /* frames received per channel */
 };
 
 int vs_netvsp_guest_open(const char *path, const struct vs_netvsp_guest_opts *opts,
@@ -207,6 +227,15 @@ int vs_netvsp_guest_raw(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags
  * header page's GPADL table. */
 uint8_t *vs_netvsp_guest_arena(struct vs_netvsp_guest *g, uint64_t *size, uint64_t *gpa_base);
 int vs_netvsp_guest_gpadl(struct vs_netvsp_guest *g, uint32_t handle, uint64_t off, uint64_t len);
+/* NVSP 133 for n subchannels; *got: how many the host allocated, each
+ * now opened (the header's sub_open bits).  -EPROTO if refused. */
+int vs_netvsp_guest_subchannels(struct vs_netvsp_guest *g, uint32_t n, uint32_t *got);
+/* SET RECEIVE_SCALE_PARAMETERS as Linux builds it: 40-byte object, table
+ * of n u32 entries at offset 40, key after it; *status is the host's. */
+int vs_netvsp_guest_set_rss(struct vs_netvsp_guest *g, const uint8_t *key, const uint32_t *table,
+			    uint32_t n, uint32_t hash_info, uint32_t *status);
+/* Channel for the frames vs_netvsp_guest_send sends next (< queues). */
+int vs_netvsp_guest_set_tx_queue(struct vs_netvsp_guest *g, uint16_t q);
 /* Replaces opts.idle (NULL: yield while waiting). */
 void vs_netvsp_guest_set_idle(struct vs_netvsp_guest *g, void (*idle)(void *), void *arg);
 void vs_netvsp_guest_stats(const struct vs_netvsp_guest *g, struct vs_netvsp_guest_stats *s);

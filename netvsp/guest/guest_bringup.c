@@ -171,6 +171,8 @@ device_setup(struct vs_netvsp_guest *g)
 		if (rc != 0 || st != RNDIS_SUCCESS || n != sizeof(struct ndis_rss_caps))
 			return rc ? rc : -EPROTO;
 	}
+	if (g->o.subchannels > 0 && g->version >= NVSP_V5 && (rc = vs_guest_multiqueue(g)) != 0)
+		return rc;
 	if (g->o.no_filter)
 		return 0;
 	return vs_netvsp_guest_set_filter(g, NDIS_FILTER_DIRECTED | NDIS_FILTER_ALL_MULTICAST |
@@ -282,6 +284,7 @@ vs_netvsp_guest_close(struct vs_netvsp_guest *g)
 		r = (struct nvsp_revoke){NVSP_REVOKE_SEND_BUF, 0};
 		vs_netvsp_guest_nvsp(g, &r, sizeof(r), false, NULL, NULL);
 	}
+	__atomic_store_n(&g->hdr->sub_open, 0, __ATOMIC_RELEASE);
 	__atomic_store_n(&g->hdr->guest_state, VS_GUEST_CLOSED, __ATOMIC_RELEASE);
 	for (uint32_t i = 0; i < VS_CHAN_GPADLS; i++)
 		g->hdr->gpadl[i].flags = 0;

@@ -87,8 +87,8 @@ send_section(struct vs_netvsp_guest *g, const void *const *frames, const uint32_
 	np.section_index = sec;
 	np.section_size = off;
 	memcpy(nv, &np, sizeof(np));
-	rc = vs_guest_send_pkt(g, VMBUS_PKT_INBAND, VMBUS_FLAG_RC, G_TID_SECTION | sec, NULL, 0, nv,
-			       sizeof(nv));
+	rc = vs_guest_send_pkt_q(g, g->tx_q, VMBUS_PKT_INBAND, VMBUS_FLAG_RC, G_TID_SECTION | sec,
+				 NULL, 0, nv, sizeof(nv));
 	if (rc == 0) {
 		g->n_sec_free--;
 		g->tx_outstanding++;
@@ -133,8 +133,8 @@ send_gpa(struct vs_netvsp_guest *g, const void *frame, uint32_t len,
 		memcpy(ext + pos, &pfn, 8);
 	}
 	memcpy(nv, &np, sizeof(np));
-	rc = vs_guest_send_pkt(g, VMBUS_PKT_GPA_DIRECT, VMBUS_FLAG_RC, G_TID_SLOT | slot, ext, pos,
-			       nv, sizeof(nv));
+	rc = vs_guest_send_pkt_q(g, g->tx_q, VMBUS_PKT_GPA_DIRECT, VMBUS_FLAG_RC, G_TID_SLOT | slot,
+				 ext, pos, nv, sizeof(nv));
 	if (rc == 0) {
 		g->n_slot_free--;
 		g->tx_outstanding++;
@@ -195,12 +195,17 @@ complete_rx(struct vs_netvsp_guest *g, uint64_t tid)
 	/* Linux sends type + status, 8 bytes (ref §2.4). */
 	struct nvsp_status c = {NVSP_RNDIS_PKT_COMPLETE, NVSP_STAT_SUCCESS};
 
+	/* On the channel the indication came on (held ones remember it in
+	 * the bits above the section id). */
+	uint16_t q = (uint16_t)(tid >> 48);
+
 	if (g->hold && g->n_held < g->held_cap) {
 		g->held[g->n_held++] = tid;
 		g->st.completions_held++;
 		return;
 	}
-	if (vs_guest_send_pkt(g, VMBUS_PKT_COMP, 0, tid, NULL, 0, &c, sizeof(c)) == 0)
+	tid &= (1ull << 48) - 1;
+	if (vs_guest_send_pkt_q(g, q, VMBUS_PKT_COMP, 0, tid, NULL, 0, &c, sizeof(c)) == 0)
 		g->st.completions_sent++;
 	else
 		g->st.protocol_errors++;
@@ -251,6 +256,7 @@ rxq_push(struct vs_netvsp_guest *g, const struct vs_guest_rxent *e, const uint8_
 	q->end = end;
 	g->rxd_tail = end;
 	g->st.rx_frames++;
+	g->st.rx_frames_q[e->queue]++; /* < queues */
 }
 
 static void
@@ -322,6 +328,10 @@ rx_frame(struct vs_netvsp_guest *g, const uint8_t *m, uint32_t len)
 	e.csum = pi.has_csum;
 	e.csum_info = pi.csum;
 	e.rsc_frags = 1;
+	e.queue = g->cur_q;
+	e.hash = pi.has_hash && pi.has_hash_info;
+	e.hash_value = pi.hash;
+	e.hash_info = pi.hash_info;
 	if (pi.has_rsc && (pi.rsc.flags & PPI_RSC_SUBALLOC)) {
 		rsc_fragment(g, &pi, &e, m + pi.data_off);
 		return;
@@ -371,7 +381,7 @@ vs_guest_indication(struct vs_netvsp_guest *g, const struct vs_ring_pkt *p)
 	 * packet that began it. */
 	if (g->rsc_active)
 		rsc_abort(g);
-	complete_rx(g, p->d.tid);
+	complete_rx(g, p->d.tid | (uint64_t)g->cur_q << 48);
 }
 
 int
@@ -390,6 +400,10 @@ vs_netvsp_guest_recv(struct vs_netvsp_guest *g, struct vs_netvsp_guest_frame *f)
 	f->tci = q->tci;
 	f->csum_info = q->csum_info;
 	f->rsc_frags = q->rsc_frags;
+	f->queue = q->queue;
+	f->hash = q->hash;
+	f->hash_value = q->hash_value;
+	f->hash_info = q->hash_info;
 	memcpy(f->data, g->rxd + (q->end - q->len) % G_RXD, q->len);
 	g->rxd_head = q->end;
 	g->rxq_head = (g->rxq_head + 1) % G_RXQ;

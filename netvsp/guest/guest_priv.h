@@ -26,6 +26,10 @@ struct vs_netvsp_guest {
 	uint8_t *arena;
 	uint64_t arena_size;
 	struct vs_ring out, in; /* out: guest→host (we produce), in: host→guest */
+	/* subchannel i's rings at [i]; [0] unused (out, in) */
+	struct vs_ring sout[VS_NETVSP_MAX_QUEUES], sin[VS_NETVSP_MAX_QUEUES];
+	uint16_t cur_q; /* channel of the host packet being handled */
+	uint16_t tx_q;  /* channel frames go out on */
 	uint32_t version;
 	uint64_t recv_off, send_off, slot_off, ctl_off;
 	uint32_t recv_size, send_size;
@@ -53,6 +57,9 @@ struct vs_netvsp_guest {
 		bool vlan, csum, rsc;
 		uint16_t tci;
 		uint32_t csum_info, rsc_frags;
+		uint16_t queue;
+		bool hash;
+		uint32_t hash_value, hash_info;
 		uint64_t end; /* rxd position after its bytes */
 	} *rxq;
 	uint32_t rxq_head, rxq_n;
@@ -79,9 +86,15 @@ struct vs_netvsp_guest {
 /* guest.c */
 int vs_guest_wait(struct vs_netvsp_guest *g, bool (*done)(struct vs_netvsp_guest *, void *),
 		  void *arg);
+/* On channel q (0 primary). */
+int vs_guest_send_pkt_q(struct vs_netvsp_guest *g, uint16_t q, uint16_t type, uint16_t flags,
+			uint64_t tid, const void *ext, uint32_t ext_len, const void *payload,
+			uint32_t plen);
 int vs_guest_send_pkt(struct vs_netvsp_guest *g, uint16_t type, uint16_t flags, uint64_t tid,
 		      const void *ext, uint32_t ext_len, const void *payload, uint32_t plen);
 uint64_t vs_guest_pfn(const struct vs_netvsp_guest *g, uint64_t arena_off);
+/* guest_subch.c: the bring-up's subchannel and RSS steps */
+int vs_guest_multiqueue(struct vs_netvsp_guest *g);
 /* guest_dp.c */
 void vs_guest_indication(struct vs_netvsp_guest *g, const struct vs_ring_pkt *p);
 void vs_guest_tx_done(struct vs_netvsp_guest *g, uint64_t tid, uint32_t status);

@@ -22,7 +22,8 @@ vs_test_netvsp_init(void)
 		return CUE_NOMEMORY;
 	if (test_ring_register() || test_proto_register() || test_chan_register() ||
 	    test_mtu_register() || test_signal_register() || test_rsc_register() ||
-	    test_hostile_register())
+	    test_hostile_register() ||
+	    test_subch_register())
 		return CU_get_error();
 	return CUE_SUCCESS;
 }

@@ -16,5 +16,6 @@ int test_mtu_register(void);
 int test_signal_register(void);
 int test_rsc_register(void);
 int test_hostile_register(void);
+int test_subch_register(void);
 
 #endif

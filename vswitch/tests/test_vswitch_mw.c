@@ -13,8 +13,14 @@
  *     refused naming "lcore", a rebalance spreads by load;
  *   - a netvsc port on a two-worker datapath, driven by the guest
  *     simulator both ways, its frames from the other worker through the
- *     transmit hand-off.
+ *     transmit hand-off;
+ *   - a multi-queue netvsc port (3 queues, the guest on 2 subchannels):
+ *     the subchannel queues on the other worker, which alone receives
+ *     what the guest sends on them, and frames of several flows reach
+ *     the guest spread over all three channels, each flow on one, in
+ *     order.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -481,6 +487,198 @@ test_netvsc_two_workers(void)
 	free(f);
 }
 
+static const char *counter_name;
+static uint64_t counter_value;
+
+static void
+counter_pick(const char *name, uint64_t v, void *arg)
+{
+	(void)arg;
+	if (strcmp(name, counter_name) == 0)
+		counter_value = v;
+}
+
+static uint64_t
+port_counter(struct vs_dp *d, int idx, const char *name)
+{
+	counter_name = name;
+	counter_value = 0;
+	vs_dp_port_backend_counters(d, (unsigned int)idx, counter_pick, NULL);
+	return counter_value;
+}
+
+/* Frames received from queues of port vm, by worker. */
+static uint64_t
+worker_port_rx(struct vs_dp *d, unsigned int w, int vm, uint16_t queue)
+{
+	struct vs_worker_queue q[64];
+	unsigned int n = vs_dp_worker_queues(d, w, q, 64);
+	uint64_t v = 0;
+
+	for (unsigned int i = 0; i < n && i < 64; i++)
+		if (q[i].port == vm && q[i].queue == queue && !q[i].vmq)
+			v = q[i].packets; /* per port and worker: every queue's */
+	return v;
+}
+
+static void
+test_netvsc_multiqueue(void)
+{
+	enum { FLOWS = 12, PER = 40 };
+	unsigned int l0 = rte_get_next_lcore(rte_get_main_lcore(), 1, 0);
+	unsigned int l1 = rte_get_next_lcore(l0, 1, 0);
+	struct vs_dp_conf dc = {.fdb_size = 1024, .n_workers = 2};
+	struct vs_switch_conf sc = {.name = "s", .type = VS_SWITCH_PRIVATE};
+	struct vs_port_conf vm = {.name = "vm", .switch_name = "s", .kind = VS_PORT_NETVSC,
+				  .pinned = true, .lcore = (uint16_t)l0, .queues = 3};
+	struct vs_port_conf r = {.name = "r", .switch_name = "s", .kind = VS_PORT_RING,
+				 .pinned = true, .lcore = (uint16_t)l0};
+	struct vs_netvsp_guest_opts go = {.recv_buf_size = 2u << 20, .idle = host_poll,
+					  .subchannels = 2};
+	struct vs_netvsp_guest_frame *f = malloc(sizeof(*f));
+	struct vs_netvsp_guest_stats gs;
+	struct vs_netvsp_guest *g;
+	struct vs_port_conf got;
+	uint8_t frame[60];
+	const void *fp = frame;
+	uint32_t len = sizeof(frame), next[FLOWS] = {0}, chan[FLOWS];
+	char dir[] = "/tmp/vschanXXXXXX", path[64], err[256];
+	unsigned int i, n = 0, spins, wrong = 0;
+	int ri, vi;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
+	ndp = vs_dp_create(&dc, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &vm, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	ri = vs_dp_port_index(ndp, "r");
+	vi = vs_dp_port_index(ndp, "vm");
+	/* Queue 0 where pinned, subchannel queue q on the q-th worker after
+	 * it; a pin moves queue 2 next to queue 1. */
+	CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)vi, 0), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)vi, 1), 1);
+	CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)vi, 2), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)vi, 3), -ENOENT);
+	CU_ASSERT_EQUAL(vs_dp_port_set_placement(ndp, "vm", 2, true, l1, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)vi, 2), 1);
+	CU_ASSERT_EQUAL(vs_dp_port_set_placement_check(ndp, "vm", 3, true, l1, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "queue"));
+	vs_dp_port_conf(ndp, (unsigned int)vi, &got);
+	CU_ASSERT_EQUAL(got.queue_pinned, 1u << 2);
+	CU_ASSERT_EQUAL(got.queue_lcore[2], l1);
+	/* A pin in the configuration (a restart) places the queue. */
+	{
+		struct vs_port_conf vm2 = vm;
+		int i2;
+
+		snprintf(vm2.name, sizeof(vm2.name), "vm2");
+		vm2.queues = 2;
+		vm2.queue_pinned = 1u << 1;
+		vm2.queue_lcore[1] = (uint16_t)l0;
+		CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &vm2, err, sizeof(err)), 0);
+		i2 = vs_dp_port_index(ndp, "vm2");
+		CU_ASSERT_EQUAL(vs_dp_port_queue_worker(ndp, (unsigned int)i2, 1), 0);
+		CU_ASSERT_EQUAL(vs_dp_port_del(ndp, "vm2", err, sizeof(err)), 0);
+	}
+	CU_ASSERT_EQUAL_FATAL(vs_dp_start(ndp, err, sizeof(err)), 0);
+	vs_dp_port_conf(ndp, (unsigned int)vi, &got);
+	CU_ASSERT_EQUAL(got.queues, 3);
+	snprintf(path, sizeof(path), "%s/vm", dir);
+	CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_open(path, &go, &g), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_bringup(g), 0);
+	vs_netvsp_guest_stats(g, &gs);
+	CU_ASSERT_EQUAL_FATAL(gs.queues, 3);
+
+	/* Guest -> switch on subchannels 1 and 2: worker 1 alone receives
+	 * them; worker 0 (queue 0) none. */
+	memset(frame, 0x33, sizeof(frame));
+	memset(frame, 0xff, 6);
+	memcpy(frame + 6, got.mac, 6);
+	frame[12] = 0x08, frame[13] = 0x06;
+	for (i = 0; i < 2 * PER; i++) {
+		CU_ASSERT_EQUAL(vs_netvsp_guest_set_tx_queue(g, (uint16_t)(1 + i % 2)), 0);
+		for (spins = 0; spins < 20000 &&
+				vs_netvsp_guest_send(g, &fp, &len, NULL, 1, VS_GUEST_TX_SECTION) != 0;
+		     spins++) {
+			host_poll(NULL);
+			vs_netvsp_guest_poll(g);
+			rte_delay_us_sleep(20);
+		}
+	}
+	for (spins = 0; spins < 20000 && n < 2 * PER; spins++) {
+		struct rte_mbuf *m;
+
+		host_poll(NULL);
+		vs_netvsp_guest_poll(g);
+		while (rte_ring_dequeue(vs_dp_port_tx_ring(ndp, (unsigned int)ri), (void **)&m) == 0) {
+			n++;
+			rte_pktmbuf_free(m);
+		}
+		rte_delay_us_sleep(50);
+	}
+	CU_ASSERT_EQUAL(n, 2 * PER);
+	CU_ASSERT_EQUAL(worker_port_rx(ndp, 1, vi, 1), 2 * PER);
+	CU_ASSERT_EQUAL(worker_port_rx(ndp, 0, vi, 0), 0);
+
+	/* Ring port -> guest: IPv4/TCP flows, spread by the guest's RSS;
+	 * each flow stays on one channel, in order, and every channel gets
+	 * some. */
+	for (i = 0; i < FLOWS * PER; i++) {
+		unsigned int fl = i % FLOWS;
+		struct rte_mbuf *m = vs_test_frame(ndp, got.mac,
+						   (const uint8_t[6]){0x02, 0, 0, 0, 0, 0x77}, 0x0800,
+						   80, 0);
+		uint8_t *b;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+		b = rte_pktmbuf_mtod(m, uint8_t *);
+		memset(b + 14, 0, 40);
+		b[14] = 0x45, b[16] = 0, b[17] = 66, b[22] = 64, b[23] = 6;
+		b[26] = 10, b[29] = (uint8_t)(fl + 1), b[30] = 10, b[31] = 1, b[33] = 9;
+		b[34] = 0x9c, b[35] = (uint8_t)(fl * 13), b[36] = 0, b[37] = 80, b[46] = 0x50;
+		b[70] = (uint8_t)fl, b[71] = (uint8_t)(i / FLOWS);
+		while (rte_ring_enqueue(vs_dp_port_rx_ring(ndp, (unsigned int)ri), m) != 0)
+			rte_delay_us_sleep(10);
+		if (i % 32 != 31 && i + 1 != FLOWS * PER)
+			continue;
+		for (spins = 0; spins < 400; spins++) {
+			host_poll(NULL);
+			vs_netvsp_guest_poll(g);
+			while (vs_netvsp_guest_recv(g, f) == 0) {
+				unsigned int k = f->data[70];
+
+				if (f->len != 80 || k >= FLOWS || f->data[71] != next[k] ||
+				    (next[k] > 0 && chan[k] != f->queue)) {
+					wrong++;
+					continue;
+				}
+				chan[k] = f->queue;
+				next[k]++;
+			}
+			vs_netvsp_guest_stats(g, &gs);
+			if (gs.rx_frames == i + 1)
+				break;
+			rte_delay_us_sleep(50);
+		}
+	}
+	vs_netvsp_guest_stats(g, &gs);
+	CU_ASSERT_EQUAL(gs.rx_frames, FLOWS * PER);
+	CU_ASSERT_EQUAL(wrong, 0);
+	CU_ASSERT_EQUAL(gs.protocol_errors, 0);
+	CU_ASSERT(gs.rx_frames_q[0] > 0 && gs.rx_frames_q[1] > 0 && gs.rx_frames_q[2] > 0);
+	/* The subchannels' frames were handed to their worker's bursts. */
+	CU_ASSERT_EQUAL(port_counter(ndp, vi, "tx_handed"), gs.rx_frames_q[1] + gs.rx_frames_q[2]);
+	CU_ASSERT_EQUAL(port_counter(ndp, vi, "tx_busy"), 0);
+	vs_netvsp_guest_close(g);
+	vs_dp_destroy(ndp);
+	rmdir(dir);
+	free(f);
+}
+
 static CU_ErrorCode
 mw_init(void)
 {
@@ -493,7 +691,9 @@ mw_init(void)
 			 test_vmq_toggle_under_traffic) ||
 	    !CU_add_test(s, "pins, refusals, rebalance", test_placement) ||
 	    !CU_add_test(n, "guest simulator both ways, transmit handed to the port's worker",
-			 test_netvsc_two_workers))
+			 test_netvsc_two_workers) ||
+	    !CU_add_test(n, "multi-queue: subchannel queues on the other worker, RSS spread",
+			 test_netvsc_multiqueue))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }
