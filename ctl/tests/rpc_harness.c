@@ -47,6 +47,29 @@ rt_env_close(struct vs_dp *dp, struct vs_ctl *ctl, const char *cfg_path)
 	unlink(cfg_path);
 }
 
+int
+rt_env_open_chan(struct vs_dp **dp, struct vs_ctl **ctl, char *cfg_path, char *chan_dir,
+		 const char *tag)
+{
+	struct vs_dp_conf dc = {.fdb_size = 1024};
+
+	snprintf(chan_dir, 64, "/tmp/vs%schXXXXXX", tag);
+	if (mkdtemp(chan_dir) == NULL) {
+		perror("mkdtemp");
+		return -1;
+	}
+	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", chan_dir);
+	return rt_env_open(dp, ctl, cfg_path, tag, &dc);
+}
+
+void
+rt_env_close_chan(struct vs_dp *dp, struct vs_ctl *ctl, const char *cfg_path,
+		  const char *chan_dir)
+{
+	rt_env_close(dp, ctl, cfg_path);
+	rmdir(chan_dir);
+}
+
 cJSON *
 rt_call(struct vs_ctl *ctl, const char *req)
 {

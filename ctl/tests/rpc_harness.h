@@ -23,6 +23,12 @@
 int rt_env_open(struct vs_dp **dp, struct vs_ctl **ctl, char *cfg_path, const char *tag,
 		const struct vs_dp_conf *dc);
 void rt_env_close(struct vs_dp *dp, struct vs_ctl *ctl, const char *cfg_path);
+/* The same with a new folder for netvsc ports' channel files in chan_dir
+ * (64 bytes), removed with the datapath. */
+int rt_env_open_chan(struct vs_dp **dp, struct vs_ctl **ctl, char *cfg_path, char *chan_dir,
+		     const char *tag);
+void rt_env_close_chan(struct vs_dp *dp, struct vs_ctl *ctl, const char *cfg_path,
+		       const char *chan_dir);
 
 /* A suite's fixture: statics dp, ctl and cfg_path, and the setup and
  * teardown to give CU_add_suite (a MAC table of fdb_entries). */

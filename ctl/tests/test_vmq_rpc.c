@@ -26,24 +26,16 @@ static struct vs_dp *dp;
 static struct vs_ctl *ctl;
 static char cfg_path[64], chan_dir[64];
 
-/* netvsc ports (multi-queue) need a folder for their channel files. */
 static int
 setup(void)
 {
-	struct vs_dp_conf dc = {.fdb_size = 1024};
-
-	snprintf(chan_dir, sizeof(chan_dir), "/tmp/vsvqchXXXXXX");
-	if (mkdtemp(chan_dir) == NULL)
-		return -1;
-	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", chan_dir);
-	return rt_env_open(&dp, &ctl, cfg_path, "vq", &dc);
+	return rt_env_open_chan(&dp, &ctl, cfg_path, chan_dir, "vq");
 }
 
 static int
 teardown(void)
 {
-	rt_env_close(dp, ctl, cfg_path);
-	rmdir(chan_dir);
+	rt_env_close_chan(dp, ctl, cfg_path, chan_dir);
 	return 0;
 }
 
