@@ -64,6 +64,7 @@ struct vs_port {
 	const struct vs_port_ops *ops;
 	uint16_t eth_port;
 	bool eth_open;
+	uint16_t eth_rxq;            /* receive queues configured on the ethdev */
 	bool in_use;
 	uint16_t sw;
 	uint16_t gen;    /* bumped each time the slot is reused; never 0 */

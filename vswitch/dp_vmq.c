@@ -169,28 +169,31 @@ int
 vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen)
 {
 	struct vs_port *p = &dp->ports[idx];
-	unsigned int w;
+	unsigned int w, want;
 
 	p->vmq_queue = -1;
 	for (w = 0; w < dp->n_workers; w++) {
 		dp->workers[w]->rxq_packets[idx] = 0;
 		dp->workers[w]->vmq_packets[idx] = 0;
 	}
+	/* A multi-queue netvsc port's subchannels, or a multi-queue uplink's
+	 * receive queues beyond the first (RSS). */
+	want = p->conf.kind == VS_PORT_NETVSC ? p->conf.queues : p->eth_open ? p->eth_rxq : 1;
 	p->n_queues = 1;
-	if (p->conf.kind == VS_PORT_NETVSC && p->conf.queues > 1) {
+	if (want > 1) {
 		unsigned int used = 0, i, q;
 
 		for (i = 0; i < VS_MAX_PORTS; i++)
 			if (dp->ports[i].in_use && i != idx)
 				used += dp->ports[i].n_queues - 1u;
-		if (used + p->conf.queues - 1 > VS_DP_MAX_SUBQUEUES) {
+		if (used + want - 1 > VS_DP_MAX_SUBQUEUES) {
 			snprintf(err, errlen,
-				 "queues: port %s would take the datapath over %u subchannel queues "
-				 "(%u in use)",
+				 "queues: port %s would take the datapath over %u extra receive "
+				 "queues (%u in use)",
 				 p->conf.name, VS_DP_MAX_SUBQUEUES, used);
 			return -ENOSPC;
 		}
-		p->n_queues = (uint16_t)p->conf.queues;
+		p->n_queues = (uint16_t)want;
 		/* Pinned, else spread from the port's own worker on, round
 		 * robin (a pin to an lcore without a worker is kept, unused). */
 		for (q = 1; q < p->n_queues; q++) {

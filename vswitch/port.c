@@ -17,6 +17,8 @@
 
 #include "dp_priv.h"
 
+/* What RSS hashes on a multi-queue uplink. */
+#define VS_PORT_RSS_HF (RTE_ETH_RSS_IP | RTE_ETH_RSS_TCP | RTE_ETH_RSS_UDP)
 #define VS_RX_DESC 1024
 #define VS_TX_DESC 1024
 #define VS_RING_DEFAULT 1024
@@ -34,7 +36,20 @@ vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n
 	return rte_eth_tx_burst(p->eth_port, q, pkts, n);
 }
 
-/* Configures and starts an existing ethdev: one rx queue, n_txq tx queues,
+/* Receive queues of an uplink: every queue its device has (an
+ * net_af_packet uplink's qpairs, whose kernel fanout hashes flows over
+ * them, must all be polled or frames are lost), at most
+ * VS_PORT_MAX_QUEUES; one for other kinds. */
+static uint16_t
+vs_port_rx_queues(const struct vs_port *p, const struct rte_eth_dev_info *info)
+{
+	if (p->conf.kind != VS_PORT_PHY || info->max_rx_queues <= 1)
+		return 1;
+	return (uint16_t)RTE_MIN(info->max_rx_queues, (uint16_t)VS_PORT_MAX_QUEUES);
+}
+
+/* Configures and starts an existing ethdev: its receive queues (RSS
+ * spreading flows over several when the device hashes), n_txq tx queues,
  * jumbo frames when the device can take them, promiscuous. */
 static int
 vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp, char *err,
@@ -84,23 +99,31 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 		vs_offload_caps_to_ethdev(p->offload_caps & ~VS_OFFLOAD_VLAN_INSERT);
 	ec.rxmode.offloads |= vs_offload_rx_caps_to_ethdev(p->offload_caps);
 	p->eth_offloads = (p->offload_caps & (VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL)) != 0;
-	rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
+	p->eth_rxq = vs_port_rx_queues(p, &info);
+	if (p->eth_rxq > 1 && (info.flow_type_rss_offloads & VS_PORT_RSS_HF) != 0) {
+		/* The device's default key; IP addresses and L4 ports. */
+		ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		ec.rx_adv_conf.rss_conf.rss_hf = info.flow_type_rss_offloads & VS_PORT_RSS_HF;
+	}
+	rc = rte_eth_dev_configure(p->eth_port, p->eth_rxq, (uint16_t)n_txq, &ec);
 	if (rc != 0 && ec.rxmode.mtu != RTE_ETHER_MTU) {
 		/* Some PMDs report a max_mtu they then refuse; fall back. */
 		ec.rxmode.mtu = RTE_ETHER_MTU;
-		rc = rte_eth_dev_configure(p->eth_port, 1, (uint16_t)n_txq, &ec);
+		rc = rte_eth_dev_configure(p->eth_port, p->eth_rxq, (uint16_t)n_txq, &ec);
 	}
 	if (rc != 0) {
 		snprintf(err, errlen, "port %s: cannot configure device: %s", p->conf.name,
 			 rte_strerror(-rc));
 		return rc;
 	}
-	rc = rte_eth_rx_queue_setup(p->eth_port, 0, VS_RX_DESC, (unsigned int)rte_socket_id(),
-				    NULL, mp);
-	if (rc != 0) {
-		snprintf(err, errlen, "port %s: cannot set up rx queue: %s", p->conf.name,
-			 rte_strerror(-rc));
-		return rc;
+	for (q = 0; q < p->eth_rxq; q++) {
+		rc = rte_eth_rx_queue_setup(p->eth_port, (uint16_t)q, VS_RX_DESC,
+					    (unsigned int)rte_socket_id(), NULL, mp);
+		if (rc != 0) {
+			snprintf(err, errlen, "port %s: cannot set up rx queue %u: %s",
+				 p->conf.name, q, rte_strerror(-rc));
+			return rc;
+		}
 	}
 	for (q = 0; q < n_txq; q++) {
 		rc = rte_eth_tx_queue_setup(p->eth_port, (uint16_t)q, VS_TX_DESC,
