@@ -176,8 +176,8 @@ vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen
 		dp->workers[w]->rxq_packets[idx] = 0;
 		dp->workers[w]->vmq_packets[idx] = 0;
 	}
-	/* A multi-queue netvsc port's subchannels, or a multi-queue uplink's
-	 * receive queues beyond the first (RSS). */
+	/* A multi-queue netvsc port's subchannels, or a multi-queue device's
+	 * receive queues beyond the first (RSS, net_af_packet's fanout). */
 	want = p->conf.kind == VS_PORT_NETVSC ? p->conf.queues : p->eth_open ? p->eth_rxq : 1;
 	p->n_queues = 1;
 	if (want > 1) {

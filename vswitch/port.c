@@ -36,14 +36,17 @@ vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n
 	return rte_eth_tx_burst(p->eth_port, q, pkts, n);
 }
 
-/* Receive queues of an uplink: every queue its device has (an
- * net_af_packet uplink's qpairs, whose kernel fanout hashes flows over
- * them, must all be polled or frames are lost), at most
- * VS_PORT_MAX_QUEUES; one for other kinds. */
+/* Receive queues of a device made from devargs (an uplink, a VM stand-in,
+ * an emulated NIC's tap): every queue it has, at most VS_PORT_MAX_QUEUES.
+ * net_af_packet's qpairs are sockets in one kernel fanout group that
+ * hashes flows over them, as a NIC's RSS hashes them to queues: one left
+ * unpolled would hold its share of the frames.  Other kinds have one. */
 static uint16_t
 vs_port_rx_queues(const struct vs_port *p, const struct rte_eth_dev_info *info)
 {
-	if (p->conf.kind != VS_PORT_PHY || info->max_rx_queues <= 1)
+	if ((p->conf.kind != VS_PORT_PHY && p->conf.kind != VS_PORT_VDEV &&
+	     p->conf.kind != VS_PORT_EMULATED) ||
+	    info->max_rx_queues <= 1)
 		return 1;
 	return (uint16_t)RTE_MIN(info->max_rx_queues, (uint16_t)VS_PORT_MAX_QUEUES);
 }
