@@ -132,7 +132,11 @@ vs_ctl_port_vmq_json(const struct vs_dp *dp, unsigned int idx, cJSON *o)
 	cJSON_AddNumberToObject(pl, "pps", (double)in.pps);
 	v = cJSON_AddObjectToObject(o, "vmq_status");
 	cJSON_AddBoolToObject(v, "on", in.vmq);
-	cJSON_AddStringToObject(v, "mode", !in.vmq ? "off" : in.vmq_active ? "software" : "idle");
+	cJSON_AddStringToObject(v, "mode",
+				!in.vmq		    ? "off"
+				: in.vmq_hardware ? "hardware"
+				: in.vmq_active   ? "software"
+						  : "idle");
 	if (in.vmq_queue >= 0)
 		cJSON_AddNumberToObject(v, "queue", in.vmq_queue);
 	cJSON_AddNumberToObject(v, "pps", (double)in.vmq_pps);

@@ -252,6 +252,7 @@ vs_dp_destroy(struct vs_dp *dp)
 	vs_dp_stop(dp);
 	for (i = 0; i < VS_MAX_PORTS; i++) {
 		if (dp->ports[i].in_use) {
+			vs_dp_vmq_hw_uplink_gone(dp, i);
 			dp->ports[i].ops->close(&dp->ports[i]);
 			vs_dp_vmq_port_close(dp, i);
 			dp->ports[i].in_use = false;

@@ -440,6 +440,7 @@ vs_dp_port_remove(struct vs_dp *dp, int idx, char *err, size_t errlen)
 	/* After the grace period no worker holds a frame for this port (tx
 	 * buffers are flushed before each quiescent report) nor touches its
 	 * counters, so both can go. */
+	vs_dp_vmq_hw_uplink_gone(dp, (unsigned int)idx); /* rules go before the device */
 	p->ops->close(p);
 	vs_dp_vmq_port_close(dp, (unsigned int)idx);
 	dp->switches[p->sw].n_ports--;

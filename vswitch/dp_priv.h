@@ -86,6 +86,9 @@ struct vs_port {
 	struct rte_ring *vmq_ring;   /* uplink -> this VM's worker */
 	bool vmq_active;             /* the uplink hands frames to vmq_ring */
 	int vmq_queue;               /* its queue of the uplink's allocator; -1 */
+	struct rte_flow *vmq_flow;   /* hardware VMQ: its rule on the uplink */
+	uint16_t vmq_hw_uplink, vmq_hw_queue;
+	char vmq_hw_why[160];        /* the last attempt's outcome */
 	struct rte_ring *tx_handoff; /* netvsc, several workers: any -> worker */
 	struct vs_vmq_rate rate, vmq_rate;
 	/* quarantine.c (netvsc) */
@@ -440,6 +443,15 @@ void vs_vmq_dp_tx_drain(struct vs_worker *w, const struct vs_snapshot *snap, uin
 uint16_t vs_dp_place_new(const struct vs_dp *dp, const struct vs_port_conf *c);
 int vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen);
 void vs_dp_vmq_port_close(struct vs_dp *dp, unsigned int idx);
+/* dp_vmq_hw.c: hardware VMQ.  on: try the uplink's rte_flow rule (the
+ * outcome in vmq_hw_why); off: remove it; uplink_gone: remove the rules
+ * on port idx's device, before it closes. */
+void vs_dp_vmq_hw_on(struct vs_dp *dp, unsigned int idx);
+void vs_dp_vmq_hw_off(struct vs_dp *dp, unsigned int idx);
+void vs_dp_vmq_hw_uplink_gone(struct vs_dp *dp, unsigned int uplink);
+/* Moves queue (≥ 1) of port idx to worker w, polled by no one between:
+ * not persisted.  -EINVAL (no such queue), -ENOMEM. */
+int vs_dp_queue_move(struct vs_dp *dp, unsigned int idx, unsigned int queue, uint16_t w);
 /* Worker contexts' lcores, known from creation (vs_dp_start uses them). */
 void vs_dp_assign_lcores(struct vs_dp *dp);
 

@@ -170,6 +170,7 @@ vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen
 {
 	struct vs_port *p = &dp->ports[idx];
 	unsigned int w, want;
+	int rc;
 
 	p->vmq_queue = -1;
 	for (w = 0; w < dp->n_workers; w++) {
@@ -221,7 +222,10 @@ vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t errlen
 					 : "has no MAC to steer by (give it --mac)");
 		return -EINVAL;
 	}
-	return vs_dp_vmq_ring_make(dp, idx, err, errlen);
+	rc = vs_dp_vmq_ring_make(dp, idx, err, errlen);
+	if (rc == 0)
+		vs_dp_vmq_hw_on(dp, idx);
+	return rc;
 }
 
 void
@@ -229,6 +233,7 @@ vs_dp_vmq_port_close(struct vs_dp *dp, unsigned int idx)
 {
 	struct vs_port *p = &dp->ports[idx];
 
+	vs_dp_vmq_hw_off(dp, idx);
 	vs_dp_vmq_ring_gone(dp, idx);
 	vs_dp_ring_free(p->tx_handoff);
 	p->tx_handoff = NULL;
@@ -313,18 +318,7 @@ vs_dp_port_set_placement(struct vs_dp *dp, const char *name, unsigned int queue,
 		if (!pin)
 			return 0;
 		w = (uint16_t)vs_dp_lcore_worker(dp, lcore);
-		if (p->qworker[queue] == w)
-			return 0;
-		p->qworker[queue] = VS_NO_WORKER;
-		if (vs_dp_publish(dp) != 0) {
-			snprintf(err, errlen, "port %s: out of memory publishing the configuration",
-				 name);
-			p->qworker[queue] = w; /* never left unpolled */
-			vs_dp_publish(dp);
-			return -ENOMEM;
-		}
-		p->qworker[queue] = w;
-		if (vs_dp_publish(dp) != 0) {
+		if (vs_dp_queue_move(dp, (unsigned int)idx, queue, w) != 0) {
 			snprintf(err, errlen, "port %s: out of memory publishing the configuration",
 				 name);
 			return -ENOMEM;
@@ -433,7 +427,10 @@ vs_dp_port_set_vmq(struct vs_dp *dp, const char *name, bool on, char *err, size_
 			return rc;
 		p->conf.vmq = true;
 		rc = vs_dp_publish(dp);
+		if (rc == 0)
+			vs_dp_vmq_hw_on(dp, (unsigned int)idx);
 	} else {
+		vs_dp_vmq_hw_off(dp, (unsigned int)idx);
 		p->conf.vmq = false;
 		p->vmq_active = false;
 		rc = vs_dp_publish(dp); /* the uplink stops handing over */
@@ -497,6 +494,7 @@ vs_dp_port_vmq_info(const struct vs_dp *dp, unsigned int idx, struct vs_port_vmq
 	out->vmq_pps = vs_vmq_rate_pps(&p->vmq_rate);
 	up = vs_dp_auto_index(dp, p->conf.switch_name, false);
 	out->vmq_active = p->vmq_ring != NULL && p->vmq_active && up >= 0;
+	out->vmq_hardware = p->vmq_flow != NULL;
 	if (!p->conf.vmq) {
 		snprintf(out->why, sizeof(out->why), "off");
 	} else if (up < 0) {
@@ -510,12 +508,13 @@ vs_dp_port_vmq_info(const struct vs_dp *dp, unsigned int idx, struct vs_port_vmq
 		memset(&di, 0, sizeof(di));
 		if (!u->eth_open || rte_eth_dev_info_get(u->eth_port, &di) != 0)
 			di.driver_name = "?";
-		/* rte_flow steering to per-VM queues is not built yet: every
-		 * uplink gets software VMQ, whatever its driver offers. */
-		snprintf(out->why, sizeof(out->why),
-			 "software: the uplink (%s) is polled on one receive queue and classified "
-			 "by the switch; hardware VMQ (rte_flow to per-VM queues) is not used",
-			 di.driver_name != NULL ? di.driver_name : "?");
+		if (p->vmq_flow != NULL)
+			snprintf(out->why, sizeof(out->why), "%s", p->vmq_hw_why);
+		else
+			snprintf(out->why, sizeof(out->why),
+				 "software: the uplink (%s) hands the VM's frames over; no hardware "
+				 "VMQ: %s",
+				 di.driver_name != NULL ? di.driver_name : "?", p->vmq_hw_why);
 	}
 	return 0;
 }

@@ -516,6 +516,7 @@ struct vs_port_vmq_info {
 	uint64_t pps;        /* receive queue's load */
 	bool vmq;            /* configured */
 	bool vmq_active;     /* a ring exists and the uplink hands to it */
+	bool vmq_hardware;   /* the uplink's NIC steers its frames (rte_flow) */
 	int vmq_queue;       /* the uplink queue (software ring) it holds, or -1 */
 	uint64_t vmq_pps;
 	char why[160];       /* software VMQ (or none), and why */
