@@ -6,6 +6,7 @@
 # and deleted from the CLI; a restart brings back every switch, port and
 # cluster from the persisted file.  Needs root.
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2
 tag=$$
 dir=$(mktemp -d)
@@ -34,17 +35,8 @@ for n in a b c; do
 done
 
 start() {
-	"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsc$tag" \
-		-- --rundir "$dir/run" --config "$dir/vswitch.json" >>"$log" 2>&1 &
-	pid=$!
-	for _ in $(seq 1 100); do
-		[ -S "$dir/run/vswitchd.sock" ] && "$CTL" --socket "$dir/run/vswitchd.sock" info >/dev/null 2>&1 && return 0
-		kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-		sleep 0.1
-	done
-	fail "vswitchd did not come up"
+	vs_start "vsc$tag"
 }
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
 pings() { ip netns exec "vs$1$tag" ping -c "${3:-2}" -i 0.2 -W 1 "10.198.0.$2" >/dev/null 2>&1; }
 
 start

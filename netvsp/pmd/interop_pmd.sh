@@ -13,6 +13,7 @@
 # by its link query and as link-state-change events.
 # Needs root.  Usage: interop_pmd.sh VSWITCHD VSWITCHCTL NETVSC_GUEST SHIM
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2 GUEST=$3 SHIM=$4
 here=$(cd "$(dirname "$0")" && pwd)
 tag=$$
@@ -36,15 +37,7 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || fail "needs root"
 
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsi$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_start "vsi$tag"
 # An internal switch: its host vNIC (made with the switch) is where the
 # frames come from.
 ctl switch add lan --type internal --host-ifname "hi$tag" >/dev/null || fail "switch add"

@@ -11,6 +11,7 @@
 # frames only).  And through all of it, neither guest commits a protocol
 # violation (nothing towards quarantine).  Needs root.
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2 VMNIC=$3
 tag=$$
 dir=$(mktemp -d)
@@ -34,15 +35,7 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || fail "needs root"
 
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsn$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_start "vsn$tag"
 # The internal switch creates the host's vNIC with its address.
 ctl switch add lan --type internal --host-ifname "h$tag" --host-address 10.195.0.254/24 || fail "switch add"
 ctl port add lan vm1 --kind netvsc || fail "port add vm1"

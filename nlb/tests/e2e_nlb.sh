@@ -21,6 +21,7 @@
 # reports, snooped by the switch).
 # Needs root, tcpdump, ethtool and python3 (exit 77 otherwise).
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2
 tag=$$
 sw=nlb$tag
@@ -86,15 +87,7 @@ for n in $nodes; do
 	own_mac[$n]=$(ip netns exec "$(ns $n)" cat /sys/class/net/eth0/address)
 done
 
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsnlb$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_start "vsnlb$tag"
 ctl info >/dev/null 2>&1 || fail "vswitchd did not come up"
 ctl switch add "$sw" --type private >/dev/null || fail "switch add"
 for n in $nodes; do

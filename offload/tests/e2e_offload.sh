@@ -15,6 +15,7 @@
 # superframes (stats show: superframes_sw), with them off none.
 # Needs root, iperf3, ethtool and python3 (exit 77 otherwise).
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2 VMNIC=$3
 tag=$$
 vm=ov$tag lan=ol$tag up=ou$tag
@@ -57,15 +58,7 @@ ip -n "$lan" addr add 10.196.0.100/24 dev eth0
 # ("tx off" also turns TSO off: the LAN sends MTU-sized frames.)
 ip netns exec "$lan" ethtool -K eth0 tx off >/dev/null 2>&1 || fail "ethtool -K eth0 tx off"
 
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vso$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_start "vso$tag"
 ctl switch add ext --type external --uplink "net_af_packet_o$tag,iface=$up" || fail "switch add"
 ctl port add ext vm1 --kind netvsc || fail "port add vm1"
 [ -f "$dir/run/chan/vm1" ] || fail "no channel file for vm1"

@@ -22,6 +22,7 @@
 # (received = forwarded unicast + flooded + dropped at ingress, by reason);
 # the VMs still reach the LAN.  Prints the samples and PASS or FAIL.
 set -u
+. "$(dirname "$0")/../lib/vswitchd.sh"
 secs=600
 build=build
 while [ $# -gt 0 ]; do
@@ -75,15 +76,8 @@ ip -n "$lan" addr add 10.197.0.100/24 dev eth0
 # net_af_packet forwards unfinished checksums as they are (see e2e_offload).
 ip netns exec "$lan" ethtool -K eth0 tx off >/dev/null 2>&1
 
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 512 --file-prefix "vss$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_mem=512
+vs_start "vss$tag"
 ctl switch add soak --type external --uplink "net_af_packet_s$tag,iface=$up" >/dev/null || fail "switch add"
 for i in 1 2; do
 	ctl port add soak "vm$i" --kind netvsc >/dev/null || fail "port add vm$i"

@@ -19,6 +19,7 @@
 #      its tap through the crash and is forwarded again.
 # Needs root, ip, ping, iperf3, ethtool, python3 (exit 77 otherwise).
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2 VMNIC=$3
 HOLDER=$(dirname "$0")/tap_holder.py
 tag=$$
@@ -59,17 +60,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' TERM INT HUP
 
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
 start() {
-	"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsf$tag" \
-		-- --rundir "$dir/run" --config "$cfg" >>"$log" 2>&1 &
-	pid=$!
-	for _ in $(seq 1 200); do
-		ctl info >/dev/null 2>&1 && return 0
-		kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-		sleep 0.1
-	done
-	fail "vswitchd did not come up"
+	vs_config="$cfg"
+	vs_start "vsf$tag"
 }
 alive() { kill -0 "$pid" 2>/dev/null && ctl info >/dev/null 2>&1; }
 # within N CMD...: true once CMD succeeds, polled for N seconds.

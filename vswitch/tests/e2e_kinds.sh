@@ -8,6 +8,7 @@
 # port that creates its tap makes it persistent and owned, and deletes it
 # with the port.  Needs root.
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2
 tag=$$
 dir=$(mktemp -d)
@@ -29,15 +30,7 @@ ip netns add "vm$tag" || fail "netns"
 ip link add "v$tag" type veth peer name eth0 netns "vm$tag" || fail "veth"
 ip -n "vm$tag" addr add 10.196.0.2/24 dev eth0
 ip -n "vm$tag" link set eth0 up
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsk$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_start "vsk$tag"
 ctl switch add in0 --type internal --host-ifname "h$tag" || fail "switch add"
 # The host vNIC: vswitch creates it with the switch, a port like any other.
 ip -br addr show "h$tag" >/dev/null 2>&1 || fail "no interface h$tag"
@@ -56,14 +49,7 @@ echo "ok - the host vNIC comes and goes with the switch's type"
 # The same with an MTU and addresses, as a configuration file would carry them.
 printf '{"switches":[{"name":"in0","type":"internal","host":{"ifname":"h%s","mac":"02:00:00:5e:00:01","mtu":1400,"addresses":["10.196.0.1/24","fd00:196::1/64"]}}],"ports":[{"switch":"in0","name":"vm","kind":"emulated","ifname":"v%s","adopt":true}]}\n' "$tag" "$tag" >"$dir/vswitch.json"
 kill -TERM "$pid"; wait "$pid"; pid=""
-"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsk$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" >"$log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_start "vsk$tag"
 ip -br link show "h$tag" | grep -qi "02:00:00:5e:00:01" || fail "host vNIC MAC: $(ip -br link show "h$tag")"
 ip link show "h$tag" | grep -q "mtu 1400" || fail "host vNIC MTU: $(ip link show "h$tag")"
 ip -br addr show "h$tag" | grep -q "10.196.0.1/24" || fail "host vNIC address: $(ip -br addr show "h$tag")"

@@ -14,6 +14,7 @@
 #     ranges are refused, and pool and MACs survive a restart.
 # Needs root (exit 77 otherwise).
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2
 tag=$$
 sw=l$tag
@@ -46,17 +47,8 @@ ip -n "vsnlm$tag" link set eth0 up
 ip -n "vsnll$tag" addr add "$net.4/24" dev eth0
 ip -n "vsnlm$tag" addr add "$net.2/24" dev eth0
 
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
 start() {
-	"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsnl$tag" \
-		-- --rundir "$dir/run" --config "$dir/vswitch.json" >>"$log" 2>&1 &
-	pid=$!
-	for _ in $(seq 1 100); do
-		ctl info >/dev/null 2>&1 && return 0
-		kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-		sleep 0.1
-	done
-	fail "vswitchd did not come up"
+	vs_start "vsnl$tag"
 }
 # A counter of the uplink: drops.NAME or NAME.
 counter() {

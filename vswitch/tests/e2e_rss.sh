@@ -12,6 +12,7 @@
 # port reports software VMQ with the driver's refusal, and traffic still
 # flows.  Needs root, ethtool and python3 (exit 77 otherwise).
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2
 tag=$$
 lan=rl$tag vm=rv$tag up=ru$tag vmv=rw$tag
@@ -55,15 +56,8 @@ vm_mac=$(ip netns exec "$vm" cat /sys/class/net/eth0/address)
 
 # Two workers on this machine's cores: lcore 0 the control thread, lcores
 # 1 and 2 the workers (2 shares a CPU with 0).
-"$VSWITCHD" --lcores 0@0,1@1,2@0 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vsr$tag" \
-	-- --rundir "$dir/run" --config "$dir/vswitch.json" --workers 2 >"$log" 2>&1 &
-pid=$!
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
-for _ in $(seq 1 100); do
-	ctl info >/dev/null 2>&1 && break
-	kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-	sleep 0.1
-done
+vs_eal="--lcores 0@0,1@1,2@0"
+vs_start "vsr$tag" --workers 2
 ctl info | grep -Eq "^workers: +2" || fail "vswitchd does not run two workers: $(ctl info)"
 ctl switch add ext --type external --uplink "net_af_packet_r$tag,iface=$up,qpairs=2" >/dev/null ||
 	fail "switch add with a two-queue uplink"

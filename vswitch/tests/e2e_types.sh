@@ -12,6 +12,7 @@
 #             brings it back; a restart restores it all from the file.
 # Needs root.
 set -u
+. "$(dirname "$0")/../../tests/lib/vswitchd.sh"
 VSWITCHD=$1 CTL=$2
 tag=$$
 sw=t$tag
@@ -48,17 +49,8 @@ for n in vm1 vm2 lan; do
 done
 # vm1 .2, vm2 .3, lan .4; the host vNIC will be .1
 start() {
-	"$VSWITCHD" -l 0-1 --no-huge --no-pci --no-shconf -m 256 --file-prefix "vst$tag" \
-		-- --rundir "$dir/run" --config "$dir/vswitch.json" >>"$log" 2>&1 &
-	pid=$!
-	for _ in $(seq 1 100); do
-		ctl info >/dev/null 2>&1 && return 0
-		kill -0 "$pid" 2>/dev/null || fail "vswitchd exited early"
-		sleep 0.1
-	done
-	fail "vswitchd did not come up"
+	vs_start "vst$tag"
 }
-ctl() { "$CTL" --socket "$dir/run/vswitchd.sock" "$@"; }
 # reach FROM TO: FROM a namespace (vm1, vm2, lan) or "host", TO the last byte.
 reach() {
 	if [ "$1" = host ]; then
