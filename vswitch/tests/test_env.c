@@ -58,3 +58,33 @@ vs_test_drain(struct vs_dp *dp, const char *name)
 	}
 	return total;
 }
+
+struct vs_dp *
+vs_test_ring_switch(const char *sw, const char *const *names, uint32_t fdb_size,
+		    uint64_t *clock_ns)
+{
+	struct vs_dp_conf dc = {.fdb_size = fdb_size, .fdb_aging_s = 300};
+	struct vs_switch_conf sc = {.type = VS_SWITCH_PRIVATE};
+	struct vs_port_conf pc = {.kind = VS_PORT_RING, .ring_size = 1024};
+	struct vs_dp *dp;
+	char err[256];
+
+	dp = vs_dp_create(&dc, err, sizeof(err));
+	if (dp == NULL)
+		goto fail;
+	vs_dp_set_clock(dp, vs_test_clock, clock_ns);
+	snprintf(sc.name, sizeof(sc.name), "%s", sw);
+	if (vs_dp_switch_add(dp, &sc, err, sizeof(err)) != 0)
+		goto fail;
+	snprintf(pc.switch_name, sizeof(pc.switch_name), "%s", sw);
+	for (; *names != NULL; names++) {
+		snprintf(pc.name, sizeof(pc.name), "%s", *names);
+		if (vs_dp_port_add(dp, &pc, err, sizeof(err)) != 0)
+			goto fail;
+	}
+	return dp;
+fail:
+	fprintf(stderr, "test set-up: %s\n", err);
+	vs_dp_destroy(dp);
+	return NULL;
+}

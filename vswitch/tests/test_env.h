@@ -10,6 +10,11 @@
 struct vs_dp;
 struct rte_mbuf;
 
+/* A datapath (a MAC table of fdb_size, 300 s aging, the clock *clock_ns)
+ * with one private switch sw of ring ports named in names (NULL-ended);
+ * NULL with the reason on stderr. */
+struct vs_dp *vs_test_ring_switch(const char *sw, const char *const *names, uint32_t fdb_size,
+				  uint64_t *clock_ns);
 /* Frees what the switch sent to ring port name; how many (0 when the
  * port does not exist). */
 unsigned int vs_test_drain(struct vs_dp *dp, const char *name);

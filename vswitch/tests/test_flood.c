@@ -31,25 +31,11 @@ static const uint8_t B[6] = {0x02, 0, 0, 0, 0, 0x0b};
 static int
 setup(void)
 {
-	struct vs_dp_conf dc = {.fdb_size = FLOOD_TABLE, .fdb_aging_s = 300};
-	struct vs_switch_conf sc = {.name = "fl", .type = VS_SWITCH_PRIVATE};
-	struct vs_port_conf pc = {.switch_name = "fl", .kind = VS_PORT_RING, .ring_size = 1024};
-	static const char *const names[] = {"a", "b", "bystander", "attacker"};
-	char err[256];
+	static const char *const names[] = {"a", "b", "bystander", "attacker", NULL};
 
-	dp = vs_dp_create(&dc, err, sizeof(err));
-	if (dp == NULL)
-		return -1;
 	clock_ns = 5000000000ull;
-	vs_dp_set_clock(dp, vs_test_clock, &clock_ns);
-	if (vs_dp_switch_add(dp, &sc, err, sizeof(err)) != 0)
-		return -1;
-	for (unsigned int i = 0; i < 4; i++) {
-		strcpy(pc.name, names[i]);
-		if (vs_dp_port_add(dp, &pc, err, sizeof(err)) != 0)
-			return -1;
-	}
-	return 0;
+	dp = vs_test_ring_switch("fl", names, FLOOD_TABLE, &clock_ns);
+	return dp == NULL ? -1 : 0;
 }
 
 static int

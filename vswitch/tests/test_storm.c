@@ -27,26 +27,11 @@ static const uint8_t NOBODY[6] = {0x02, 0, 0, 0, 0, 0x77};
 static int
 setup(void)
 {
-	struct vs_dp_conf dc = {.fdb_size = 1024, .fdb_aging_s = 300};
-	struct vs_switch_conf sc = {.type = VS_SWITCH_PRIVATE};
-	struct vs_port_conf pc = {.kind = VS_PORT_RING, .ring_size = 1024};
-	static const char *const names[] = {"a", "b", "c"};
+	static const char *const names[] = {"a", "b", "c", NULL};
 
-	dp = vs_dp_create(&dc, err, sizeof(err));
-	if (dp == NULL)
-		return -1;
 	clock_ns = 5000000000ull;
-	vs_dp_set_clock(dp, vs_test_clock, &clock_ns);
-	strcpy(sc.name, "st");
-	if (vs_dp_switch_add(dp, &sc, err, sizeof(err)) != 0)
-		return -1;
-	strcpy(pc.switch_name, "st");
-	for (unsigned int i = 0; i < 3; i++) {
-		strcpy(pc.name, names[i]);
-		if (vs_dp_port_add(dp, &pc, err, sizeof(err)) != 0)
-			return -1;
-	}
-	return 0;
+	dp = vs_test_ring_switch("st", names, 1024, &clock_ns);
+	return dp == NULL ? -1 : 0;
 }
 
 static int
