@@ -501,20 +501,12 @@ vs_dp_port_vmq_info(const struct vs_dp *dp, unsigned int idx, struct vs_port_vmq
 		snprintf(out->why, sizeof(out->why),
 			 "software, idle: switch %s has no uplink to steer from",
 			 p->conf.switch_name);
+	} else if (p->vmq_flow != NULL) {
+		snprintf(out->why, sizeof(out->why), "%s", p->vmq_hw_why);
 	} else {
-		struct rte_eth_dev_info di;
-		const struct vs_port *u = &dp->ports[up];
-
-		memset(&di, 0, sizeof(di));
-		if (!u->eth_open || rte_eth_dev_info_get(u->eth_port, &di) != 0)
-			di.driver_name = "?";
-		if (p->vmq_flow != NULL)
-			snprintf(out->why, sizeof(out->why), "%s", p->vmq_hw_why);
-		else
-			snprintf(out->why, sizeof(out->why),
-				 "software: the uplink (%s) hands the VM's frames over; no hardware "
-				 "VMQ: %s",
-				 di.driver_name != NULL ? di.driver_name : "?", p->vmq_hw_why);
+		snprintf(out->why, sizeof(out->why),
+			 "software (hardware VMQ: %.120s)",
+			 p->vmq_hw_why);
 	}
 	return 0;
 }

@@ -89,8 +89,7 @@ vs_dp_vmq_hw_on(struct vs_dp *dp, unsigned int idx)
 	}
 	u = &dp->ports[up];
 	if (!u->eth_open || u->n_queues < 2) {
-		vs_dp_vmq_why(p, "the uplink (%s) has one receive queue, none to give a VM",
-			      vs_dp_driver(u));
+		vs_dp_vmq_why(p, "the uplink (%s) has one receive queue", vs_dp_driver(u));
 		return;
 	}
 	/* Tagged on the uplink's wire: a VM in an access VLAN the uplink
@@ -111,7 +110,7 @@ vs_dp_vmq_hw_on(struct vs_dp *dp, unsigned int idx)
 		p->vmq_flow =
 			rte_flow_create(u->eth_port, &rule.attr, rule.pattern, rule.actions, &fe);
 	if (p->vmq_flow == NULL) {
-		vs_dp_vmq_why(p, "the uplink (%s) refused the rte_flow steering rule: %s",
+		vs_dp_vmq_why(p, "the uplink (%s) refused the rte_flow rule: %s",
 			      vs_dp_driver(u),
 			      fe.message != NULL ? fe.message : rte_strerror(rc ? -rc : rte_errno));
 		return;
