@@ -47,7 +47,8 @@ open_chan(bool send_buf)
 {
 	struct vs_netvsp_params p = {.arena_size = 16u << 20};
 	struct vs_netvsp_guest_opts o = {.recv_buf_size = 2u << 20, .skip_send_buf = !send_buf,
-					 .gpa_base = 0x40000000, .idle = poll_host};
+					 .gpa_base = 0x40000000, .idle = poll_host,
+					 .timeout_ms = 1000}; /* a broken channel's close */
 	char err[128], name[32];
 	static int seq;
 

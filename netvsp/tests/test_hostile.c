@@ -47,8 +47,10 @@ pump(void)
 static struct vs_netvsp_guest *
 guest_up(void)
 {
+	/* Short waits: a broken channel's close waits for answers that
+	 * never come. */
 	struct vs_netvsp_guest_opts o = {.recv_buf_size = 1u << 20, .gpa_base = 0x40000000,
-					 .idle = poll_host};
+					 .idle = poll_host, .timeout_ms = 1000};
 	struct vs_netvsp_guest *gg;
 
 	CU_ASSERT_EQUAL_FATAL(vs_netvsp_guest_open(vs_netvsp_path(ch), &o, &gg), 0);

@@ -179,7 +179,7 @@ test_pending_send(void)
 	free(mem);
 }
 
-#define N_CONCURRENT 2000000u
+#define N_CONCURRENT 1000000u
 
 struct conc {
 	struct vs_ring r;
@@ -251,5 +251,5 @@ test_ring_register(void)
 	       !CU_add_test(s, "wrap, full and empty", test_wrap_full) ||
 	       !CU_add_test(s, "indices and descriptors validated", test_validation) ||
 	       !CU_add_test(s, "pending_send_sz", test_pending_send) ||
-	       !CU_add_test(s, "two threads, 2M packets", test_concurrent);
+	       !CU_add_test(s, "two threads, 1M packets", test_concurrent);
 }

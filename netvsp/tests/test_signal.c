@@ -217,7 +217,7 @@ test_signal_busy_reader(void)
 static void
 test_signal_sleepy_reader(void)
 {
-	struct sig_run x = {.packets = 2000000, .writer_pause_every = 1000};
+	struct sig_run x = {.packets = 1000000, .writer_pause_every = 1000};
 
 	sig_run(&x);
 	/* The reader empties the ring during every pause and sleeps; each
@@ -232,6 +232,6 @@ test_signal_register(void)
 
 	return s == NULL ||
 	       !CU_add_test(s, "busy reader: 4M packets, few signals", test_signal_busy_reader) ||
-	       !CU_add_test(s, "pausing writer: 2M packets, the reader sleeps and wakes",
+	       !CU_add_test(s, "pausing writer: 1M packets, the reader sleeps and wakes",
 			    test_signal_sleepy_reader);
 }
