@@ -18,7 +18,9 @@
 # (daemon info: mbufs in use, DPDK heap, RSS) sampled to soak.csv; at the
 # end, with the churned ports gone and traffic stopped: the DPDK heap back
 # where it was with the same ports, mbufs in use back to the baseline, RSS
-# grown by less than 8 MB over the run; every port's counters consistent
+# grown by less than 2 MB over the second half of the run (the first half
+# touches the pools' and tables' pages for the first time: reported, not
+# judged); every port's counters consistent
 # (received = forwarded unicast + flooded + dropped at ingress, by reason);
 # the VMs still reach the LAN.  Prints the samples and PASS or FAIL.
 set -u
@@ -172,13 +174,15 @@ while :; do
 		read -r mb heap rss <<<"$(memory)" || fail "daemon info at $now s"
 		echo "$now,$mb,$heap,$rss,$((3 + ${#ring_ports[@]} + netvsc_extra))" >>"$dir/soak.csv"
 		next_sample=$((now + 10))
+		[ -z "${rss_half:-}" ] && [ "$now" -ge $((secs / 2)) ] && rss_half=$rss
 	fi
 	sleep 1
 done
 
-# Back to the starting configuration, traffic stopped.
+# Back to the starting configuration, traffic stopped (SIGINT: the
+# clients print their summaries).
 # shellcheck disable=SC2086
-kill $loads 2>/dev/null
+kill -INT $loads 2>/dev/null
 wait $loads 2>/dev/null
 loads=""
 for n in "${ring_ports[@]}"; do ctl port del "$n" >/dev/null; done
@@ -191,13 +195,15 @@ read -r mb1 heap1 rss1 <<<"$(memory)" || fail "daemon info at the end"
 echo "end,$mb1,$heap1,$rss1,3" >>"$dir/soak.csv"
 cat "$dir/soak.csv"
 echo "changes: $changes ($refused refused)"
-grep -E "receiver|sender" "$dir/tcp.log" | tail -2
-tail -1 "$dir/ping.log"
+grep -E "sender" "$dir/tcp.log" | tail -1
+grep -E "transmitted" "$dir/ping.log"
 
 rc=0
 [ "$heap1" -eq "$heap0" ] || { echo "FAIL: DPDK heap $heap0 -> $heap1 bytes with the same ports"; rc=1; }
 [ "$mb1" -le $((mb0 + 64)) ] || { echo "FAIL: mbufs in use $mb0 -> $mb1 with traffic stopped"; rc=1; }
-[ "$rss1" -le $((rss0 + 8 * 1024 * 1024)) ] || { echo "FAIL: RSS $rss0 -> $rss1 bytes"; rc=1; }
+echo "RSS: $rss0 bytes at the start, ${rss_half:-$rss0} half-way, $rss1 at the end"
+[ "$rss1" -le $((${rss_half:-$rss0} + 2 * 1024 * 1024)) ] ||
+	{ echo "FAIL: RSS grew $(((rss1 - ${rss_half:-$rss0}) / 1024)) KB over the second half"; rc=1; }
 ctl --json stats show | python3 -c '
 import json, sys
 # Reasons counted on the egress port (or on either side): not part of what
