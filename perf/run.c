@@ -87,16 +87,27 @@ vs_perf_announcer_port(const struct vs_perf_topo *t, unsigned int k)
 									      : NULL;
 }
 
+/* Whether announcer k is a hostile guest. */
+static bool
+vs_perf_announcer_hostile(const struct vs_perf_topo *t, unsigned int k)
+{
+	return k >= VS_PERF_TOPO_PORTS && k - VS_PERF_TOPO_PORTS < t->n_guests &&
+	       t->guests[k - VS_PERF_TOPO_PORTS].role == VS_PERF_GUEST_HOSTILE;
+}
+
 /* Deals the workload's destinations, switch by switch, to the announcers
  * there that can own them, in turn, from the datapath's view of each
- * port's VLAN policy: every switch learns every destination once. */
+ * port's VLAN policy: every switch learns every destination once.  A
+ * hostile guest takes one destination in VS_PERF_HOSTILE_SHARE and no
+ * other: the well-behaved VMs keep the same share whichever misdeed it
+ * commits, and it still gets frames it may refuse to complete. */
 static int
 vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen)
 {
 	const struct vs_perf_workload *w = b->w;
 	static struct vs_vlan_policy pol[VS_PERF_ANNOUNCERS];
 	int sw[VS_PERF_ANNOUNCERS];
-	unsigned int k, j, turn;
+	unsigned int k, j, turn, pass;
 	uint32_t s;
 
 	for (k = 0; k < VS_PERF_ANNOUNCERS; k++) {
@@ -124,13 +135,18 @@ vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen)
 		turn = j;
 		for (s = 0; s < w->n_dsts; s++) {
 			bool placed = false;
+			bool to_hostile = s % VS_PERF_HOSTILE_SHARE == VS_PERF_HOSTILE_SHARE - 1;
 
+			/* Pass 0: a hostile guest's turn or the others'; 1: the
+			 * others (no hostile guest fits); 2: anyone. */
+			for (pass = 0; pass < 3 && !placed; pass++)
 			for (k = 0; k < VS_PERF_ANNOUNCERS && !placed; k++) {
 				unsigned int a = (turn + k) % VS_PERF_ANNOUNCERS;
+				bool h = vs_perf_announcer_hostile(b->t, a);
 				uint16_t tag;
 
-				if (sw[a] != sw[j] ||
-				    !vs_perf_station_fits(&pol[a], &w->dsts[s], &tag))
+				if ((pass == 0 && h != to_hostile) || (pass == 1 && h) ||
+				    sw[a] != sw[j] || !vs_perf_station_fits(&pol[a], &w->dsts[s], &tag))
 					continue;
 				b->ann[a].st[b->ann[a].n] = w->dsts[s];
 				b->ann[a].st[b->ann[a].n++].vlan = tag;
@@ -488,6 +504,7 @@ vs_perf_measure(struct vs_perf_bench *b, bool io, unsigned int rep, struct vs_pe
 	vs_perf_wait(b, vs_perf_now_s() + b->c->duration_s, what, &s[2]);
 	vs_perf_snapshot(b, &s[1]);
 	vs_perf_sample_from(&s[0], &s[1], out, scratch);
+	vs_perf_guests_hostile(b->guests, &out->hostile);
 	if (b->c->progress)
 		fprintf(stderr, "\r  %-28s %8.3f Mpps  %8.3f Gbit/s %14s\n", what, out->mpps,
 			out->gbps, "");
