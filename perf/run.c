@@ -139,19 +139,21 @@ vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen)
 
 			/* Pass 0: a hostile guest's turn or the others'; 1: the
 			 * others (no hostile guest fits); 2: anyone. */
-			for (pass = 0; pass < 3 && !placed; pass++)
-			for (k = 0; k < VS_PERF_ANNOUNCERS && !placed; k++) {
-				unsigned int a = (turn + k) % VS_PERF_ANNOUNCERS;
-				bool h = vs_perf_announcer_hostile(b->t, a);
-				uint16_t tag;
+			for (pass = 0; pass < 3 && !placed; pass++) {
+				for (k = 0; k < VS_PERF_ANNOUNCERS && !placed; k++) {
+					unsigned int a = (turn + k) % VS_PERF_ANNOUNCERS;
+					bool h = vs_perf_announcer_hostile(b->t, a);
+					uint16_t tag;
 
-				if ((pass == 0 && h != to_hostile) || (pass == 1 && h) ||
-				    sw[a] != sw[j] || !vs_perf_station_fits(&pol[a], &w->dsts[s], &tag))
-					continue;
-				b->ann[a].st[b->ann[a].n] = w->dsts[s];
-				b->ann[a].st[b->ann[a].n++].vlan = tag;
-				turn = a + 1;
-				placed = true;
+					if ((pass == 0 && h != to_hostile) || (pass == 1 && h) ||
+					    sw[a] != sw[j] ||
+					    !vs_perf_station_fits(&pol[a], &w->dsts[s], &tag))
+						continue;
+					b->ann[a].st[b->ann[a].n] = w->dsts[s];
+					b->ann[a].st[b->ann[a].n++].vlan = tag;
+					turn = a + 1;
+					placed = true;
+				}
 			}
 			b->unannounced += !placed;
 		}
