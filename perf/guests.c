@@ -56,9 +56,10 @@ struct vs_perf_guest {
 	uint32_t n_st, next_st;
 	struct vs_perf_guest_counters c;
 	struct vs_perf_hist *lat;
-	/* hostile: the next burst of misdeeds (TSC); once-only ones done */
+	/* hostile: the next burst of misdeeds (TSC); once-only ones done;
+	 * silent: its ring is broken, it writes nothing more */
 	uint64_t next_misdeed;
-	bool committed;
+	bool committed, silent;
 };
 
 struct vs_perf_guests {
@@ -159,6 +160,8 @@ vs_perf_guests_start(struct vs_perf_guests **out, struct vs_dp *dp, const char *
 			if (rc == 0)
 				g->out = gs->peers[gs->n_peers++];
 			break;
+		case VS_PERF_GUEST_HOSTILE:
+			break; /* it counts what it takes; nothing to set up */
 		}
 	}
 	if (rc != 0) {
@@ -295,9 +298,15 @@ vs_perf_guest_hostile(struct vs_perf_guests *gs, struct vs_perf_guest *g)
 	case VS_GUEST_BAD_WRITE_INDEX:
 	case VS_GUEST_UNALIGNED_INDEX:
 	case VS_GUEST_DESC_TOO_LONG:
+		/* Broken until the channel is reset; and from now on it
+		 * writes nothing: its next completion would go where its
+		 * simulator thinks the ring ends, over the bad descriptor,
+		 * before the host had read it. */
+		if (!g->committed)
+			g->committed = g->silent = vs_netvsp_guest_misbehave(g->g, m, 1) > 0;
+		return;
 	case VS_GUEST_NO_RX_COMPLETIONS:
-		/* The ring stays broken, the completions held, until the
-		 * channel is reset: once is for good. */
+		/* Held until told otherwise: once is for good. */
 		if (!g->committed)
 			g->committed = vs_netvsp_guest_misbehave(g->g, m, 1) > 0;
 		return;
@@ -355,6 +364,8 @@ vs_perf_guests_pump(struct vs_perf_guests *gs)
 	for (i = 0; i < gs->n; i++) {
 		struct vs_perf_guest *g = &gs->g[i];
 
+		if (g->silent)
+			continue;
 		(void)vs_netvsp_guest_poll(g->g);
 		if (g->out != g->g)
 			(void)vs_netvsp_guest_poll(g->out);

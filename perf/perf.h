@@ -293,7 +293,7 @@ struct vs_perf_hostile {
 	uint64_t committed;         /* misdeeds written by the guest */
 	uint64_t received;          /* frames the guest took from the switch */
 	bool quarantined;
-	char reason[128];           /* port show's "quarantined: ..." */
+	char reason[192];           /* port show's "quarantined: ..." */
 	uint64_t violations;        /* protocol violations the switch counted */
 	unsigned int n_counters;    /* its port's non-zero VSP counters */
 	struct vs_perf_drop counters[VS_PERF_HOSTILE_COUNTERS_MAX];

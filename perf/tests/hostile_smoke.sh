@@ -35,12 +35,12 @@ grep -q "hostile:MISDEED (none, bad_write_index" "$TMP/bad.err" ||
 	fail "the refusal does not list the misdeeds: $(cat "$TMP/bad.err")"
 
 VSWITCH_PERF=$PERF "$here/../hostile/hostile.sh" --no-huge --duration 0.3 --warmup 0.2 \
-	--repeats 1 --macs 100 --misdeeds bad_section,bad_rndis_data,flood,no_rx_completions \
+	--repeats 1 --macs 100 --misdeeds bad_section,bad_rndis_data,desc_too_long,flood,no_rx_completions \
 	--out "$TMP/out" >"$TMP/table.txt" 2>"$TMP/log.txt" ||
 	{ cat "$TMP/log.txt" "$TMP/table.txt" >&2; fail "hostile.sh failed"; }
 cat "$TMP/table.txt"
 grep -q '^| misdeed | clean Mpps | with hostile Mpps | ratio' "$TMP/table.txt" || fail "no table header"
-[ "$(grep -c '^| [a-z_]* | [0-9.]* | [0-9.]* | [0-9.]* (' "$TMP/table.txt")" = 4 ] ||
+[ "$(grep -c '^| [a-z_]* | [0-9.]* | [0-9.]* | [0-9.]* (' "$TMP/table.txt")" = 5 ] ||
 	fail "the table has not one row per misdeed"
 
 python3 - "$TMP/out" <<'EOF' || fail "assertion failed"
@@ -61,6 +61,9 @@ checks = [
     # protocol violations: counted and quarantined, port show says why
     't["bad_section"]["quarantined_runs"] == 1 and t["bad_section"]["moved"].get("section_bad", 0) > 0',
     '"section" in t["bad_section"]["reason"]',
+    # a corrupt ring: at once
+    't["desc_too_long"]["quarantined_runs"] == 1 and t["desc_too_long"]["moved"].get("ring_corrupt", 0) > 0',
+    '"descriptor length" in t["desc_too_long"]["reason"]',
     't["bad_rndis_data"]["quarantined_runs"] == 1 and t["bad_rndis_data"]["moved"].get("rndis_bad_packet", 0) > 0',
     # load: counted where the VSP throttles it, never quarantined
     't["flood"]["quarantined_runs"] == 0 and t["flood"]["moved"].get("ctl_queue_full", 0) > 0',
