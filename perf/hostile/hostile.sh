@@ -6,14 +6,18 @@
 # committing one misdeed, for each misdeed, in one command.
 #
 # Every run is vswitch-perf on one topology: a private switch on one
-# worker, the well-behaved source (--source guest: VM vm1, a guest
-# simulator on a netvsc channel, as --scenario v2v; --source port: ring
-# replay port in0) sending to VM vm2, and a third VM vm3 on the same
-# switch and worker, guest "hostile:MISDEED" (perf/topology.c, guests.c):
-# it takes one destination in 8 of the workload, so the switch keeps
-# sending it frames, and commits its misdeed over and over.  The clean
-# run is the same topology with "hostile:none": vm3 there and behaving.
-# Only vm2's frames count (Mpps); vm3's are reported apart.
+# worker, a well-behaved sender and receiver, and a third VM vm3 on the
+# same switch and worker, guest "hostile:MISDEED" (perf/topology.c,
+# guests.c): it takes one destination in 8 of the workload, so the switch
+# keeps sending it frames, and commits its misdeed over and over.  The
+# clean run is the same topology with "hostile:none": vm3 there and
+# behaving.  Only the well-behaved receiver's frames count (Mpps); vm3's
+# are reported apart.  --source picks the well-behaved pair:
+#   guest  VM vm1 to VM vm2, guest simulators on netvsc channels (as
+#          --scenario v2v); the guests share one thread with vm3
+#   port   ring replay port in0 to VM vm2
+#   ring   ring replay port in0 to ring sink port out0: the worker is the
+#          only thing vm3 can take from them
 #
 # Clean and hostile runs are paired and alternate in order (clean first in
 # odd rounds, hostile first in even ones); the ratio is taken per pair and
@@ -26,7 +30,8 @@
 # Usage: perf/hostile/hostile.sh [options]
 #   --misdeeds LIST  (flood,no_rx_completions,bad_section,bad_gpa,bad_rndis_data,desc_too_long)
 #                    any of vs_netvsp_guest_misdeed_name's names
-#   --source S       guest (VM to VM, default) or port (ring port to VM)
+#   --source S       guest (VM to VM, default), port (ring port to VM) or
+#                    ring (ring port to ring port)
 #   --size BYTES     frame size (64)
 #   --macs N         destinations of the workload (1000)
 #   --duration S     measured seconds per run (3)
@@ -43,7 +48,7 @@ top=$(cd "$here/../.." && pwd)
 build=$top/build source=guest size=64 macs=1000 duration=3 warmup=1 repeats=3 huge=1 out=""
 misdeeds=flood,no_rx_completions,bad_section,bad_gpa,bad_rndis_data,desc_too_long
 
-usage() { sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '3,42p' "$0" | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
 	case $1 in
 	--misdeeds) misdeeds=$2; shift ;;
@@ -63,7 +68,7 @@ while [ $# -gt 0 ]; do
 done
 PERF=${VSWITCH_PERF:-$build/perf/vswitch-perf}
 [ -x "$PERF" ] || { echo "hostile.sh: $PERF not built (cmake --build build --target vswitch-perf)" >&2; exit 1; }
-case $source in guest | port) ;; *) echo "hostile.sh: --source guest or port" >&2; exit 2 ;; esac
+case $source in guest | port | ring) ;; *) echo "hostile.sh: --source guest, port or ring" >&2; exit 2 ;; esac
 [ "$repeats" -ge 1 ] 2>/dev/null || { echo "hostile.sh: --repeats N (>= 1)" >&2; exit 2; }
 
 dir=$(mktemp -d /tmp/vshostile.XXXXXX)
@@ -78,16 +83,15 @@ mkdir -p "$dir/runs" "$dir/topo"
 
 # topo MISDEED: the topology with vm3 as "hostile:MISDEED".
 topo() {
-	local src
-	if [ "$source" = guest ]; then
+	local src='{"switch":"perf","name":"in0","kind":"replay"}'
+	local dst='{"switch":"perf","name":"vm2","kind":"netvsc","mac_spoofing":true,"guest":"sink"}'
+	[ "$source" = guest ] &&
 		src='{"switch":"perf","name":"vm1","kind":"netvsc","mac_spoofing":true,"guest":"replay"}'
-	else
-		src='{"switch":"perf","name":"in0","kind":"replay"}'
-	fi
+	[ "$source" = ring ] && dst='{"switch":"perf","name":"out0","kind":"sink"}'
 	cat >"$dir/topo/$1.json" <<EOF
 {"switches":[{"name":"perf","type":"private"}],"ports":[
  $src,
- {"switch":"perf","name":"vm2","kind":"netvsc","mac_spoofing":true,"guest":"sink"},
+ $dst,
  {"switch":"perf","name":"vm3","kind":"netvsc","mac_spoofing":true,"guest":"hostile:$1"}]}
 EOF
 }
