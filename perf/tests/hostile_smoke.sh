@@ -74,4 +74,21 @@ for c in checks:
         print("  not true: %s\n  table: %s" % (c, json.dumps(t, indent=1)), file=sys.stderr)
         sys.exit(1)
 EOF
+# Ring ports beside the hostile VM: the same checks hold there.
+VSWITCH_PERF=$PERF "$here/../hostile/hostile.sh" --no-huge --source ring --duration 0.3 \
+	--warmup 0.2 --repeats 1 --macs 100 --misdeeds bad_gpa --out "$TMP/ring" \
+	>"$TMP/ring.txt" 2>"$TMP/ring.log" ||
+	{ cat "$TMP/ring.log" "$TMP/ring.txt" >&2; fail "hostile.sh --source ring failed"; }
+python3 - "$TMP/ring" <<'EOF' || fail "ring: assertion failed"
+import json, sys
+d = sys.argv[1]
+e = json.load(open(d + "/hostile.json"))["misdeeds"][0]
+topo = json.load(open(d + "/topo/bad_gpa.json"))
+kinds = sorted(p["kind"] for p in topo["ports"])
+ok = (kinds == ["netvsc", "replay", "sink"] and e["clean_median"] > 0 and e["hostile_median"] > 0
+      and e["quarantined_runs"] == 1 and e["moved"].get("gpa_bad", 0) > 0)
+if not ok:
+    print("  ring: %s\n  ports: %s" % (json.dumps(e), kinds), file=sys.stderr)
+sys.exit(0 if ok else 1)
+EOF
 echo "PASS: hostile guests (structure and counters)"
