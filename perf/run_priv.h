@@ -117,6 +117,9 @@ struct vs_perf_bench {
 #define VS_PERF_POOL_DEFAULT 16383u
 #define VS_PERF_POOL_CACHE 256u
 
+/* Deals the workload's destinations to the announcers of b's topology
+ * (b->ann) from the running datapath's port policies (stations.c). */
+int vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen);
 /* Callbacks on every perf device of the topology (run.c); announce: sinks
  * announce their stations. */
 int vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announce, char *err,
