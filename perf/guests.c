@@ -9,7 +9,14 @@
  *           batches, each frame's payload stamped with the TSC;
  *   sink    receives, counts, reads the payload stamp into a histogram;
  *   loop    a VM with two NICs: what its first NIC receives it transmits
- *           unchanged on the second (a bump in the wire, the "V" of PVP).
+ *           unchanged on the second (a bump in the wire, the "V" of PVP);
+ *   hostile a bystander VM, not counted, that receives its share and
+ *           commits one misdeed (guest.h) over and over on its own
+ *           channel, on the same switch and worker as the others: a ring
+ *           corruption or held completions once (they last), a keepalive
+ *           flood whenever its ring has room, the other protocol
+ *           violations at VS_PERF_HOSTILE_PER_S.  "none" is the same VM
+ *           behaving: the clean run to compare with.
  *
  * Sinks and loops first announce their stations (a broadcast from each)
  * so that the switch learns them behind the guest's port; the ports need
@@ -26,6 +33,11 @@
 #include "run_priv.h"
 
 #define VS_PERF_GUEST_BATCH 32u
+/* A hostile guest's protocol violations: a bounded rate, so that what it
+ * costs the guests' thread (the well-behaved VMs' CPU as well) stays small
+ * and the same before and after the switch stops reading it. */
+#define VS_PERF_HOSTILE_PER_S 100000u
+#define VS_PERF_HOSTILE_BURST 16u
 /* RNDIS (NDIS) OID_GEN_CURRENT_PACKET_FILTER and its promiscuous bit. */
 #define VS_PERF_OID_PACKET_FILTER 0x0001010Eu
 #define VS_PERF_FILTER_PROMISCUOUS 0x20u
@@ -44,6 +56,10 @@ struct vs_perf_guest {
 	uint32_t n_st, next_st;
 	struct vs_perf_guest_counters c;
 	struct vs_perf_hist *lat;
+	/* hostile: the next burst of misdeeds (TSC); once-only ones done;
+	 * silent: its ring is broken, it writes nothing more */
+	uint64_t next_misdeed;
+	bool committed, silent;
 };
 
 struct vs_perf_guests {
@@ -144,6 +160,8 @@ vs_perf_guests_start(struct vs_perf_guests **out, struct vs_dp *dp, const char *
 			if (rc == 0)
 				g->out = gs->peers[gs->n_peers++];
 			break;
+		case VS_PERF_GUEST_HOSTILE:
+			break; /* it counts what it takes; nothing to set up */
 		}
 	}
 	if (rc != 0) {
@@ -265,6 +283,50 @@ vs_perf_guest_sink(struct vs_perf_guests *gs, struct vs_perf_guest *g)
 }
 
 static void
+vs_perf_guest_hostile(struct vs_perf_guests *gs, struct vs_perf_guest *g)
+{
+	int m = g->tg->misdeed;
+	uint64_t now;
+
+	/* Whatever it does, it takes what it is sent: a held completion
+	 * keeps the receive section, not the frame. */
+	while (vs_netvsp_guest_recv(g->g, &gs->rx) == 0)
+		g->c.received++;
+	switch (m) {
+	case VS_PERF_MISDEED_NONE:
+		return;
+	case VS_GUEST_BAD_WRITE_INDEX:
+	case VS_GUEST_UNALIGNED_INDEX:
+	case VS_GUEST_DESC_TOO_LONG:
+		/* Broken until the channel is reset; and from now on it
+		 * writes nothing: its next completion would go where its
+		 * simulator thinks the ring ends, over the bad descriptor,
+		 * before the host had read it. */
+		if (!g->committed)
+			g->committed = g->silent = vs_netvsp_guest_misbehave(g->g, m, 1) > 0;
+		return;
+	case VS_GUEST_NO_RX_COMPLETIONS:
+		/* Held until told otherwise: once is for good. */
+		if (!g->committed)
+			g->committed = vs_netvsp_guest_misbehave(g->g, m, 1) > 0;
+		return;
+	case VS_GUEST_FLOOD:
+		/* As fast as the ring takes them: the host's control queue
+		 * is what bounds it. */
+		(void)vs_netvsp_guest_misbehave(g->g, m, 0);
+		return;
+	default:
+		now = rte_rdtsc();
+		if (now < g->next_misdeed)
+			return;
+		(void)vs_netvsp_guest_misbehave(g->g, m, VS_PERF_HOSTILE_BURST);
+		g->next_misdeed = now + rte_get_tsc_hz() * VS_PERF_HOSTILE_BURST /
+						VS_PERF_HOSTILE_PER_S;
+		return;
+	}
+}
+
+static void
 vs_perf_guest_loop(struct vs_perf_guest *g)
 {
 	const void *fp[VS_PERF_GUEST_BATCH];
@@ -302,6 +364,8 @@ vs_perf_guests_pump(struct vs_perf_guests *gs)
 	for (i = 0; i < gs->n; i++) {
 		struct vs_perf_guest *g = &gs->g[i];
 
+		if (g->silent)
+			continue;
 		(void)vs_netvsp_guest_poll(g->g);
 		if (g->out != g->g)
 			(void)vs_netvsp_guest_poll(g->out);
@@ -318,6 +382,9 @@ vs_perf_guests_pump(struct vs_perf_guests *gs)
 			break;
 		case VS_PERF_GUEST_LOOP:
 			vs_perf_guest_loop(g);
+			break;
+		case VS_PERF_GUEST_HOSTILE:
+			vs_perf_guest_hostile(gs, g);
 			break;
 		}
 	}
@@ -358,6 +425,56 @@ vs_perf_guests_read(const struct vs_perf_guests *gs, struct vs_perf_guest_counte
 				vs_perf_hist_merge(lat, g->lat);
 		}
 	}
+}
+
+static void
+vs_perf_hostile_counter(const char *name, uint64_t value, void *arg)
+{
+	struct vs_perf_hostile *h = arg;
+	struct vs_perf_drop *d;
+
+	if (h->n_counters == VS_PERF_HOSTILE_COUNTERS_MAX)
+		return;
+	d = &h->counters[h->n_counters++];
+	snprintf(d->name, sizeof(d->name), "%s", name);
+	d->count = value;
+}
+
+void
+vs_perf_guests_hostile(const struct vs_perf_guests *gs, struct vs_perf_hostile *out)
+{
+	const struct vs_perf_guest *g = NULL;
+	struct vs_netvsp_guest_stats st;
+	struct vs_port_quarantine q;
+	unsigned int i;
+	int idx;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; gs != NULL && i < gs->n && g == NULL; i++)
+		if (gs->g[i].tg->role == VS_PERF_GUEST_HOSTILE)
+			g = &gs->g[i];
+	if (g == NULL)
+		return;
+	out->valid = true;
+	snprintf(out->port, sizeof(out->port), "%s", g->tg->port);
+	snprintf(out->misdeed, sizeof(out->misdeed), "%s",
+		 g->tg->misdeed == VS_PERF_MISDEED_NONE ? "none"
+							 : vs_netvsp_guest_misdeed_name(g->tg->misdeed));
+	vs_netvsp_guest_stats(g->g, &st);
+	out->committed = st.misdeeds;
+	out->received = g->c.received;
+	/* The switch decides on its control thread: let it catch up with
+	 * what the worker counted before asking. */
+	(void)vs_dp_ctl_poll(gs->dp, NULL);
+	idx = vs_dp_port_index(gs->dp, g->tg->port);
+	if (idx < 0)
+		return;
+	if (vs_dp_port_quarantine(gs->dp, (unsigned int)idx, &q) == 0) {
+		out->quarantined = q.on;
+		out->violations = q.total;
+		snprintf(out->reason, sizeof(out->reason), "%s", q.reason);
+	}
+	(void)vs_dp_port_backend_counters(gs->dp, (unsigned int)idx, vs_perf_hostile_counter, out);
 }
 
 void

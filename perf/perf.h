@@ -284,6 +284,21 @@ struct vs_perf_worker_sample {
 };
 
 /* One repetition of one subject. */
+/* A hostile guest in the topology, at the end of a window: what it did and
+ * what the switch made of it (topology guest "hostile:MISDEED"). */
+#define VS_PERF_HOSTILE_COUNTERS_MAX 32u
+struct vs_perf_hostile {
+	bool valid;
+	char port[32], misdeed[32]; /* misdeed "none": the same VM behaving */
+	uint64_t committed;         /* misdeeds written by the guest */
+	uint64_t received;          /* frames the guest took from the switch */
+	bool quarantined;
+	char reason[192];           /* port show's "quarantined: ..." */
+	uint64_t violations;        /* protocol violations the switch counted */
+	unsigned int n_counters;    /* its port's non-zero VSP counters */
+	struct vs_perf_drop counters[VS_PERF_HOSTILE_COUNTERS_MAX];
+};
+
 struct vs_perf_sample {
 	double seconds;          /* measured window */
 	uint64_t packets;        /* delivered to sinks in the window */
@@ -296,6 +311,7 @@ struct vs_perf_sample {
 	struct vs_perf_drop drops[VS_PERF_DROPS_MAX];
 	unsigned int n_workers;   /* 0: no per-worker figures */
 	struct vs_perf_worker_sample worker[VS_PERF_WORKERS_MAX];
+	struct vs_perf_hostile hostile;
 };
 
 /* "io", "vswitch", or a peer: "testpmd-io", "testpmd-mac", "ovs-normal", ... */

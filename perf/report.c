@@ -234,6 +234,23 @@ fmt_num(char *buf, size_t len, bool known, const char *fmt, double v)
 	return buf;
 }
 
+/* The hostile guest of the last repetition: what it did, what the switch
+ * counted and whether it cut the port off. */
+static void
+table_hostile(FILE *f, const struct vs_perf_hostile *h)
+{
+	unsigned int i;
+
+	fprintf(f, "  %-14s     hostile %s (%s): %llu committed, %llu frames taken, %s%s\n", "",
+		h->port, h->misdeed, (unsigned long long)h->committed,
+		(unsigned long long)h->received, h->quarantined ? "quarantined: " : "not quarantined",
+		h->quarantined ? h->reason : "");
+	fprintf(f, "  %-14s     %s VSP counters:", "", h->port);
+	for (i = 0; i < h->n_counters; i++)
+		fprintf(f, " %s %llu", h->counters[i].name, (unsigned long long)h->counters[i].count);
+	fprintf(f, "\n");
+}
+
 static void
 table_run(FILE *f, const struct vs_perf_run *run, unsigned int idx, unsigned int n_runs)
 {
@@ -284,6 +301,8 @@ table_run(FILE *f, const struct vs_perf_run *run, unsigned int idx, unsigned int
 					sum.median.worker[k].cycles_per_packet,
 					k + 1 < sum.median.n_workers ? "," : "\n");
 		}
+		if (have && s->s[s->n - 1].hostile.valid)
+			table_hostile(f, &s->s[s->n - 1].hostile);
 		for (k = 0; k < sum.median.n_drops && sum.median.drops[k].count == 0; k++)
 			;
 		if (k == sum.median.n_drops)

@@ -40,6 +40,15 @@
  *                        "max": 200000, "samples": 100000},
  *                                        absent: not measured
  *         "drops": {"reason": count, ...}   at most 24 reasons
+ *         "hostile": {"port": "vm3", "misdeed": "bad_section",
+ *                     "committed": N, "received": N, "quarantined": true,
+ *                     "reason": "...", "violations": N,
+ *                     "counters": {"section_bad": N, ...}}
+ *                                        a hostile guest's deeds and the
+ *                                        switch's view of its port at the
+ *                                        window's end (counters: its VSP
+ *                                        counters that are not zero);
+ *                                        written only, ignored on reading
  *       }],
  *       "median": {...a repeat's fields...},   derived: ignored on reading
  *       "min": {"mpps", "gbps"}, "max": {"mpps", "gbps"}   derived
@@ -93,6 +102,26 @@ put_str(struct wr *w, cJSON *o, const char *k, const char *v)
 }
 
 static void
+put_hostile(struct wr *w, cJSON *o, const struct vs_perf_hostile *h)
+{
+	cJSON *c, *e = put_obj(w, o, "hostile");
+	unsigned int i;
+
+	if (e == NULL)
+		return;
+	put_str(w, e, "port", h->port);
+	put_str(w, e, "misdeed", h->misdeed);
+	put_num(w, e, "committed", (double)h->committed);
+	put_num(w, e, "received", (double)h->received);
+	w->oom |= cJSON_AddBoolToObject(e, "quarantined", h->quarantined) == NULL;
+	put_str(w, e, "reason", h->reason);
+	put_num(w, e, "violations", (double)h->violations);
+	c = put_obj(w, e, "counters");
+	for (i = 0; c != NULL && i < h->n_counters && i < VS_PERF_HOSTILE_COUNTERS_MAX; i++)
+		put_num(w, c, h->counters[i].name, (double)h->counters[i].count);
+}
+
+static void
 put_sample(struct wr *w, cJSON *o, const struct vs_perf_sample *s)
 {
 	cJSON *d;
@@ -131,6 +160,8 @@ put_sample(struct wr *w, cJSON *o, const struct vs_perf_sample *s)
 			put_num(w, e, "cycles_per_packet", s->worker[i].cycles_per_packet);
 		}
 	}
+	if (s->hostile.valid)
+		put_hostile(w, o, &s->hostile);
 }
 
 static void

@@ -28,12 +28,22 @@ enum vs_perf_guest_role {
 	VS_PERF_GUEST_REPLAY, /* transmits the workload */
 	VS_PERF_GUEST_SINK,   /* counts what it receives; announces destinations */
 	VS_PERF_GUEST_LOOP,   /* a VM with two NICs: what this one receives leaves by peer */
+	VS_PERF_GUEST_HOSTILE, /* a bystander VM: takes one destination in
+				  VS_PERF_HOSTILE_SHARE, is not counted, and
+				  commits its misdeed over and over */
 };
+
+/* The hostile guest's share of the workload's destinations: 1 in this. */
+#define VS_PERF_HOSTILE_SHARE 8u
+/* hostile: no misdeed, the same VM behaving (the clean reference). */
+#define VS_PERF_MISDEED_NONE (-1)
 
 struct vs_perf_topo_guest {
 	char port[VS_NAME_MAX];
 	enum vs_perf_guest_role role;
 	char peer[VS_NAME_MAX]; /* loop: the VM's other NIC */
+	int misdeed;            /* hostile: enum vs_netvsp_guest_misdeed, or
+				   VS_PERF_MISDEED_NONE */
 };
 
 struct vs_perf_topo {
@@ -72,6 +82,9 @@ bool vs_perf_guests_announce_done(const struct vs_perf_guests *gs);
  * adds the sinks' latencies (cycles) into lat. */
 void vs_perf_guests_read(const struct vs_perf_guests *gs, struct vs_perf_guest_counters *c,
 			 struct vs_perf_hist *lat);
+/* The first hostile guest's state and its port's quarantine and VSP
+ * counters (control thread); out->valid false when there is none. */
+void vs_perf_guests_hostile(const struct vs_perf_guests *gs, struct vs_perf_hostile *out);
 void vs_perf_guests_stop(struct vs_perf_guests *gs);
 
 /* The measured bench: one subject at a time on the topology's devices. */
@@ -104,6 +117,9 @@ struct vs_perf_bench {
 #define VS_PERF_POOL_DEFAULT 16383u
 #define VS_PERF_POOL_CACHE 256u
 
+/* Deals the workload's destinations to the announcers of b's topology
+ * (b->ann) from the running datapath's port policies (stations.c). */
+int vs_perf_stations_deal(struct vs_perf_bench *b, char *err, size_t errlen);
 /* Callbacks on every perf device of the topology (run.c); announce: sinks
  * announce their stations. */
 int vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announce, char *err,

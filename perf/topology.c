@@ -11,8 +11,11 @@
  * control module's own parser.  The built-in scenarios are documents of
  * this form made from the worker count and the workload.
  *
- * A netvsc port may carry "guest": "replay", "sink" or "loop:PORT" (a VM
- * whose NIC on this port hands what it receives to its NIC on PORT): a
+ * A netvsc port may carry "guest": "replay", "sink", "loop:PORT" (a VM
+ * whose NIC on this port hands what it receives to its NIC on PORT) or
+ * "hostile:MISDEED" (a VM that receives a share of the traffic and commits
+ * one of vs_netvsp_guest_misbehave's misdeeds over and over; "none" is
+ * the same VM behaving, so that a clean run differs in nothing else): a
  * guest simulator is attached to it while the switch runs (guests.c).
  *
  * For the I/O baseline every replay port is paired with a sink: the k-th
@@ -27,7 +30,27 @@
 #include <cjson/cJSON.h>
 
 #include "ctl.h"
+#include "guest.h"
 #include "run_priv.h"
+
+/* "none" or a misdeed's name (vs_netvsp_guest_misdeed_name). */
+static int
+vs_perf_misdeed_parse(const char *s, int *out)
+{
+	int m;
+
+	if (strcmp(s, "none") == 0) {
+		*out = VS_PERF_MISDEED_NONE;
+		return 0;
+	}
+	for (m = 0; m < VS_GUEST_N_MISDEEDS; m++) {
+		if (strcmp(s, vs_netvsp_guest_misdeed_name(m)) == 0) {
+			*out = m;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
 
 static int
 vs_perf_topo_add(struct vs_perf_topo *t, const char *name, enum vs_perf_role role,
@@ -96,8 +119,8 @@ vs_perf_topo_guest(cJSON *o, unsigned int i, struct vs_perf_topo *t, char *err, 
 	if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "netvsc") != 0 ||
 	    !cJSON_IsString(name) || !cJSON_IsString(g)) {
 		snprintf(err, errlen,
-			 "ports[%u].guest: only a named netvsc port takes it (\"replay\", \"sink\" "
-			 "or \"loop:PORT\")",
+			 "ports[%u].guest: only a named netvsc port takes it (\"replay\", \"sink\", "
+			 "\"loop:PORT\" or \"hostile:MISDEED\")",
 			 i);
 		return -EINVAL;
 	}
@@ -117,9 +140,21 @@ vs_perf_topo_guest(cJSON *o, unsigned int i, struct vs_perf_topo *t, char *err, 
 		 strlen(g->valuestring + 5) < sizeof(tg->peer)) {
 		tg->role = VS_PERF_GUEST_LOOP;
 		snprintf(tg->peer, sizeof(tg->peer), "%s", g->valuestring + 5);
+	} else if (strncmp(g->valuestring, "hostile:", 8) == 0 &&
+		   vs_perf_misdeed_parse(g->valuestring + 8, &tg->misdeed) == 0) {
+		tg->role = VS_PERF_GUEST_HOSTILE;
 	} else {
-		snprintf(err, errlen, "ports[%u].guest: '%s' is not replay, sink or loop:PORT", i,
-			 g->valuestring);
+		char names[256];
+		size_t off = 0;
+		int m;
+
+		for (m = 0; m < VS_GUEST_N_MISDEEDS && off < sizeof(names); m++)
+			off += (size_t)snprintf(names + off, sizeof(names) - off, ", %s",
+						vs_netvsp_guest_misdeed_name(m));
+		snprintf(err, errlen,
+			 "ports[%u].guest: '%s' is not replay, sink, loop:PORT or hostile:MISDEED "
+			 "(none%s)",
+			 i, g->valuestring, names);
 		return -EINVAL;
 	}
 	t->n_guests++;

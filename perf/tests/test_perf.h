@@ -16,6 +16,8 @@ CU_ErrorCode vs_perf_test_workload_suites(void);
 CU_ErrorCode vs_perf_test_cmd_gen_suites(void);
 /* Histogram, summaries, table, JSON, compare and plot. */
 CU_ErrorCode vs_perf_test_report_suites(void);
+/* Topologies with hostile guests (test_topology.c). */
+CU_ErrorCode vs_perf_test_topology_suites(void);
 /* The histogram's suite (test_hist.c), added by the one above. */
 CU_ErrorCode vs_perf_test_hist_suite(void);
 
