@@ -109,7 +109,7 @@ vm1mac=$(ip -n "nv1$tag" link show "nv1$tag" | awk '/link\/ether/ {print $2}')
 ctl port show lan-host | grep -Eq "^  supported: .*rx-csum" || fail "the host vNIC's port does not check receive checksums: $(ctl port show lan-host)"
 f0=$(backend vm1 tx_csum_failed) v0=$(backend vm1 tx_csum_validated) e0=$(udp_in_errors)
 send_udp 5 5 || fail "send UDP from the host"
-sleep 0.5
+within 5 eval '[ $(($(backend vm1 tx_csum_failed) - f0)) -ge 5 ]'
 [ $(($(backend vm1 tx_csum_failed) - f0)) -eq 5 ] || fail "rx-csum on: $(($(backend vm1 tx_csum_failed) - f0)) frames marked failed, 5 sent bad: $(ctl port show vm1)"
 [ $(($(backend vm1 tx_csum_validated) - v0)) -ge 5 ] || fail "rx-csum on: good datagrams not marked validated: $(ctl port show vm1)"
 [ "$(udp_in_errors)" -eq "${e0:-0}" ] || fail "rx-csum on: VM1's kernel saw a bad checksum (the failed mark was ignored)"
@@ -117,7 +117,7 @@ ctl port set lan-host --offload rx-csum=off || fail "rx-csum off on the host vNI
 ctl port show lan-host | grep -Eq "^  active: .*rx-csum" && fail "rx-csum still active: $(ctl port show lan-host)"
 f0=$(backend vm1 tx_csum_failed)
 send_udp 5 5 || fail "send UDP from the host"
-sleep 0.5
+within 5 eval '[ $(($(udp_in_errors) - ${e0:-0})) -ge 5 ]'
 [ "$(backend vm1 tx_csum_failed)" -eq "$f0" ] || fail "rx-csum off: frames still marked failed"
 [ $(($(udp_in_errors) - ${e0:-0})) -eq 5 ] || fail "rx-csum off: VM1's kernel counted $(($(udp_in_errors) - ${e0:-0})) checksum errors, 5 sent bad"
 ctl port set lan-host --offload rx-csum=on || fail "rx-csum back on"
@@ -131,7 +131,7 @@ s.bind(("10.195.0.2", 9000))
 s.settimeout(5)
 print(len(s.recv(100)))' >"$dir/udp.out" 2>&1 &
 udp=$!
-sleep 0.5
+within 5 eval 'ip netns exec "nv2$tag" ss -lun | grep -q ":9000 "' || fail "UDP receiver in VM2"
 ip netns exec "nv1$tag" python3 -c '
 import socket
 socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"1234", ("10.195.0.2", 9000))'

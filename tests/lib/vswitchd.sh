@@ -26,3 +26,15 @@ vs_start() {
 	done
 	fail "vswitchd did not come up"
 }
+
+# within SECONDS CMD...: true as soon as CMD succeeds, polled every 0.1 s
+# for SECONDS; false if it never does.
+within() {
+	local n=$(($1 * 10)) _
+	shift
+	for _ in $(seq 1 "$n"); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -65,16 +65,6 @@ start() {
 	vs_start "vsf$tag"
 }
 alive() { kill -0 "$pid" 2>/dev/null && ctl info >/dev/null 2>&1; }
-# within N CMD...: true once CMD succeeds, polled for N seconds.
-within() {
-	local n=$(($1 * 10)) _
-	shift
-	for _ in $(seq 1 "$n"); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 link_is() { ctl port show "$1" | grep -Eq "^link: +$2"; }
 # A counter of a port: drops.NAME or NAME.
 counter() {
@@ -230,10 +220,8 @@ ip netns exec "vf1$tag" ping -f -w 3 "$net.100" >/dev/null 2>&1 &
 bg=$!
 ip netns exec "vf2$tag" ping -f -w 3 "$net.1" >/dev/null 2>&1 &
 bg="$bg $!"
-sleep 0.5
 tx0=$(counter vm1 tx_packets)
-sleep 0.3
-[ "$(counter vm1 tx_packets)" -gt "$tx0" ] || fail "no traffic before the kill"
+within 5 eval '[ "$(counter vm1 tx_packets)" -gt "$tx0" ]' || fail "no traffic before the kill"
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 pid=""

@@ -98,7 +98,7 @@ except socket.timeout:
     pass
 print(n)' >"$dir/udp.out" &
 	local rx=$!
-	sleep 0.5
+	within 5 eval 'ip netns exec "$vm" ss -lun | grep -q ":7000 "' || fail "UDP receiver in the VM"
 	ip netns exec "$lan" python3 -c '
 import socket, time
 for flow in range(16):

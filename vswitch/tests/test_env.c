@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -87,4 +88,21 @@ fail:
 	fprintf(stderr, "test set-up: %s\n", err);
 	vs_dp_destroy(dp);
 	return NULL;
+}
+
+struct vs_dp *
+vs_test_vm_ring_dp(struct vs_dp_conf *dc, char *dir, const struct vs_switch_conf *sc,
+		   const struct vs_port_conf *vm, const struct vs_port_conf *r)
+{
+	struct vs_dp *dp;
+	char err[256];
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(dc->chan_dir, sizeof(dc->chan_dir), "%s", dir);
+	dp = vs_dp_create(dc, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(dp);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(dp, sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(dp, vm, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(dp, r, err, sizeof(err)), 0);
+	return dp;
 }

@@ -8,6 +8,9 @@
 #include <CUnit/CUnit.h>
 
 struct vs_dp;
+struct vs_dp_conf;
+struct vs_switch_conf;
+struct vs_port_conf;
 struct rte_mbuf;
 
 /* A datapath (a MAC table of fdb_size, 300 s aging, the clock *clock_ns)
@@ -15,6 +18,11 @@ struct rte_mbuf;
  * NULL with the reason on stderr. */
 struct vs_dp *vs_test_ring_switch(const char *sw, const char *const *names, uint32_t fdb_size,
 				  uint64_t *clock_ns);
+/* A datapath on dc whose netvsc channels go to a new folder made from
+ * the template dir ("/tmp/...XXXXXX"), with switch sc and ports vm and r
+ * (a netvsc port and a ring port, say); a failure fails the test. */
+struct vs_dp *vs_test_vm_ring_dp(struct vs_dp_conf *dc, char *dir, const struct vs_switch_conf *sc,
+				 const struct vs_port_conf *vm, const struct vs_port_conf *r);
 /* Frees what the switch sent to ring port name; how many (0 when the
  * port does not exist). */
 unsigned int vs_test_drain(struct vs_dp *dp, const char *name);

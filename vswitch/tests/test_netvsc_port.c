@@ -48,17 +48,11 @@ test_netvsc_port_frames(void)
 	uint8_t frame[60];
 	const void *fp = frame;
 	uint32_t len = sizeof(frame);
-	char dir[] = "/tmp/vschanXXXXXX", path[64], err[256];
+	char dir[] = "/tmp/vschanXXXXXX", path[64];
 	unsigned int channels = 0, i;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
-	ndp = vs_dp_create(&dc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &vm, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	ndp = vs_test_vm_ring_dp(&dc, dir, &sc, &vm, &r);
 	vs_dp_ctl_poll(ndp, &channels);
 	CU_ASSERT_EQUAL(channels, 1);
 	/* The VM's MAC is made up in Hyper-V's range and kept. */
@@ -335,13 +329,7 @@ test_netvsc_port_rx_csum(void)
 	uint8_t mac[6];
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
-	ndp = vs_dp_create(&dc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &pc, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	ndp = vs_test_vm_ring_dp(&dc, dir, &sc, &pc, &r);
 	vs_dp_ctl_poll(ndp, NULL);
 	g = rsc_guest(dir, "vm", false, mac);
 

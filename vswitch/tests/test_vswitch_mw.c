@@ -380,14 +380,8 @@ test_netvsc_two_workers(void)
 	int ri;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
-	ndp = vs_dp_create(&dc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
 	/* Refused before: "a netvsc port works with one worker so far". */
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &vm, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	ndp = vs_test_vm_ring_dp(&dc, dir, &sc, &vm, &r);
 	ri = vs_dp_port_index(ndp, "r");
 	CU_ASSERT_EQUAL_FATAL(vs_dp_start(ndp, err, sizeof(err)), 0);
 	vs_dp_port_conf(ndp, (unsigned int)vs_dp_port_index(ndp, "vm"), &got);
@@ -552,13 +546,7 @@ test_netvsc_multiqueue(void)
 	int ri, vi;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
-	snprintf(dc.chan_dir, sizeof(dc.chan_dir), "%s", dir);
-	ndp = vs_dp_create(&dc, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(ndp);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_switch_add(ndp, &sc, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &vm, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(ndp, &r, err, sizeof(err)), 0);
+	ndp = vs_test_vm_ring_dp(&dc, dir, &sc, &vm, &r);
 	ri = vs_dp_port_index(ndp, "r");
 	vi = vs_dp_port_index(ndp, "vm");
 	/* Queue 0 where pinned, subchannel queue q on the q-th worker after
