@@ -68,6 +68,7 @@
 #define VS_MAX_MC 32u           /* multicast list entries (802_3_MAXIMUM_LIST_SIZE) */
 #define VS_RX_MAX_PKTS 8u       /* RNDIS packets per message (INIT_CMPLT) */
 #define VS_TX_BATCH 32u         /* frames per receive indication */
+#define VS_TXQ_HELD 64u         /* a subchannel's refused frames kept for the next try */
 /* Ranges per receive indication: a coalesced frame's fragments must all
  * be in one (Linux drops a frame whose non-last fragment ends a packet);
  * 375 is the most vmswitch and OpenVMM send (ref §2.3), below Linux's
@@ -247,6 +248,7 @@ struct vs_tx {
 	uint32_t gen; /* rxbuf_gen the allocator was built for */
 	uint16_t nq;  /* pub.n_queues it was built for */
 	const uint32_t *hash, *hinfo; /* per frame of the burst, or NULL */
+	uint16_t recount; /* head frames of the burst already counted refused */
 	uint32_t free[VS_MAX_SUBS], n_free;
 	uint32_t chain[VS_MAX_SUBS]; /* next section of a packet; UINT32_MAX ends */
 	uint16_t rsc_id;             /* id of the next coalesced frame */
@@ -291,6 +293,8 @@ struct vs_netvsp {
 	uint16_t qid, max_q;                      /* queue index; queues (primary) */
 	struct vs_netvsp *q[VS_NETVSP_MAX_QUEUES]; /* primary: its queues, q[0] = self */
 	struct rte_ring *txq; /* subchannel: frames for it, primary's T → its R */
+	struct rte_mbuf *held[VS_TXQ_HELD]; /* subchannel: refused, tried first */
+	uint16_t n_held;
 
 	struct vs_ring in, out;
 	uint32_t token; /* the rings' token: its holder reads in and writes out */
@@ -445,9 +449,10 @@ uint32_t vs_tx_take(struct vs_netvsp *ch, uint32_t k);
 uint32_t vs_tx_csum_info(const struct rte_mbuf *m);
 
 /* tx_dp.c: one queue's burst (its token, its sections); hash/hinfo per
- * frame or NULL. */
+ * frame or NULL; the first recount frames were refused before and are
+ * not counted refused again. */
 uint16_t vs_tx_queue_burst(struct vs_netvsp *q, struct rte_mbuf **pkts, uint16_t n,
-			   const uint32_t *hash, const uint32_t *hinfo);
+			   const uint32_t *hash, const uint32_t *hinfo, uint16_t recount);
 /* tx_rss.c: the queue for m under the guest's RSS parameters; *info 0
  * when the frame has no hash (it goes to queue 0). */
 uint16_t vs_rss_queue(const struct vs_pub *pub, const struct rte_mbuf *m, uint32_t *hash,

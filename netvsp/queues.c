@@ -49,6 +49,7 @@ vs_queues_free(struct vs_netvsp *ch)
 			continue;
 		while (ch->q[q]->txq != NULL && rte_ring_dequeue(ch->q[q]->txq, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
+		rte_pktmbuf_free_bulk(ch->q[q]->held, ch->q[q]->n_held);
 		rte_ring_free(ch->q[q]->txq);
 		free(ch->q[q]);
 	}

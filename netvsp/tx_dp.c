@@ -193,6 +193,14 @@ untake(struct vs_netvsp *ch, uint32_t k)
 	}
 }
 
+/* Frames [from, n) refused, less those a subchannel held from an earlier
+ * try, counted then: a frame is counted refused once. */
+static inline uint32_t
+refused(const struct vs_tx *tx, uint16_t from, uint16_t n)
+{
+	return n - RTE_MAX(from, RTE_MIN(tx->recount, n));
+}
+
 /* Token held. */
 static uint16_t
 deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
@@ -213,7 +221,7 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 
 		if (!vs_ring_has_room(&ch->out,
 				      vs_ring_pkt_bytes(8 + 8 * VS_TX_RANGES, NVSP_MSG_V61))) {
-			CNT_ADD(ch, tx_ring_full, n - i);
+			CNT_ADD(ch, tx_ring_full, refused(tx, i, n));
 			return i;
 		}
 		for (; i < n && frames < VS_TX_BATCH; i++) {
@@ -255,7 +263,7 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			/* Ring full after all (or the guest broke its read index):
 			 * give the sections back and refuse the rest. */
 			untake(ch, k);
-			CNT_ADD(ch, tx_ring_full, n - start);
+			CNT_ADD(ch, tx_ring_full, refused(tx, start, n));
 			return start;
 		}
 		if (k > 0) {
@@ -269,7 +277,7 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			/* The guest holds every section: it stopped completing,
 			 * or is slow.  Refuse instead of waiting (issue: count
 			 * drops, never block). */
-			CNT_ADD(ch, tx_no_section, n - i);
+			CNT_ADD(ch, tx_no_section, refused(tx, i, n));
 			return i;
 		}
 	}
@@ -278,11 +286,13 @@ deliver(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 
 uint16_t
 vs_tx_queue_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n, const uint32_t *hash,
-		  const uint32_t *hinfo)
+		  const uint32_t *hinfo, uint16_t recount)
 {
 	const struct vs_pub *pub = &ch->tx.pub;
 	uint16_t took;
 
+	/* The tx state is the transmitting worker's, token or not. */
+	ch->tx.recount = recount;
 	vs_pub_refresh(ch->prim, &ch->tx.seq, &ch->tx.pub);
 	if (!pub->open || !pub->rxbuf || !pub->rndis_up || !pub->link_up ||
 	    !vs_queue_open(ch, pub) || __atomic_load_n(&ch->dead, __ATOMIC_RELAXED) ||
@@ -293,7 +303,7 @@ vs_tx_queue_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n, cons
 	/* Only the control thread resetting the session, or writing replies
 	 * the worker left unsent for a whole poll, holds it meanwhile. */
 	if (!vs_token_try(ch)) {
-		CNT_ADD(ch, tx_busy, n);
+		CNT_ADD(ch, tx_busy, refused(&ch->tx, 0, n));
 		return 0;
 	}
 	/* The control thread's replies go first: one may announce the
@@ -315,5 +325,5 @@ vs_netvsp_tx_burst(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 		if (ch->tx.pub.rss_on)
 			return vs_tx_spread(ch, pkts, n);
 	}
-	return vs_tx_queue_burst(ch, pkts, n, NULL, NULL);
+	return vs_tx_queue_burst(ch, pkts, n, NULL, NULL, 0);
 }

@@ -163,7 +163,7 @@ vs_tx_spread(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 			if (nq[q] == 0)
 				continue;
 			if (q == 0) {
-				k = vs_tx_queue_burst(ch, qp[q], nq[q], qh[q], qi[q]);
+				k = vs_tx_queue_burst(ch, qp[q], nq[q], qh[q], qi[q], 0);
 			} else {
 				/* The subchannel's worker writes them; a
 				 * reference keeps each alive till then. */
@@ -187,19 +187,22 @@ vs_tx_spread(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n)
 void
 vs_tx_drain(struct vs_netvsp *q)
 {
-	struct rte_mbuf *m[SPREAD_CHUNK];
-	uint32_t h[SPREAD_CHUNK], info[SPREAD_CHUNK];
-	unsigned int n;
+	uint32_t h[VS_TXQ_HELD], info[VS_TXQ_HELD];
+	uint16_t n = q->n_held, before = q->n_held, k;
 
-	n = rte_ring_dequeue_burst(q->txq, (void **)m, SPREAD_CHUNK, NULL);
+	/* Frames it refused before go first and keep the flows' order: the
+	 * primary's worker has taken them, and a guest short of sections
+	 * for a moment must not lose them.  While any wait, the hand-off
+	 * ring fills and the primary refuses (tx_queue_full) instead. */
+	n += (uint16_t)rte_ring_dequeue_burst(q->txq, (void **)q->held + n, VS_TXQ_HELD - n, NULL);
 	if (n == 0)
 		return;
 	vs_pub_refresh(q->prim, &q->tx.seq, &q->tx.pub);
-	for (unsigned int i = 0; i < n; i++)
-		if (vs_rss_queue(&q->tx.pub, m[i], &h[i], &info[i]) != q->qid)
+	for (uint16_t i = 0; i < n; i++)
+		if (vs_rss_queue(&q->tx.pub, q->held[i], &h[i], &info[i]) != q->qid)
 			info[i] = 0; /* the table changed since: no hash claimed */
-	/* What it refuses is counted there and dropped here, as a port
-	 * drops what tx_burst refused. */
-	vs_tx_queue_burst(q, m, (uint16_t)n, h, info);
-	rte_pktmbuf_free_bulk(m, n);
+	k = vs_tx_queue_burst(q, q->held, n, h, info, before);
+	rte_pktmbuf_free_bulk(q->held, k);
+	memmove(q->held, q->held + k, (size_t)(n - k) * sizeof(q->held[0]));
+	q->n_held = (uint16_t)(n - k);
 }

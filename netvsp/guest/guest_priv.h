@@ -9,7 +9,10 @@
 
 #define G_SLOTS 64u                   /* GPA-direct send slots */
 #define G_SLOT_PAGES 17u              /* 64 KiB frame + header page */
-#define G_RXQ 1024u                   /* received frames kept */
+/* Received frames kept till the test reads them: above the sections of a
+ * 4 MB receive buffer (1806 bytes each at MTU 1500), so a guest that polls
+ * late never drops what its buffer let the host send. */
+#define G_RXQ 4096u
 #define G_RXD (4u << 20)              /* bytes of them kept */
 #define G_RECV_GPADL 0x100u
 #define G_SEND_GPADL 0x101u

@@ -8,6 +8,7 @@
  * uses rte_softrss_be with a converted key) over the tuple the test built
  * the frame from, then the guest's indirection table.
  */
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -400,9 +401,28 @@ test_subch_threads(void)
 	pthread_join(ta, NULL);
 	pthread_join(tb, NULL);
 	pthread_join(tc, NULL);
+	if (got != NFLOWS * t.per_flow || wrong != 0)
+		for (uint16_t q = 0; q < 3; q++) {
+			struct vs_netvsp *c = vs_netvsp_queue(t.ch, q);
+
+			printf("\n  queue %u: tx %" PRIu64 " handed %" PRIu64 " not_ready %" PRIu64
+			       " no_section %" PRIu64 " ring_full %" PRIu64 " busy %" PRIu64
+			       " queue_full %" PRIu64 "; guest got %u of %u", q,
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_packets),
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_handed),
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_not_ready),
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_no_section),
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_ring_full),
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_busy),
+			       vs_netvsp_counter(c, VS_NETVSP_C_tx_queue_full),
+			       (unsigned int)gs.rx_frames_q[q], per_q[q] * t.per_flow);
+			if (q == 2)
+				printf(" (guest dropped %" PRIu64 ")", gs.rx_dropped);
+		}
 	CU_ASSERT_EQUAL(got, NFLOWS * t.per_flow);
 	CU_ASSERT_EQUAL(wrong, 0);
 	CU_ASSERT_EQUAL(gs.protocol_errors, 0);
+	CU_ASSERT_EQUAL(gs.rx_dropped, 0);
 	for (uint16_t q = 0; q < 3; q++)
 		CU_ASSERT_EQUAL(gs.rx_frames_q[q], per_q[q] * t.per_flow);
 	/* Worker B alone polled the subchannels: their frames were written

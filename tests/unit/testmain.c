@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -7,6 +8,37 @@
 #include <rte_eal.h>
 
 #include "testmain.h"
+
+/* VS_TEST_SUITE (and VS_TEST) run one suite (one test of it): a
+ * failure seen once in CI can be run alone, many times. */
+static int
+run_selected(void)
+{
+	const char *suite_name = getenv("VS_TEST_SUITE"), *test_name = getenv("VS_TEST");
+	CU_pSuite suite;
+	CU_pTest test;
+
+	if (suite_name == NULL || *suite_name == '\0') {
+		CU_basic_run_tests();
+		return 0;
+	}
+	suite = CU_get_suite(suite_name);
+	if (suite == NULL) {
+		fprintf(stderr, "VS_TEST_SUITE: no suite named \"%s\"\n", suite_name);
+		return 1;
+	}
+	if (test_name == NULL || *test_name == '\0') {
+		CU_basic_run_suite(suite);
+		return 0;
+	}
+	test = CU_get_test(suite, test_name);
+	if (test == NULL) {
+		fprintf(stderr, "VS_TEST: no test named \"%s\" in \"%s\"\n", test_name, suite_name);
+		return 1;
+	}
+	CU_basic_run_test(suite, test);
+	return 0;
+}
 
 int
 vs_test_main(const struct vs_test_module *m)
@@ -34,8 +66,8 @@ vs_test_main(const struct vs_test_module *m)
 		return 1;
 	}
 	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	failed = (unsigned int)run_selected();
+	failed += CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	if (m->fini != NULL)
 		m->fini();
