@@ -96,7 +96,7 @@ vs_ctl_parse_auto_port(const cJSON *o, const char *where, bool host, struct vs_p
 					    "offload",	    "storm_control", "lcore", NULL};
 	static const char *const ukeys[] = {"vlan",	    "admin",	  "mac",
 					    "mac_spoofing", "dhcp_guard", "router_guard",
-					    "offload",	    "storm_control", "lcore", NULL};
+					    "offload",	    "storm_control", "lcore", "queues", NULL};
 	cJSON *dup;
 	int rc;
 
@@ -378,9 +378,12 @@ vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, cha
 	if ((rc = vs_ctl_get_bool(o, where, "vmq", &c->vmq, err, errlen)) != 0 ||
 	    (rc = vs_ctl_get_u32(o, where, "queues", 1, 8, &c->queues, err, errlen)) != 0)
 		return rc;
-	if (c->queues > 1 && c->kind != VS_PORT_NETVSC) {
-		snprintf(err, errlen, "%s%squeues: only a netvsc port takes it (its channels)", where,
-			 *where ? "." : "");
+	if (c->queues != 0 && c->kind != VS_PORT_NETVSC && c->kind != VS_PORT_PHY &&
+	    c->kind != VS_PORT_VDEV) {
+		snprintf(err, errlen,
+			 "%s%squeues: only a netvsc port (its channels) or a phy or vdev port (its "
+			 "receive queues) takes it",
+			 where, *where ? "." : "");
 		return -EINVAL;
 	}
 	if ((rc = vs_ctl_parse_queue_lcores(o, where, c, err, errlen)) != 0)

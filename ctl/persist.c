@@ -166,6 +166,9 @@ vs_ctl_port_settings_json(cJSON *o, const struct vs_port_conf *cp, bool with_if)
 		cJSON_AddNumberToObject(o, "lcore", c.lcore);
 	if (c.vmq)
 		cJSON_AddBoolToObject(o, "vmq", true);
+	/* A device's receive queues (netvsc ports write their channels). */
+	if (c.kind != VS_PORT_NETVSC && c.queues)
+		cJSON_AddNumberToObject(o, "queues", c.queues);
 }
 
 static void

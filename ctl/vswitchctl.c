@@ -101,7 +101,7 @@ static const struct vs_cmd vs_cmds[] = {
 	 "[--admin up|down] [--vlan access VID | --vlan trunk LIST [--native VID]] [--mac MAC] "
 	 "[--mac-spoofing on|off] [--ifname IF] [--owner USER] [--group GROUP] [--adopt IF] "
 	 "[--rx-pcap FILE] [--tx-pcap FILE] [--loop on|off] [--mtu N (netvsc)] "
-	 "[--queues 1-8 (netvsc)]",
+	 "[--queues 1-8 (netvsc: channels; phy, vdev: receive queues)]",
 	 NULL},
 	{"port", "del", "port.del", {"name"}, NULL, {{0}}, "port del NAME", NULL},
 	{"port", "set", "port.set", {"name"}, NULL,

@@ -118,6 +118,19 @@ void vs_perf_workload_free(struct vs_perf_workload *w);
 /* Wire bits of one pass over the workload (see Units). */
 uint64_t vs_perf_workload_wire_bits(const struct vs_perf_workload *w);
 
+/* The RSS hash a NIC computes for the frame (workload_rss.c: Toeplitz,
+ * Microsoft's verification key); false: no IPv4 or IPv6 header. */
+bool vs_perf_rss_hash(const uint8_t *frame, uint32_t len, uint32_t *hash);
+/* Receive queues a replay port can deal its workload over. */
+#define VS_PERF_RXQ_MAX 8u
+/* Deals w's frames over n parts as a NIC's RSS over n receive queues
+ * (workload_rss.c); the parts borrow w's frame bytes and keep its
+ * duration, so each replays its flows at the capture's own times.  Fails,
+ * naming the queue, when a part would get no frame. */
+int vs_perf_workload_split(const struct vs_perf_workload *w, uint16_t n,
+			   struct vs_perf_workload *parts, char *err, size_t errlen);
+void vs_perf_workload_parts_free(struct vs_perf_workload *parts, uint16_t n);
+
 /* ---- Replay and sink ports ------------------------------------------- */
 
 /*
@@ -131,8 +144,8 @@ uint64_t vs_perf_workload_wire_bits(const struct vs_perf_workload *w);
  * transmit callback counts what reaches the port, reads the timestamp
  * into a latency histogram (in TSC cycles) and lets net_null free it.
  *
- * A replay port replays its workload in a loop on receive queue 0, as
- * fast as it is polled, at rate_pps, or at the capture's own timing
+ * A replay port replays its workload in a loop on its receive queues
+ * (each its share of the flows), as fast as they are polled, at rate_pps, or at the capture's own timing
  * scaled by speed.  A sink port first sends one broadcast frame from each
  * of its stations (so the switch learns them on that port), then nothing.
  * Both sink: every port counts what it is given.
@@ -163,9 +176,10 @@ struct vs_perf_port;
 
 /* "net_null_vsp_<name>,no-rx=1" */
 int vs_perf_port_devargs(const char *name, char *out, size_t outlen);
-/* Installs the callbacks on a started ethdev: receive queue 0, transmit
- * queues 0 .. n_txq - 1. */
-struct vs_perf_port *vs_perf_port_attach(uint16_t eth_port, uint16_t n_txq,
+/* Installs the callbacks on a configured ethdev: receive queues 0 ..
+ * n_rxq - 1 (a replay port deals its workload over them as RSS would,
+ * vs_perf_workload_split), transmit queues 0 .. n_txq - 1. */
+struct vs_perf_port *vs_perf_port_attach(uint16_t eth_port, uint16_t n_rxq, uint16_t n_txq,
 					 const struct vs_perf_port_conf *c, char *err,
 					 size_t errlen);
 /* Removes them; call once nothing polls the device any more. */

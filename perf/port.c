@@ -21,11 +21,13 @@
 #include "perf_priv.h"
 
 struct vs_perf_port {
-	uint16_t eth_port, n_txq;
-	const struct rte_eth_rxtx_callback *rx_cb;
+	uint16_t eth_port, n_rxq, n_txq;
+	const struct rte_eth_rxtx_callback *rx_cb[VS_PERF_RXQ_MAX];
 	const struct rte_eth_rxtx_callback *tx_cb[VS_PERF_TXQ_MAX];
-	struct vs_perf_rxq *rxq;
+	struct vs_perf_rxq *rxq[VS_PERF_RXQ_MAX];
 	struct vs_perf_txq *txq[VS_PERF_TXQ_MAX];
+	/* Several receive queues: the workload dealt over them (as RSS). */
+	struct vs_perf_workload parts[VS_PERF_RXQ_MAX];
 };
 
 int
@@ -36,17 +38,20 @@ vs_perf_port_devargs(const char *name, char *out, size_t outlen)
 	return n < 0 || (size_t)n >= outlen ? -ENAMETOOLONG : 0;
 }
 
+/* Receive queue q of n replays w, its share of c->replay (all of it when
+ * n is 1); only queue 0 announces. */
 static int
-vs_perf_rxq_init(struct vs_perf_rxq *q, const struct vs_perf_port_conf *c, char *err,
-		 size_t errlen)
+vs_perf_rxq_init(struct vs_perf_rxq *q, const struct vs_perf_port_conf *c,
+		 const struct vs_perf_workload *w, bool first, char *err, size_t errlen)
 {
-	const struct vs_perf_workload *w = c->replay;
 	double hz = (double)rte_get_tsc_hz();
 
 	q->w = w;
 	q->mp = c->mp;
-	q->st = c->announce;
-	q->n_st = c->n_announce;
+	if (first) {
+		q->st = c->announce;
+		q->n_st = c->n_announce;
+	}
 	q->tagged = c->announce_tagged;
 	if (w == NULL)
 		return 0;
@@ -73,20 +78,28 @@ vs_perf_rxq_init(struct vs_perf_rxq *q, const struct vs_perf_port_conf *c, char 
 		if (q->period_ns == 0)
 			q->period_ns = (uint64_t)w->n * 1000; /* all stamped alike: 1 µs apart */
 	} else if (c->rate_pps > 0) {
-		q->cycles_per_frame = hz / (double)c->rate_pps;
-		q->max_debt = (double)c->rate_pps / 100.0 + 32.0;
+		/* The rate is the port's: each queue its share of the frames. */
+		double pps = (double)c->rate_pps * w->n / c->replay->n;
+
+		q->cycles_per_frame = hz / pps;
+		q->max_debt = pps / 100.0 + 32.0;
 	}
 	return 0;
 }
 
 struct vs_perf_port *
-vs_perf_port_attach(uint16_t eth_port, uint16_t n_txq, const struct vs_perf_port_conf *c,
-		    char *err, size_t errlen)
+vs_perf_port_attach(uint16_t eth_port, uint16_t n_rxq, uint16_t n_txq,
+		    const struct vs_perf_port_conf *c, char *err, size_t errlen)
 {
 	struct vs_perf_port *p;
 	uint16_t q;
 	int rc;
 
+	if (n_rxq == 0 || n_rxq > VS_PERF_RXQ_MAX) {
+		snprintf(err, errlen, "perf port %u: %u receive queues (1..%u)", eth_port, n_rxq,
+			 VS_PERF_RXQ_MAX);
+		return NULL;
+	}
 	if (n_txq == 0 || n_txq > VS_PERF_TXQ_MAX) {
 		snprintf(err, errlen, "perf port %u: %u transmit queues (1..%u)", eth_port, n_txq,
 			 VS_PERF_TXQ_MAX);
@@ -107,21 +120,33 @@ vs_perf_port_attach(uint16_t eth_port, uint16_t n_txq, const struct vs_perf_port
 		goto nomem;
 	p->eth_port = eth_port;
 	p->n_txq = n_txq;
-	p->rxq = rte_zmalloc("vs_perf_rxq", sizeof(*p->rxq), RTE_CACHE_LINE_SIZE);
-	if (p->rxq == NULL)
-		goto nomem;
-	if ((rc = vs_perf_rxq_init(p->rxq, c, err, errlen)) != 0)
+	p->n_rxq = n_rxq;
+	if (c->replay != NULL && n_rxq > 1 &&
+	    vs_perf_workload_split(c->replay, n_rxq, p->parts, err, errlen) != 0)
 		goto fail;
+	for (q = 0; q < n_rxq; q++) {
+		const struct vs_perf_workload *w =
+			c->replay == NULL ? NULL : n_rxq > 1 ? &p->parts[q] : c->replay;
+
+		p->rxq[q] = rte_zmalloc("vs_perf_rxq", sizeof(*p->rxq[q]), RTE_CACHE_LINE_SIZE);
+		if (p->rxq[q] == NULL)
+			goto nomem;
+		if ((rc = vs_perf_rxq_init(p->rxq[q], c, w, q == 0, err, errlen)) != 0)
+			goto fail;
+	}
 	for (q = 0; q < n_txq; q++) {
 		p->txq[q] = rte_zmalloc("vs_perf_txq", sizeof(*p->txq[q]), RTE_CACHE_LINE_SIZE);
 		if (p->txq[q] == NULL)
 			goto nomem;
 	}
-	p->rx_cb = rte_eth_add_rx_callback(eth_port, 0, vs_perf_rx_cb, p->rxq);
-	if (p->rx_cb == NULL) {
-		snprintf(err, errlen, "perf port %u: cannot add the receive callback: %s",
-			 eth_port, rte_strerror(rte_errno));
-		goto fail;
+	for (q = 0; q < n_rxq; q++) {
+		p->rx_cb[q] = rte_eth_add_rx_callback(eth_port, q, vs_perf_rx_cb, p->rxq[q]);
+		if (p->rx_cb[q] == NULL) {
+			snprintf(err, errlen,
+				 "perf port %u: cannot add the receive callback of queue %u: %s",
+				 eth_port, q, rte_strerror(rte_errno));
+			goto fail;
+		}
 	}
 	for (q = 0; q < n_txq; q++) {
 		p->tx_cb[q] = rte_eth_add_tx_callback(eth_port, q, vs_perf_tx_cb, p->txq[q]);
@@ -149,17 +174,21 @@ vs_perf_port_detach(struct vs_perf_port *p)
 		return;
 	/* Nothing polls the device any more (the caller's promise): the
 	 * callbacks can be freed as soon as they are unlinked. */
-	if (p->rx_cb != NULL && rte_eth_remove_rx_callback(p->eth_port, 0, p->rx_cb) == 0)
-		rte_free((void *)(uintptr_t)p->rx_cb);
+	for (q = 0; q < VS_PERF_RXQ_MAX; q++) {
+		if (p->rx_cb[q] != NULL &&
+		    rte_eth_remove_rx_callback(p->eth_port, q, p->rx_cb[q]) == 0)
+			rte_free((void *)(uintptr_t)p->rx_cb[q]);
+		if (p->rxq[q] != NULL)
+			rte_free(p->rxq[q]->stamp);
+		rte_free(p->rxq[q]);
+	}
+	vs_perf_workload_parts_free(p->parts, VS_PERF_RXQ_MAX);
 	for (q = 0; q < VS_PERF_TXQ_MAX; q++) {
 		if (p->tx_cb[q] != NULL &&
 		    rte_eth_remove_tx_callback(p->eth_port, q, p->tx_cb[q]) == 0)
 			rte_free((void *)(uintptr_t)p->tx_cb[q]);
 		rte_free(p->txq[q]);
 	}
-	if (p->rxq != NULL)
-		rte_free(p->rxq->stamp);
-	rte_free(p->rxq);
 	rte_free(p);
 }
 
@@ -182,7 +211,8 @@ vs_perf_port_read(const struct vs_perf_port *p, struct vs_perf_port_counters *c,
 	uint16_t q;
 
 	memset(c, 0, sizeof(*c));
-	vs_perf_counters_add(c, &p->rxq->c);
+	for (q = 0; q < p->n_rxq; q++)
+		vs_perf_counters_add(c, &p->rxq[q]->c);
 	for (q = 0; q < p->n_txq; q++) {
 		vs_perf_counters_add(c, &p->txq[q]->c);
 		/* Buckets are whole words: a concurrent increment is seen
@@ -195,5 +225,5 @@ vs_perf_port_read(const struct vs_perf_port *p, struct vs_perf_port_counters *c,
 bool
 vs_perf_port_announce_done(const struct vs_perf_port *p)
 {
-	return __atomic_load_n(&p->rxq->next_st, __ATOMIC_RELAXED) >= p->rxq->n_st;
+	return __atomic_load_n(&p->rxq[0]->next_st, __ATOMIC_RELAXED) >= p->rxq[0]->n_st;
 }

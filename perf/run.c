@@ -79,8 +79,8 @@ vs_perf_attach_all(struct vs_perf_bench *b, struct rte_mempool *mp, bool announc
 			pc.announce = b->ann[i].st;
 			pc.n_announce = b->ann[i].n;
 		}
-		b->pp[i] = vs_perf_port_attach(b->eth[i], (uint16_t)b->c->workers, &pc, err,
-					       errlen);
+		b->pp[i] = vs_perf_port_attach(b->eth[i], tp->rx_queues, (uint16_t)b->c->workers,
+					       &pc, err, errlen);
 		if (b->pp[i] == NULL)
 			return -EINVAL;
 	}

@@ -40,10 +40,12 @@ vs_perf_io_open(struct vs_perf_bench *b, unsigned int i, char *err, size_t errle
 	}
 	b->probed[i] = true;
 	b->eth[i] = id;
-	if ((rc = rte_eth_dev_configure(id, 1, (uint16_t)b->c->workers, &conf)) != 0 ||
-	    (rc = rte_eth_rx_queue_setup(id, 0, VS_PERF_DESC, (unsigned int)rte_socket_id(), NULL,
-					 b->io_mp)) != 0)
+	if ((rc = rte_eth_dev_configure(id, tp->rx_queues, (uint16_t)b->c->workers, &conf)) != 0)
 		goto fail;
+	for (q = 0; q < tp->rx_queues; q++)
+		if ((rc = rte_eth_rx_queue_setup(id, q, VS_PERF_DESC, (unsigned int)rte_socket_id(),
+						 NULL, b->io_mp)) != 0)
+			goto fail;
 	for (q = 0; q < b->c->workers; q++)
 		if ((rc = rte_eth_tx_queue_setup(id, q, VS_PERF_DESC,
 						 (unsigned int)rte_socket_id(), NULL)) != 0)
@@ -90,7 +92,7 @@ vs_perf_io_main(void *arg)
 		uint64_t got = 0;
 
 		for (i = 0; i < wk->n; i++) {
-			uint16_t n = rte_eth_rx_burst(wk->in[i], 0, pkts, VS_BURST), sent;
+			uint16_t n = rte_eth_rx_burst(wk->in[i], wk->inq[i], pkts, VS_BURST), sent;
 
 			if (n == 0)
 				continue;
@@ -134,14 +136,18 @@ vs_perf_io_start(struct vs_perf_bench *b, char *err, size_t errlen)
 			return rc;
 	if ((rc = vs_perf_attach_all(b, b->io_mp, false, err, errlen)) != 0)
 		return rc;
+	/* Each (replay port, queue) on one worker, round robin, as the
+	 * datapath spreads a device's queues. */
 	for (i = 0; i < b->t->n_ports; i++) {
-		struct vs_perf_io_worker *wk = &b->io[k % b->c->workers];
-
 		if (b->t->ports[i].role != VS_PERF_REPLAY)
 			continue;
-		wk->in[wk->n] = b->eth[i];
-		wk->out[wk->n++] = b->eth[b->t->ports[i].pair];
-		k++;
+		for (uint16_t q = 0; q < b->t->ports[i].rx_queues; q++) {
+			struct vs_perf_io_worker *wk = &b->io[k++ % b->c->workers];
+
+			wk->in[wk->n] = b->eth[i];
+			wk->inq[wk->n] = q;
+			wk->out[wk->n++] = b->eth[b->t->ports[i].pair];
+		}
 	}
 	k = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {

@@ -19,6 +19,7 @@ struct vs_perf_topo_port {
 	enum vs_perf_role role;
 	char devargs[VS_DEVARGS_MAX];
 	unsigned int pair; /* replay: the sink the I/O baseline sends to */
+	uint16_t rx_queues; /* its device's receive queues ("queues"; 1 by default) */
 };
 
 #define VS_PERF_TOPO_GUESTS 8u
@@ -88,9 +89,13 @@ void vs_perf_guests_hostile(const struct vs_perf_guests *gs, struct vs_perf_host
 void vs_perf_guests_stop(struct vs_perf_guests *gs);
 
 /* The measured bench: one subject at a time on the topology's devices. */
+#define VS_PERF_IO_PAIRS (VS_PERF_TOPO_PORTS * VS_PERF_RXQ_MAX)
+
 struct vs_perf_io_worker {
 	unsigned int lcore, idx, n;
-	uint16_t in[VS_PERF_TOPO_PORTS], out[VS_PERF_TOPO_PORTS];
+	/* (replay port, receive queue) pairs it polls, and the sink each
+	 * sends to */
+	uint16_t in[VS_PERF_IO_PAIRS], inq[VS_PERF_IO_PAIRS], out[VS_PERF_IO_PAIRS];
 	uint64_t cycles, packets, tx_full;
 	bool stop;
 } __rte_cache_aligned;

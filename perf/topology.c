@@ -162,6 +162,28 @@ vs_perf_topo_guest(cJSON *o, unsigned int i, struct vs_perf_topo *t, char *err, 
 	return 0;
 }
 
+/* A perf port's receive queues: o's "queues" (1 when absent), written
+ * back so that the datapath configures the device with as many. */
+static int
+vs_perf_topo_queues(cJSON *o, const char *where, struct vs_perf_topo_port *tp, char *err,
+		    size_t errlen)
+{
+	const cJSON *q = cJSON_GetObjectItemCaseSensitive(o, "queues");
+
+	tp->rx_queues = 1;
+	if (q != NULL) {
+		if (!cJSON_IsNumber(q) || q->valuedouble < 1 || q->valuedouble > VS_PERF_RXQ_MAX ||
+		    q->valuedouble != (double)q->valueint) {
+			snprintf(err, errlen, "%s.queues: expected 1..%u", where, VS_PERF_RXQ_MAX);
+			return -EINVAL;
+		}
+		tp->rx_queues = (uint16_t)q->valueint;
+		return 0;
+	}
+	cJSON_AddNumberToObject(o, "queues", 1);
+	return 0;
+}
+
 /* Rewrites the perf ports of doc in place and lists them in t. */
 static int
 vs_perf_topo_rewrite(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errlen)
@@ -188,6 +210,23 @@ vs_perf_topo_rewrite(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errle
 				return rc;
 			cJSON_ReplaceItemInObjectCaseSensitive(
 				o, "uplink", cJSON_CreateString(t->ports[t->n_ports - 1].devargs));
+			if (role != VS_PERF_EXTERNAL) {
+				cJSON *upp = cJSON_GetObjectItemCaseSensitive(o, "uplink_port");
+
+				if (upp == NULL)
+					upp = cJSON_AddObjectToObject(o, "uplink_port");
+				snprintf(where, sizeof(where), "switches[%u].uplink_port", i);
+				if (!cJSON_IsObject(upp)) {
+					snprintf(err, errlen, "%s: expected an object", where);
+					return -EINVAL;
+				}
+				rc = vs_perf_topo_queues(upp, where, &t->ports[t->n_ports - 1],
+							 err, errlen);
+				if (rc != 0)
+					return rc;
+			} else {
+				t->ports[t->n_ports - 1].rx_queues = 1;
+			}
 		}
 		i++;
 	}
@@ -219,6 +258,14 @@ vs_perf_topo_rewrite(cJSON *doc, struct vs_perf_topo *t, char *err, size_t errle
 			return rc;
 		cJSON_ReplaceItemInObjectCaseSensitive(o, "kind", cJSON_CreateString("vdev"));
 		cJSON_AddStringToObject(o, "devargs", t->ports[t->n_ports - 1].devargs);
+		if (role == VS_PERF_EXTERNAL) {
+			t->ports[t->n_ports - 1].rx_queues = 1;
+		} else {
+			snprintf(where, sizeof(where), "ports[%u]", i);
+			if ((rc = vs_perf_topo_queues(o, where, &t->ports[t->n_ports - 1], err,
+						      errlen)) != 0)
+				return rc;
+		}
 		i++;
 	}
 	return 0;

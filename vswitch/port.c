@@ -37,18 +37,25 @@ vs_port_eth_tx(struct vs_port *p, uint16_t q, struct rte_mbuf **pkts, uint16_t n
 }
 
 /* Receive queues of a device made from devargs (an uplink, a VM stand-in,
- * an emulated NIC's tap): every queue it has, at most VS_PORT_MAX_QUEUES.
+ * an emulated NIC's tap): every queue it has, at most VS_PORT_MAX_QUEUES
+ * or the port's "queues".
  * net_af_packet's qpairs are sockets in one kernel fanout group that
  * hashes flows over them, as a NIC's RSS hashes them to queues: one left
  * unpolled would hold its share of the frames.  Other kinds have one. */
 static uint16_t
 vs_port_rx_queues(const struct vs_port *p, const struct rte_eth_dev_info *info)
 {
+	uint16_t want = VS_PORT_MAX_QUEUES;
+
 	if ((p->conf.kind != VS_PORT_PHY && p->conf.kind != VS_PORT_VDEV &&
 	     p->conf.kind != VS_PORT_EMULATED) ||
 	    info->max_rx_queues <= 1)
 		return 1;
-	return (uint16_t)RTE_MIN(info->max_rx_queues, (uint16_t)VS_PORT_MAX_QUEUES);
+	/* "queues" asks for fewer: the rest of a NIC's queues idle, and an
+	 * empty queue still costs its worker a poll. */
+	if (p->conf.kind != VS_PORT_EMULATED && p->conf.queues != 0)
+		want = (uint16_t)RTE_MIN(p->conf.queues, (uint32_t)VS_PORT_MAX_QUEUES);
+	return (uint16_t)RTE_MIN(info->max_rx_queues, want);
 }
 
 /* Configures and starts an existing ethdev: its receive queues (RSS
@@ -103,6 +110,15 @@ vs_port_eth_start(struct vs_port *p, unsigned int n_txq, struct rte_mempool *mp,
 	ec.rxmode.offloads |= vs_offload_rx_caps_to_ethdev(p->offload_caps);
 	p->eth_offloads = (p->offload_caps & (VS_OFFLOAD_CKSUM_ALL | VS_OFFLOAD_TSO_ALL)) != 0;
 	p->eth_rxq = vs_port_rx_queues(p, &info);
+	if (p->eth_rxq < info.max_rx_queues && p->eth_rxq < VS_PORT_MAX_QUEUES &&
+	    info.driver_name != NULL && strcmp(info.driver_name, "net_af_packet") == 0) {
+		/* Its kernel fanout feeds every socket it opened. */
+		snprintf(err, errlen,
+			 "port %s: queues: net_af_packet spreads over all its %u qpairs; set "
+			 "qpairs=%u in the devargs instead",
+			 p->conf.name, info.max_rx_queues, p->eth_rxq);
+		return -EINVAL;
+	}
 	if (p->eth_rxq > 1 && (info.flow_type_rss_offloads & VS_PORT_RSS_HF) != 0) {
 		/* The device's default key; IP addresses and L4 ports. */
 		ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;

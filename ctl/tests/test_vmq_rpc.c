@@ -134,6 +134,42 @@ test_vmq_methods(void)
 	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"vq\"}")));
 }
 
+/* Bit q set: workers.list shows the port's queue q on some worker. */
+static int
+listed_queues(const char *port)
+{
+	cJSON *r = rt_ok(ctl, RQ("workers.list", "{}")), *w, *q;
+	int seen = 0;
+
+	cJSON_ArrayForEach(w, r)
+		cJSON_ArrayForEach(q, cJSON_GetObjectItemCaseSensitive(w, "queues"))
+			if (strcmp(cJSON_GetObjectItemCaseSensitive(q, "port")->valuestring, port) == 0)
+				seen |= 1 << (int)cJSON_GetNumberValue(
+						cJSON_GetObjectItemCaseSensitive(q, "queue"));
+	cJSON_Delete(r);
+	return seen;
+}
+
+/* The port's "queues" in the saved configuration, 0 without one. */
+static int
+saved_queues(const char *port)
+{
+	char err[128];
+	char *txt = vs_ctl_read_file(cfg_path, err, sizeof(err));
+	cJSON *doc = txt ? cJSON_Parse(txt) : NULL, *p;
+	int queues = -1;
+
+	cJSON_ArrayForEach(p, cJSON_GetObjectItemCaseSensitive(doc, "ports"))
+		if (strcmp(cJSON_GetObjectItemCaseSensitive(p, "name")->valuestring, port) == 0) {
+			const cJSON *q = cJSON_GetObjectItemCaseSensitive(p, "queues");
+
+			queues = q == NULL ? 0 : cJSON_IsNumber(q) ? q->valueint : -2;
+		}
+	cJSON_Delete(doc);
+	free(txt);
+	return queues;
+}
+
 /* A netvsc port with 3 queues: saved, listed per queue, each placeable. */
 static void
 test_multiqueue_methods(void)
@@ -151,6 +187,18 @@ test_multiqueue_methods(void)
 	rt_refused(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m\",\"kind\":\"netvsc\","
 				 "\"queues\":9}"), 0,
 		"queues: ");
+	/* A device's receive queues: as asked, listed, persisted; a device
+	 * without "queues" polls each it has (up to 8). */
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"d2\",\"kind\":\"vdev\","
+				       "\"devargs\":\"net_null_vmqrpc2,no-rx=1\",\"queues\":2}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"d8\",\"kind\":\"vdev\","
+				       "\"devargs\":\"net_null_vmqrpc8,no-rx=1\"}")));
+	CU_ASSERT_EQUAL(listed_queues("d2"), 0x3);
+	CU_ASSERT_EQUAL(listed_queues("d8"), 0xff);
+	CU_ASSERT_EQUAL(saved_queues("d2"), 2);
+	CU_ASSERT_EQUAL(saved_queues("d8"), 0);
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"d2\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"d8\"}")));
 	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"mq\",\"name\":\"m\",\"kind\":\"netvsc\","
 				       "\"queues\":3}")));
 	txt = vs_ctl_read_file(cfg_path, err, sizeof(err));

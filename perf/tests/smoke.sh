@@ -90,6 +90,29 @@ check "$TMP/mw.json" \
 	'all(len(x["workers"]) == 2 and all(w["packets"] > 0 for w in x["workers"]) for x in s.values())' \
 	's["vswitch"]["wire_bits"] == s["vswitch"]["packets"] * (9000 + 20) * 8'
 
+# An uplink with two receive queues on two workers: the replay deals its
+# flows over both as RSS would, each worker takes one queue's frames (in
+# the I/O baseline too), and a paced rate is the port's, not each queue's
+# (each queue at the full rate would offer twice as much).
+cat >"$TMP/mq.topology.json" <<'JSON'
+{"switches": [{"name": "perf", "type": "external", "uplink": "replay",
+               "uplink_port": {"queues": 2}}],
+ "ports": [{"switch": "perf", "name": "vm1", "kind": "sink", "mac": "02:00:01:00:00:01"},
+           {"switch": "perf", "name": "vm2", "kind": "sink", "mac": "02:00:01:00:00:02"}]}
+JSON
+"$PERF" gen -o "$TMP/mq.pcap" --size 64 --dst-macs 2 --dst-mac 02:00:01:00:00:01 --src-macs 16 \
+	--src-mac 02:00:02:00:00:01 --flows 64 --count 1024 >/dev/null
+MQ_EAL=(--eal "--lcores=0@0,1@1,2@0 --no-huge --no-pci --no-shconf -m 1024 --file-prefix=vspq$$")
+run mq --pcap "$TMP/mq.pcap" --topology "$TMP/mq.topology.json" --workers 2 "${SHORT[@]}" "${MQ_EAL[@]}"
+check "$TMP/mq.json" \
+	'all(len(x["workers"]) == 2 and all(w["packets"] > 0 for w in x["workers"]) for x in s.values())' \
+	'all(abs(x["offered"] - x["packets"]) <= 16384 for x in s.values())' \
+	'not s["vswitch"]["drops"]'
+run mqrate --pcap "$TMP/mq.pcap" --topology "$TMP/mq.topology.json" --workers 2 --rate 20k \
+	"${SHORT[@]}" "${MQ_EAL[@]}"
+check "$TMP/mqrate.json" \
+	'all(x["offered"] <= 20000 * x["seconds"] * 1.1 + 64 for x in s.values())'
+
 # Trunk in, access ports out: tags popped, nothing refused.
 run vlan --scenario vlan --vlans 10-12 --macs 300 "${SHORT[@]}"
 check "$TMP/vlan.json" \

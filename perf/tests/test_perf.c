@@ -32,6 +32,7 @@ vs_test_perf_init(void)
 	}
 	if ((rc = vs_perf_test_gen_suites()) != CUE_SUCCESS ||
 	    (rc = vs_perf_test_workload_suites()) != CUE_SUCCESS ||
+	    (rc = vs_perf_test_workload_rss_suites()) != CUE_SUCCESS ||
 	    (rc = vs_perf_test_cmd_gen_suites()) != CUE_SUCCESS ||
 	    (rc = vs_perf_test_report_suites()) != CUE_SUCCESS ||
 	    (rc = vs_perf_test_topology_suites()) != CUE_SUCCESS)

@@ -13,6 +13,7 @@
 /* Each returns CUE_SUCCESS or the CUnit error. */
 CU_ErrorCode vs_perf_test_gen_suites(void);
 CU_ErrorCode vs_perf_test_workload_suites(void);
+CU_ErrorCode vs_perf_test_workload_rss_suites(void);
 CU_ErrorCode vs_perf_test_cmd_gen_suites(void);
 /* Histogram, summaries, table, JSON, compare and plot. */
 CU_ErrorCode vs_perf_test_report_suites(void);

@@ -6,6 +6,7 @@
  * JSON report and the table.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,46 @@ report_with_hostile(void)
 	return r;
 }
 
+/* A perf port's receive queues: its "queues" (the uplink's in
+ * uplink_port), 1 when absent, written into the datapath's document so
+ * that the device gets as many. */
+static void
+test_topo_queues(void)
+{
+	static struct vs_perf_topo t;
+	char err[512] = "";
+	cJSON *doc, *p;
+
+	CU_ASSERT_EQUAL_FATAL(
+		vs_perf_topo_parse("{\"switches\":[{\"name\":\"x\",\"type\":\"external\","
+				   "\"uplink\":\"replay\",\"uplink_port\":{\"queues\":2}}],"
+				   "\"ports\":[{\"switch\":\"x\",\"name\":\"s\",\"kind\":\"sink\"}]}",
+				   "q", NULL, &t, err, sizeof(err)),
+		0);
+	CU_ASSERT_EQUAL(t.n_ports, 2);
+	CU_ASSERT(t.ports[0].role == VS_PERF_REPLAY && t.ports[0].rx_queues == 2);
+	CU_ASSERT(t.ports[1].role == VS_PERF_SINK && t.ports[1].rx_queues == 1);
+	doc = cJSON_Parse(t.config);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "ports"), 0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(p, "queues")->valueint, 1);
+	p = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(doc, "switches"), 0);
+	CU_ASSERT_EQUAL(cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(p, "uplink_port"), "queues")
+				->valueint,
+			2);
+	cJSON_Delete(doc);
+	vs_perf_topo_free(&t);
+
+	CU_ASSERT_EQUAL(vs_perf_topo_parse("{\"switches\":[{\"name\":\"p\",\"type\":\"private\"}],"
+					   "\"ports\":[{\"switch\":\"p\",\"name\":\"r\",\"kind\":"
+					   "\"replay\",\"queues\":9},{\"switch\":\"p\",\"name\":"
+					   "\"s\",\"kind\":\"sink\"}]}",
+					   "q", NULL, &t, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "ports[0].queues: expected 1..8"));
+	vs_perf_topo_free(&t);
+}
+
 static void
 test_report_hostile(void)
 {
@@ -203,6 +244,7 @@ vs_perf_test_topology_suites(void)
 
 	if (s == NULL || !CU_add_test(s, "hostile:MISDEED roles", test_topo_hostile_roles) ||
 	    !CU_add_test(s, "unknown misdeeds, no sink", test_topo_hostile_refused) ||
+	    !CU_add_test(s, "receive queues of perf ports", test_topo_queues) ||
 	    !CU_add_test(s, "the guest's deeds in JSON and the table", test_report_hostile))
 		return CU_get_error();
 	return CUE_SUCCESS;
