@@ -445,10 +445,12 @@ int vs_dp_vmq_port_open(struct vs_dp *dp, unsigned int idx, char *err, size_t er
 void vs_dp_vmq_port_close(struct vs_dp *dp, unsigned int idx);
 /* dp_vmq_hw.c: hardware VMQ.  on: try the uplink's rte_flow rule (the
  * outcome in vmq_hw_why); off: remove it; uplink_gone: remove the rules
- * on port idx's device, before it closes. */
+ * on port idx's device, before it closes; uplink_new: its switch's VMs
+ * ask the new uplink. */
 void vs_dp_vmq_hw_on(struct vs_dp *dp, unsigned int idx);
 void vs_dp_vmq_hw_off(struct vs_dp *dp, unsigned int idx);
 void vs_dp_vmq_hw_uplink_gone(struct vs_dp *dp, unsigned int uplink);
+void vs_dp_vmq_hw_uplink_new(struct vs_dp *dp, unsigned int uplink);
 /* Moves queue (≥ 1) of port idx to worker w, polled by no one between:
  * not persisted.  -EINVAL (no such queue), -ENOMEM. */
 int vs_dp_queue_move(struct vs_dp *dp, unsigned int idx, unsigned int queue, uint16_t w);

@@ -261,6 +261,8 @@ vs_dp_auto_add(struct vs_dp *dp, const struct vs_switch_conf *c, bool host, char
 
 	vs_dp_auto_conf(c, host, &pc);
 	rc = vs_dp_port_add_any(dp, &pc, true, err, errlen);
+	if (rc == 0 && !host)
+		vs_dp_vmq_hw_uplink_new(dp, (unsigned int)vs_dp_auto_index(dp, c->name, false));
 	/* A vNIC on the tap's default MTU may be larger than the uplink. */
 	if (rc == 0 && vs_dp_host_mtu_follow(dp, (unsigned int)vs_dp_switch_index(dp, c->name)))
 		rc = vs_dp_publish(dp);

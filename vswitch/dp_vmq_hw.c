@@ -13,7 +13,9 @@
  * NIC steers arrives on the VM's worker, where the classify step hands it
  * to the ring of the same worker; one that RSS put elsewhere still gets
  * there.  The rule goes when VMQ is turned off or the VM port goes, and
- * with the uplink's device (vs_dp_vmq_hw_uplink_gone first destroys it).
+ * with the uplink's device (vs_dp_vmq_hw_uplink_gone first destroys it);
+ * a switch's new uplink is asked again for its VMs
+ * (vs_dp_vmq_hw_uplink_new).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -135,6 +137,22 @@ vs_dp_vmq_hw_off(struct vs_dp *dp, unsigned int idx)
 		p->vmq_flow = NULL;
 	}
 	p->vmq_hw_why[0] = '\0';
+}
+
+void
+vs_dp_vmq_hw_uplink_new(struct vs_dp *dp, unsigned int uplink)
+{
+	const struct vs_port *u = &dp->ports[uplink];
+	unsigned int i;
+
+	/* A new uplink may steer what the last one could not (or there was
+	 * none): its switch's VMQ ports ask again. */
+	for (i = 0; i < VS_MAX_PORTS; i++) {
+		struct vs_port *p = &dp->ports[i];
+
+		if (i != uplink && p->in_use && p->sw == u->sw && p->conf.vmq && p->vmq_flow == NULL)
+			vs_dp_vmq_hw_on(dp, i);
+	}
 }
 
 void

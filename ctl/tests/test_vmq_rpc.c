@@ -7,7 +7,8 @@
  * port.get with the reason; workers.list and workers.rebalance; a
  * multi-queue netvsc port's "queues" (persisted, refused elsewhere and
  * out of range), its queues in workers.list, placed by port.set and the
- * pins persisted ("queue_lcores").
+ * pins persisted ("queue_lcores"); a phy/vdev port's receive queues
+ * ("queues"); hardware VMQ tried again when a switch's uplink changes.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -150,6 +151,53 @@ listed_queues(const char *port)
 	return seen;
 }
 
+/* port.get's vmq_status.why of port name, copied to out. */
+static void
+vmq_why(const char *name, char *out, size_t len)
+{
+	char req[128];
+	cJSON *r;
+	const cJSON *why;
+
+	snprintf(req, sizeof(req), RQ("port.get", "{\"name\":\"%s\"}"), name);
+	r = rt_ok(ctl, req);
+	why = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r, "vmq_status"),
+					       "why");
+	snprintf(out, len, "%s", cJSON_IsString(why) ? why->valuestring : "");
+	cJSON_Delete(r);
+}
+
+/* Hardware VMQ follows the uplink: a VM on a switch without one asks
+ * again when the switch gets one (net_null takes no rte_flow rule:
+ * refused, in its words); a one-queue uplink cannot steer. */
+static void
+test_vmq_hw_new_uplink(void)
+{
+	char why[256];
+
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"hw\",\"type\":\"private\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"hw\",\"name\":\"hv\",\"kind\":\"ring\","
+				       "\"mac\":\"02:00:00:00:00:61\",\"vmq\":true}")));
+	vmq_why("hv", why, sizeof(why));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "no uplink"));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.set", "{\"name\":\"hw\",\"type\":\"external\","
+				       "\"uplink\":\"net_null_vmqhw1,no-rx=1\"}")));
+	CU_ASSERT_EQUAL(listed_queues("hw-uplink"), 0xff);
+	vmq_why("hv", why, sizeof(why));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "the uplink (net_null) refused the rte_flow rule"));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"hv\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"hw\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.add", "{\"name\":\"hw\",\"type\":\"external\","
+				       "\"uplink\":\"net_null_vmqhw2,no-rx=1\","
+				       "\"uplink_port\":{\"queues\":1}}")));
+	cJSON_Delete(rt_ok(ctl, RQ("port.add", "{\"switch\":\"hw\",\"name\":\"hv\",\"kind\":\"ring\","
+				       "\"mac\":\"02:00:00:00:00:61\",\"vmq\":true}")));
+	vmq_why("hv", why, sizeof(why));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "has one receive queue"));
+	cJSON_Delete(rt_ok(ctl, RQ("port.del", "{\"name\":\"hv\"}")));
+	cJSON_Delete(rt_ok(ctl, RQ("switch.del", "{\"name\":\"hw\"}")));
+}
+
 /* The port's "queues" in the saved configuration, 0 without one. */
 static int
 saved_queues(const char *port)
@@ -255,7 +303,8 @@ vs_test_register_vmq_rpc(void)
 
 	if (s == NULL || !CU_add_test(s, "pins, VMQ, workers", test_vmq_methods) ||
 	    !CU_add_test(s, "multi-queue netvsc: queues saved, listed, placed",
-			 test_multiqueue_methods))
+			 test_multiqueue_methods) ||
+	    !CU_add_test(s, "hardware VMQ asked again of a new uplink", test_vmq_hw_new_uplink))
 		return CU_get_error();
 	return CUE_SUCCESS;
 }
