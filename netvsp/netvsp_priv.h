@@ -474,6 +474,16 @@ vs_queue_open(const struct vs_netvsp *ch, const struct vs_pub *pub)
  * thread is reading; frames are dropped. */
 uint16_t vs_netvsp_consume(struct vs_netvsp *ch, struct rte_mbuf **pkts, uint16_t n,
 			   struct rte_mempool *mp);
+/* rx_dp.c: the next free control-queue slot (R), filled, then published
+ * with vs_ctlq_publish. */
+struct vs_ctl_item *vs_ctlq_slot(struct vs_netvsp *ch, uint8_t kind, const struct vs_ring_pkt *p);
+void vs_ctlq_publish(struct vs_netvsp *ch);
+/* rx_rndis.c: one guest NVSP 107 (token held): its frames go to pkts
+ * (*nb of n used) or the stash, a control message to the control queue;
+ * returns the completion status. */
+uint32_t vs_rx_rndis_stream(struct vs_netvsp *ch, const struct vs_ring_pkt *p, const uint8_t *pl,
+			    uint32_t plen, struct rte_mbuf **pkts, uint16_t n, uint16_t *nb,
+			    struct rte_mempool *mp);
 /* Takes the token: true if taken. */
 static inline bool
 vs_token_try(struct vs_netvsp *ch)
@@ -506,7 +516,7 @@ void vs_pub_refresh(struct vs_netvsp *ch, uint32_t *seq, struct vs_pub *out);
 /* SPSC id queue. */
 bool vs_idxq_push(struct vs_idxq *q, uint32_t id);
 bool vs_idxq_pop(struct vs_idxq *q, uint32_t *id);
-/* Copies [off, off+len) of a guest stream; false if outside it. */
+/* rx_rndis.c: copies [off, off+len) of a guest stream; false if outside it. */
 bool vs_sg_copy(const struct vs_netvsp *ch, const struct vs_sg *sg, uint32_t off, uint32_t len,
 		void *dst);
 

@@ -27,7 +27,7 @@
  *                             QUERY/SET ≥ 28
  *   INITIALIZE                major 1; once per RNDIS session
  * Checks that need the frame (checksum and LSO offsets, VLAN id) are in
- * rx_dp.c.
+ * rx_rndis.c.
  */
 #include <errno.h>
 #include <string.h>

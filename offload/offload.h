@@ -4,7 +4,7 @@
  *
  * A frame inside the switch may carry transmit offload requests in its mbuf
  * metadata (a guest's checksum or large-send per-packet info becomes them,
- * netvsp/rx_dp.c): RTE_MBUF_F_TX_IP_CKSUM, RTE_MBUF_F_TX_TCP_CKSUM /
+ * netvsp/rx_rndis.c): RTE_MBUF_F_TX_IP_CKSUM, RTE_MBUF_F_TX_TCP_CKSUM /
  * _UDP_CKSUM, RTE_MBUF_F_TX_TCP_SEG with tso_segsz.  Before such a frame
  * leaves a port, vs_offload_tx_burst makes it right for that port:
  *

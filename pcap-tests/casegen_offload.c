@@ -27,7 +27,7 @@
  *            its checksum; no request is left in the mbuf;
  *   port:hw  the port does it (a ring port that can): the frame leaves
  *            whole as the switch holds it: the superframe with the IP length
- *            the host writes back (netvsp/rx_dp.c), the checksum fields as
+ *            the host writes back (netvsp/rx_rndis.c), the checksum fields as
  *            the guest left them, which is what DPDK asks of a frame handed
  *            to a device for TSO or checksum offload (the pseudo-header
  *            sum, without the length for TSO; IPv4 header checksum 0 with
