@@ -33,9 +33,12 @@
 
 #include "dp_priv.h"
 
-/* Room for a few hundred microseconds of a busy port while its worker
- * is elsewhere (a move) or busy. */
-#define VS_VMQ_RING_SIZE 4096u
+/* Room for about 70 us of a busy port while its worker is elsewhere (a
+ * move) or busy, and no more: 8 VMs' rings hold half the default pool.
+ * At 4096 a lagging worker's rings held every mbuf (vmq8 benchmark): the
+ * uplink's receive found the pool empty, so every VM lost frames, and the
+ * buffers went round cold; a full ring drops only its VM's (vmq_full). */
+#define VS_VMQ_RING_SIZE 1024u
 /* How long the control thread waits for a worker to empty a ring. */
 #define VS_VMQ_DRAIN_US 1000000u
 
