@@ -61,6 +61,9 @@ struct vs_port_ops {
 
 struct vs_port {
 	struct vs_port_conf conf;
+	/* Storm control's window per class, shared by the workers polling
+	 * the port's queues (dp_storm.c); on a line of its own. */
+	uint64_t storm_win[VS_STORM_N] __rte_cache_aligned;
 	const struct vs_port_ops *ops;
 	uint16_t eth_port;
 	bool eth_open;
@@ -190,14 +193,6 @@ struct vs_worker_fdb_stats {
 	uint64_t learned, moved, overflow, static_held;
 };
 
-/* Storm control of one ingress port, on the worker that polls it: frames
- * of each class flooded in the current second. */
-struct vs_storm_window {
-	uint32_t sec;
-	uint16_t gen; /* the port's: a new port in the slot starts afresh */
-	uint32_t n[VS_STORM_N];
-};
-
 /* Per cluster slot (nlb.h: vs_nlb_entry.id). */
 struct vs_worker_nlb_stats {
 	uint64_t delivered, heartbeats;
@@ -227,7 +222,6 @@ struct vs_worker {
 	uint64_t cycles, busy_cycles; /* TSC cycles in loops, in loops that received */
 	struct vs_worker_fdb_stats fdb;
 	struct vs_worker_nlb_stats nlb[VS_NLB_MAX_CLUSTERS];
-	struct vs_storm_window storm[VS_MAX_PORTS];
 	uint64_t igmp_snooped, igmp_ignored, igmp_lost; /* parsed; malformed; ring full */
 	struct vs_fdb_cache fdb_cache;
 	uint16_t n_dirty;
@@ -409,10 +403,11 @@ uint8_t vs_dp_nlb_classify(struct vs_worker *w, const struct vs_snapshot *snap, 
 			uint16_t vlan, uint16_t in_port, struct rte_mbuf *m, uint8_t *cluster,
 			uint8_t *flags);
 
-/* dp_storm.c: before a frame from in_port is flooded (pipeline stage 6):
- * true if its class had its frames this second. */
-bool vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t in_port,
-		       uint16_t in_gen, uint32_t now_s, bool unicast, const struct rte_mbuf *m);
+/* dp_storm.c: before a frame of the ingress port sp is flooded (pipeline
+ * stage 6): true if its class had its frames this second, on whichever
+ * workers poll the port. */
+bool vs_storm_exceeded(const struct vs_snap_port *sp, uint16_t in_gen, uint32_t now_s,
+		       bool unicast, const struct rte_mbuf *m);
 
 /* security.c: the drop reason a guard finds in m, or VS_DROP_MAX. */
 uint8_t vs_security_guard(const struct rte_mbuf *m, bool dhcp, bool router);

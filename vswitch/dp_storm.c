@@ -144,17 +144,25 @@ vs_storm_format(const struct vs_storm_control *s, char *buf, size_t len)
 	}
 }
 
-/* Storm control, before a frame of the ingress port is flooded: true if
- * its class already had its frames this second.  The window belongs to
- * the worker that polls the port, so the count needs no atomics; a port
- * polled on several queues gets the limit per queue. */
+/*
+ * Storm control, before a frame of the ingress port is flooded: true if
+ * its class already had its frames this second.  A port's queues may be
+ * polled by several workers (RSS), so the count is the port's, one word
+ * per class: the window's key (the second and the port slot's generation,
+ * so that a new port starts afresh) over the count.  Below the limit a
+ * compare-and-swap counts the frame; at the limit the frame is refused on
+ * a load alone, so a storm costs the workers no writes to share.
+ */
+#define STORM_COUNT_BITS 34 /* limits are at most 10^9 < 2^30 */
+#define STORM_COUNT_MASK ((1ull << STORM_COUNT_BITS) - 1)
+
 bool
-vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t in_port,
-		  uint16_t in_gen, uint32_t now_s, bool unicast, const struct rte_mbuf *m)
+vs_storm_exceeded(const struct vs_snap_port *sp, uint16_t in_gen, uint32_t now_s, bool unicast,
+		  const struct rte_mbuf *m)
 {
-	struct vs_storm_window *st = &w->storm[in_port];
 	const struct rte_ether_hdr *eh;
 	struct rte_ether_hdr copy;
+	uint64_t *win, key, v;
 	unsigned int c;
 
 	if (!unicast) {
@@ -166,10 +174,17 @@ vs_storm_exceeded(struct vs_worker *w, const struct vs_snap_port *sp, uint16_t i
 	}
 	if (sp->storm_pps[c] == 0)
 		return false;
-	if (st->sec != now_s || st->gen != in_gen) {
-		memset(st, 0, sizeof(*st));
-		st->sec = now_s;
-		st->gen = in_gen;
+	win = &sp->port->storm_win[c];
+	/* 30 bits of key: the second's low 22 (48 days) and the generation's low 8. */
+	key = ((uint64_t)(now_s & 0x3fffffu) << 8 | (in_gen & 0xffu)) << STORM_COUNT_BITS;
+	v = __atomic_load_n(win, __ATOMIC_RELAXED);
+	for (;;) {
+		uint64_t n = (v & ~STORM_COUNT_MASK) == key ? v & STORM_COUNT_MASK : 0;
+
+		if (n >= sp->storm_pps[c])
+			return true;
+		if (__atomic_compare_exchange_n(win, &v, key | (n + 1), true, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return false;
 	}
-	return st->n[c]++ >= sp->storm_pps[c];
 }

@@ -497,8 +497,8 @@ vs_stage_egress(struct vs_worker *w, const struct vs_snapshot *snap, struct vs_b
 			continue;
 		}
 		if (b->drop[i] == VS_DROP_MAX && unlikely(snap->ports[b->in_port].storm) &&
-		    vs_storm_exceeded(w, &snap->ports[b->in_port], b->in_port, b->in_gen, b->now_s,
-				      b->unicast[i], m))
+		    vs_storm_exceeded(&snap->ports[b->in_port], b->in_gen, b->now_s, b->unicast[i],
+				      m))
 			b->drop[i] = VS_DROP_STORM_CONTROL;
 		if (b->drop[i] == VS_DROP_MAX) {
 			if (vs_flood(w, snap, b, i, m, NULL, &refused) > 0) {

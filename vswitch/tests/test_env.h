@@ -47,5 +47,6 @@ CU_ErrorCode vs_test_register_flood(void);
 CU_ErrorCode vs_test_register_hostile(void);
 /* test_vswitch_mw_vmq.c: test_vswitch_mw's software VMQ suite. */
 CU_ErrorCode vs_test_register_mw_vmq(void);
+CU_ErrorCode vs_test_register_storm_mw(void);
 
 #endif

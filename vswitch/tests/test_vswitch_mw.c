@@ -2,7 +2,8 @@
 /*
  * The datapath on two running workers (its own binary: three EAL lcores
  * on whatever CPUs there are).  The software VMQ suite (VMQ per worker,
- * on/off under traffic, placement) is test_vswitch_mw_vmq.c's; here:
+ * on/off under traffic, placement) is test_vswitch_mw_vmq.c's, storm
+ * control on a port both workers poll test_storm_mw.c's; here:
  *
  *   - a netvsc port on a two-worker datapath, driven by the guest
  *     simulator both ways, its frames from the other worker through the
@@ -362,6 +363,8 @@ mw_init(void)
 	CU_ErrorCode rc = vs_test_register_mw_vmq();
 	CU_pSuite n;
 
+	if (rc == CUE_SUCCESS)
+		rc = vs_test_register_storm_mw();
 	if (rc != CUE_SUCCESS)
 		return rc;
 	n = CU_add_suite("netvsc on two workers", NULL, NULL);
