@@ -37,8 +37,8 @@ int vs_ctl_parse_storm(const cJSON *o, const char *where, struct vs_storm_contro
 		       size_t errlen);
 cJSON *vs_ctl_storm_json(const struct vs_storm_control *s);
 
-/* config.c: one element of "switches" / "ports" (the params of switch.add /
- * port.add), validated on its own. */
+/* config.c, config_port.c: one element of "switches" / "ports" (the
+ * params of switch.add / port.add), validated on its own. */
 int vs_ctl_parse_switch(const cJSON *o, const char *where, struct vs_switch_conf *c, char *err,
 			size_t errlen);
 int vs_ctl_parse_port(const cJSON *o, const char *where, struct vs_port_conf *c, char *err,
