@@ -12,6 +12,9 @@
 
 /* Each returns CUE_SUCCESS or the CUnit error. */
 CU_ErrorCode vs_perf_test_gen_suites(void);
+/* The gen suite's configuration tests (test_gen_conf.c), added first by the
+ * one above. */
+CU_ErrorCode vs_perf_test_gen_conf_tests(CU_pSuite s);
 CU_ErrorCode vs_perf_test_workload_suites(void);
 CU_ErrorCode vs_perf_test_workload_rss_suites(void);
 CU_ErrorCode vs_perf_test_cmd_gen_suites(void);
