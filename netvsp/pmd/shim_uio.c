@@ -59,56 +59,70 @@ fake_open(const char *path, int flags)
 	return fd;
 }
 
+/* Which of libc's four opens a call came through: the shim answers its
+ * own paths whichever it was, and hands the rest to the same one. */
+enum open_kind { OPEN, OPEN64, OPEN_2, OPEN64_2 };
+
+static int
+open_any(enum open_kind k, const char *path, int flags, mode_t mode)
+{
+	if (shim_ours(path))
+		return fake_open(path, flags);
+	switch (k) {
+	case OPEN:
+		resolve_open();
+		return real_open(path, flags, mode);
+	case OPEN64:
+		resolve_open64();
+		return real_open64(path, flags, mode);
+	case OPEN_2:
+		resolve___open_2();
+		return real___open_2(path, flags);
+	default:
+		resolve___open64_2();
+		return real___open64_2(path, flags);
+	}
+}
+
+/* The mode argument exists only when the flags create a file. */
+#define OPEN_MODE(flags, mode)                                                                  \
+	do {                                                                                     \
+		if ((flags) & (O_CREAT | O_TMPFILE)) {                                           \
+			va_list ap;                                                              \
+			va_start(ap, flags);                                                     \
+			(mode) = va_arg(ap, mode_t);                                             \
+			va_end(ap);                                                              \
+		}                                                                                \
+	} while (0)
+
 int
 open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
-	va_list ap;
 
-	if (shim_ours(path))
-		return fake_open(path, flags);
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	resolve_open();
-	return real_open(path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return open_any(OPEN, path, flags, mode);
 }
 
 int
 open64(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
-	va_list ap;
 
-	if (shim_ours(path))
-		return fake_open(path, flags);
-	if (flags & (O_CREAT | O_TMPFILE)) {
-		va_start(ap, flags);
-		mode = va_arg(ap, mode_t);
-		va_end(ap);
-	}
-	resolve_open64();
-	return real_open64(path, flags, mode);
+	OPEN_MODE(flags, mode);
+	return open_any(OPEN64, path, flags, mode);
 }
 
 int
 __open_2(const char *path, int flags)
 {
-	if (shim_ours(path))
-		return fake_open(path, flags);
-	resolve___open_2();
-	return real___open_2(path, flags);
+	return open_any(OPEN_2, path, flags, 0);
 }
 
 int
 __open64_2(const char *path, int flags)
 {
-	if (shim_ours(path))
-		return fake_open(path, flags);
-	resolve___open64_2();
-	return real___open64_2(path, flags);
+	return open_any(OPEN64_2, path, flags, 0);
 }
 
 static enum fd_kind

@@ -43,6 +43,11 @@ CU_ErrorCode vs_test_register_pipeline(void);
  * instead (NULL: none, the reason in err). */
 struct vs_dp *vs_test_pipeline_dp(void);
 struct vs_dp *vs_test_pipeline_replace(const struct vs_dp_conf *dc, char *err, size_t errlen);
+/* Station n's MAC (02:00:00:00:hi:lo); up to max frames port name sent
+ * (returns how many); every port's frames freed. */
+void vs_test_pipeline_mac(uint8_t out[6], unsigned int n);
+unsigned int vs_test_pipeline_drain(const char *name, struct rte_mbuf **out, unsigned int max);
+void vs_test_pipeline_drain_all(void);
 /* test_pipeline_load.c: its tests, added last to the pipeline suite s. */
 CU_ErrorCode vs_test_register_pipeline_load(CU_pSuite s);
 CU_ErrorCode vs_test_register_capture(void);

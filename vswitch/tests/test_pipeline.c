@@ -22,8 +22,8 @@ static struct vs_dp *dp;
 static uint64_t clock_ns;
 static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-static void
-mac(uint8_t out[6], unsigned int n)
+void
+vs_test_pipeline_mac(uint8_t out[6], unsigned int n)
 {
 	memset(out, 0, 6);
 	out[0] = 0x02;
@@ -90,9 +90,8 @@ vs_test_pipeline_replace(const struct vs_dp_conf *dc, char *err, size_t errlen)
 	return dp;
 }
 
-/* Dequeues everything port `name` transmitted; returns the count. */
-static unsigned int
-drain(const char *name, struct rte_mbuf **out, unsigned int max)
+unsigned int
+vs_test_pipeline_drain(const char *name, struct rte_mbuf **out, unsigned int max)
 {
 	struct rte_ring *r = vs_dp_port_tx_ring(dp, (unsigned int)idx(name));
 
@@ -105,15 +104,15 @@ drain_free(const char *name)
 	struct rte_mbuf *m[512];
 	unsigned int n, total = 0;
 
-	while ((n = drain(name, m, 512)) > 0) {
+	while ((n = vs_test_pipeline_drain(name, m, 512)) > 0) {
 		rte_pktmbuf_free_bulk(m, n);
 		total += n;
 	}
 	return total;
 }
 
-static void
-drain_all(void)
+void
+vs_test_pipeline_drain_all(void)
 {
 	static const char *const all[] = {"a", "b", "c", "d", "x", "y"};
 	unsigned int i;
@@ -147,19 +146,19 @@ test_flood_then_unicast(void)
 	uint8_t A[6], B[6];
 	struct rte_mbuf *m[8], *first;
 
-	mac(A, 1);
-	mac(B, 2);
-	drain_all();
+	vs_test_pipeline_mac(A, 1);
+	vs_test_pipeline_mac(B, 2);
+	vs_test_pipeline_drain_all();
 	send1("a", BCAST, A, 0x0806, 60);
 	/* One frame, three ports, one buffer shared by reference. */
-	CU_ASSERT_EQUAL_FATAL(drain("b", m, 8), 1);
+	CU_ASSERT_EQUAL_FATAL(vs_test_pipeline_drain("b", m, 8), 1);
 	first = m[0];
 	CU_ASSERT_EQUAL(rte_mbuf_refcnt_read(first), 3);
 	rte_pktmbuf_free(first);
-	CU_ASSERT_EQUAL(drain("c", m, 8), 1);
+	CU_ASSERT_EQUAL(vs_test_pipeline_drain("c", m, 8), 1);
 	CU_ASSERT_PTR_EQUAL(m[0], first);
 	rte_pktmbuf_free(m[0]);
-	CU_ASSERT_EQUAL(drain("d", m, 8), 1);
+	CU_ASSERT_EQUAL(vs_test_pipeline_drain("d", m, 8), 1);
 	CU_ASSERT_PTR_EQUAL(m[0], first);
 	rte_pktmbuf_free(m[0]);
 	CU_ASSERT_EQUAL(drain_free("a"), 0); /* never back out of the ingress */
@@ -187,11 +186,11 @@ test_drop_reasons(void)
 	unsigned int r;
 	uint64_t sum = 0;
 
-	mac(A, 1);
-	mac(C, 3);
+	vs_test_pipeline_mac(A, 1);
+	vs_test_pipeline_mac(C, 3);
 	memcpy(MC, C, 6);
 	MC[0] |= 1;
-	drain_all();
+	vs_test_pipeline_drain_all();
 	send1("c", A, C, 0x0800, 13);          /* runt */
 	send1("c", A, C, 0x0800, 0);           /* empty */
 	send1("c", A, C, 200, 60);             /* 802.3 length 200 > 46 */
@@ -223,9 +222,9 @@ test_switches_isolated(void)
 {
 	uint8_t A[6], X[6];
 
-	mac(A, 1);
-	mac(X, 0x77);
-	drain_all();
+	vs_test_pipeline_mac(A, 1);
+	vs_test_pipeline_mac(X, 0x77);
+	vs_test_pipeline_drain_all();
 	/* A is known in sw0 (on a); in sw1 it is unknown and floods only there. */
 	send1("x", A, X, 0x0800, 60);
 	CU_ASSERT_EQUAL(drain_free("y"), 1);
@@ -233,7 +232,7 @@ test_switches_isolated(void)
 	send1("a", BCAST, X, 0x0800, 60); /* the same MAC in sw0 */
 	CU_ASSERT_EQUAL(drain_free("x") + drain_free("y"), 0);
 	CU_ASSERT_EQUAL(drain_free("b"), 1);
-	drain_all();
+	vs_test_pipeline_drain_all();
 }
 
 static void
@@ -242,8 +241,8 @@ test_admin_down(void)
 	char err[256];
 	uint8_t D[6];
 
-	mac(D, 4);
-	drain_all();
+	vs_test_pipeline_mac(D, 4);
+	vs_test_pipeline_drain_all();
 	CU_ASSERT_EQUAL(vs_dp_port_set_admin(dp, "d", false, err, sizeof(err)), 0);
 	send1("a", BCAST, D, 0x0800, 60);
 	CU_ASSERT_EQUAL(drain_free("d"), 0);
@@ -251,7 +250,7 @@ test_admin_down(void)
 	send1("d", BCAST, D, 0x0800, 60);
 	CU_ASSERT_EQUAL(stats("d").drops[VS_DROP_PORT_DOWN], 1);
 	CU_ASSERT_EQUAL(vs_dp_port_set_admin(dp, "d", true, err, sizeof(err)), 0);
-	drain_all();
+	vs_test_pipeline_drain_all();
 }
 
 static void
@@ -262,11 +261,11 @@ test_port_reuse_forgets(void)
 	uint8_t A[6], Z[6];
 	int old;
 
-	mac(A, 1);
-	mac(Z, 0x99);
-	drain_all();
+	vs_test_pipeline_mac(A, 1);
+	vs_test_pipeline_mac(Z, 0x99);
+	vs_test_pipeline_drain_all();
 	send1("c", BCAST, Z, 0x0800, 60); /* Z learned on c */
-	drain_all();
+	vs_test_pipeline_drain_all();
 	old = idx("c");
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "c", err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "c", err, sizeof(err)), -ENOENT);
@@ -281,7 +280,7 @@ test_port_reuse_forgets(void)
 	CU_ASSERT_EQUAL(vs_dp_port_del(dp, "c2", err, sizeof(err)), 0);
 	strcpy(pc.name, "c");
 	CU_ASSERT_EQUAL_FATAL(vs_dp_port_add(dp, &pc, err, sizeof(err)), 0);
-	drain_all();
+	vs_test_pipeline_drain_all();
 }
 
 static void
@@ -319,11 +318,11 @@ test_trace_changes_nothing(void)
 	char err[128];
 	unsigned int k;
 
-	mac(A, 0x31);
-	mac(B, 0x32);
-	drain_all();
+	vs_test_pipeline_mac(A, 0x31);
+	vs_test_pipeline_mac(B, 0x32);
+	vs_test_pipeline_drain_all();
 	send1("a", BCAST, A, 0x0800, 60); /* A learned on a */
-	drain_all();
+	vs_test_pipeline_drain_all();
 	vs_dp_fdb_stats(dp, &f0);
 	s0 = stats("b");
 	memset(buf, 0x11, sizeof(buf));
@@ -380,11 +379,11 @@ test_port_security(void)
 	uint8_t A[6], D[6], X[6], U[6];
 	char err[128];
 
-	mac(A, 0x51);
-	mac(D, 0x54);
-	mac(X, 0x58);
-	mac(U, 0x5f);
-	drain_all();
+	vs_test_pipeline_mac(A, 0x51);
+	vs_test_pipeline_mac(D, 0x54);
+	vs_test_pipeline_mac(X, 0x58);
+	vs_test_pipeline_mac(U, 0x5f);
+	vs_test_pipeline_drain_all();
 	vs_dp_fdb_flush(dp, -1);
 	CU_ASSERT_EQUAL_FATAL(vs_dp_port_conf(dp, (unsigned int)idx("d"), &sec), 0);
 	sec.has_mac = true;
@@ -408,7 +407,7 @@ test_port_security(void)
 	CU_ASSERT_EQUAL(drain_free("c"), 1);
 	send1("a", BCAST, A, 0x0800, 60);
 	CU_ASSERT_EQUAL(drain_free("d"), 1);
-	drain_all();
+	vs_test_pipeline_drain_all();
 	/* Spoofing allowed: other sources pass and unknown unicast arrives. */
 	sec.mac_spoofing = true;
 	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
@@ -418,7 +417,7 @@ test_port_security(void)
 	CU_ASSERT_EQUAL(drain_free("d"), 1);
 	sec.has_mac = sec.mac_spoofing = false;
 	CU_ASSERT_EQUAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
-	drain_all();
+	vs_test_pipeline_drain_all();
 }
 
 /* A VM's MAC is its own in every VLAN its trunk carries, not only where its
@@ -432,9 +431,9 @@ test_locked_mac_on_trunk(void)
 	uint8_t A[6], D[6];
 	char err[128];
 
-	mac(A, 0x61);
-	mac(D, 0x64);
-	drain_all();
+	vs_test_pipeline_mac(A, 0x61);
+	vs_test_pipeline_mac(D, 0x64);
+	vs_test_pipeline_drain_all();
 	vs_vlan_policy_trunk(&trunk, "10,20", 0, 0, err, sizeof(err));
 	vs_vlan_policy_access(&acc, 20, 0, err, sizeof(err));
 	vs_vlan_policy_untagged(&un);
@@ -445,7 +444,7 @@ test_locked_mac_on_trunk(void)
 	memcpy(sec.mac, D, 6);
 	CU_ASSERT_EQUAL_FATAL(vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err)), 0);
 	send1("a", D, A, 0x0800, 60); /* VLAN 20, no entry for D there */
-	CU_ASSERT_EQUAL_FATAL(drain("d", m, 4), 1);
+	CU_ASSERT_EQUAL_FATAL(vs_test_pipeline_drain("d", m, 4), 1);
 	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m[0]), 64); /* tagged for the trunk */
 	rte_pktmbuf_free(m[0]);
 	CU_ASSERT_EQUAL(drain_free("b") + drain_free("c"), 0);
@@ -453,7 +452,7 @@ test_locked_mac_on_trunk(void)
 	vs_dp_port_set_security(dp, "d", &sec, err, sizeof(err));
 	vs_dp_port_set_vlan(dp, "d", &un, err, sizeof(err));
 	vs_dp_port_set_vlan(dp, "a", &un, err, sizeof(err));
-	drain_all();
+	vs_test_pipeline_drain_all();
 }
 
 CU_ErrorCode

@@ -22,38 +22,10 @@
 
 static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-static void
-mac(uint8_t out[6], unsigned int n)
-{
-	memset(out, 0, 6);
-	out[0] = 0x02;
-	out[4] = (uint8_t)(n >> 8);
-	out[5] = (uint8_t)n;
-}
-
 static int
 idx(const char *name)
 {
 	return vs_dp_port_index(vs_test_pipeline_dp(), name);
-}
-
-/* Dequeues everything port `name` transmitted; returns the count. */
-static unsigned int
-drain(const char *name, struct rte_mbuf **out, unsigned int max)
-{
-	struct rte_ring *r = vs_dp_port_tx_ring(vs_test_pipeline_dp(), (unsigned int)idx(name));
-
-	return rte_ring_dequeue_burst(r, (void **)out, max, NULL);
-}
-
-static void
-drain_all(void)
-{
-	static const char *const all[] = {"a", "b", "c", "d", "x", "y"};
-	unsigned int i;
-
-	for (i = 0; i < 6; i++)
-		vs_test_drain(vs_test_pipeline_dp(), all[i]);
 }
 
 /* The naive reference switch: a list of (switch, MAC) -> port. */
@@ -84,7 +56,7 @@ run_random(unsigned int size, unsigned int rounds)
 
 	memset(&ref, 0xff, sizeof(ref));
 	vs_dp_fdb_flush(dp, -1);
-	drain_all();
+	vs_test_pipeline_drain_all();
 	for (i = 0; i < 64; i++)
 		host_port[i] = (int)(i % 4);
 	for (round = 0; round < rounds; round++) {
@@ -103,11 +75,11 @@ run_random(unsigned int size, unsigned int rounds)
 			while (host_port[h] != (int)in);
 			srcs[i] = h;
 			dsts[i] = rand() % 6 == 0 ? 64u : (unsigned int)rand() % 64; /* 64: bcast */
-			mac(src, h + 1);
+			vs_test_pipeline_mac(src, h + 1);
 			if (dsts[i] == 64)
 				memcpy(dst, BCAST, 6);
 			else
-				mac(dst, dsts[i] + 1);
+				vs_test_pipeline_mac(dst, dsts[i] + 1);
 			pkts[i] = vs_test_frame(dp, dst, src, 0x0800, 60 + (seq % 64), 0);
 			CU_ASSERT_PTR_NOT_NULL_FATAL(pkts[i]);
 			/* The sequence number rides in the payload. */
@@ -136,7 +108,7 @@ run_random(unsigned int size, unsigned int rounds)
 		for (p = 0; p < 4; p++) {
 			unsigned int n;
 
-			while ((n = drain(names[p], pkts, 512)) > 0) {
+			while ((n = vs_test_pipeline_drain(names[p], pkts, 512)) > 0) {
 				for (i = 0; i < n; i++) {
 					uint16_t s = *rte_pktmbuf_mtod_offset(pkts[i], uint16_t *, 20);
 
@@ -181,8 +153,8 @@ feed(void *arg)
 	struct rte_ring *rx = vs_dp_port_rx_ring(dp, (unsigned int)idx("x"));
 	uint8_t A[6], B[6];
 
-	mac(A, 0x41);
-	mac(B, 0x42);
+	vs_test_pipeline_mac(A, 0x41);
+	vs_test_pipeline_mac(B, 0x42);
 	while (!f->stop) {
 		struct rte_mbuf *m = vs_test_frame(dp, (f->sent & 1) ? B : BCAST, A, 0x0800, 64, 1);
 
